@@ -1,0 +1,1 @@
+"""Streamlit dashboard: a thin layer over ``geodata`` and ``routing``."""

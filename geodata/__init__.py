@@ -1,0 +1,1 @@
+"""Geodata: OSM areas, street graph and travel times, facilities, incidents, risk, hotspots."""

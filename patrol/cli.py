@@ -1,0 +1,70 @@
+"""The ``patrol`` command.
+
+Each subcommand is a thin wrapper over one core function; its body lives in the module of its
+topic and imports heavy libraries only when run, so ``patrol --help`` stays fast. Errors the core
+raises on bad input (``PatrolError``) are printed as they are, without a traceback, and the
+command exits with status 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from patrol.config import Settings
+from patrol.errors import PatrolError
+
+__all__ = ["app", "load_settings", "run_guarded"]
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="patrol",
+    help="Patrol planning for ward police and the ward military command, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state: dict[str, Path | None] = {"settings": None}
+
+
+@app.callback()
+def _main(
+    settings: Annotated[
+        Path | None, typer.Option("--settings", help="TOML file of settings to override.")
+    ] = None,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log.")] = 0,
+) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    _state["settings"] = settings
+
+
+def load_settings() -> Settings:
+    """The settings named by ``--settings``, or the defaults."""
+    path = _state["settings"]
+    return Settings.from_file(path) if path else Settings()
+
+
+def run_guarded(func: Callable[[], T]) -> T:
+    """Run ``func``; turn a ``PatrolError`` into its message on stderr and exit status 2."""
+    try:
+        return func()
+    except PatrolError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def main() -> None:
+    """Entry point for ``python -m patrol``."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,218 @@
+"""The one settings object.
+
+``Settings`` is frozen and validated on creation: a value out of range raises ``SettingsError``
+naming the setting and its allowed range. Defaults live here, each documented; a TOML file
+overrides any of them (``Settings.from_file``), for example::
+
+    [routing]
+    time_limit_s = 20
+
+    [network.speeds_kmh.motorbike]
+    residential = 18
+
+Core code takes a ``Settings`` argument and never reads environment variables or UI state.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from patrol.errors import SettingsError
+
+__all__ = [
+    "AreaSettings",
+    "HotspotSettings",
+    "NetworkSettings",
+    "RiskSettings",
+    "RoutingSettings",
+    "Settings",
+    "ShiftSettings",
+    "StoreSettings",
+    "TravelMode",
+]
+
+TravelMode = Literal["motorbike", "car", "foot"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+# Night-time speeds (km/h) per OSM highway class: night traffic is light, but patrols ride slowly
+# enough to look around; alleys (service, living_street) are ridden at walking-plus pace.
+_MOTORBIKE_KMH = {
+    "trunk": 35.0, "trunk_link": 30.0, "primary": 30.0, "primary_link": 25.0,
+    "secondary": 28.0, "secondary_link": 22.0, "tertiary": 25.0, "tertiary_link": 20.0,
+    "unclassified": 20.0, "residential": 18.0, "living_street": 12.0, "service": 12.0,
+    "road": 18.0, "track": 10.0, "pedestrian": 8.0, "footway": 8.0, "path": 8.0, "alley": 10.0,
+}
+_CAR_KMH = {
+    "trunk": 40.0, "trunk_link": 30.0, "primary": 35.0, "primary_link": 25.0,
+    "secondary": 30.0, "secondary_link": 22.0, "tertiary": 25.0, "tertiary_link": 20.0,
+    "unclassified": 20.0, "residential": 15.0, "living_street": 10.0, "service": 10.0,
+    "road": 15.0, "track": 8.0,
+}
+_FOOT_KMH = dict.fromkeys(
+    [
+        "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+        "tertiary", "tertiary_link", "unclassified", "residential", "living_street", "service",
+        "road", "track", "pedestrian", "footway", "path", "steps", "alley", "cycleway",
+    ],
+    4.5,
+)  # fmt: skip
+
+
+class AreaSettings(BaseModel):
+    """Where areas come from and how they are projected."""
+
+    model_config = _FROZEN
+
+    crs: str | None = None
+    """Projected CRS for distances (e.g. ``"EPSG:32648"``); ``None`` picks the area's UTM zone."""
+    online: bool = False
+    """Allow osmnx downloads (``graph_from_place``). Off: the product never needs the internet."""
+    cache_dir: Path | None = None
+    """Cache for online downloads; ``None`` uses the user's data folder."""
+
+
+class NetworkSettings(BaseModel):
+    """Street graph and travel times."""
+
+    model_config = _FROZEN
+
+    default_mode: TravelMode = "motorbike"
+    """Travel mode of patrols: motorbike (the usual joint patrol vehicle), car or foot."""
+    speeds_kmh: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "motorbike": dict(_MOTORBIKE_KMH),
+            "car": dict(_CAR_KMH),
+            "foot": dict(_FOOT_KMH),
+        }
+    )
+    """Night-time speed per mode and OSM ``highway`` class; a class missing for a mode is not
+    used by that mode (so ``footway`` is ridable by motorbike but not driven by car)."""
+    snap_speed_kmh: float = Field(default=4.5, gt=0, le=60)
+    """Speed over the gap between a site and its nearest street node (walking pace, as the patrol
+    leaves the vehicle at the kerb)."""
+    max_snap_m: float = Field(default=500.0, gt=0, le=5000)
+    """A site farther than this from any street is reported as outside the area."""
+
+    @field_validator("speeds_kmh")
+    @classmethod
+    def _speeds_positive(cls, value: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for mode, table in value.items():
+            if mode not in ("motorbike", "car", "foot"):
+                msg = f"network.speeds_kmh.{mode}: unknown mode; use motorbike, car or foot"
+                raise ValueError(msg)
+            for road, kmh in table.items():
+                if not 0 < kmh <= 130:
+                    msg = f"network.speeds_kmh.{mode}.{road} = {kmh}: must be in (0, 130] km/h"
+                    raise ValueError(msg)
+        return value
+
+
+class ShiftSettings(BaseModel):
+    """Default night shift, as clock times ``HH:MM`` (24-hour)."""
+
+    model_config = _FROZEN
+
+    start: str = "22:00"
+    """Shift start."""
+    end: str = "05:00"
+    """Shift end (the next morning when earlier than the start)."""
+    high_risk_start: str = "01:00"
+    """Start of the high-risk window (office and treasury burglaries cluster 01:00-03:00)."""
+    high_risk_end: str = "03:00"
+    """End of the high-risk window."""
+
+
+class RiskSettings(BaseModel):
+    """Risk model weights; see ``docs/risk.md`` for why each default is what it is."""
+
+    model_config = _FROZEN
+
+
+class RoutingSettings(BaseModel):
+    """Routing engine defaults."""
+
+    model_config = _FROZEN
+
+    time_limit_s: float = Field(default=10.0, gt=0, le=3600)
+    """Wall time the solver may use."""
+    seed: int = Field(default=7, ge=0, le=2**31 - 1)
+    """Random seed: the same problem and seed give the same plan."""
+
+
+class HotspotSettings(BaseModel):
+    """Hotspot review defaults."""
+
+    model_config = _FROZEN
+
+
+class StoreSettings(BaseModel):
+    """Where the ward's records are kept."""
+
+    model_config = _FROZEN
+
+    database_url: str | None = None
+    """SQLAlchemy URL; ``None`` uses a SQLite file in the user's data folder."""
+    data_dir: Path | None = None
+    """The user's data folder; ``None`` uses the platform default."""
+
+
+class Settings(BaseModel):
+    """All settings of the product, frozen."""
+
+    model_config = _FROZEN
+
+    area: AreaSettings = AreaSettings()
+    network: NetworkSettings = NetworkSettings()
+    shift: ShiftSettings = ShiftSettings()
+    risk: RiskSettings = RiskSettings()
+    routing: RoutingSettings = RoutingSettings()
+    hotspots: HotspotSettings = HotspotSettings()
+    store: StoreSettings = StoreSettings()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:
+        """Validate ``data``; raise ``SettingsError`` naming every bad setting."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc, source)) from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Settings:
+        """Read a TOML file of overrides; missing keys keep their defaults."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            msg = f"{path}: settings file not found"
+            raise SettingsError(msg) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            msg = f"{path}: not a valid UTF-8 TOML file ({exc}); fix the syntax at that line"
+            raise SettingsError(msg) from None
+        return cls.from_dict(data, source=str(path))
+
+    def replace(self, **sections: Any) -> Settings:
+        """Return a copy with whole sections or fields replaced, validated again."""
+        data = self.model_dump()
+        for key, value in sections.items():
+            if isinstance(value, BaseModel):
+                value = value.model_dump()
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        return Settings.from_dict(data)
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: {exc.error_count()} invalid setting(s)"]
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"])
+        given = err.get("input")
+        lines.append(f"  - {where} = {given!r}: {err['msg']}")
+    return "\n".join(lines)

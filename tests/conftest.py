@@ -1,0 +1,44 @@
+"""Shared fixtures. Tests never reach the network: sockets to anything but this machine fail."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+OSM = DATA / "osm"
+DEFAULT_OSM = OSM / "hanoi-van-mieu-cat-linh.osm.bz2"
+_LOCAL_PREFIXES = ("127.", "::1", "localhost", "0.0.0.0")
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not str(host).startswith(
+        _LOCAL_PREFIXES
+    ):
+        msg = f"tests must not reach the network (tried {address!r})"
+        raise RuntimeError(msg)
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """Folder of the tests' real data (OSM extracts, schemas, broken files)."""
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def default_osm() -> Path:
+    """The Hà Nội Văn Miếu - Quốc Tử Giám / Cát Linh extract."""
+    return DEFAULT_OSM

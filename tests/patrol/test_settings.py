@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from geodata.shift import Shift, parse_clock, parse_date
+from patrol.config import Settings
+from patrol.errors import SettingsError
+
+
+def test_defaults_are_a_night_shift_with_the_high_risk_window() -> None:
+    s = Settings()
+    assert (s.shift.start, s.shift.end) == ("22:00", "05:00")
+    assert (s.shift.high_risk_start, s.shift.high_risk_end) == ("01:00", "03:00")
+    assert s.network.speeds_kmh["motorbike"]["residential"] > 0
+
+
+def test_toml_overrides_and_names_bad_values(tmp_path: Path) -> None:
+    good = tmp_path / "ok.toml"
+    good.write_text("[routing]\ntime_limit_s = 20\n", encoding="utf-8")
+    assert Settings.from_file(good).routing.time_limit_s == 20
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[routing]\ntime_limit_s = -1\n[network]\nsnap_speed_kmh = 0\n", encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        Settings.from_file(bad)
+    text = str(info.value)
+    assert "routing.time_limit_s" in text and "network.snap_speed_kmh" in text
+    assert str(bad) in text
+
+
+def test_unknown_setting_is_refused() -> None:
+    with pytest.raises(SettingsError, match="routing.colour"):
+        Settings.from_dict({"routing": {"colour": "red"}})
+
+
+def test_night_shift_counts_seconds_across_midnight() -> None:
+    shift = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
+    assert shift.duration_s == 7 * 3600
+    assert shift.high_risk_s == (10800, 18000)
+    assert shift.at(10800).time() == time(1, 0)
+    assert shift.at(10800).date() == date(2026, 11, 24)
+    assert shift.label() == "23/11/2026 22:00-05:00"
+
+
+@pytest.mark.parametrize(
+    ("shift", "window", "fragment"),
+    [
+        ("22:00-22:00", "01:00-03:00", "must end after it starts"),
+        ("22:00-05:00", "06:00-07:00", "outside the shift"),
+        ("22:00-05:00", "01:00", "start-end"),
+        ("25:00-05:00", "01:00-03:00", "00-23"),
+    ],
+)
+def test_bad_shifts_name_the_problem(shift: str, window: str, fragment: str) -> None:
+    with pytest.raises(SettingsError, match=fragment):
+        Shift.parse("2026-11-23", shift, window)
+
+
+def test_dates_need_a_year() -> None:
+    assert parse_date("2026-11-23") == date(2026, 11, 23)
+    with pytest.raises(SettingsError, match="year included"):
+        parse_date("23/11")
+    assert parse_clock("1h") == time(1, 0)
