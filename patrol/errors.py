@@ -15,7 +15,9 @@ from dataclasses import dataclass
 __all__ = [
     "AccessDeniedError",
     "AreaError",
+    "AuthError",
     "CRSError",
+    "ConflictError",
     "InfeasiblePlanError",
     "InputFileError",
     "PatrolError",
@@ -107,3 +109,16 @@ class InfeasiblePlanError(PatrolError):
 
 class AccessDeniedError(PatrolError):
     """The user's role does not allow the action or the record."""
+
+
+class AuthError(PatrolError):
+    """A login or session is refused: wrong credentials, locked or disabled account, expired."""
+
+    def __init__(self, message: str, *, message_vi: str = "", reason: str = "denied"):
+        self.message_vi = message_vi or message
+        self.reason = reason
+        super().__init__(message)
+
+
+class ConflictError(PatrolError):
+    """A record changed since it was read (another user saved first); reload and redo."""

@@ -1,0 +1,228 @@
+"""Engine and transactions of the ward's store.
+
+SQLite is the embedded default: one file in the user's data folder, ``synchronous=FULL`` (NORMAL
+can lose a committed write on power loss), foreign keys on, and a busy timeout so that several
+processes queue for the write lock instead of failing. Every transaction starts with
+``BEGIN IMMEDIATE``: it takes the write lock at once, so two writers never deadlock on a lock
+upgrade and the audit chain sees its rows in commit order.
+
+WAL mode is used when the SQLite library carries the fix of the WAL-reset bug (a race between
+two checkpoints that can corrupt the database or lose committed writes, present from 3.7.0 to
+3.51.2; fixed in 3.51.3 and back-ported to 3.44.6 and 3.50.7). With an older library ``auto``
+falls back to the rollback journal (``journal_mode=DELETE``), which the bug does not touch and is
+as durable, at the cost of readers waiting for a writer. ``StoreSettings.sqlite_journal`` can force
+either.
+
+The schema is brought up to date by Alembic (``patrol/store/migrations``) when the store opens.
+A ``database_url`` in the settings points at another database (PostgreSQL); the same code runs
+on it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from patrol.config import Settings
+
+__all__ = [
+    "DB_FILENAME",
+    "Store",
+    "database_url",
+    "default_data_dir",
+    "open_store",
+    "sqlite_journal_mode",
+    "sqlite_wal_reset_fixed",
+    "utc_now",
+]
+
+log = logging.getLogger(__name__)
+
+DB_FILENAME = "patrol.sqlite3"
+"""Name of the SQLite file inside the data folder."""
+
+_APP_DIR = "patrol-planner"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, tz-aware (the default clock of a ``Store``)."""
+    return datetime.now(UTC)
+
+
+def sqlite_wal_reset_fixed(version: str = sqlite3.sqlite_version) -> bool:
+    """Whether a SQLite library version carries the fix of the WAL-reset corruption bug.
+
+    Parameters
+    ----------
+    version
+        ``major.minor.patch`` as ``sqlite3.sqlite_version`` gives it.
+
+    Returns
+    -------
+    bool
+        True for 3.51.3 and later, and for the back-ports 3.50.7+ and 3.44.6+ of their series.
+
+    Examples
+    --------
+    >>> sqlite_wal_reset_fixed("3.40.1"), sqlite_wal_reset_fixed("3.44.6")
+    (False, True)
+
+    """
+    parts = tuple(int(p) for p in version.split(".")[:3])
+    major, minor, patch = (*parts, 0, 0)[:3]
+    if (major, minor, patch) >= (3, 51, 3):
+        return True
+    if (major, minor) == (3, 50):
+        return patch >= 7
+    if (major, minor) == (3, 44):
+        return patch >= 6
+    return False
+
+
+def sqlite_journal_mode(settings: Settings, *, version: str = sqlite3.sqlite_version) -> str:
+    """The journal mode the store uses for SQLite under ``settings``: ``"wal"`` or ``"delete"``."""
+    choice = settings.store.sqlite_journal
+    if choice != "auto":
+        return choice
+    return "wal" if sqlite_wal_reset_fixed(version) else "delete"
+
+
+def default_data_dir(settings: Settings) -> Path:
+    """The user's data folder: ``store.data_dir`` or the platform's (``~/.local/share/...``)."""
+    if settings.store.data_dir is not None:
+        return Path(settings.store.data_dir)
+    import platformdirs  # only when no folder is configured
+
+    return Path(platformdirs.user_data_dir(_APP_DIR, appauthor=False))
+
+
+def database_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the store: ``store.database_url`` or the SQLite file."""
+    if settings.store.database_url:
+        return settings.store.database_url
+    return f"sqlite:///{default_data_dir(settings) / DB_FILENAME}"
+
+
+@dataclass
+class Store:
+    """An open store: the engine, the settings it was opened with and the clock it uses.
+
+    Repository, auth and audit functions take a ``Store`` as their first argument. ``clock``
+    returns tz-aware UTC times; tests pass a controllable one.
+    """
+
+    engine: Engine
+    settings: Settings
+    clock: Callable[[], datetime] = utc_now
+    _factory: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the store is a SQLite file."""
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, or ``None`` for another database."""
+        if not self.is_sqlite:
+            return None
+        database = self.engine.url.database
+        return Path(database) if database else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back whole on any exception."""
+        with self._factory() as session, session.begin():
+            yield session
+
+    def now(self) -> datetime:
+        """The store clock's current UTC time."""
+        return self.clock()
+
+    def close(self) -> None:
+        """Release every pooled connection (the file stays as it is)."""
+        self.engine.dispose()
+
+
+def open_store(
+    settings: Settings | None = None,
+    *,
+    url: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    migrate: bool = True,
+) -> Store:
+    """Open (and create or upgrade) the store.
+
+    Parameters
+    ----------
+    settings
+        Settings; ``store.database_url`` / ``store.data_dir`` say where the store is.
+    url
+        Overrides the URL from the settings (tests, ``patrol restore``).
+    clock
+        Source of the current UTC time.
+    migrate
+        Run the Alembic migrations to the newest revision first (on by default).
+
+    Returns
+    -------
+    Store
+        The open store; call ``close()`` when done.
+
+    """
+    settings = settings or Settings()
+    url = url or database_url(settings)
+    engine = _make_engine(url, settings)
+    store = Store(engine, settings, clock)
+    if migrate:
+        from patrol.store.migrate import upgrade  # Alembic is imported only here
+
+        upgrade(engine)
+    return store
+
+
+def _make_engine(url: str, settings: Settings) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    database = parsed.database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    mode = sqlite_journal_mode(settings)
+    if mode == "wal" and not sqlite_wal_reset_fixed():
+        log.warning(
+            "SQLite %s lacks the WAL-reset corruption fix (3.51.3+, 3.50.7+, 3.44.6+); "
+            "WAL was forced by store.sqlite_journal",
+            sqlite3.sqlite_version,
+        )
+    timeout_s = settings.store.busy_timeout_s
+    # isolation_level=None: the driver leaves transactions to us (BEGIN IMMEDIATE below).
+    engine = create_engine(url, connect_args={"timeout": timeout_s, "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+        cursor.execute(f"PRAGMA journal_mode = {mode}")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,1 @@
+"""Alembic migration environment of the store (run by ``patrol.store.migrate``)."""

@@ -1,0 +1,21 @@
+"""Alembic environment: runs online against the engine ``patrol.store.migrate`` passes in."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from patrol.store.models import Base
+
+config = context.config
+engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+
+with engine.begin() as connection:
+    # render_as_batch: SQLite alters tables by copying them; Alembic does that in batch mode.
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    context.run_migrations()

@@ -1,0 +1,331 @@
+"""Tables of the ward's store, as typed SQLAlchemy 2 models.
+
+What the ward keeps: areas; facilities with the survey's attributes and every change to them;
+incidents; people, teams and rosters; plans with every saved version and the approval; exports
+made; users, their login failures and sessions; the append-only audit log. Times of events are UTC
+(``UTCDateTime`` gives tz-aware values back on every database); an incident's ``time`` is the
+ward's local time, tz-naive, as in the incidents frame. Text columns are plain text: whatever a
+file holds (formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = [
+    "Area",
+    "AuditHead",
+    "AuditRow",
+    "Base",
+    "ExportRecord",
+    "Facility",
+    "FacilityChange",
+    "Incident",
+    "LoginFailure",
+    "LoginSession",
+    "Person",
+    "Plan",
+    "PlanVersion",
+    "RosterEntry",
+    "Team",
+    "UTCDateTime",
+    "Upload",
+    "User",
+]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A UTC instant: stored without zone, always read back tz-aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive times (they would be ambiguous) and store UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            msg = f"UTCDateTime needs a tz-aware datetime, got naive {value.isoformat()}"
+            raise ValueError(msg)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Attach UTC to the stored value."""
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Base of every table."""
+
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, str: Text}
+
+
+class Area(Base):
+    """A ward's area (an OSM extract or a place name)."""
+
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime]
+
+
+class Upload(Base):
+    """One file loaded into the store: all of its rows or none."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # "facilities" or "incidents"
+    filename: Mapped[str]
+    rows: Mapped[int]
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class Facility(Base):
+    """A surveyed or OSM site, with the columns of ``geodata.schema.FACILITY_COLUMNS``."""
+
+    __tablename__ = "facilities"
+    __table_args__ = (UniqueConstraint("area_id", "facility_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    facility_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str]
+    kind: Mapped[str] = mapped_column(String(40))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    osm_id: Mapped[str]
+    address: Mapped[str]
+    opening_hours: Mapped[str]
+    operator: Mapped[str]
+    cash_level: Mapped[str] = mapped_column(String(10))
+    guard: Mapped[bool | None] = mapped_column(Boolean)
+    camera: Mapped[bool | None] = mapped_column(Boolean)
+    alarm: Mapped[bool | None] = mapped_column(Boolean)
+    contact: Mapped[str]
+    notes: Mapped[str]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+
+
+class FacilityChange(Base):
+    """One changed field of a facility: who, when, from what to what."""
+
+    __tablename__ = "facility_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facility_pk: Mapped[int] = mapped_column(ForeignKey("facilities.id"), index=True)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"))
+    changed_at: Mapped[datetime]
+    changed_by: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str | None]
+    new_value: Mapped[str | None]
+
+
+class Incident(Base):
+    """An incident of the ward's log (columns of ``geodata.schema.INCIDENT_COLUMNS``)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        UniqueConstraint("area_id", "incident_id"),
+        Index("ix_incidents_area_time", "area_id", "time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    incident_id: Mapped[str] = mapped_column(String(100))
+    time: Mapped[datetime] = mapped_column(DateTime)  # local ward time, tz-naive
+    type: Mapped[str] = mapped_column(String(20))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    facility_id: Mapped[str]
+    description: Mapped[str]
+    demo: Mapped[bool] = mapped_column(Boolean)
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("uploads.id"), index=True)
+
+
+class Team(Base):
+    """A patrol team (tổ tuần tra) of an area; its ``name`` is the team id in plans."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("area_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Person(Base):
+    """A member of the patrol forces: police, military, militia or grassroots force."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    name: Mapped[str]
+    unit: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str] = mapped_column(default="")
+
+
+class RosterEntry(Base):
+    """A person on a team for one shift date."""
+
+    __tablename__ = "roster_entries"
+    __table_args__ = (UniqueConstraint("person_id", "shift_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    shift_date: Mapped[date] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(40), default="")
+
+
+class Plan(Base):
+    """A shift's plan; ``version`` grows by one at each save (the optimistic lock)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    shift_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str]
+    version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20))  # "draft" or "approved"
+    document: Mapped[str]  # patrol-plan/1 JSON
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(64))
+    approved_at: Mapped[datetime | None]
+
+    versions: Mapped[list[PlanVersion]] = relationship(
+        back_populates="plan", order_by="PlanVersion.version"
+    )
+
+
+class PlanVersion(Base):
+    """Every saved version of a plan, kept."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20))
+    document: Mapped[str]
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime]
+
+    plan: Mapped[Plan] = relationship(back_populates="versions")
+
+
+class ExportRecord(Base):
+    """An export made (GPX, KML, PDF, XLSX...): what, of which plan and team, by whom."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    plan_version: Mapped[int | None]
+    team: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str]
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+
+
+class User(Base):
+    """A local account. Only the Argon2id hash of the password is stored."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str]
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str]
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]  # refuses a code used twice
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    created_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
+    locked_at: Mapped[datetime | None]
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None]
+
+
+class LoginFailure(Base):
+    """A failed login of a known account (counted for the lockout)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime]
+
+
+class LoginSession(Base):
+    """A login session; the token itself is never stored, only its SHA-256."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    source: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+
+class AuditRow(Base):
+    """One audit event; ``hash`` chains it to the row before (see ``patrol.store.audit``)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str]
+    source: Mapped[str]
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The single row naming the last audit row: catches a deleted tail; serialises writers."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
