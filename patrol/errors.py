@@ -24,6 +24,7 @@ __all__ = [
     "PlanFileError",
     "Problem",
     "ProblemFormatError",
+    "ReviewError",
     "SettingsError",
 ]
 
@@ -122,3 +123,11 @@ class AuthError(PatrolError):
 
 class ConflictError(PatrolError):
     """A record changed since it was read (another user saved first); reload and redo."""
+
+
+class ReviewError(PatrolError):
+    """A monthly review cannot be made: a month in the future, a malformed month, no columns."""
+
+    def __init__(self, message: str, *, message_vi: str | None = None):
+        self.message_vi = message_vi
+        super().__init__(message)
