@@ -1,0 +1,564 @@
+"""What every export reads from a plan, checked once, and how every export is written.
+
+A ``patrol-plan/1`` document with the extras of ``docs/DESIGN.md`` ("Plan extras") is read into
+a ``PlanExport``: the plan's identity (date, shift, area, version, approval), and per team a
+``TeamRoute`` with its depot, street path and ordered stops, times already on the clock. Every
+writer takes a ``PlanExport`` and never looks at the raw document again. Files are written
+atomically: a temporary file in the target folder, flushed, then renamed over the target.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from geodata.schema import FacilityKind
+from geodata.shift import Shift
+from patrol.errors import PlanFileError, SettingsError
+from routing.model import PatrolPlan
+
+__all__ = [
+    "OSM_ATTRIBUTION",
+    "OSM_COPYRIGHT_URL",
+    "WARD_TZ",
+    "dumps_json",
+    "Depot",
+    "Lang",
+    "PlanExport",
+    "StopView",
+    "TeamRoute",
+    "read_plan",
+    "slug",
+    "text",
+    "write_atomic",
+]
+
+Lang = Literal["vi", "en"]
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
+OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
+ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
+WARD_TZ = timezone(timedelta(hours=7), "ICT")
+"""Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact."""
+
+_TEXT: dict[str, dict[str, str]] = {
+    "title": {"vi": "Kế hoạch tuần tra khép kín", "en": "Closed-loop patrol plan"},
+    "team": {"vi": "Tổ tuần tra", "en": "Patrol team"},
+    "date": {"vi": "Ngày", "en": "Date"},
+    "shift": {"vi": "Ca trực", "en": "Shift"},
+    "high_risk": {"vi": "Khung giờ nguy cơ cao", "en": "High-risk window"},
+    "version": {"vi": "Phiên bản", "en": "Version"},
+    "draft": {"vi": "BẢN NHÁP", "en": "DRAFT"},
+    "draft_note": {
+        "vi": "BẢN NHÁP - kế hoạch chưa được phê duyệt",
+        "en": "DRAFT - the plan is not approved",
+    },
+    "approved_by": {"vi": "Phê duyệt", "en": "Approved by"},
+    "not_approved": {"vi": "chưa phê duyệt", "en": "not approved"},
+    "depot": {"vi": "Xuất phát / trở về", "en": "Start / return"},
+    "stops": {"vi": "Điểm dừng", "en": "Stops"},
+    "order": {"vi": "TT", "en": "No."},
+    "site": {"vi": "Mục tiêu", "en": "Site"},
+    "kind": {"vi": "Loại hình", "en": "Kind"},
+    "window": {"vi": "Khung giờ", "en": "Window"},
+    "arrive": {"vi": "Đến", "en": "Arrive"},
+    "start": {"vi": "Bắt đầu", "en": "Start"},
+    "dwell": {"vi": "Dừng", "en": "Dwell"},
+    "risk": {"vi": "Nguy cơ", "en": "Risk"},
+    "notes": {"vi": "Ghi chú", "en": "Notes"},
+    "members": {"vi": "Thành phần tổ", "en": "Team members"},
+    "route": {"vi": "Lộ trình", "en": "Route"},
+    "leave": {"vi": "Rời trụ sở", "en": "Leave"},
+    "back": {"vi": "Về trụ sở", "en": "Back"},
+    "travel": {"vi": "Thời gian di chuyển", "en": "Travel time"},
+    "emergency": {"vi": "Số khẩn cấp", "en": "Emergency numbers"},
+    "hotline": {"vi": "Đường dây nóng", "en": "Hotline"},
+    "police": {"vi": "Công an", "en": "Police"},
+    "fire": {"vi": "Cứu hỏa", "en": "Fire"},
+    "ambulance": {"vi": "Cấp cứu", "en": "Ambulance"},
+    "minutes": {"vi": "phút", "en": "min"},
+    "area": {"vi": "Địa bàn", "en": "Area"},
+    "my_position": {"vi": "Vị trí của tôi", "en": "My position"},
+    "no_position": {
+        "vi": "Trình duyệt chưa cho phép xem vị trí",
+        "en": "The browser does not share the position",
+    },
+}
+
+_RISK = {
+    "low": {"vi": "thấp", "en": "low"},
+    "medium": {"vi": "trung bình", "en": "medium"},
+    "high": {"vi": "cao", "en": "high"},
+    "very_high": {"vi": "rất cao", "en": "very high"},
+}
+_VEHICLES = {
+    "motorbike": {"vi": "xe máy", "en": "motorbike"},
+    "car": {"vi": "ô tô", "en": "car"},
+    "foot": {"vi": "đi bộ", "en": "on foot"},
+}
+_ROLES = {
+    "police": {"vi": "Công an", "en": "Police"},
+    "military": {"vi": "Quân sự", "en": "Military"},
+    "militia": {"vi": "Dân quân", "en": "Militia"},
+    "security": {"vi": "Bảo vệ ANTT cơ sở", "en": "Grassroots security"},
+}
+
+
+def text(key: str, lang: Lang = "vi") -> str:
+    """The interface text ``key`` in ``lang`` (Vietnamese by default)."""
+    return _TEXT[key][lang]
+
+
+def slug(value: str) -> str:
+    """ASCII file-name form of ``value``: ``"Tổ 1 / Văn Miếu"`` -> ``"to-1-van-mieu"``."""
+    plain = unicodedata.normalize("NFKD", value.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "x"
+
+
+@dataclass(frozen=True)
+class Depot:
+    """Where a team leaves from and returns to (the police post or the military command)."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class StopView:
+    """One stop as the patrol sees it: order, site, place and clock times."""
+
+    order: int
+    site: str
+    visit: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    arrive: datetime
+    start: datetime
+    depart: datetime
+    earliest: datetime | None
+    latest: datetime | None
+    risk_level: str
+    notes: str
+
+    @property
+    def dwell_s(self) -> int:
+        """Planned time at the stop, seconds."""
+        return int((self.depart - self.start).total_seconds())
+
+    def kind_label(self, lang: Lang = "vi") -> str:
+        """The kind as the ward writes it (``Cây ATM``), or the raw value when unknown."""
+        try:
+            kind = FacilityKind(self.kind)
+        except ValueError:
+            return self.kind
+        return kind.label_vi if lang == "vi" else kind.label_en
+
+    def risk_label(self, lang: Lang = "vi") -> str:
+        """Risk level in words (``rất cao``), empty when the plan gives none."""
+        return _RISK.get(self.risk_level, {}).get(lang, self.risk_level)
+
+    def window_label(self) -> str:
+        """Planned window ``01:00-03:00``, or empty when the plan gives none."""
+        if self.earliest is None or self.latest is None:
+            return ""
+        return f"{self.earliest:%H:%M}-{self.latest:%H:%M}"
+
+    def title(self, lang: Lang = "vi") -> str:
+        """``01. Cây ATM Vietinbank`` as waypoints and placemarks name the stop."""
+        return f"{self.order:02d}. {self.name}"
+
+    def summary(self, lang: Lang = "vi") -> str:
+        """One line: kind, planned start and dwell, window, risk and notes."""
+        parts = [
+            self.kind_label(lang),
+            f"{text('start', lang).lower()} {self.start:%H:%M}, "
+            f"{text('dwell', lang).lower()} {round(self.dwell_s / 60)} {text('minutes', lang)}",
+        ]
+        if self.window_label():
+            parts.append(f"{text('window', lang).lower()} {self.window_label()}")
+        if self.risk_level:
+            parts.append(f"{text('risk', lang).lower()} {self.risk_label(lang)}")
+        if self.notes:
+            parts.append(self.notes)
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class TeamRoute:
+    """One team's closed loop: depot, street path ``(lon, lat)`` and ordered stops."""
+
+    team: str
+    depot: Depot
+    path: tuple[tuple[float, float], ...]
+    stops: tuple[StopView, ...]
+    leave: datetime
+    back: datetime
+    travel_s: int
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    vehicle: str = ""
+
+    def vehicle_label(self, lang: Lang = "vi") -> str:
+        """The travel mode in words (``xe máy``), or as the plan writes it."""
+        return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
+
+    def member_lines(self, lang: Lang = "vi") -> list[str]:
+        """``Công an: A, B`` per role; a role given as a head count reads ``2 người``."""
+        lines = []
+        for role, names in self.members.items():
+            label = _ROLES.get(role, {}).get(lang, role)
+            lines.append(f"{label}: {', '.join(names)}")
+        return lines
+
+
+@dataclass(frozen=True)
+class PlanExport:
+    """A plan checked for export: identity, approval and one ``TeamRoute`` per team."""
+
+    plan_id: str
+    problem: str
+    area: str
+    shift: Shift
+    version: int
+    status: str
+    approved_by: str
+    approved_at: str
+    attribution: str
+    routes: tuple[TeamRoute, ...]
+    source: str = "plan"
+
+    @property
+    def is_draft(self) -> bool:
+        """True unless the plan was approved: drafts are marked on every export."""
+        return self.status != "approved"
+
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """Team ids in plan order."""
+        return tuple(r.team for r in self.routes)
+
+    @property
+    def expires_at(self) -> datetime:
+        """End of the shift, timezone-aware: links to this plan's exports expire then."""
+        return self.shift.end_dt.replace(tzinfo=WARD_TZ)
+
+    def route(self, team: str) -> TeamRoute:
+        """The route of ``team``; ``PlanFileError`` naming the teams the plan has otherwise."""
+        for route in self.routes:
+            if route.team == team:
+                return route
+        known = ", ".join(self.teams) or "none"
+        msg = f"{self.source}: team {team!r} is not in the plan (routes[].team); teams: {known}"
+        err = PlanFileError(msg)
+        err.message_vi = f"{self.source}: kế hoạch không có tổ {team!r}; các tổ có: {known}"
+        raise err
+
+    def select(self, team: str | None) -> tuple[TeamRoute, ...]:
+        """All routes for ``None``, else the one route of ``team``."""
+        return self.routes if team is None else (self.route(team),)
+
+    def identity(self, team: str | None = None, lang: Lang = "vi") -> str:
+        """``Ngày 23/11/2026, ca 22:00-05:00, tổ T1, phiên bản 3`` (+ draft mark)."""
+        parts = [
+            f"{text('area', lang)}: {self.area}" if self.area else "",
+            f"{text('date', lang)} {self.shift.date:%d/%m/%Y}",
+            f"{text('shift', lang).lower()} {self.shift.start:%H:%M}-{self.shift.end:%H:%M}",
+            f"{text('team', lang).lower()} {team}" if team else "",
+            f"{text('version', lang).lower()} {self.version}",
+        ]
+        line = ", ".join(p for p in parts if p)
+        return f"{text('draft', lang)} - {line}" if self.is_draft else line
+
+    def approval(self, lang: Lang = "vi") -> str:
+        """Who approved the plan and when, or that it is not approved."""
+        if self.is_draft:
+            return text("draft_note", lang)
+        when = _local_time(self.approved_at)
+        return f"{self.approved_by}" + (f" ({when})" if when else "")
+
+    def base_name(self, team: str | None) -> str:
+        """File name stem: ``2026-11-23-van-mieu-v3-t1`` (``-nhap`` for drafts)."""
+        stem = f"{self.plan_id}-v{self.version}" + (f"-{slug(team)}" if team else "")
+        return stem + ("-nhap" if self.is_draft else "")
+
+
+def _local_time(iso: str) -> str:
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone(WARD_TZ)
+    return f"{when:%d/%m/%Y %H:%M}"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+class _Problems:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, where: str, message: str, message_vi: str) -> None:
+        self.items.append((where, message, message_vi))
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        shown = self.items[:30]
+        msg = f"{self.source}: {len(self.items)} problem(s) for export: " + "; ".join(
+            f"{w}: {m}" for w, m, _ in shown
+        )
+        err = PlanFileError(msg)
+        err.message_vi = f"{self.source}: {len(self.items)} lỗi, không xuất được: " + "; ".join(
+            f"{w}: {v}" for w, _, v in shown
+        )
+        raise err
+
+
+def _coord(value: Any, low: float, high: float) -> float | None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if ok and low <= value <= high else None
+
+
+def read_plan(plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str | None = None) -> PlanExport:
+    """Read and check a plan for export.
+
+    Parameters
+    ----------
+    plan
+        A plan file path, a decoded ``patrol-plan/1`` document or a ``PatrolPlan``.
+    source
+        Name used in error messages (the file name by default).
+
+    Returns
+    -------
+    PlanExport
+        The plan with its identity and every route ready to write.
+
+    Raises
+    ------
+    PlanFileError
+        Not a ``patrol-plan/1``; no ``shift``; a route without street ``path`` or depot; a stop
+        without name or coordinates. Every problem is named by its field, all at once.
+    """
+    if isinstance(plan, str | Path):
+        parsed = PatrolPlan.from_file(plan)
+        source = source or str(plan)
+    elif isinstance(plan, PatrolPlan):
+        parsed = plan
+    else:
+        parsed = PatrolPlan.from_dict(dict(plan), source=source or "plan")
+    source = source or "plan"
+    check = _Problems(source)
+    extra = dict(parsed.extra)
+
+    shift = _read_shift(extra.get("shift"), check)
+    version = extra.get("version", 1)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        check.add("version", f"must be a whole number from 1, got {version!r}",
+                  f"phải là số nguyên từ 1, đang là {version!r}")  # fmt: skip
+        version = 1
+    status = extra.get("status", "draft")
+    if status not in ("draft", "approved"):
+        check.add("status", f"must be 'draft' or 'approved', got {status!r}",
+                  f"phải là 'draft' hoặc 'approved', đang là {status!r}")  # fmt: skip
+    if status == "approved" and not extra.get("approved_by"):
+        check.add("approved_by", "an approved plan must name who approved it",
+                  "kế hoạch đã phê duyệt phải ghi người phê duyệt")  # fmt: skip
+    if not parsed.routes:
+        check.add("routes", "the plan has no route: nothing to export",
+                  "kế hoạch không có lộ trình nào để xuất")  # fmt: skip
+
+    routes = []
+    seen: set[str] = set()
+    for i, route in enumerate(parsed.routes):
+        where = f"routes[{i}]"
+        if route.team in seen:
+            check.add(f"{where}.team", f"duplicate team {route.team!r}",
+                      f"tổ {route.team!r} bị trùng")  # fmt: skip
+        seen.add(route.team)
+        made = _read_route(route, where, shift, check)
+        if made is not None:
+            routes.append(made)
+    check.raise_if_any()
+    assert shift is not None  # checked above: raise_if_any refused a plan without one
+    area = str(extra.get("area") or "")
+    plan_id = str(extra.get("id") or slug(f"{shift.date:%Y-%m-%d} {area or parsed.problem}"))
+    return PlanExport(
+        plan_id=slug(plan_id),
+        problem=parsed.problem,
+        area=area,
+        shift=shift,
+        version=int(version),
+        status=str(status),
+        approved_by=str(extra.get("approved_by") or ""),
+        approved_at=str(extra.get("approved_at") or ""),
+        attribution=str(extra.get("attribution") or OSM_ATTRIBUTION),
+        routes=tuple(routes),
+        source=source,
+    )
+
+
+def _read_shift(raw: Any, check: _Problems) -> Shift | None:
+    if not isinstance(raw, dict) or "date" not in raw:
+        check.add("shift", 'missing: give {"date": "YYYY-MM-DD", "start": "22:00", '
+                  '"end": "05:00"} as "patrol plan" writes it',
+                  "thiếu ca trực (ngày, giờ bắt đầu, giờ kết thúc)")  # fmt: skip
+        return None
+    try:
+        return Shift.parse(
+            raw["date"],
+            f"{raw.get('start', '22:00')}-{raw.get('end', '05:00')}",
+            str(raw.get("high_risk", "01:00-03:00")),
+        )
+    except SettingsError as exc:
+        check.add("shift", str(exc), f"ca trực không hợp lệ: {exc}")
+        return None
+
+
+def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -> TeamRoute | None:
+    extra = dict(route.extra)
+    before = len(check.items)
+    path = _read_path(extra.get("path"), f"{where}.path", check)
+    depot = _read_depot(extra.get("depot"), f"{where}.depot", check)
+    stops = []
+    for k, stop in enumerate(route.stops):
+        sw = f"{where}.stops[{k}]"
+        se = dict(stop.extra)
+        lat = _coord(se.get("lat"), -90, 90)
+        lon = _coord(se.get("lon"), -180, 180)
+        if lat is None or lon is None:
+            check.add(sw, f"needs lat and lon in WGS84 (got {se.get('lat')!r}, {se.get('lon')!r})",
+                      "điểm dừng thiếu tọa độ (lat, lon)")  # fmt: skip
+            continue
+        if shift is None:
+            continue
+        name = se.get("name") or stop.site
+        earliest, latest = se.get("earliest"), se.get("latest")
+        stops.append(
+            StopView(
+                order=k + 1,
+                site=stop.site,
+                visit=stop.visit,
+                name=str(name),
+                kind=str(se.get("kind") or ""),
+                lat=lat,
+                lon=lon,
+                arrive=shift.at(stop.arrive),
+                start=shift.at(stop.start),
+                depart=shift.at(stop.depart),
+                earliest=shift.at(earliest) if isinstance(earliest, int | float) else None,
+                latest=shift.at(latest) if isinstance(latest, int | float) else None,
+                risk_level=str(se.get("risk_level") or ""),
+                notes=str(se.get("notes") or ""),
+            )
+        )
+    if len(check.items) > before or shift is None or depot is None:
+        return None
+    return TeamRoute(
+        team=route.team,
+        depot=depot,
+        path=path,
+        stops=tuple(stops),
+        leave=shift.at(route.depart),
+        back=shift.at(route.return_),
+        travel_s=route.travel_s,
+        members=_read_members(extra.get("members")),
+        vehicle=str(extra.get("vehicle") or ""),
+    )
+
+
+def _read_path(raw: Any, where: str, check: _Problems) -> tuple[tuple[float, float], ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        check.add(where, "no street geometry: give the loop as [[lon, lat], ...] (2+ points), "
+                  "as 'patrol plan' writes it", "lộ trình thiếu đường đi theo phố (path)")  # fmt: skip
+        return ()
+    points = []
+    for n, point in enumerate(raw):
+        ok = isinstance(point, Sequence) and len(point) >= 2
+        lon = _coord(point[0], -180, 180) if ok else None
+        lat = _coord(point[1], -90, 90) if ok else None
+        if lon is None or lat is None:
+            check.add(f"{where}[{n}]", f"must be [lon, lat] in WGS84, got {point!r}",
+                      f"tọa độ không hợp lệ: {point!r}")  # fmt: skip
+            return ()
+        points.append((lon, lat))
+    return tuple(points)
+
+
+def _read_depot(raw: Any, where: str, check: _Problems) -> Depot | None:
+    lat = _coord(raw.get("lat"), -90, 90) if isinstance(raw, dict) else None
+    lon = _coord(raw.get("lon"), -180, 180) if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or lat is None or lon is None:
+        check.add(where, 'must be {"id", "name", "lat", "lon"} of the police post or command',
+                  "thiếu trụ sở xuất phát (depot) có tọa độ")  # fmt: skip
+        return None
+    return Depot(str(raw.get("id") or "depot"), str(raw.get("name") or raw.get("id") or ""), lat, lon)
+
+
+def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(raw, dict):
+        return {}
+    members: dict[str, tuple[str, ...]] = {}
+    for role, names in raw.items():
+        if isinstance(names, list):
+            members[str(role)] = tuple(str(n) for n in names)
+        elif isinstance(names, int) and not isinstance(names, bool):
+            members[str(role)] = (f"{names} người",)
+        elif isinstance(names, str):
+            members[str(role)] = (names,)
+    return members
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_atomic(path: str | Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``path`` through a temporary file renamed over it: never a half file.
+
+    Parameters
+    ----------
+    path
+        Target file; its folder is created when missing.
+    data
+        Bytes, or text written as UTF-8.
+
+    Returns
+    -------
+    Path
+        The written path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def dumps_json(data: Any) -> str:
+    """JSON as exports write it: UTF-8 text, Vietnamese kept readable."""
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+

@@ -1,0 +1,319 @@
+"""Offline HTML page per team: one self-contained file a phone opens from its storage.
+
+The map is inline SVG drawn here (no tiles, no Leaflet, no font or script from anywhere): the
+street loop, the streets the plan carries around it (``streets`` extra, optional), the depot and
+the numbered stops. A Content-Security-Policy of ``default-src 'none'`` forbids the browser any
+outside request. A little inline script zooms and pans the drawing, ticks stops off (kept in the
+phone's local storage) and shows the phone's position when the browser allows geolocation; the
+page reads fully without it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from html import escape
+from pathlib import Path
+
+from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
+from patrol.export.kml import TEAM_COLOURS
+
+__all__ = ["to_html", "write_html"]
+
+_M_PER_DEG_LAT = 110_574.0
+_M_PER_DEG_LON = 111_320.0
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+
+
+class _Projection:
+    """Local equirectangular metres around the loop: exact enough over a ward (a few km)."""
+
+    def __init__(self, lons: list[float], lats: list[float]) -> None:
+        self.lon0 = (min(lons) + max(lons)) / 2
+        self.lat0 = (min(lats) + max(lats)) / 2
+        self.kx = _M_PER_DEG_LON * math.cos(math.radians(self.lat0))
+        xs = [self.x(lon) for lon in lons]
+        ys = [self.y(lat) for lat in lats]
+        pad = max(60.0, 0.08 * max(max(xs) - min(xs), max(ys) - min(ys)))
+        self.box = (min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
+                    max(ys) - min(ys) + 2 * pad)  # fmt: skip
+
+    def x(self, lon: float) -> float:
+        return (lon - self.lon0) * self.kx
+
+    def y(self, lat: float) -> float:
+        return -(lat - self.lat0) * _M_PER_DEG_LAT
+
+    def points(self, coords: list[tuple[float, float]] | tuple[tuple[float, float], ...]) -> str:
+        return " ".join(f"{self.x(lon):.1f},{self.y(lat):.1f}" for lon, lat in coords)
+
+
+def to_html(
+    plan: PlanExport,
+    *,
+    team: str,
+    lang: Lang = "vi",
+    streets: list[list[tuple[float, float]]] | None = None,
+) -> str:
+    """One team's loop as a self-contained offline HTML page.
+
+    Parameters
+    ----------
+    plan
+        A plan read by ``read_plan``.
+    team
+        The team whose page it is.
+    lang
+        Page language.
+    streets
+        Street lines ``[(lon, lat), ...]`` to draw in grey under the loop, for orientation;
+        ``None`` draws the other teams' loops. The loop's own path is always drawn.
+
+    Returns
+    -------
+    str
+        The HTML document: identity and draft banner, SVG map, stop table with times, members,
+        emergency numbers and OSM attribution. It makes no request beyond itself.
+
+    Raises
+    ------
+    PlanFileError
+        ``team`` is not in the plan.
+    """
+    route = plan.route(team)
+    colour = TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)]
+    lons = [p[0] for p in route.path] + [s.lon for s in route.stops] + [route.depot.lon]
+    lats = [p[1] for p in route.path] + [s.lat for s in route.stops] + [route.depot.lat]
+    proj = _Projection(lons, lats)
+    # Without street lines given, the other teams' loops show the streets around this one.
+    context = streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
+    e = escape
+    title = f"{text('team', lang)} {team} - {text('title', lang)}"
+    if plan.is_draft:
+        title = f"[{text('draft', lang)}] {title}"
+    storage_key = f"patrol:{plan.plan_id}:v{plan.version}:{team}"
+    config = {
+        "lon0": proj.lon0, "lat0": proj.lat0, "kx": proj.kx, "ky": _M_PER_DEG_LAT,
+        "box": proj.box, "key": storage_key,
+        "noPosition": text("no_position", lang),
+    }  # fmt: skip
+    rows = "\n".join(
+        f'<tr id="row-{s.order}" data-order="{s.order}"><td>{s.order}</td>'
+        f"<td>{s.start:%H:%M}–{s.depart:%H:%M}</td>"
+        f"<td><b>{e(s.name)}</b><br><small>{e(s.kind_label(lang))}"
+        f"{' · ' + e(text('window', lang)) + ' ' + s.window_label() if s.window_label() else ''}"
+        f"{' · ' + e(text('risk', lang)) + ' ' + e(s.risk_label(lang)) if s.risk_level else ''}"
+        f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}</td>"
+        f'<td><input type="checkbox" aria-label="{s.order}"></td></tr>'
+        for s in route.stops
+    )
+    members = "".join(f"<li>{e(line)}</li>" for line in route.member_lines(lang))
+    draft_banner = (
+        f'<div class="draft" id="draft">{e(text("draft_note", lang))}</div>' if plan.is_draft else ""
+    )
+    return _PAGE.format(
+        lang=lang,
+        csp=_CSP,
+        title=e(title),
+        draft_banner=draft_banner,
+        identity=e(plan.identity(team, lang)),
+        approval=e(f"{text('approved_by', lang)}: {plan.approval(lang)}"),
+        svg=_svg(route, proj, colour, context),
+        leave=e(f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "
+                f"{route.back:%H:%M} · {route.depot.name}"),  # fmt: skip
+        rows=rows,
+        h_order=e(text("order", lang)),
+        h_time=e(text("start", lang)),
+        h_site=e(text("site", lang)),
+        h_stops=e(text("stops", lang)),
+        h_members=e(text("members", lang)),
+        members=members,
+        emergency=e(f"{text('emergency', lang)}: 113 {text('police', lang)} · 114 "
+                    f"{text('fire', lang)} · 115 {text('ambulance', lang)}"),  # fmt: skip
+        my_position=e(text("my_position", lang)),
+        attribution=e(plan.attribution),
+        config=json.dumps(config).replace("</", "<\\/"),
+    )
+
+
+def _svg(route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]) -> str:
+    x0, y0, w, h = proj.box
+    parts = [
+        f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
+        'xmlns="http://www.w3.org/2000/svg" role="img">',
+    ]
+    for line in streets:
+        parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
+    parts.append(f'<polyline id="route" class="route" stroke="{colour}" '
+                 f'points="{proj.points(route.path)}"/>')  # fmt: skip
+    parts.extend(_arrows(route, proj, colour))
+    dx, dy = proj.x(route.depot.lon), proj.y(route.depot.lat)
+    parts.append(f'<rect id="depot" class="depot" x="{dx - 12:.1f}" y="{dy - 12:.1f}" '
+                 'width="24" height="24"/>')  # fmt: skip
+    # A site visited twice (once before 01:00, once in the high-risk window) gets one marker
+    # labelled with both orders, so neither number hides the other.
+    by_site: dict[tuple[float, float], list[int]] = {}
+    for stop in route.stops:
+        by_site.setdefault((stop.lon, stop.lat), []).append(stop.order)
+    for (lon, lat), orders in by_site.items():
+        x, y = proj.x(lon), proj.y(lat)
+        label = ",".join(map(str, orders))
+        radius = 14 + 5 * (len(label) - 1)
+        ids = " ".join(f"stop-{n}" for n in orders)
+        parts.append(
+            f'<g class="stop" id="stop-{orders[0]}" data-orders="{ids}">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>'
+            f'<text x="{x:.1f}" y="{y + 5:.1f}">{label}</text></g>'
+        )
+    parts.append('<g id="me" style="display:none"><circle id="me-acc" r="30" class="acc"/>'
+                 '<circle id="me-dot" r="9" class="me"/></g></svg>')  # fmt: skip
+    return "\n".join(parts)
+
+
+def _arrows(route: TeamRoute, proj: _Projection, colour: str, *, every_m: float = 180.0) -> list[str]:
+    """Small direction arrows along the loop, one every ``every_m`` metres of path."""
+    arrows, run = [], every_m / 2
+    xy = [(proj.x(lon), proj.y(lat)) for lon, lat in route.path]
+    for (x1, y1), (x2, y2) in zip(xy, xy[1:], strict=False):
+        length = math.hypot(x2 - x1, y2 - y1)
+        angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
+        while length > 0 and run <= length:
+            t = run / length
+            x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
+            arrows.append(f'<path class="arrow" d="M-9,-7 L9,0 L-9,7 z" fill="{colour}" '
+                          f'transform="translate({x:.1f},{y:.1f}) rotate({angle:.0f})"/>')  # fmt: skip
+            run += every_m
+        run -= length
+    return arrows
+
+
+def write_html(plan: PlanExport, path: str | Path, *, team: str, lang: Lang = "vi") -> Path:
+    """Write ``to_html`` atomically to ``path``; return the path."""
+    return write_atomic(path, to_html(plan, team=team, lang=lang))
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; }}
+header, section, footer {{ padding: 6px 10px; }}
+h1 {{ font-size: 1.15rem; margin: 4px 0; }}
+.draft {{ background: #c00; color: #fff; font-weight: bold; text-align: center; padding: 6px; }}
+#mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
+#map {{ width: 100%; height: 62vh; display: block; touch-action: none; background: #f4f1ea; }}
+.street {{ fill: none; stroke: #bbb; stroke-width: 3; vector-effect: non-scaling-stroke; }}
+.route {{ fill: none; stroke-width: 5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }}
+.depot {{ fill: #1a237e; stroke: #fff; stroke-width: 3; }}
+.stop circle {{ stroke: #fff; stroke-width: 3; }}
+.stop text {{ fill: #fff; font-size: 15px; font-weight: bold; text-anchor: middle; }}
+.stop.done circle {{ fill: #888; }}
+.stop.sel circle {{ stroke: #000; stroke-width: 5; }}
+.me {{ fill: #1e88e5; stroke: #fff; stroke-width: 3; }}
+.acc {{ fill: #1e88e5; fill-opacity: .15; }}
+#tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column; gap: 4px; }}
+#tools button {{ font-size: 1.1rem; min-width: 2.4rem; min-height: 2.4rem; }}
+#pos {{ font-size: .85rem; color: #555; }}
+table {{ border-collapse: collapse; width: 100%; }}
+td, th {{ border-bottom: 1px solid #ddd; padding: 5px 4px; text-align: left; vertical-align: top; }}
+tr.done {{ color: #888; text-decoration: line-through; }}
+footer {{ font-size: .8rem; color: #555; }}
+</style>
+</head>
+<body>
+{draft_banner}
+<header>
+<h1 id="title">{title}</h1>
+<div id="identity">{identity}</div>
+<div>{approval}</div>
+<div>{leave}</div>
+</header>
+<div id="mapbox">
+{svg}
+<div id="tools"><button id="zin" type="button">+</button><button id="zout" type="button">−</button>
+<button id="locate" type="button" title="{my_position}">◎</button></div>
+</div>
+<div id="pos"></div>
+<section>
+<h2>{h_stops}</h2>
+<table id="stops"><thead><tr><th>{h_order}</th><th>{h_time}</th><th>{h_site}</th><th>✓</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table>
+</section>
+<section><h2>{h_members}</h2><ul id="members">{members}</ul>
+<p id="emergency"><b>{emergency}</b></p></section>
+<footer id="attribution">{attribution} · {identity}</footer>
+<script id="config" type="application/json">{config}</script>
+<script>
+(function () {{
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("config").textContent);
+  var svg = document.getElementById("map");
+  var box = cfg.box.slice();
+  function show() {{ svg.setAttribute("viewBox", box.join(" ")); }}
+  function zoom(f, cx, cy) {{
+    cx = cx === undefined ? box[0] + box[2] / 2 : cx; cy = cy === undefined ? box[1] + box[3] / 2 : cy;
+    box = [cx - (cx - box[0]) * f, cy - (cy - box[1]) * f, box[2] * f, box[3] * f]; show();
+  }}
+  document.getElementById("zin").onclick = function () {{ zoom(0.7); }};
+  document.getElementById("zout").onclick = function () {{ zoom(1 / 0.7); }};
+  var drag = null;
+  svg.addEventListener("pointerdown", function (ev) {{ drag = [ev.clientX, ev.clientY]; }});
+  svg.addEventListener("pointerup", function () {{ drag = null; }});
+  svg.addEventListener("pointermove", function (ev) {{
+    if (!drag) return;
+    var k = box[2] / svg.clientWidth;
+    box[0] -= (ev.clientX - drag[0]) * k; box[1] -= (ev.clientY - drag[1]) * k;
+    drag = [ev.clientX, ev.clientY]; show();
+  }});
+  svg.addEventListener("wheel", function (ev) {{ ev.preventDefault(); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2); }},
+    {{ passive: false }});
+  var done = {{}};
+  try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
+  document.querySelectorAll("#stops tbody tr").forEach(function (row) {{
+    var n = row.dataset.order, box_ = row.querySelector("input");
+    var mark = document.querySelector('.stop[data-orders~="stop-' + n + '"]');
+    function paint() {{
+      row.classList.toggle("done", !!done[n]);
+      var all = mark.dataset.orders.split(" ").every(function (id) {{ return done[id.slice(5)]; }});
+      mark.classList.toggle("done", all);
+    }}
+    box_.checked = !!done[n]; paint();
+    box_.onchange = function () {{
+      done[n] = box_.checked; paint();
+      try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }} catch (e) {{ /* private mode */ }}
+    }};
+    row.onclick = function (ev) {{
+      if (ev.target === box_) return;
+      document.querySelectorAll(".stop.sel").forEach(function (g) {{ g.classList.remove("sel"); }});
+      mark.classList.add("sel");
+    }};
+  }});
+  var me = document.getElementById("me"), pos = document.getElementById("pos");
+  function place(p) {{
+    var x = (p.coords.longitude - cfg.lon0) * cfg.kx, y = -(p.coords.latitude - cfg.lat0) * cfg.ky;
+    ["me-dot", "me-acc"].forEach(function (id) {{
+      var c = document.getElementById(id); c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1));
+    }});
+    document.getElementById("me-acc").setAttribute("r", Math.max(10, p.coords.accuracy || 0).toFixed(0));
+    me.style.display = "";
+    pos.textContent = p.coords.latitude.toFixed(6) + ", " + p.coords.longitude.toFixed(6) +
+      " (±" + Math.round(p.coords.accuracy || 0) + " m)";
+  }}
+  function locate() {{
+    if (!navigator.geolocation) {{ pos.textContent = cfg.noPosition; return; }}
+    navigator.geolocation.watchPosition(place, function () {{ pos.textContent = cfg.noPosition; }},
+      {{ enableHighAccuracy: true, maximumAge: 10000 }});
+  }}
+  document.getElementById("locate").onclick = locate;
+  locate();
+}})();
+</script>
+</body>
+</html>
+"""
