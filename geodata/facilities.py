@@ -1,0 +1,387 @@
+"""Facilities from two sources, one list: the words wards use for kinds, and the OSM-survey merge.
+
+A ward's survey and the OSM extract describe many of the same sites. ``merge_facilities`` pairs
+each surveyed site with its OSM twin (same or compatible kind, close by, similar name once
+diacritics, case and the usual abbreviations are folded away), so the merged list has each site
+once: OSM keeps its identity (``osm_id``, index), the survey's attributes (cash, guard, camera,
+alarm, opening hours) win, and ``source`` becomes ``osm+survey``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from difflib import SequenceMatcher
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial import cKDTree
+
+from geodata.schema import FACILITY_COLUMNS, FacilityKind
+
+__all__ = [
+    "KIND_ALIASES",
+    "fold_text",
+    "match_facilities",
+    "merge_facilities",
+    "name_key",
+    "name_similarity",
+    "parse_kind",
+]
+
+log = logging.getLogger(__name__)
+
+_TONE_FREE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold_text(text: str) -> str:
+    """Fold text for matching: no diacritics, lower case, single spaces, letters and digits only.
+
+    >>> fold_text("  Chi nhánh  Ngân hàng ĐT&PT ")
+    'chi nhanh ngan hang dt pt'
+    """
+    decomposed = unicodedata.normalize("NFD", str(text).translate(_TONE_FREE))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", bare.lower()).split())
+
+
+# Ward spellings first, then English; each kind's label_vi, label_en and value are added below.
+_KIND_WORDS: dict[FacilityKind, tuple[str, ...]] = {
+    FacilityKind.BANK: (
+        "Ngân hàng",
+        "Chi nhánh",
+        "CN ngân hàng",
+        "Chi nhánh NH",
+        "Hội sở ngân hàng",
+        "Trụ sở ngân hàng",
+        "Tổ chức tín dụng",
+        "Bank",
+        "Branch",
+    ),
+    FacilityKind.TRANSACTION_OFFICE: (
+        "Phòng giao dịch ngân hàng",
+        "PGD",
+        "PGD ngân hàng",
+        "Điểm giao dịch",
+        "Quỹ tiết kiệm",
+        "Transaction office",
+        "Bank office",
+    ),
+    FacilityKind.ATM: ("ATM", "Máy ATM", "Trụ ATM", "Cash machine", "ATM machine"),
+    FacilityKind.GOLD_SHOP: (
+        "Cửa hàng vàng",
+        "Cửa hàng vàng bạc",
+        "Tiệm vàng bạc",
+        "Hiệu vàng",
+        "Vàng bạc đá quý",
+        "Cơ sở kinh doanh vàng bạc, đá quý",
+        "Kinh doanh vàng bạc",
+        "Gold",
+        "Jeweller",
+        "Jewellery",
+        "Jewelry",
+        "Jewelry shop",
+        "Jewellery shop",
+    ),
+    FacilityKind.PAWN_SHOP: (
+        "Cầm đồ",
+        "Hiệu cầm đồ",
+        "Dịch vụ cầm đồ",
+        "Cửa hàng cầm đồ",
+        "Pawnshop",
+        "Pawnbroker",
+    ),
+    FacilityKind.TREASURY: ("Kho bạc", "Kho bạc nhà nước", "KBNN", "Treasury"),
+    FacilityKind.GOVERNMENT_OFFICE: (
+        "Trụ sở cơ quan, công sở",
+        "Cơ quan",
+        "Công sở",
+        "Trụ sở",
+        "Cơ quan nhà nước",
+        "Government",
+        "Office",
+    ),
+    FacilityKind.TOWN_HALL: (
+        "UBND",
+        "UBND phường",
+        "UBND xã",
+        "Ủy ban nhân dân",
+        "Uỷ ban nhân dân",
+        "Trụ sở Ủy ban nhân dân",
+        "Townhall",
+    ),
+    FacilityKind.POST_OFFICE: ("Bưu cục", "Bưu điện văn hóa xã", "Post"),
+    FacilityKind.SCHOOL: (
+        "Trường",
+        "Trường mầm non",
+        "Trường tiểu học",
+        "Trường THCS",
+        "Trường THPT",
+    ),
+    FacilityKind.MARKET: ("Chợ dân sinh", "Marketplace"),
+    FacilityKind.POLICE: (
+        "Công an",
+        "Trụ sở công an",
+        "Công an xã",
+        "Đồn công an",
+        "Police station",
+        "Police",
+    ),
+    FacilityKind.MILITARY: (
+        "Ban CHQS",
+        "BCHQS",
+        "Ban chỉ huy quân sự phường",
+        "Ban chỉ huy quân sự xã",
+        "Quân sự",
+        "Military",
+    ),
+}
+
+KIND_ALIASES: dict[str, FacilityKind] = {}
+"""Folded spelling (``fold_text``) -> kind, for survey files in Vietnamese or English."""
+for _kind in FacilityKind:
+    for _word in (_kind.label_vi, _kind.label_en, _kind.value, *_KIND_WORDS.get(_kind, ())):
+        KIND_ALIASES[fold_text(_word)] = _kind
+
+
+def parse_kind(text: str) -> FacilityKind | None:
+    """Read a kind as a ward writes it (``"Tiệm vàng"``, ``"PGD"``, ``"Bank branch"``).
+
+    Returns ``None`` when the text names no known kind.
+
+    >>> parse_kind("Chi nhánh ngân hàng")
+    <FacilityKind.BANK: 'bank'>
+    """
+    return KIND_ALIASES.get(fold_text(text))
+
+
+# Abbreviations of names, expanded before comparing (folded, word by word).
+_NAME_ABBREVIATIONS = {
+    "nh": "ngan hang",
+    "pgd": "phong giao dich",
+    "cn": "chi nhanh",
+    "tmcp": "thuong mai co phan",
+    "ubnd": "uy ban nhan dan",
+    "ca": "cong an",
+    "p": "phuong",
+    "kbnn": "kho bac nha nuoc",
+    "bchqs": "ban chi huy quan su",
+    "chqs": "chi huy quan su",
+    "bank": "ngan hang",
+    "branch": "chi nhanh",
+    "office": "phong giao dich",
+    "ctcp": "cong ty co phan",
+}
+# Words every bank-ish name carries: they say nothing about which site it is.
+_GENERIC_WORDS = frozenset(
+    {
+        "ngan",
+        "hang",
+        "chi",
+        "nhanh",
+        "phong",
+        "giao",
+        "dich",
+        "thuong",
+        "mai",
+        "co",
+        "phan",
+        "tiem",
+        "vang",
+        "cua",
+        "atm",
+        "cay",
+        "may",
+        "so",
+        "cong",
+        "ty",
+        "tnhh",
+        "the",
+    }
+)
+
+
+def name_key(name: str) -> str:
+    """Fold a facility name for comparison: diacritics, case and abbreviations removed.
+
+    >>> name_key("PGD NH TMCP Ngoại thương")
+    'phong giao dich ngan hang thuong mai co phan ngoai thuong'
+    """
+    words = fold_text(name).split()
+    return " ".join(_NAME_ABBREVIATIONS.get(word, word) for word in words)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """Similarity of two facility names in [0, 1] after ``name_key``.
+
+    The distinctive words (the bank's brand, the street) decide: names that share them score
+    high even when one says "Chi nhánh" and the other "CN"; two banks of different brands score
+    low although both say "Ngân hàng".
+    """
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    wa = [w for w in ka.split() if w not in _GENERIC_WORDS] or ka.split()
+    wb = [w for w in kb.split() if w not in _GENERIC_WORDS] or kb.split()
+    sa, sb = set(wa), set(wb)
+    overlap = len(sa & sb) / min(len(sa), len(sb))
+    squeezed = SequenceMatcher(None, "".join(wa), "".join(wb)).ratio()
+    contained = "".join(wa) in "".join(wb) or "".join(wb) in "".join(wa)
+    return max(overlap, squeezed, 1.0 if contained else 0.0)
+
+
+# Kinds one source may call by the other's name: a branch mapped as bank but surveyed as PGD,
+# a treasury or town hall tagged office=government in OSM.
+_COMPATIBLE = [
+    {FacilityKind.BANK, FacilityKind.TRANSACTION_OFFICE},
+    {FacilityKind.GOLD_SHOP, FacilityKind.PAWN_SHOP},
+    {FacilityKind.GOVERNMENT_OFFICE, FacilityKind.TREASURY, FacilityKind.TOWN_HALL},
+    {FacilityKind.POLICE, FacilityKind.MILITARY, FacilityKind.GOVERNMENT_OFFICE},
+]
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _COMPATIBLE)
+
+
+def match_facilities(
+    osm: gpd.GeoDataFrame,
+    survey: gpd.GeoDataFrame,
+    *,
+    match_m: float = 60.0,
+    min_name_similarity: float = 0.6,
+    same_spot_m: float = 15.0,
+) -> pd.DataFrame:
+    """Pair surveyed sites with their OSM twins, one to one.
+
+    A pair must be of the same or a compatible kind and at most ``match_m`` apart, and either
+    have similar names (``name_similarity`` at least ``min_name_similarity``) or, when a name is
+    missing or the kinds are the same, stand within ``same_spot_m`` of each other. Among the
+    candidates the pairing minimises distance and name difference together.
+
+    Parameters
+    ----------
+    osm, survey
+        Facilities frames (``FACILITY_COLUMNS``, EPSG:4326).
+    match_m
+        Largest distance between twins, in metres.
+    min_name_similarity
+        Name similarity that makes a pair within ``match_m``.
+    same_spot_m
+        Distance at which same-kind sites pair without comparing names (OSM often has no name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: ``survey_id``, ``osm_id`` (the OSM frame's index), ``distance_m``,
+        ``name_similarity``, ordered by ``survey_id``.
+
+    """
+    columns = ["survey_id", "osm_id", "distance_m", "name_similarity"]
+    if osm.empty or survey.empty:
+        return pd.DataFrame(columns=columns)
+    both = pd.concat([osm.geometry, survey.geometry])
+    crs = gpd.GeoSeries(both, crs=osm.crs or "EPSG:4326").estimate_utm_crs()
+    xy_osm = np.column_stack(_xy(osm, crs))
+    xy_survey = np.column_stack(_xy(survey, crs))
+    tree = cKDTree(xy_osm)
+    big = 1e9
+    cost = np.full((len(survey), len(osm)), big)
+    details: dict[tuple[int, int], tuple[float, float]] = {}
+    for i, near in enumerate(tree.query_ball_point(xy_survey, r=match_m)):
+        s = survey.iloc[i]
+        for j in near:
+            o = osm.iloc[j]
+            if not _compatible(str(s["kind"]), str(o["kind"])):
+                continue
+            dist = float(np.hypot(*(xy_survey[i] - xy_osm[j])))
+            sim = name_similarity(str(s["name"]), str(o["name"]))
+            by_name = sim >= min_name_similarity
+            by_spot = dist <= same_spot_m and (
+                s["kind"] == o["kind"] or not str(s["name"]).strip() or not str(o["name"]).strip()
+            )
+            if by_name or by_spot:
+                cost[i, j] = dist / match_m + (1.0 - sim)
+                details[i, j] = (dist, sim)
+    rows, cols = linear_sum_assignment(cost)
+    pairs = [
+        (str(survey.index[i]), str(osm.index[j]), *details[i, j])
+        for i, j in zip(rows, cols, strict=True)
+        if cost[i, j] < big
+    ]
+    return pd.DataFrame(pairs, columns=columns).sort_values("survey_id", ignore_index=True)
+
+
+def _xy(frame: gpd.GeoDataFrame, crs: object) -> tuple[np.ndarray, np.ndarray]:
+    projected = frame.geometry.set_crs(frame.crs or "EPSG:4326", allow_override=True).to_crs(crs)
+    return projected.x.to_numpy(), projected.y.to_numpy()
+
+
+# Survey columns that win over OSM when the survey gives them; the rest fill OSM's blanks.
+_SURVEY_WINS = ("cash_level", "guard", "camera", "alarm", "opening_hours", "contact", "notes")
+_FILL_BLANKS = ("name", "address", "operator")
+
+
+def merge_facilities(
+    osm: gpd.GeoDataFrame,
+    survey: gpd.GeoDataFrame,
+    *,
+    match_m: float = 60.0,
+    min_name_similarity: float = 0.6,
+) -> gpd.GeoDataFrame:
+    """Merge the ward's survey into the OSM facilities, each site once.
+
+    Matched sites keep the OSM row (index, ``osm_id``, position) with the survey's attributes
+    (cash, guard, camera, alarm, opening hours, contact, notes) where the survey gives them, the
+    survey's name when OSM has none, and ``source`` ``"osm+survey"``. Unmatched survey rows are
+    added with their ``survey-<STT>`` index.
+
+    Parameters
+    ----------
+    osm, survey
+        Facilities frames (``FACILITY_COLUMNS``, EPSG:4326); extra survey columns are kept.
+    match_m, min_name_similarity
+        See ``match_facilities``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The merged facilities; ``attrs["matches"]`` maps each merged OSM id to the survey id it
+        absorbed (also logged).
+
+    """
+    matches = match_facilities(
+        osm, survey, match_m=match_m, min_name_similarity=min_name_similarity
+    )
+    merged = osm.copy()
+    extras = [c for c in survey.columns if c not in merged.columns]
+    for extra in extras:
+        merged[extra] = ""  # extra survey columns are text; OSM rows have nothing to say
+    for survey_id, osm_id in zip(matches["survey_id"], matches["osm_id"], strict=True):
+        row = survey.loc[survey_id]
+        for column in _SURVEY_WINS:
+            value = row[column]
+            if not (pd.isna(value) or value == ""):
+                merged.at[osm_id, column] = value
+        for column in _FILL_BLANKS:
+            if str(merged.at[osm_id, column]).strip() == "" and str(row[column]).strip():
+                merged.at[osm_id, column] = row[column]
+        for extra in extras:
+            merged.at[osm_id, extra] = row[extra]
+        merged.at[osm_id, "source"] = "osm+survey"
+        log.info("facility %s (survey) matched %s (OSM)", survey_id, osm_id)
+    rest = survey.drop(index=matches["survey_id"])
+    out = pd.concat([merged, rest]) if len(rest) else merged
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=osm.crs or survey.crs or "EPSG:4326")
+    for flag in ("guard", "camera", "alarm"):
+        out[flag] = out[flag].astype("boolean")
+    out.index.name = "facility_id"
+    ordered = [c for c in FACILITY_COLUMNS if c in out.columns]
+    out = out[ordered + [c for c in out.columns if c not in FACILITY_COLUMNS]]
+    out.attrs["matches"] = dict(zip(matches["osm_id"], matches["survey_id"], strict=True))
+    return out

@@ -1,0 +1,1242 @@
+"""The ward's own tables: facility surveys and incident logs, read and written as CSV or XLSX.
+
+Files come from Excel on Vietnamese and Western Windows, from LibreOffice and from Google Sheets,
+so ``read_table`` reads CSV in UTF-8 (with or without BOM), UTF-16 ("Unicode text"), Windows-1258
+and Windows-1252, separated by ``,``, ``;`` or tabs, and XLSX workbooks. The legacy code page is
+decided on the Vietnamese syllables it produces, and a file whose encoding cannot be told is
+refused rather than read with broken letters.
+
+``read_facility_survey`` and ``read_incidents`` check the whole file and raise one
+``InputFileError`` listing every problem (file, spreadsheet row, column as written, value, what
+to do) in English and Vietnamese; nothing is returned from a file with problems. The writers
+export the same frames so that reading them back gives the same frame, with cells that a
+spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``) neutralised by a
+leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.facilities import fold_text, parse_kind
+from geodata.incidents import TYPE_ALIASES, parse_incident_type
+from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind
+from geodata.shift import parse_clock
+from patrol.errors import InputFileError, Problem, SettingsError
+
+__all__ = [
+    "CASH_LABELS_VI",
+    "read_facility_survey",
+    "read_incidents",
+    "read_table",
+    "write_facilities",
+    "write_incidents",
+]
+
+Bbox = tuple[float, float, float, float]
+
+# Vietnam's mainland and islands, for "looks swapped" without an area.
+_VIETNAM = (102.0, 8.0, 117.9, 23.5)
+
+# --------------------------------------------------------------------------- reading tables
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or XLSX table as text cells, the way a spreadsheet shows it.
+
+    Parameters
+    ----------
+    path
+        ``.csv``, ``.tsv``, ``.txt`` (UTF-8 with or without BOM, UTF-16, Windows-1258 or
+        Windows-1252; ``,``, ``;`` or tab separated) or ``.xlsx``/``.xlsm`` (first sheet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns are the header row as written (Unicode NFC); the index is the spreadsheet row
+        number (header = row 1, or the first row with two or more filled cells after a title);
+        every cell is a stripped string, ``""`` when blank. Blank rows are left out.
+        ``attrs["encoding"]`` names the encoding read.
+
+    Raises
+    ------
+    patrol.errors.InputFileError
+        Missing, empty, damaged, unreadable file, or a file that is not what its extension says.
+
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise InputFileError(
+            name,
+            f"file not found: check the path ({path.resolve()})",
+            message_vi=f"không tìm thấy tệp: kiểm tra lại đường dẫn ({path.resolve()})",
+        )
+    raw = path.read_bytes()
+    suffix = path.suffix.lower()
+    if not raw.strip(b"\x00 \t\r\n\xef\xbb\xbf\xff\xfe"):
+        raise InputFileError(
+            name,
+            "the file is empty: save the table again with its header row and data",
+            message_vi="tệp rỗng: lưu lại bảng kèm dòng tiêu đề và dữ liệu",
+        )
+    if suffix in (".xlsx", ".xlsm"):
+        rows, encoding = _xlsx_rows(raw, name), "xlsx"
+    elif suffix in (".csv", ".tsv", ".txt"):
+        _refuse_binary(raw, name)
+        text, encoding = _decode(raw, name)
+        rows = _csv_rows(text)
+    elif suffix == ".xls":
+        raise InputFileError(
+            name,
+            "old Excel 97-2003 workbook (.xls): open it in Excel and save as .xlsx or CSV UTF-8",
+            message_vi="tệp Excel 97-2003 (.xls): mở bằng Excel, lưu lại dạng .xlsx hoặc CSV UTF-8",
+        )
+    else:
+        raise InputFileError(
+            name,
+            f"unsupported file type {suffix or '(none)'!r}: save the table as .xlsx or .csv",
+            message_vi=f"không hỗ trợ loại tệp {suffix or '(không có)'!r}: lưu bảng dạng "
+            ".xlsx hoặc .csv",
+        )
+    frame = _frame(rows, name)
+    frame.attrs["encoding"] = encoding
+    return frame
+
+
+def _refuse_binary(raw: bytes, name: str) -> None:
+    if raw.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            name,
+            "this is an Excel workbook (XLSX) with a .csv name: rename it to .xlsx",
+            message_vi="đây là tệp Excel (XLSX) nhưng mang đuôi .csv: đổi tên đuôi thành .xlsx",
+        )
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputFileError(
+            name,
+            "this is an old Excel workbook (.xls) with a .csv name: save it as CSV UTF-8 or .xlsx",
+            message_vi="đây là tệp Excel cũ (.xls) mang đuôi .csv: lưu lại dạng CSV UTF-8 "
+            "hoặc .xlsx",
+        )
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode a text table; refuse rather than guess when the code page cannot be told."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in raw[:4096]:
+        # UTF-16 without a byte-order mark: ASCII letters leave their zero byte on one side.
+        head = raw[:4096]
+        candidates = ["utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"]
+    else:
+        candidates = ["utf-8"]
+    try:
+        text = raw.decode(candidates[0])
+    except UnicodeDecodeError:
+        if candidates[0] != "utf-8":
+            raise _unreadable(name, f"damaged {candidates[0].upper()} text") from None
+        text, encoding = _decode_legacy(raw, name)
+        return unicodedata.normalize("NFC", text), encoding
+    return unicodedata.normalize("NFC", text), candidates[0].removesuffix("-sig")
+
+
+def _unreadable(name: str, why: str) -> InputFileError:
+    return InputFileError(
+        name,
+        f"unreadable encoding ({why}): in Excel use File > Save As > 'CSV UTF-8 (Comma "
+        "delimited)', or save as .xlsx",
+        message_vi=f"không đọc được bảng mã ký tự ({why}): trong Excel chọn Tệp > Lưu thành > "
+        "'CSV UTF-8 (Comma delimited)', hoặc lưu dạng .xlsx",
+    )
+
+
+# Bytes that Windows-1258 and Windows-1252 read differently (Vietnamese letters and tone marks
+# in 1258; Ã Ì Ð Ò Õ Ý Þ ã ì ð ò õ ý þ Š Ž š ž in 1252).
+_CP_DIFFER = frozenset(b"\x8a\x8e\x9a\x9e\xc3\xcc\xd0\xd2\xd5\xdd\xde\xe3\xec\xf0\xf2\xf5\xfd\xfe")
+
+
+def _decode_legacy(raw: bytes, name: str) -> tuple[str, str]:
+    """Tell Windows-1258 from Windows-1252 by whether the differing bytes make Vietnamese."""
+    try:
+        as_1258 = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        as_1258 = None
+    try:
+        as_1252 = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        as_1252 = None
+    if as_1258 is None and as_1252 is None:
+        raise _unreadable(name, "neither UTF-8 nor a Windows code page")
+    if as_1258 is None or as_1252 is None or as_1258 == as_1252:
+        chosen = as_1252 if as_1252 is not None else as_1258
+        assert chosen is not None
+        return chosen, "cp1252" if as_1252 is not None else "cp1258"
+    # Single-byte code pages: character i is byte i, so the words around differing bytes line up.
+    words: set[str] = set()
+    for i, byte in enumerate(raw):
+        if byte in _CP_DIFFER:
+            a = i
+            while a > 0 and _wordish(as_1258[a - 1]):
+                a -= 1
+            b = i
+            while b + 1 < len(as_1258) and _wordish(as_1258[b + 1]):
+                b += 1
+            words.add(as_1258[a : b + 1])
+    good = sum(_is_vietnamese_syllable(w) for w in words)
+    if good == len(words):
+        return as_1258, "cp1258"
+    if good == 0:
+        return as_1252, "cp1252"
+    samples = ", ".join(sorted(w for w in words if not _is_vietnamese_syllable(w))[:3])
+    raise _unreadable(name, f"neither Windows-1258 nor Windows-1252 fits, e.g. {samples!r}")
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalpha() or unicodedata.category(ch) == "Mn"
+
+
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_NUCLEI = (
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "ôi",
+    "ơi",
+    "oo",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uơ",
+    "uy",
+    "ưa",
+    "ưi",
+    "ưu",
+    "ươ",
+    "ya",
+    "yê",
+    "uya",
+    "uyê",
+    "uyu",
+    "iêu",
+    "yêu",
+    "oai",
+    "oay",
+    "oao",
+    "oeo",
+    "uây",
+    "uôi",
+    "ươi",
+    "ươu",
+)
+_SYLLABLE = re.compile(
+    rf"^{_ONSET}(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:ch|ng|nh|[cmnpt])?$"
+)
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _is_vietnamese_syllable(word: str) -> bool:
+    """Whether ``word`` (any case, tone marks composed or not) is one Vietnamese syllable."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if c not in _TONES)
+    bare = unicodedata.normalize("NFC", bare)
+    if any(unicodedata.category(c) == "Mn" for c in bare):
+        return False  # a mark left over had no letter to sit on
+    return bool(_SYLLABLE.match(bare))
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
+    """Spreadsheet rows of a CSV text: ``(row number, cells)``, separator detected."""
+    lines = text.splitlines()
+    first = 0
+    separator = None
+    if lines and re.fullmatch(r"\s*sep=(.)\s*", lines[0]):
+        separator = lines[0].strip()[4]  # Excel's "sep=;" hint line is not a spreadsheet row
+        first = 1
+    body = "\n".join(lines[first:])
+    if separator is None:
+        header = next((line for line in lines if line.strip()), "")
+        separator = max(
+            ("\t", ";", ","),
+            key=lambda sep: (len(next(csv.reader([header], delimiter=sep))), sep == ","),
+        )
+    reader = csv.reader(io.StringIO(body), delimiter=separator)
+    return [(number, cells) for number, cells in enumerate(reader, start=1)]
+
+
+def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
+    import openpyxl  # heavy; only XLSX files need it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not raw.startswith(b"PK"):
+        hint = "it looks like a CSV text file: rename it to .csv" if raw[:1].isascii() else ""
+        raise InputFileError(
+            name,
+            f"not an Excel workbook (.xlsx){': ' + hint if hint else ''}; save it from Excel "
+            "as .xlsx",
+            message_vi="không phải tệp Excel (.xlsx)"
+            + (": có vẻ là tệp CSV, đổi đuôi thành .csv" if hint else "")
+            + "; lưu lại từ Excel dạng .xlsx",
+        )
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputFileError(
+            name,
+            f"damaged or truncated Excel workbook ({exc}): save it again from Excel as .xlsx",
+            message_vi=f"tệp Excel bị hỏng hoặc thiếu ({exc}): lưu lại từ Excel dạng .xlsx",
+        ) from None
+    try:
+        sheet = book.worksheets[0]
+        return [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    return str(value)
+
+
+def _frame(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
+    rows = [(n, [unicodedata.normalize("NFC", c).strip() for c in cells]) for n, cells in rows]
+    rows = [(n, cells) for n, cells in rows if any(cells)]
+    # A title line above the header ("DANH SÁCH MỤC TIÊU") has one filled cell: skip it.
+    while len(rows) > 1 and sum(map(bool, rows[0][1])) <= 1 < sum(map(bool, rows[1][1])):
+        rows = rows[1:]
+    if not rows:
+        raise InputFileError(
+            name,
+            "no rows: the table has no header and no data",
+            message_vi="bảng không có dòng tiêu đề và dữ liệu",
+        )
+    header_row, header = rows[0]
+    width = max(len(header), *(len(cells) for _, cells in rows))
+    header = header + [""] * (width - len(header))
+    names = [h or f"({_column_letter(i)})" for i, h in enumerate(header)]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(names):
+        if h in seen:
+            problems.append(
+                Problem(
+                    name,
+                    header_row,
+                    h,
+                    None,
+                    f"header {h!r} appears twice (columns {_column_letter(seen[h])} and "
+                    f"{_column_letter(i)}): rename or delete one",
+                    f"tiêu đề {h!r} xuất hiện hai lần (cột {_column_letter(seen[h])} và "
+                    f"{_column_letter(i)}): đổi tên hoặc xóa một cột",
+                )
+            )
+        seen[h] = i
+    if problems:
+        raise InputFileError(name, problems)
+    data = [cells + [""] * (width - len(cells)) for _, cells in rows[1:]]
+    frame = pd.DataFrame(data, columns=names, index=[n for n, _ in rows[1:]], dtype=object)
+    frame.index.name = "row"
+    return frame
+
+
+def _column_letter(i: int) -> str:
+    letters = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- fields
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A column the reader understands: its key, the header spellings, whether it is required."""
+
+    key: str
+    headers: tuple[str, ...]  # first one is how the writer spells it in Vietnamese
+    header_en: str
+    required: bool = False
+
+
+_SURVEY_FIELDS = (
+    _Field("facility_id", ("Mã cơ sở", "Mã", "Facility ID"), "ID"),
+    _Field("stt", ("STT", "Số TT", "Số thứ tự", "TT", "No", "Number"), "No."),
+    _Field(
+        "name",
+        ("Tên cơ sở", "Tên", "Tên mục tiêu", "Tên đơn vị", "Facility name", "Site name"),
+        "Name",
+        required=True,
+    ),
+    _Field(
+        "kind",
+        ("Loại hình", "Loại", "Loại cơ sở", "Loại hình cơ sở", "Loại mục tiêu", "Category"),
+        "Kind",
+        required=True,
+    ),
+    _Field("address", ("Địa chỉ",), "Address"),
+    _Field("lat", ("Vĩ độ", "Lat", "Y"), "Latitude", required=True),
+    _Field("lon", ("Kinh độ", "Lon", "Lng", "Long", "X"), "Longitude", required=True),
+    _Field(
+        "opening_hours",
+        ("Giờ hoạt động", "Giờ mở cửa", "Thời gian hoạt động", "Giờ làm việc", "Hours"),
+        "Opening hours",
+    ),
+    _Field(
+        "cash_level",
+        ("Lượng tiền mặt", "Tiền mặt", "Mức tiền mặt", "Cash", "Cash held"),
+        "Cash level",
+    ),
+    _Field("guard", ("Bảo vệ", "Security guard"), "Guard"),
+    _Field("camera", ("Camera", "CCTV"), "Camera"),
+    _Field("alarm", ("Chuông báo động", "Báo động", "Chuông báo"), "Alarm"),
+    _Field(
+        "contact",
+        (
+            "Người phụ trách / SĐT",
+            "Người phụ trách",
+            "SĐT",
+            "Điện thoại",
+            "Liên hệ",
+            "Người phụ trách, SĐT",
+            "Contact",
+            "Phone",
+        ),
+        "Contact / phone",
+    ),
+    _Field("notes", ("Ghi chú", "Note", "Remarks"), "Notes"),
+    _Field("operator", ("Đơn vị quản lý", "Chủ sở hữu", "Owner"), "Operator"),
+    _Field("source", ("Nguồn", "Nguồn dữ liệu"), "Source"),
+    _Field("osm_id", ("OSM ID", "OSM"), "OSM ID"),
+)
+
+_INCIDENT_FIELDS = (
+    _Field("incident_id", ("Mã vụ việc", "Mã", "Số vụ việc", "Incident ID", "ID"), "ID"),
+    _Field("stt", ("STT", "Số TT", "Số thứ tự", "TT", "No", "Number"), "No."),
+    _Field(
+        "time",
+        ("Thời gian", "Thời điểm", "Ngày giờ", "Thời gian xảy ra", "Datetime", "Date time"),
+        "Time",
+    ),
+    _Field("date", ("Ngày", "Ngày xảy ra", "Date"), "Date"),
+    _Field("clock", ("Giờ", "Giờ xảy ra", "Hour", "Clock"), "Hour"),
+    _Field(
+        "type",
+        ("Loại vụ việc", "Loại", "Tính chất vụ việc", "Tội danh", "Loại hình", "Incident type"),
+        "Type",
+        required=True,
+    ),
+    _Field("lat", ("Vĩ độ", "Lat", "Y"), "Latitude", required=True),
+    _Field("lon", ("Kinh độ", "Lon", "Lng", "Long", "X"), "Longitude", required=True),
+    _Field(
+        "facility_id", ("Mã cơ sở", "Cơ sở", "Mục tiêu", "Facility", "Facility ID"), "Facility ID"
+    ),
+    _Field(
+        "description",
+        ("Mô tả", "Nội dung", "Tóm tắt", "Nội dung vụ việc", "Summary"),
+        "Description",
+    ),
+    _Field("demo", ("Dữ liệu minh họa", "Minh họa", "Demo"), "Demo data"),
+)
+
+
+def _accepted(field: _Field) -> str:
+    return ", ".join(dict.fromkeys((*field.headers, field.header_en, field.key)))
+
+
+def _map_headers(columns: Iterable[str], fields: tuple[_Field, ...]) -> dict[str, str]:
+    """Field key -> the file's header, matched case-, diacritic- and spacing-insensitively."""
+    spellings = {fold_text(s): f.key for f in fields for s in (*f.headers, f.header_en, f.key)}
+    found: dict[str, str] = {}
+    for column in columns:
+        plain = re.sub(r"\(.*?\)|\[.*?\]", " ", column)  # "Vĩ độ (lat)" -> "Vĩ độ"
+        for form in (column, plain, *plain.split("/")):
+            key = spellings.get(fold_text(form))
+            if key is not None:
+                found.setdefault(key, column)
+                break
+    return found
+
+
+_YES = frozenset({"co", "x", "yes", "y", "1", "true", "dung", "v", "ok"})
+_NO = frozenset({"khong", "no", "n", "0", "false", "sai", "k", "ko"})
+_YES_MARKS = frozenset("✓✔☑✅xX")
+
+CASH_LABELS_VI = {
+    CashLevel.NONE: "Không",
+    CashLevel.LOW: "Thấp",
+    CashLevel.MEDIUM: "Trung bình",
+    CashLevel.HIGH: "Cao",
+}
+"""Vietnamese labels of ``CashLevel`` as the survey writes them."""
+_CASH_EN = {
+    CashLevel.NONE: "None",
+    CashLevel.LOW: "Low",
+    CashLevel.MEDIUM: "Medium",
+    CashLevel.HIGH: "High",
+}
+_CASH_ALIASES = {
+    **{fold_text(v): k for k, v in CASH_LABELS_VI.items()},
+    **{fold_text(v): k for k, v in _CASH_EN.items()},
+    **{k.value: k for k in CashLevel},
+    "tb": CashLevel.MEDIUM,
+    "vua": CashLevel.MEDIUM,
+    "rat cao": CashLevel.HIGH,
+    "nhieu": CashLevel.HIGH,
+    "it": CashLevel.LOW,
+    "0": CashLevel.NONE,
+}
+
+
+class _Checker:
+    """Collects the problems of one file, in the user's words."""
+
+    def __init__(self, file: str, headers: dict[str, str]):
+        self.file = file
+        self.headers = headers
+        self.problems: list[Problem] = []
+
+    def add(self, row: int | None, key: str | None, value: str | None, en: str, vi: str) -> None:
+        column = self.headers.get(key, key) if key is not None else None
+        self.problems.append(Problem(self.file, row, column, value, en, vi))
+
+    def number(self, row: int, key: str, text: str, what_en: str, what_vi: str) -> float | None:
+        cleaned = text.replace("\u00a0", "").replace(" ", "")
+        if re.fullmatch(r"[+-]?\d+,\d+", cleaned):
+            cleaned = cleaned.replace(",", ".")  # decimal comma: 21,0281
+        if not cleaned:
+            self.add(
+                row,
+                key,
+                text,
+                f"{what_en} is empty: fill it in",
+                f"{what_vi} đang để trống: hãy điền vào",
+            )
+            return None
+        try:
+            return float(cleaned)
+        except ValueError:
+            self.add(
+                row,
+                key,
+                text,
+                f"text in a number column: write {what_en} as a decimal number such as "
+                "21.0281 (decimal degrees)",
+                f"cột số có chữ: ghi {what_vi} dạng số thập phân, ví dụ 21.0281 (độ thập phân)",
+            )
+            return None
+
+    def yes_no(self, row: int, key: str, text: str) -> bool | None:
+        if not text:
+            return None
+        folded = fold_text(text)
+        if folded in _YES or (len(text) == 1 and text in _YES_MARKS):
+            return True
+        if folded in _NO or text in ("✗", "✘", "-"):
+            return False
+        self.add(
+            row,
+            key,
+            text,
+            "expected yes or no: write Có or Không (or x, ✓, 1, 0)",
+            "cần ghi có hoặc không: ghi Có hoặc Không (hoặc x, ✓, 1, 0)",
+        )
+        return None
+
+    def coordinates(
+        self, row: int, lat_text: str, lon_text: str, bbox: Bbox | None
+    ) -> tuple[float, float] | None:
+        lat = self.number(row, "lat", lat_text, "the latitude", "vĩ độ")
+        lon = self.number(row, "lon", lon_text, "the longitude", "kinh độ")
+        if lat is None or lon is None:
+            return None
+        shown = f"lat={lat_text}, lon={lon_text}"
+        inside_world = -90 <= lat <= 90 and -180 <= lon <= 180
+        swapped_fits = -90 <= lon <= 90 and -180 <= lat <= 180
+        area = bbox or _VIETNAM
+        where_en = "the area's bounds" if bbox else "Vietnam"
+        where_vi = "phạm vi địa bàn" if bbox else "lãnh thổ Việt Nam"
+        if lat == 0 and lon == 0:
+            self.add(
+                row,
+                "lat",
+                shown,
+                "coordinates 0, 0 are a placeholder: fill in the real "
+                "position (Google Maps: right-click the place, copy the numbers)",
+                "tọa độ 0, 0 là giá trị tạm: điền vị trí thật (Google Maps: bấm chuột phải "
+                "vào địa điểm, sao chép các số)",
+            )
+            return None
+        if _inside(lat, lon, area):
+            return lat, lon
+        if swapped_fits and _inside(lon, lat, area):
+            self.add(
+                row,
+                "lat",
+                shown,
+                f"latitude and longitude look swapped (swapped they fall in {where_en}): "
+                "put the latitude (Vĩ độ, about 8-23 in Vietnam) in the latitude column "
+                "and the longitude (Kinh độ, about 102-110) in the longitude column",
+                f"vĩ độ và kinh độ có vẻ bị đảo ngược (đổi chỗ thì nằm trong {where_vi}): "
+                "ghi vĩ độ (khoảng 8-23 ở Việt Nam) vào cột Vĩ độ và kinh độ (khoảng "
+                "102-110) vào cột Kinh độ",
+            )
+            return None
+        if not inside_world:
+            self.add(
+                row,
+                "lat" if not -90 <= lat <= 90 else "lon",
+                shown,
+                "coordinates out of range: latitude must be within -90..90 and longitude "
+                "within -180..180 (decimal degrees such as 21.0281, 105.8355)",
+                "tọa độ ngoài giới hạn: vĩ độ phải trong khoảng -90..90, kinh độ trong "
+                "khoảng -180..180 (độ thập phân, ví dụ 21.0281, 105.8355)",
+            )
+            return None
+        if bbox is not None:
+            box = ", ".join(f"{v:.4f}" for v in bbox)
+            self.add(
+                row,
+                "lat",
+                shown,
+                f"outside the area (west, south, east, north = {box}): check the "
+                "coordinates, or load the area that contains this place",
+                f"nằm ngoài địa bàn (tây, nam, đông, bắc = {box}): kiểm tra lại tọa độ "
+                "hoặc nạp đúng địa bàn chứa địa điểm này",
+            )
+            return None
+        return lat, lon  # no area given and not in Vietnam: a ward abroad is allowed
+
+    def lost_letters(self, row: int, key: str, text: str) -> None:
+        if re.search(r"\w\?\w", text):
+            self.add(
+                row,
+                key,
+                text,
+                "a '?' inside a word: Vietnamese letters were lost when the file was "
+                "saved; in Excel save as 'CSV UTF-8' or .xlsx and type the name again",
+                "có dấu '?' giữa chữ: chữ tiếng Việt đã bị mất khi lưu tệp; trong Excel "
+                "lưu dạng 'CSV UTF-8' hoặc .xlsx rồi gõ lại tên",
+            )
+
+
+def _inside(lat: float, lon: float, bbox: Bbox) -> bool:
+    west, south, east, north = bbox
+    return west <= lon <= east and south <= lat <= north
+
+
+def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[pd.DataFrame, _Checker]:
+    table = read_table(path)
+    checker = _Checker(str(path), _map_headers(table.columns, fields))
+    for field in fields:
+        if field.required and field.key not in checker.headers:
+            # Row 1 (the header) and the column's usual name: that is where it must be added.
+            checker.problems.append(
+                Problem(
+                    checker.file,
+                    1,
+                    field.headers[0],
+                    None,
+                    f"missing column {field.headers[0]!r} ({field.header_en}): add it; accepted "
+                    f"headers: {_accepted(field)}",
+                    f"thiếu cột {field.headers[0]!r}: hãy thêm cột này; các tiêu đề được "
+                    f"chấp nhận: {_accepted(field)}",
+                )
+            )
+    return table, checker
+
+
+def _text(table: pd.DataFrame, headers: dict[str, str], row: int, key: str) -> str:
+    column = headers.get(key)
+    if column is None:
+        return ""
+    value = str(table.at[row, column])
+    # A leading apostrophe only neutralised a formula on export: drop it again.
+    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+
+
+def _ids(checker: _Checker, table: pd.DataFrame, *, id_key: str, prefix: str) -> dict[int, str]:
+    """Index per row: the file's own id, else ``<prefix>-<STT>``, else by order."""
+    ids: dict[int, str] = {}
+    used: dict[str, int] = {}
+    for order, row in enumerate(table.index, start=1):
+        own = _text(table, checker.headers, row, id_key)
+        stt = _text(table, checker.headers, row, "stt")
+        if own:
+            ident = own if not own.isdigit() else f"{prefix}-{own}"
+            key = id_key
+        elif "stt" in checker.headers:
+            if not re.fullmatch(r"\d+", stt.removesuffix(".0")):
+                checker.add(
+                    row,
+                    "stt",
+                    stt,
+                    "STT must be a whole number such as 7: number every row",
+                    "STT phải là số nguyên, ví dụ 7: đánh số mọi dòng",
+                )
+                continue
+            ident, key = f"{prefix}-{int(float(stt))}", "stt"
+        else:
+            ident, key = f"{prefix}-{order}", "stt"
+        if ident in used:
+            checker.add(
+                row,
+                key,
+                ident,
+                f"the same number as row {used[ident]}: give every row its own number",
+                f"trùng số với dòng {used[ident]}: mỗi dòng phải có số riêng",
+            )
+        used.setdefault(ident, row)
+        ids[row] = ident
+    return ids
+
+
+# --------------------------------------------------------------------------- facility survey
+
+
+def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoDataFrame:
+    """Read the ward's facility survey (CSV or XLSX) into the facilities frame.
+
+    Headers may be written as the ward writes them (STT, Tên cơ sở, Loại hình, Địa chỉ, Vĩ độ,
+    Kinh độ, Giờ hoạt động, Lượng tiền mặt, Bảo vệ, Camera, Chuông báo động, Người phụ trách /
+    SĐT, Ghi chú) or in English, in any case, with or without diacritics. See
+    ``docs/formats.md``.
+
+    Parameters
+    ----------
+    path
+        The survey file.
+    bbox
+        ``(west, south, east, north)`` of the area: sites outside are refused, and swapped
+        coordinates are recognised against it (against Vietnam's range without it).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``FACILITY_COLUMNS`` (then any extra columns of the file), index ``facility_id``
+        (``survey-<STT>``, or the file's own ``Mã cơ sở``), EPSG:4326.
+
+    Raises
+    ------
+    patrol.errors.InputFileError
+        With every problem of the file; nothing is returned.
+
+    """
+    table, check = _start(path, _SURVEY_FIELDS)
+    if check.problems:
+        raise InputFileError(check.file, check.problems)
+    ids = _ids(check, table, id_key="facility_id", prefix="survey")
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str, float, float], int] = {}
+    for row in table.index:
+        get: Callable[[str], str] = lambda key, row=row: _text(table, check.headers, row, key)  # noqa: E731
+        name, kind_text = get("name"), get("kind")
+        if not name:
+            check.add(
+                row,
+                "name",
+                "",
+                "the name is empty: write the facility's name",
+                "tên cơ sở đang để trống: hãy ghi tên",
+            )
+        check.lost_letters(row, "name", name)
+        kind = parse_kind(kind_text)
+        if kind is None:
+            accepted = "; ".join(f"{k.label_vi} ({k.label_en})" for k in FacilityKind)
+            check.add(
+                row,
+                "kind",
+                kind_text,
+                f"unknown kind: write one of {accepted}",
+                f"loại hình không rõ: ghi một trong các loại {accepted}",
+            )
+        position = check.coordinates(row, get("lat"), get("lon"), bbox)
+        cash_text = get("cash_level")
+        cash = _CASH_ALIASES.get(fold_text(cash_text)) if cash_text else None
+        if cash_text and cash is None:
+            check.add(
+                row,
+                "cash_level",
+                cash_text,
+                "unknown cash level: write Không, Thấp, Trung bình or Cao",
+                "mức tiền mặt không rõ: ghi Không, Thấp, Trung bình hoặc Cao",
+            )
+        source = get("source") or "survey"
+        if source not in ("survey", "osm", "osm+survey"):
+            check.add(
+                row,
+                "source",
+                source,
+                "source must be survey, osm or osm+survey (or left empty)",
+                "nguồn phải là survey, osm hoặc osm+survey (hoặc để trống)",
+            )
+        if position is not None and kind is not None and row in ids:
+            key = (fold_text(name), kind.value, round(position[0], 5), round(position[1], 5))
+            if key in seen:
+                check.add(
+                    row,
+                    "name",
+                    name,
+                    f"duplicate of row {seen[key]} (same name, kind and position): "
+                    "delete one of them",
+                    f"trùng với dòng {seen[key]} (cùng tên, loại hình và vị trí): xóa một dòng",
+                )
+            seen.setdefault(key, row)
+        records.append(
+            {
+                "facility_id": ids.get(row, ""),
+                "name": name,
+                "kind": kind.value if kind else "",
+                "lat": position[0] if position else float("nan"),
+                "lon": position[1] if position else float("nan"),
+                "source": source,
+                "osm_id": get("osm_id"),
+                "address": get("address"),
+                "opening_hours": get("opening_hours"),
+                "operator": get("operator"),
+                "cash_level": cash.value if cash else "",
+                "guard": check.yes_no(row, "guard", get("guard")),
+                "camera": check.yes_no(row, "camera", get("camera")),
+                "alarm": check.yes_no(row, "alarm", get("alarm")),
+                "contact": get("contact"),
+                "notes": get("notes"),
+                **{column: str(table.at[row, column]) for column in _extras(table, check)},
+            }
+        )
+    if check.problems:
+        raise InputFileError(check.file, check.problems)
+    frame = pd.DataFrame.from_records(records, columns=_facility_record_columns(table, check))
+    for flag in ("guard", "camera", "alarm"):
+        frame[flag] = frame[flag].astype("boolean")
+    return _geoframe(frame.set_index("facility_id"), FACILITY_COLUMNS)
+
+
+def _extras(table: pd.DataFrame, check: _Checker) -> list[str]:
+    known = set(check.headers.values())
+    return [c for c in table.columns if c not in known]
+
+
+def _facility_record_columns(table: pd.DataFrame, check: _Checker) -> list[str]:
+    return [
+        "facility_id",
+        *(c for c in FACILITY_COLUMNS if c != "geometry"),
+        *_extras(table, check),
+    ]
+
+
+def _geoframe(frame: pd.DataFrame, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
+    frame["lat"] = frame["lat"].astype(float)
+    frame["lon"] = frame["lon"].astype(float)
+    geo = gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326"
+    )
+    ordered = [*columns, *(c for c in geo.columns if c not in columns)]
+    return geo[ordered]
+
+
+# --------------------------------------------------------------------------- incidents
+
+_DATE = re.compile(
+    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)|(?<!\d)(\d{1,2})[/.-](\d{1,2})"
+    r"(?:[/.-](\d{2,4}))?(?![\d/.-])"
+)
+_CLOCK_TOKEN = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::(\d{2}))?(?![\d/])")
+
+
+def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
+    """Read a local date and time from ``text`` (and a separate clock column); else the reason."""
+    text = text.strip()
+    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)", text)
+    if iso:
+        text = f"{iso[1]} {iso[2]}"
+    match = _DATE.search(text)
+    if not match:
+        return None, (
+            "no date: write it as dd/mm/yyyy or yyyy-mm-dd, e.g. 23/11/2026 22:00",
+            "thiếu ngày: ghi dạng dd/mm/yyyy hoặc yyyy-mm-dd, ví dụ 23/11/2026 22:00",
+        )
+    if match[1]:
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    else:
+        if not match[6] or len(match[6]) != 4:
+            return None, (
+                "date without a full year: write the year in four digits, e.g. 23/11/2026",
+                "ngày thiếu năm: ghi đủ năm bốn chữ số, ví dụ 23/11/2026",
+            )
+        day, month, year = int(match[4]), int(match[5]), int(match[6])
+    try:
+        the_date = date(year, month, day)
+    except ValueError:
+        return None, (
+            f"no such date ({day}/{month}/{year}): write day/month/year, e.g. 23/11/2026",
+            f"ngày không tồn tại ({day}/{month}/{year}): ghi ngày/tháng/năm, ví dụ 23/11/2026",
+        )
+    rest = (text[: match.start()] + " " + text[match.end() :] + " " + clock_text).strip()
+    clock = _CLOCK_TOKEN.search(rest)
+    if not clock:
+        return None, (
+            "no time of day: add it as 24-hour 22:00 or 22h00 (estimate when unknown)",
+            "thiếu giờ xảy ra: ghi theo 24 giờ, ví dụ 22:00 hoặc 22h00 (ước lượng nếu không rõ)",
+        )
+    try:
+        hhmm = parse_clock(f"{clock[1]}:{clock[2] or '00'}", field="time")
+    except SettingsError:
+        return None, (
+            f"no such time {clock[0].strip()!r}: hours run 00-23 and minutes 00-59 (24-hour clock)",
+            f"giờ không hợp lệ {clock[0].strip()!r}: giờ từ 00 đến 23, phút từ 00 đến 59 (24 giờ)",
+        )
+    return datetime.combine(the_date, hhmm), "", ""
+
+
+def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoDataFrame:
+    """Read the ward's incident log (CSV or XLSX) into the incidents frame.
+
+    Columns: a time (``Thời gian``: ``23/11/2026 22h00``, ``2026-11-23 22:00``), or a date
+    (``Ngày``) and a clock column (``Giờ``); the type (``Loại vụ việc``, Vietnamese or
+    English); ``Vĩ độ``/``Kinh độ``; optionally the facility (``Mã cơ sở``), a description
+    (``Mô tả``), an id (``Mã vụ việc`` or ``STT``) and ``Dữ liệu minh họa`` (yes/no). See
+    ``docs/formats.md``.
+
+    Parameters
+    ----------
+    path
+        The incident file.
+    bbox
+        ``(west, south, east, north)`` of the area; see ``read_facility_survey``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``INCIDENT_COLUMNS`` (then extra columns), index ``incident_id`` (the file's
+        ``Mã vụ việc``, else ``inc-<STT>``), EPSG:4326, sorted as in the file.
+
+    Raises
+    ------
+    patrol.errors.InputFileError
+        With every problem of the file; nothing is returned.
+
+    """
+    table, check = _start(path, _INCIDENT_FIELDS)
+    if "time" not in check.headers and "date" not in check.headers:
+        field = _INCIDENT_FIELDS[2]
+        check.problems.append(
+            Problem(
+                check.file,
+                1,
+                field.headers[0],
+                None,
+                f"missing column {field.headers[0]!r} (time): add it, or a date column 'Ngày' and "
+                f"a clock column 'Giờ'; accepted headers: {_accepted(field)}",
+                f"thiếu cột {field.headers[0]!r}: thêm cột này, hoặc cột 'Ngày' và cột 'Giờ'; các "
+                f"tiêu đề được chấp nhận: {_accepted(field)}",
+            )
+        )
+    if check.problems:
+        raise InputFileError(check.file, check.problems)
+    ids = _ids(check, table, id_key="incident_id", prefix="inc")
+    today = date.today()
+    records: list[dict[str, Any]] = []
+    seen: dict[tuple[datetime, str, float, float], int] = {}
+    for row in table.index:
+        get: Callable[[str], str] = lambda key, row=row: _text(table, check.headers, row, key)  # noqa: E731
+        when_key = "time" if "time" in check.headers else "date"
+        when, why_en, why_vi = _parse_when(get(when_key), get("clock"))
+        if when is None:
+            check.add(row, when_key, get(when_key) or get("clock"), why_en, why_vi)
+        elif when.date() > today:
+            check.add(
+                row,
+                when_key,
+                get(when_key),
+                "the date is in the future: check the year",
+                "ngày nằm trong tương lai: kiểm tra lại năm",
+            )
+        kind = parse_incident_type(get("type"))
+        if kind is None:
+            accepted = "; ".join(
+                f"{t.label_vi} ({t.label_en})" for t in dict.fromkeys(TYPE_ALIASES.values())
+            )
+            check.add(
+                row,
+                "type",
+                get("type"),
+                f"unknown incident type: write one of {accepted}",
+                f"loại vụ việc không rõ: ghi một trong các loại {accepted}",
+            )
+        position = check.coordinates(row, get("lat"), get("lon"), bbox)
+        check.lost_letters(row, "description", get("description"))
+        demo = check.yes_no(row, "demo", get("demo"))
+        if when is not None and kind is not None and position is not None:
+            key = (when, kind.value, round(position[0], 5), round(position[1], 5))
+            if key in seen:
+                check.add(
+                    row,
+                    when_key,
+                    get(when_key),
+                    f"duplicate of row {seen[key]} (same time, type and place): delete one of them",
+                    f"trùng với dòng {seen[key]} (cùng thời gian, loại và địa điểm): xóa một dòng",
+                )
+            seen.setdefault(key, row)
+        records.append(
+            {
+                "incident_id": ids.get(row, ""),
+                "time": when,
+                "type": kind.value if kind else "",
+                "lat": position[0] if position else float("nan"),
+                "lon": position[1] if position else float("nan"),
+                "facility_id": get("facility_id"),
+                "description": get("description"),
+                "demo": bool(demo),
+                **{column: str(table.at[row, column]) for column in _extras(table, check)},
+            }
+        )
+    if check.problems:
+        raise InputFileError(check.file, check.problems)
+    columns = [
+        "incident_id",
+        *(c for c in INCIDENT_COLUMNS if c != "geometry"),
+        *_extras(table, check),
+    ]
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame["time"] = pd.to_datetime(frame["time"]).astype("datetime64[ns]")
+    frame["demo"] = frame["demo"].astype(bool)
+    return _geoframe(frame.set_index("incident_id"), INCIDENT_COLUMNS)
+
+
+# --------------------------------------------------------------------------- writing
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV/formula injection)."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _yes_no_label(value: object, language: str) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    if language == "vi":
+        return "Có" if value else "Không"
+    return "Yes" if value else "No"
+
+
+def write_facilities(
+    frame: gpd.GeoDataFrame, path: str | Path, *, language: str = "vi", sep: str = ","
+) -> Path:
+    """Write a facilities frame to CSV (UTF-8 with BOM, for Excel) or XLSX, by ``path``'s suffix.
+
+    Kinds, cash levels and yes/no are written as words of ``language`` (``"vi"`` or ``"en"``);
+    the index, source and OSM id are kept so that ``read_facility_survey`` gives the frame back.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    """
+    en = language == "en"
+    columns: dict[str, list[object]] = {}
+    fields = {f.key: f for f in _SURVEY_FIELDS}
+
+    def header(key: str) -> str:
+        return fields[key].header_en if en else fields[key].headers[0]
+
+    columns[header("facility_id")] = list(frame.index.astype(str))
+    columns[header("stt")] = list(range(1, len(frame) + 1))
+    for key in (
+        "name",
+        "kind",
+        "address",
+        "lat",
+        "lon",
+        "opening_hours",
+        "cash_level",
+        "guard",
+        "camera",
+        "alarm",
+        "contact",
+        "notes",
+        "operator",
+        "source",
+        "osm_id",
+    ):
+        values = frame[key].tolist()
+        if key == "kind":
+            values = [
+                (FacilityKind(v).label_en if en else FacilityKind(v).label_vi) for v in values
+            ]
+        elif key == "cash_level":
+            labels = _CASH_EN if en else CASH_LABELS_VI
+            values = [labels[CashLevel(v)] if v else "" for v in values]
+        elif key in ("guard", "camera", "alarm"):
+            values = [_yes_no_label(v, language) for v in values]
+        columns[header(key)] = values
+    for extra in (c for c in frame.columns if c not in FACILITY_COLUMNS):
+        columns[extra] = frame[extra].astype(str).tolist()
+    return _write(
+        columns,
+        path,
+        numeric={header("lat"), header("lon"), header("stt")},
+        sheet="Cơ sở" if not en else "Facilities",
+        sep=sep,
+    )
+
+
+def write_incidents(
+    frame: gpd.GeoDataFrame, path: str | Path, *, language: str = "vi", sep: str = ","
+) -> Path:
+    """Write an incidents frame to CSV (UTF-8 with BOM) or XLSX, by ``path``'s suffix.
+
+    Time is written ``dd/mm/yyyy HH:MM``, the type in words of ``language``, demo data as
+    yes/no; ``read_incidents`` gives the frame back.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    """
+    from geodata.schema import IncidentType
+
+    en = language == "en"
+    fields = {f.key: f for f in _INCIDENT_FIELDS}
+
+    def header(key: str) -> str:
+        return fields[key].header_en if en else fields[key].headers[0]
+
+    columns: dict[str, list[object]] = {
+        header("incident_id"): list(frame.index.astype(str)),
+        header("time"): [pd.Timestamp(t).strftime("%d/%m/%Y %H:%M") for t in frame["time"]],
+        header("type"): [
+            IncidentType(t).label_en if en else IncidentType(t).label_vi for t in frame["type"]
+        ],
+        header("lat"): frame["lat"].tolist(),
+        header("lon"): frame["lon"].tolist(),
+        header("facility_id"): frame["facility_id"].astype(str).tolist(),
+        header("description"): frame["description"].astype(str).tolist(),
+        header("demo"): [_yes_no_label(bool(v), language) for v in frame["demo"]],
+    }
+    for extra in (c for c in frame.columns if c not in INCIDENT_COLUMNS):
+        columns[extra] = frame[extra].astype(str).tolist()
+    return _write(
+        columns,
+        path,
+        numeric={header("lat"), header("lon")},
+        sheet="Vụ việc" if not en else "Incidents",
+        sep=sep,
+    )
+
+
+def _write(
+    columns: dict[str, list[object]], path: str | Path, *, numeric: set[str], sheet: str, sep: str
+) -> Path:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise InputFileError(
+            str(path),
+            f"cannot write {suffix or 'no extension'!r}: name the file .csv or .xlsx",
+            message_vi="chỉ ghi được tệp .csv hoặc .xlsx",
+        )
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True)) if columns else []
+    cells = [
+        [
+            v if name in numeric else _neutralise("" if v is None else str(v))
+            for name, v in zip(names, row, strict=True)
+        ]
+        for row in rows
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+        writer.writerow(names)
+        writer.writerows(
+            [[_number_text(v) if isinstance(v, float) else v for v in row] for row in cells]
+        )
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+        return path
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append(names)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in cells:
+        ws.append([None if v == "" else v for v in row])
+    for row_cells in ws.iter_rows(min_row=2):
+        for cell in row_cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, never a formula
+    ws.freeze_panes = "A2"
+    for i, name in enumerate(names, start=1):
+        width = max([len(name), *(len(str(r[i - 1])) for r in cells[:200])])
+        ws.column_dimensions[_column_letter(i - 1)].width = min(60, width + 2)
+    book.save(path)
+    return path
+
+
+def _number_text(value: float) -> str:
+    return "" if pd.isna(value) else repr(float(value))
