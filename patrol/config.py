@@ -295,7 +295,7 @@ class RiskSettings(BaseModel):
     """Factor for nights the commander marks as event days."""
 
     # --- levels and the routing problem ------------------------------------------------------
-    level_thresholds: tuple[float, float, float] = (30.0, 60.0, 90.0)
+    level_thresholds: tuple[float, float, float] = (45.0, 85.0, 130.0)
     """Scores from which a site is medium, high, very high (below the first: low)."""
     score_per_visit: float = Field(default=45.0, gt=0, le=10_000)
     """Peak score that earns one visit; a site gets ceil(peak / this) visits."""
