@@ -1,0 +1,338 @@
+"""From risk to a routing problem: the one place where risk becomes value.
+
+``build_problem`` turns a shift's risk assessment, the teams and a travel-time matrix into a
+``patrol-problem/1`` document (``routing.PatrolProblem``). The mapping, documented in
+``docs/risk.md``:
+
+- **Sites**: every node that is not a depot (police post, military command) and has a positive
+  risk; depots are where teams start and end their closed loops.
+- **Visits per site**: ``ceil(peak score / risk.score_per_visit)``, at most
+  ``risk.max_visits_per_site``: riskier sites ask to be seen more often.
+- **Windows**: the first visit lies in the high-risk window (01:00-03:00 by default, from the
+  ``Shift``); the others split the rest of the shift, before and after it, in proportion to its
+  length, each part into equal windows. A visit's service must start inside its window and,
+  where the window allows, end inside it.
+- **Value** of a visit: the site's mean score over its window, times
+  ``risk.high_risk_visit_weight`` for the high-risk visit; so the visits inside 01:00-03:00 at
+  the riskiest sites are worth most.
+- **Dwell** (``service_s``): by the site's risk level, 10-15 minutes at high and very high
+  sites (the hot-spot dosage evidence), less elsewhere (``risk.dwell_s``).
+- **Gap**: two visits of one site start at least ``risk.min_gap_s`` apart.
+- **Travel**: the given matrix, as whole seconds, in the order of the given node ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from geodata.schema import DEPOT_KINDS, FacilityKind
+from patrol.config import Settings
+from patrol.errors import ProblemFormatError, SettingsError
+from routing.model import Node, PatrolProblem, Site, Team, Visit
+
+if TYPE_CHECKING:
+    from geodata.risk import RiskAssessment
+    from geodata.shift import Shift
+
+__all__ = ["TeamSpec", "build_problem", "site_table", "visit_windows"]
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A joint team as a commander describes it: who, from which depot, when.
+
+    ``depot`` is the facility id of its police post or military command (one of the node ids);
+    ``start``/``end`` default to the shift's own.
+    """
+
+    id: str
+    depot: str
+    members: Mapping[str, int] = field(default_factory=dict)
+    start: time | None = None
+    end: time | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def visit_windows(shift: Shift, count: int, *, service_s: int = 0) -> list[tuple[int, int, bool]]:
+    """Windows ``(earliest, latest, in_high_risk)`` of ``count`` visits across ``shift``.
+
+    The first visit lies in the high-risk window; the others split the time before and after it
+    in proportion to its length (largest remainder), each part into equal windows. ``latest``
+    leaves room for ``service_s`` where the window allows.
+
+    >>> from geodata.shift import Shift
+    >>> visit_windows(Shift.parse("2026-11-23", "22:00-05:00"), 3)
+    [(10800, 18000, True), (0, 10800, False), (18000, 25200, False)]
+    """
+    if count < 1:
+        return []
+    hr_a, hr_b = shift.high_risk_s
+    end = shift.duration_s
+    segments = [(a, b) for a, b in ((0, hr_a), (hr_b, end)) if b > a]
+    windows: list[tuple[int, int, bool]] = []
+    rest = count - 1
+    if not segments or rest == 0:
+        # No time outside the high-risk window (or one visit): split the window itself.
+        step = (hr_b - hr_a) / count
+        bounds = [(hr_a + round(i * step), hr_a + round((i + 1) * step)) for i in range(count)]
+        return [(a, _latest(a, b, service_s), True) for a, b in bounds]
+    windows.append((hr_a, _latest(hr_a, hr_b, service_s), True))
+    total = sum(b - a for a, b in segments)
+    quotas = [rest * (b - a) / total for a, b in segments]
+    shares = [math.floor(q) for q in quotas]
+    order = sorted(range(len(segments)), key=lambda i: quotas[i] - shares[i], reverse=True)
+    for i in order[: rest - sum(shares)]:
+        shares[i] += 1
+    for (a, b), k in zip(segments, shares, strict=True):
+        for i in range(k):
+            lo = a + round(i * (b - a) / k)
+            hi = a + round((i + 1) * (b - a) / k)
+            windows.append((lo, _latest(lo, hi, service_s), False))
+    return windows
+
+
+def _latest(a: int, b: int, service_s: int) -> int:
+    return max(a, b - service_s)
+
+
+def _window_mean(row: np.ndarray, starts_s: np.ndarray, end_s: int, a: int, b: int) -> float:
+    """Time-weighted mean of slot scores over ``[a, b]`` (the slot at ``a`` when ``a == b``)."""
+    ends = np.append(starts_s[1:], end_s)
+    if b <= a:
+        return float(row[max(0, int(np.searchsorted(starts_s, a, side="right")) - 1)])
+    overlap = np.clip(np.minimum(ends, b) - np.maximum(starts_s, a), 0, None)
+    return float((row * overlap).sum() / overlap.sum())
+
+
+def _check_matrix(travel_s: Any, node_ids: Sequence[str]) -> np.ndarray:
+    matrix = np.asarray(travel_s)
+    n = len(node_ids)
+    if matrix.ndim != 2 or matrix.shape != (n, n):
+        msg = (
+            f"travel_s: shape {matrix.shape} does not match the {n} node ids; give one row and "
+            "one column per node id, in the same order"
+        )
+        raise ProblemFormatError(msg)
+    if not np.issubdtype(matrix.dtype, np.number) or not np.isfinite(matrix).all():
+        msg = "travel_s: every entry must be a finite number of seconds"
+        raise ProblemFormatError(msg)
+    if (matrix < 0).any():
+        i, j = np.argwhere(matrix < 0)[0]
+        msg = f"travel_s[{i}][{j}] = {matrix[i, j]}: travel times must be non-negative seconds"
+        raise ProblemFormatError(msg)
+    return np.rint(matrix).astype(np.int64)
+
+
+def _teams(
+    teams: Sequence[Team | TeamSpec],
+    index_of: Mapping[str, int],
+    shift: Shift,
+) -> tuple[Team, ...]:
+    if not teams:
+        msg = "teams: give at least one team (a TeamSpec with its depot's facility id)"
+        raise ProblemFormatError(msg)
+    built = []
+    for spec in teams:
+        if isinstance(spec, Team):
+            built.append(spec)
+            continue
+        if spec.depot not in index_of:
+            msg = (
+                f"team {spec.id!r}: depot {spec.depot!r} is not one of the node ids; add the "
+                "police post or military command to the nodes"
+            )
+            raise ProblemFormatError(msg)
+        node = index_of[spec.depot]
+        a = 0 if spec.start is None else _clock_s(shift, spec.start, f"team {spec.id} start")
+        b = (
+            shift.duration_s
+            if spec.end is None
+            else _clock_s(shift, spec.end, f"team {spec.id} end")
+        )
+        if b <= a:
+            msg = f"team {spec.id!r}: ends at {spec.end} before it starts at {spec.start}"
+            raise SettingsError(msg)
+        built.append(Team(spec.id, node, node, (a, b), dict(spec.members), dict(spec.extra)))
+    return tuple(built)
+
+
+def _clock_s(shift: Shift, clock: time, field_name: str) -> int:
+    offset = (clock.hour * 3600 + clock.minute * 60) - (
+        shift.start.hour * 3600 + shift.start.minute * 60
+    )
+    offset %= 86400
+    if offset > shift.duration_s:
+        msg = (
+            f"{field_name} = {clock:%H:%M}: lies outside the shift {shift.label()}; "
+            "choose a time inside it"
+        )
+        raise SettingsError(msg)
+    return offset
+
+
+def build_problem(
+    assessment: RiskAssessment,
+    *,
+    travel_s: Any,
+    node_ids: Sequence[str],
+    teams: Sequence[Team | TeamSpec],
+    name: str | None = None,
+    area: str | None = None,
+    settings: Settings | None = None,
+) -> PatrolProblem:
+    """Build the ``patrol-problem/1`` of a shift from its risk assessment.
+
+    Parameters
+    ----------
+    assessment : RiskAssessment
+        From ``geodata.risk.assess_risk`` for the shift; every node id must be one of its
+        facilities (depots included).
+    travel_s : array-like
+        Square matrix of travel seconds between the nodes, in the order of ``node_ids``
+        (``geodata.travel.travel_times(...).travel_s``).
+    node_ids : sequence of str
+        Facility ids of the matrix's rows: depots and candidate sites.
+    teams : sequence of TeamSpec or routing.Team
+        The teams; a ``TeamSpec`` names its depot by facility id.
+    name : str, optional
+        Problem name; default from the area and the shift.
+    area : str, optional
+        Area name, kept as the problem's ``area`` extra.
+    settings : Settings, optional
+        ``risk`` (visit mapping) and ``routing`` (time limit, seed).
+
+    Returns
+    -------
+    routing.PatrolProblem
+        Nodes in the order of ``node_ids`` with ``lat``/``lon`` and ``name``/``kind`` extras;
+        one site per non-depot node with positive risk (extras ``name``, ``kind``,
+        ``risk_level``, ``risk_score``, ``lat``, ``lon``); the problem's ``shift`` extra.
+
+    """
+    settings = settings or Settings()
+    risk = settings.risk
+    shift = assessment.shift
+    facilities = assessment.facilities
+    ids = [str(i) for i in node_ids]
+    unknown = [i for i in ids if i not in facilities.index]
+    if unknown:
+        msg = (
+            f"node_ids: {len(unknown)} id(s) are not facilities of the assessment "
+            f"({', '.join(unknown[:10])}); build the matrix from the assessed facilities"
+        )
+        raise ProblemFormatError(msg)
+    if len(set(ids)) != len(ids):
+        msg = "node_ids: ids repeat; give each facility once"
+        raise ProblemFormatError(msg)
+    matrix = _check_matrix(travel_s, ids)
+    index_of = {fid: i for i, fid in enumerate(ids)}
+    kinds = facilities["kind"].astype(str)
+    depot_kinds = {k.value for k in DEPOT_KINDS}
+
+    nodes = []
+    for fid in ids:
+        row = facilities.loc[fid]
+        kind = FacilityKind(kinds.loc[fid])
+        nodes.append(
+            Node(
+                fid,
+                float(row["lat"]),
+                float(row["lon"]),
+                {"name": str(row.get("name", "") or ""), "kind": kind.value},
+            )
+        )
+
+    built_teams = _teams(teams, index_of, shift)
+    depots = {t.start for t in built_teams} | {t.end for t in built_teams}
+
+    scores = assessment.scores
+    starts_s = np.array(
+        [shift.seconds_at(s.to_pydatetime()) for s in assessment.slots], dtype=np.int64
+    )
+    peaks = assessment.peak
+    levels = assessment.levels
+    sites = []
+    for fid in ids:
+        node = index_of[fid]
+        if node in depots or kinds.loc[fid] in depot_kinds:
+            continue
+        peak = float(peaks.loc[fid])
+        if not peak > 0:
+            continue
+        level = str(levels.loc[fid])
+        service = int(risk.dwell_s[level])
+        count = min(risk.max_visits_per_site, max(1, math.ceil(peak / risk.score_per_visit)))
+        row = scores.loc[fid].to_numpy(dtype=float)
+        visits = []
+        for a, b, high in visit_windows(shift, count, service_s=service):
+            mean = _window_mean(row, starts_s, shift.duration_s, a, b + service)
+            weight = risk.high_risk_visit_weight if high else 1.0
+            visits.append(Visit(a, b, round(mean * weight, 2)))
+        facility = facilities.loc[fid]
+        sites.append(
+            Site(
+                fid,
+                node,
+                service,
+                tuple(visits),
+                risk.min_gap_s if len(visits) > 1 else 0,
+                {
+                    "name": str(facility.get("name", "") or ""),
+                    "kind": kinds.loc[fid],
+                    "risk_level": level,
+                    "risk_score": round(peak, 1),
+                    "lat": float(facility["lat"]),
+                    "lon": float(facility["lon"]),
+                },
+            )
+        )
+    high = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
+    extra: dict[str, Any] = {
+        "shift": {
+            "date": shift.date.isoformat(),
+            "start": f"{shift.start:%H:%M}",
+            "end": f"{shift.end:%H:%M}",
+            "high_risk": high,
+        }
+    }
+    if area:
+        extra["area"] = area
+    title = name or f"{area or 'Patrol'} {shift.label()}"
+    frozen = matrix.copy()
+    frozen.setflags(write=False)
+    return PatrolProblem(
+        title,
+        tuple(nodes),
+        frozen,
+        built_teams,
+        tuple(sites),
+        settings.routing.time_limit_s,
+        settings.routing.seed,
+        extra,
+    )
+
+
+def site_table(problem: PatrolProblem) -> pd.DataFrame:
+    """One row per visit of ``problem``: site, window, value, dwell (for review and tests)."""
+    rows = [
+        {
+            "site": s.id,
+            "visit": k,
+            "earliest": v.earliest,
+            "latest": v.latest,
+            "value": v.value,
+            "service_s": s.service_s,
+            "risk_level": s.extra.get("risk_level", ""),
+            "risk_score": s.extra.get("risk_score", math.nan),
+        }
+        for s in problem.sites
+        for k, v in enumerate(s.visits)
+    ]
+    return pd.DataFrame(rows)
