@@ -1,0 +1,105 @@
+"""``patrol export`` and ``patrol serve-exports``: a plan file to GPX/KML/GeoJSON/HTML/PDF, and
+the ward-network server of signed download links.
+
+Registered in ``patrol.cli`` by importing this module; heavy libraries load only when a command
+runs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from patrol.cli import app, run_guarded
+
+__all__ = ["export_command", "serve_exports_command"]
+
+
+class _Format(StrEnum):
+    gpx = "gpx"
+    kml = "kml"
+    geojson = "geojson"
+    html = "html"
+    pdf = "pdf"
+    all = "all"
+
+
+class _Lang(StrEnum):
+    vi = "vi"
+    en = "en"
+
+
+@app.command("export")
+def export_command(
+    plan: Annotated[Path, typer.Argument(help="patrol-plan/1 file, as 'patrol plan' writes it.")],
+    output: Annotated[
+        Path,
+        typer.Option("-o", "--output", help="File, folder, or a .zip for everything."),
+    ],
+    fmt: Annotated[_Format, typer.Option("--format", "-f", help="Export format.")] = _Format.all,
+    team: Annotated[str | None, typer.Option("--team", "-t", help="One team; default all.")] = None,
+    lang: Annotated[_Lang, typer.Option("--lang", help="Language of the exports.")] = _Lang.vi,
+    hotline: Annotated[
+        str | None, typer.Option("--hotline", help="Ward hotline printed on the PDF briefing.")
+    ] = None,
+    publish_root: Annotated[
+        Path | None,
+        typer.Option("--publish", help="Also publish into this private folder for serve-exports."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Ward-network address of serve-exports.")
+    ] = None,
+    secret_file: Annotated[
+        Path | None, typer.Option("--secret-file", help="Link secret (created when missing).")
+    ] = None,
+) -> None:
+    """Write a plan's exports; with --publish and --base-url also print each team's signed link."""
+
+    def run() -> None:
+        from patrol.export import link_for, load_secret, publish, read_plan, write_exports
+
+        checked = read_plan(plan)
+        formats = "all" if fmt is _Format.all else fmt.value
+        written = write_exports(checked, output, team=team, formats=formats, lang=lang.value,
+                                hotline=hotline)  # fmt: skip
+        for path in written:
+            typer.echo(str(path))
+        if publish_root is not None:
+            publish(checked, publish_root, lang=lang.value, hotline=hotline)
+            if base_url:
+                secret = load_secret(secret_file or publish_root / ".link-secret")
+                for name in checked.select(team):
+                    url = link_for(checked, name.team, base_url=base_url, secret=secret)
+                    typer.echo(f"{name.team}\t{url}")
+
+    run_guarded(run)
+
+
+@app.command("serve-exports")
+def serve_exports_command(
+    root: Annotated[Path, typer.Option("--root", help="Private exports folder (from --publish).")],
+    secret_file: Annotated[
+        Path | None, typer.Option("--secret-file", help="Link secret; default ROOT/.link-secret.")
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address on the ward network.")] = "0.0.0.0",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8765,
+) -> None:
+    """Serve published exports to signed links only (403 and a log line for anything else)."""
+
+    def run() -> None:
+        from patrol.export import load_secret, make_server
+
+        secret = load_secret(secret_file or root / ".link-secret")
+        server = make_server(root, secret, host=host, port=port)
+        typer.echo(f"serving signed exports from {root} on http://{host}:{server.server_address[1]}")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+
+    run_guarded(run)

@@ -1,0 +1,201 @@
+"""The ward-network download server: serves one team's exports to a signed link, nothing else.
+
+Exports are published into a private folder (``<root>/<plan id>/v<version>/<team>/``), never
+into Streamlit's ``static/`` folder, which is served to anyone, logged in or not. The server
+(stdlib ``http.server``, one thread per request) answers only ``GET /r/<token>`` (a small page
+listing the team's files) and ``GET /r/<token>/<format>``; the token is checked on every request
+(HMAC in constant time, then expiry), the path is built from the verified claims alone, and every
+refusal is logged with its reason and the client's address.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from html import escape
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from patrol.errors import AccessDeniedError, SettingsError
+from patrol.export._common import Lang, PlanExport, slug, text, write_atomic
+from patrol.export.links import LinkClaims, verify
+
+__all__ = [
+    "CONTENT_TYPES",
+    "ExportServer",
+    "make_server",
+    "publish",
+    "team_folder",
+]
+
+log = logging.getLogger("patrol.export.server")
+
+CONTENT_TYPES = {
+    "gpx": "application/gpx+xml",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "geojson": "application/geo+json",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
+
+
+def team_folder(root: str | Path, plan_id: str, version: int, team: str) -> Path:
+    """Private folder of one team's exports of one plan version."""
+    return Path(root) / slug(plan_id) / f"v{int(version)}" / slug(team)
+
+
+def _refuse_public(root: Path) -> None:
+    if "static" in root.resolve().parts:
+        msg = (
+            f"exports folder {root} is under a 'static' folder, which a web app may serve to "
+            "anyone; publish exports to a private folder outside the app"
+        )
+        raise SettingsError(msg)
+
+
+def publish(
+    plan: PlanExport,
+    root: str | Path,
+    *,
+    formats: Iterable[str] = ("gpx", "kml", "geojson", "html", "pdf"),
+    lang: Lang = "vi",
+    hotline: str | None = None,
+) -> dict[str, Path]:
+    """Write every team's exports into the private folder the server reads.
+
+    Returns
+    -------
+    dict
+        Team id -> its folder. Each file is written atomically; a re-publish of the same
+        version replaces the files in place.
+
+    Raises
+    ------
+    SettingsError
+        ``root`` lies under a ``static`` folder.
+    """
+    from patrol.export import export_files  # the package imports this module
+
+    root = Path(root)
+    _refuse_public(root)
+    folders = {}
+    for team in plan.teams:
+        folder = team_folder(root, plan.plan_id, plan.version, team)
+        for name, data in export_files(plan, team=team, formats=formats, lang=lang,
+                                       hotline=hotline, combined=False).items():  # fmt: skip
+            write_atomic(folder / name, data)
+        folders[team] = folder
+    return folders
+
+
+class ExportServer(ThreadingHTTPServer):
+    """HTTP server over a private exports folder; every request needs a valid signed token."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], *, root: Path, secret: bytes) -> None:
+        _refuse_public(root)
+        self.root = root.resolve()
+        self.secret = secret
+        super().__init__(address, _Handler)
+
+    def start_background(self) -> threading.Thread:
+        """Serve from a daemon thread (tests, the dashboard); stop with ``shutdown()``."""
+        thread = threading.Thread(target=self.serve_forever, name="export-server", daemon=True)
+        thread.start()
+        return thread
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ExportServer
+    server_version = "patrol-exports"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+        log.info("%s %s", self.client_address[0], format % args)
+
+    def do_GET(self) -> None:
+        self._answer(body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(body=False)
+
+    def _answer(self, *, body: bool) -> None:
+        parts = self.path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) not in (2, 3) or parts[0] != "r":
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", body)
+            return
+        try:
+            claims = verify(parts[1], self.server.secret, now=datetime.now(UTC))
+        except AccessDeniedError as exc:
+            log.warning("refused %s from %s: %s (token %.12s...)", self.command,
+                        self.client_address[0], exc, parts[1])  # fmt: skip
+            self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain; charset=utf-8", body)
+            return
+        folder = team_folder(self.server.root, claims.plan_id, claims.version, claims.team)
+        if len(parts) == 2:
+            page = _index_page(folder, claims, f"/r/{parts[1]}")
+            self._send(HTTPStatus.OK, page.encode("utf-8"), CONTENT_TYPES["html"], body)
+            return
+        fmt = parts[2]
+        found = _file_of(folder, fmt) if fmt in CONTENT_TYPES else None
+        if found is None or not found.resolve().is_relative_to(self.server.root):
+            self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", body)
+            return
+        log.info("served %s to %s (plan %s v%d team %s)", found.name, self.client_address[0],
+                 claims.plan_id, claims.version, claims.team)  # fmt: skip
+        disposition = "inline" if fmt in ("html", "pdf") else "attachment"
+        self._send(HTTPStatus.OK, found.read_bytes(), CONTENT_TYPES[fmt], body,
+                   {"Content-Disposition": f'{disposition}; filename="{found.name}"'})  # fmt: skip
+
+    def _send(
+        self,
+        status: HTTPStatus,
+        data: bytes,
+        content_type: str,
+        body: bool,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(data)
+
+
+def _file_of(folder: Path, fmt: str) -> Path | None:
+    if not folder.is_dir():
+        return None
+    matches = sorted(p for p in folder.iterdir() if p.suffix == f".{fmt}" and p.is_file())
+    return matches[0] if matches else None
+
+
+def _index_page(folder: Path, claims: LinkClaims, base: str, lang: Lang = "vi") -> str:
+    items = "".join(
+        f'<li><a href="{base}/{fmt}">{escape(found.name)}</a></li>'
+        for fmt in CONTENT_TYPES
+        if (found := _file_of(folder, fmt)) is not None
+    )
+    title = escape(f"{text('team', lang)} {claims.team} - {text('version', lang).lower()} "
+                   f"{claims.version}")  # fmt: skip
+    return (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title></head><body><h1>{title}</h1><ul>{items}</ul></body></html>"
+    )
+
+
+def make_server(
+    root: str | Path, secret: bytes, *, host: str = "127.0.0.1", port: int = 8765
+) -> ExportServer:
+    """A download server over ``root`` (port 0 picks a free one: read ``server_address``)."""
+    return ExportServer((host, port), root=Path(root), secret=secret)
