@@ -61,6 +61,9 @@ def run_guarded(func: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
+import patrol.commands.export  # noqa: E402, F401  (registers export, serve-exports)
+
+
 def main() -> None:
     """Entry point for ``python -m patrol``."""
     app()
