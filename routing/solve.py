@@ -1,0 +1,216 @@
+"""``routing.solve``: a ``PatrolProblem`` in, the best ``PatrolPlan`` found out.
+
+How the search goes (details and measurements in ``docs/routing.md``):
+
+1. ``routing._compile`` turns the problem into integer arrays with explicit scaling (value units,
+   drop penalty ``units * big_m`` larger than any plan's travel) and marks visits no team can
+   reach inside their window.
+2. Two workers, one per core, each run the seeded ruin-and-recreate search of
+   ``routing._heuristic`` from empty routes, then hand their best routes to OR-Tools
+   (``routing._ortools``) as a warm start for a local search to its local optimum (greedy
+   descent, deterministic), which also gives the start times honouring every constraint.
+3. The better of the two results is kept (ties go to the first worker), and turned into a plan
+   with arrival, start and departure times, totals and a reason for every unserved visit.
+
+Same problem and seed, same plan: both workers count their work in iterations, not seconds.
+The wall-time limit is a cap; when a slow machine reaches it first, the plan says so in
+``extra["search"]["stopped_by"] == "time"`` and may differ from run to run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from routing._compile import Compiled, compile_problem
+from routing._heuristic import improve, schedule
+from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
+
+__all__ = ["ITERATIONS_PER_S", "solve"]
+
+ITERATIONS_PER_S = 400
+"""Ruin-and-recreate rounds budgeted per second of the time limit (per worker)."""
+
+# Share of the time limit for the ruin-and-recreate phase; OR-Tools polishes in the rest.
+_HEURISTIC_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    routes: list[list[int]]
+    starts: dict[int, int]
+    units: int
+    travel: int
+    iterations: int
+    stopped_by: str
+
+
+def _work(c: Compiled, seed: int, worker: int, time_limit_s: float) -> _Outcome:
+    """One worker: ruin and recreate, then OR-Tools local search from its best routes."""
+    from routing._ortools import SearchConfig, search
+
+    began = time.monotonic()
+    stream = int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
+    found = improve(
+        c,
+        seed=stream,
+        iterations=max(50, int(ITERATIONS_PER_S * time_limit_s)),
+        time_limit_s=time_limit_s * _HEURISTIC_SHARE,
+    )
+    left = max(0.2, time_limit_s - (time.monotonic() - began))
+    config = SearchConfig(
+        metaheuristic="GREEDY_DESCENT",
+        time_limit_s=left,
+        round_solutions=2**62,
+        rounds=1,
+        extra_operators=True,
+    )
+    polished = search(c, config=config, initial=found.routes)
+    units = int(sum(int(c.units[k]) for r in polished.routes for k in r))
+    travel = _travel(c, polished.routes)
+    stopped_by = "time" if "time" in (found.stopped_by, polished.stopped_by) else "iterations"
+    if polished.stopped_by == "no_solution" or (units, -travel) < (found.units, -found.travel):
+        starts = {}
+        for t, route in enumerate(found.routes):
+            got = schedule(c, t, route)
+            assert got is not None
+            starts.update(zip(route, got[0], strict=True))
+        return _Outcome(found.routes, starts, found.units, found.travel, found.iterations, stopped_by)
+    return _Outcome(polished.routes, polished.starts, units, travel, found.iterations, stopped_by)
+
+
+def _travel(c: Compiled, routes: list[list[int]]) -> int:
+    total = 0
+    for t, route in enumerate(routes):
+        path = [int(c.team_start[t]), *(int(c.node[k]) for k in route), int(c.team_end[t])]
+        total += int(sum(c.travel[a, b] for a, b in zip(path, path[1:], strict=False)))
+    return total
+
+
+def _pool_context() -> multiprocessing.context.BaseContext | None:
+    # fork starts a worker in milliseconds; elsewhere a second process costs more than it gains
+    # on short limits, so the search stays in this process.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def solve(
+    problem: PatrolProblem,
+    *,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    workers: int = 2,
+) -> PatrolPlan:
+    """Plan the night: closed loops that collect the most value, then drive the least.
+
+    Parameters
+    ----------
+    problem
+        A validated ``patrol-problem/1``.
+    time_limit_s
+        Wall-time cap in seconds; ``None`` uses ``problem.time_limit_s``.
+    seed
+        Seed of the search; ``None`` uses ``problem.seed``. Another seed gives another plan of
+        near-equal value (so patrols are hard to predict).
+    workers
+        Searches run side by side (one per core), the best kept; 1 to stay in this process.
+
+    Returns
+    -------
+    PatrolPlan
+        Routes of the teams that leave their depot, totals, and every unserved visit with a
+        reason. A problem where nothing can be served gives a plan without routes.
+    """
+    limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
+    seed = int(seed if seed is not None else problem.seed)
+    c = compile_problem(problem)
+    if not (c.reachable & (c.units > 0)).any():
+        best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, "nothing_to_serve")
+    else:
+        outcomes = _run(c, seed, limit, workers)
+        best = max(outcomes, key=lambda o: (o.units, -o.travel))
+    return _plan(problem, c, best, seed)
+
+
+def _run(c: Compiled, seed: int, limit: float, workers: int) -> list[_Outcome]:
+    context = _pool_context() if workers > 1 else None
+    if context is None:
+        return [_work(c, seed, w, limit) for w in range(max(1, workers))]
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        others = [pool.submit(_work, c, seed, w, limit) for w in range(1, workers)]
+        mine = _work(c, seed, 0, limit)
+        return [mine, *(f.result() for f in others)]
+
+
+def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> PatrolPlan:
+    routes = []
+    served: dict[int, int] = {}
+    for t, route in enumerate(best.routes):
+        if not route:
+            continue
+        team = problem.teams[t]
+        stops = []
+        here = team.start
+        first = best.starts[route[0]] - int(c.travel[here, c.node[route[0]]])
+        clock = first
+        for k in route:
+            node = int(c.node[k])
+            arrive = clock + int(c.travel[here, node])
+            begin = best.starts[k]
+            served[k] = begin
+            site = problem.sites[int(c.site_of[k])]
+            stops.append(
+                Stop(site.id, int(c.visit_of[k]), node, arrive, begin, begin + site.service_s)
+            )
+            clock = begin + site.service_s
+            here = node
+        back = clock + int(c.travel[here, team.end])
+        travel = _travel_of(c, team.start, team.end, route)
+        routes.append(Route(team.id, first, back, travel, tuple(stops)))
+
+    unserved = [
+        Unserved(
+            problem.sites[int(c.site_of[k])].id, int(c.visit_of[k]), _reason(problem, c, k, served)
+        )
+        for k in range(c.n_visits)
+        if k not in served
+    ]
+    value = float(sum(problem.sites[int(c.site_of[k])].visits[int(c.visit_of[k])].value
+                      for k in served))
+    search = {"seed": seed, "iterations": best.iterations, "stopped_by": best.stopped_by}
+    return PatrolPlan(
+        problem=problem.name,
+        value=value,
+        travel_s=sum(r.travel_s for r in routes),
+        routes=tuple(routes),
+        unserved=tuple(unserved),
+        extra={"search": search},
+    )
+
+
+def _travel_of(c: Compiled, start: int, end: int, route: list[int]) -> int:
+    path = [start, *(int(c.node[k]) for k in route), end]
+    return int(sum(int(c.travel[a, b]) for a, b in zip(path, path[1:], strict=False)))
+
+
+def _reason(problem: PatrolProblem, c: Compiled, k: int, served: dict[int, int]) -> str:
+    """Why visit ``k`` is not in the plan: the first that applies of the reasons below."""
+    if not c.reachable[k]:
+        return "window_unreachable"
+    if c.units[k] == 0:
+        return "no_value"
+    gap = problem.sites[int(c.site_of[k])].min_gap_s
+    if gap:
+        lo, hi = int(c.earliest[k]), int(c.latest[k])
+        for other, begin in served.items():
+            if other != k and c.site_of[other] == c.site_of[k]:
+                # Every start inside the window would come too close to the served visit.
+                if begin - gap < lo and hi < begin + gap:
+                    return "min_gap"
+    return "no_time"
