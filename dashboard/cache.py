@@ -1,0 +1,188 @@
+"""Heavy objects, cached across sessions; a session's own inputs, built on top of them.
+
+``st.cache_resource`` keeps one area (graph included), its base-map layers and the default
+inputs per (area file, travel mode, settings) for every session: they are large and read-only.
+Arguments are plain strings so that they hash; settings travel as their JSON.
+
+A session's inputs are the default inputs with its uploads and map additions applied; they are
+rebuilt only when those change (``st.cache_data`` keyed by the frames).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import mapview
+from dashboard import state as session
+from patrol.config import Settings
+
+if TYPE_CHECKING:
+    from geodata.area import Area
+
+__all__ = [
+    "area",
+    "base_layers",
+    "default_inputs",
+    "depots",
+    "inputs",
+    "inputs_signature",
+    "risk_table",
+    "sites",
+    "tonight",
+]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def area(path: str | None, mode: str | None, settings_json: str) -> Area:
+    """The area of ``path`` (``None``: the embedded default), loaded once for all sessions."""
+    from geodata.area import load_area
+
+    return load_area(path, mode=mode, settings=Settings.model_validate_json(settings_json))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def base_layers(path: str | None, mode: str | None, settings_json: str) -> mapview.BaseLayers:
+    """The base-map layers of the area (GeoJSON), built once for all sessions."""
+    return mapview.base_layers(area(path, mode, settings_json))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def default_inputs(path: str | None, mode: str | None, settings_json: str) -> Any:
+    """``patrol.pipeline.load_inputs`` on the area alone (OSM facilities, demo incidents)."""
+    from patrol.pipeline import load_inputs
+
+    settings = Settings.model_validate_json(settings_json)
+    return load_inputs(settings, area_path=path, mode=mode)
+
+
+def _session_key() -> tuple[str | None, str | None, str]:
+    settings = session.settings()
+    return session.get("area_path"), settings.network.default_mode, session.get("settings_json")
+
+
+def _added_frame(rows: list[dict[str, Any]], prefix: str) -> gpd.GeoDataFrame | None:
+    if not rows:
+        return None
+    frame = pd.DataFrame(rows)
+    frame.index = pd.Index([f"{prefix}-{i + 1}" for i in range(len(rows))])
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"], crs=4326)
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
+
+
+def inputs() -> Any:
+    """This session's inputs: the defaults, its accepted uploads and its map additions.
+
+    Uploads replace the OSM facilities (merged with them) or the demonstration incidents; sites
+    and incidents added on the map are appended.
+    """
+    path, mode, settings_json = _session_key()
+    base = default_inputs(path, mode, settings_json)
+    survey = session.get("survey")
+    uploaded = session.get("incidents")
+    added_f = _added_frame(session.get("added_facilities"), "map-site")
+    added_i = _added_frame(session.get("added_incidents"), "map-incident")
+    if survey is None and uploaded is None and added_f is None and added_i is None:
+        return base
+    facilities = base.facilities
+    if survey is not None:
+        from geodata.facilities import merge_facilities
+
+        facilities = merge_facilities(base.area.facilities, survey[1])
+    if added_f is not None:
+        facilities = pd.concat([facilities, added_f[facilities.columns.intersection(added_f.columns)]])
+    incidents = uploaded[1] if uploaded is not None else base.incidents
+    if added_i is not None:
+        incidents = pd.concat([incidents, added_i[incidents.columns.intersection(added_i.columns)]])
+    return dataclasses.replace(base, facilities=facilities, incidents=incidents)
+
+
+def sites(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Facilities a patrol visits (every kind but the depots)."""
+    from geodata.schema import DEPOT_KINDS
+
+    return facilities[~facilities["kind"].isin([k.value for k in DEPOT_KINDS])]
+
+
+def depots(facilities: pd.DataFrame) -> pd.DataFrame:
+    """Facilities a patrol leaves from (police post, military command)."""
+    from geodata.schema import DEPOT_KINDS
+
+    return facilities[facilities["kind"].isin([k.value for k in DEPOT_KINDS])]
+
+
+def tonight() -> date:
+    """The date of tonight's shift: today from noon on, yesterday before (a shift past midnight
+    still belongs to the evening it started).
+    """
+    now = datetime.now()
+    return now.date() if now.hour >= 12 else now.date() - timedelta(days=1)
+
+
+def inputs_signature() -> str:
+    """A short text that changes whenever this session's inputs change (cache key)."""
+    path, mode, settings_json = _session_key()
+    parts = [
+        str(path), str(mode), settings_json,
+        repr(session.get("added_facilities")), repr(session.get("added_incidents")),
+        repr(st.session_state.get("seen_survey")), repr(st.session_state.get("seen_incidents")),
+        repr((session.get("survey") or ("",))[0]), repr((session.get("incidents") or ("",))[0]),
+    ]  # fmt: skip
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _assessment(signature: str, day: date, _inputs: Any, settings_json: str) -> Any:
+    from geodata.risk import assess_risk
+    from geodata.shift import Shift
+
+    settings = Settings.model_validate_json(settings_json)
+    shift = Shift.parse(
+        day,
+        f"{settings.shift.start}-{settings.shift.end}",
+        f"{settings.shift.high_risk_start}-{settings.shift.high_risk_end}",
+    )
+    area_ = _inputs.area
+    return assess_risk(
+        _inputs.facilities, _inputs.incidents, shift=shift,
+        residential=getattr(area_, "residential", None), buildings=getattr(area_, "buildings", None),
+        crs=getattr(area_, "crs", None), settings=settings,
+    )  # fmt: skip
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _risk_at(signature: str, day: date, hour: int, lang: str, _inputs: Any, settings_json: str
+             ) -> pd.DataFrame:  # fmt: skip
+    from geodata.risk import risk_level
+
+    assessment = _assessment(signature, day, _inputs, settings_json)
+    slots = assessment.slots
+    chosen = [i for i, s in enumerate(slots) if s.hour == hour]
+    position = chosen[0] if chosen else int(np.argmax([s.hour for s in slots]))
+    slot = slots[position]
+    scores = assessment.scores.iloc[:, position]
+    settings = Settings.model_validate_json(settings_json)
+    rows = {}
+    for fid, score in scores.items():
+        text = assessment.explain(str(fid), slot=slot).text(lang=lang)
+        rows[fid] = {
+            "score": float(score),
+            "level": risk_level(float(score), settings=settings.risk).value,
+            "explanation": text,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def risk_table(inputs_: Any, hour: int, *, lang: str = "vi") -> pd.DataFrame:
+    """Risk of every facility at ``hour`` (0-23) of tonight's shift: ``score``, ``level`` and
+    ``explanation`` (the parts of the score, in ``lang``), on the facilities' index.
+    """
+    return _risk_at(inputs_signature(), tonight(), int(hour), lang, inputs_,
+                    session.get("settings_json"))  # fmt: skip

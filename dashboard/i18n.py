@@ -1,0 +1,291 @@
+"""Every text the dashboard shows, in Vietnamese (the default) and English, and how numbers,
+dates and times are written in each.
+
+Pure: no Streamlit. Pages get a translator with ``translator(lang)`` and call it with a key and
+the values to put in. Vietnamese writes dates ``dd/mm/yyyy``, 24-hour times, ``.`` between
+thousands and ``,`` before decimals; English here keeps ``dd/mm/yyyy`` and 24-hour times too (the
+ward's documents use them) with ``,`` between thousands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from geodata.schema import FacilityKind, IncidentType
+
+__all__ = [
+    "LANGS",
+    "TEXT",
+    "Lang",
+    "fmt_clock",
+    "fmt_date",
+    "fmt_duration",
+    "fmt_number",
+    "incident_label",
+    "kind_label",
+    "risk_level_label",
+    "t",
+    "translator",
+]
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+# key: (Vietnamese, English). Values are str.format templates.
+TEXT: dict[str, tuple[str, str]] = {
+    # app shell
+    "app.title": ("Lập kế hoạch tuần tra", "Patrol planning"),
+    "app.subtitle": (
+        "Tuần tra khép kín ban đêm - Công an phường và Ban chỉ huy quân sự phường",
+        "Closed-loop night patrols - ward police and ward military command",
+    ),
+    "app.lang": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
+    "app.group.plan": ("Tuần tra", "Patrols"),
+    "app.group.data": ("Dữ liệu", "Data"),
+    "app.group.help": ("Hệ thống", "System"),
+    "app.help_link": ("Hướng dẫn sử dụng", "User guide"),
+    "app.area": ("Địa bàn: {name}", "Area: {name}"),
+    "app.demo_badge": (
+        "Dữ liệu minh họa: {n} vụ việc được tạo tự động, không phải số liệu thật.",
+        "Demonstration data: {n} generated incidents, not real records.",
+    ),
+    "app.offline_assets": (
+        "Chưa cài thư viện bản đồ (Leaflet). Chạy: python -m dashboard.assets install",
+        "The map library (Leaflet) is not installed. Run: python -m dashboard.assets install",
+    ),
+    "app.error": ("Không thực hiện được: {text}", "Could not do this: {text}"),
+    "app.not_ready": (
+        "Chức năng này cần mô-đun {module}, hiện chưa có trong bản cài đặt.",
+        "This needs the module {module}, which is not in this installation yet.",
+    ),
+    # pages
+    "page.map": ("Bản đồ", "Map"),
+    "page.plan": ("Lập kế hoạch ca", "Plan a shift"),
+    "page.routes": ("Lộ trình", "Routes and timeline"),
+    "page.data": ("Dữ liệu", "Data"),
+    "page.review": ("Rà soát điểm nóng", "Hotspot review"),
+    "page.settings": ("Cài đặt", "Settings"),
+    "page.help": ("Hướng dẫn", "Help"),
+    # map page
+    "map.facilities": ("Mục tiêu", "Sites"),
+    "map.facility_count": ("{n} mục tiêu", "{n} sites"),
+    "map.incident_count": ("{n} vụ việc", "{n} incidents"),
+    "map.depot_count": ("{n} điểm xuất phát", "{n} depots"),
+    "map.hour": ("Giờ xem mức nguy cơ", "Hour shown"),
+    "map.incident_view": ("Hiển thị vụ việc", "Show incidents as"),
+    "map.view.cells": ("Ô lưới 50 m", "50 m grid cells"),
+    "map.view.heat": ("Bản đồ nhiệt", "Heat map"),
+    "map.view.cluster": ("Cụm điểm", "Clusters"),
+    "map.view.none": ("Không hiển thị", "Hidden"),
+    "map.online_tiles": ("Nền bản đồ trực tuyến (cần Internet)", "Online base map (needs internet)"),
+    "map.click_add": ("Nhấp trên bản đồ để thêm", "Click on the map to add"),
+    "map.add.none": ("Không thêm", "Nothing"),
+    "map.add.incident": ("Vụ việc", "An incident"),
+    "map.add.facility": ("Mục tiêu", "A site"),
+    "map.clicked": ("Vị trí đã chọn: {lat}, {lon}", "Chosen point: {lat}, {lon}"),
+    "map.add_button": ("Thêm", "Add"),
+    "map.added_incident": ("Đã thêm vụ việc tại {lat}, {lon}.", "Incident added at {lat}, {lon}."),
+    "map.added_facility": ("Đã thêm mục tiêu “{name}”.", "Site “{name}” added."),
+    "map.add_name": ("Tên cơ sở", "Name"),
+    "map.add_kind": ("Loại hình", "Kind"),
+    "map.add_type": ("Loại vụ việc", "Incident type"),
+    "map.add_time": ("Thời gian (dd/mm/yyyy HH:MM)", "Time (dd/mm/yyyy HH:MM)"),
+    "map.outside": ("Điểm này nằm ngoài địa bàn.", "This point lies outside the area."),
+    "map.by_kind": ("Số mục tiêu theo loại hình", "Sites by kind"),
+    "map.kind": ("Loại hình", "Kind"),
+    "map.count": ("Số lượng", "Count"),
+    # map layers and popups
+    "layer.streets": ("Đường phố", "Streets"),
+    "layer.buildings": ("Nhà", "Buildings"),
+    "layer.residential": ("Khu dân cư", "Residential land"),
+    "layer.boundary": ("Ranh giới địa bàn", "Area boundary"),
+    "layer.facilities": ("Mục tiêu trọng điểm", "Key sites"),
+    "layer.incidents": ("Vụ việc", "Incidents"),
+    "layer.depots": ("Điểm xuất phát", "Depots"),
+    "layer.online": ("Nền trực tuyến", "Online tiles"),
+    "layer.routes": ("Lộ trình tổ {team}", "Route of team {team}"),
+    "popup.kind": ("Loại hình", "Kind"),
+    "popup.address": ("Địa chỉ", "Address"),
+    "popup.risk": ("Mức độ nguy cơ", "Risk level"),
+    "popup.why": ("Lý do", "Why"),
+    "popup.hours": ("Giờ hoạt động", "Opening hours"),
+    "popup.unnamed": ("(chưa có tên)", "(no name)"),
+    "popup.cell": ("{n} vụ việc trong ô 50 m", "{n} incidents in this 50 m cell"),
+    "popup.stop": ("Điểm dừng {k}: {name}", "Stop {k}: {name}"),
+    "popup.stop_time": ("Đến {arrive}, kiểm tra {start}-{depart}", "Arrive {arrive}, check {start}-{depart}"),
+    "risk.low": ("Thấp", "Low"),
+    "risk.medium": ("Trung bình", "Medium"),
+    "risk.high": ("Cao", "High"),
+    "risk.very_high": ("Rất cao", "Very high"),
+    "risk.unknown": ("Chưa đánh giá", "Not assessed"),
+    # plan page
+    "plan.date": ("Ngày trực", "Date"),
+    "plan.start": ("Bắt đầu ca", "Shift start"),
+    "plan.end": ("Kết thúc ca", "Shift end"),
+    "plan.hr_start": ("Khung giờ nguy cơ cao: từ", "High-risk window: from"),
+    "plan.hr_end": ("đến", "to"),
+    "plan.teams": ("Số tổ tuần tra", "Number of teams"),
+    "plan.depots": ("Điểm xuất phát", "Depots"),
+    "plan.include": ("Bắt buộc đưa vào", "Force in"),
+    "plan.exclude": ("Bỏ ra khỏi kế hoạch", "Leave out"),
+    "plan.time_limit": ("Thời gian tính toán (giây)", "Solver time (seconds)"),
+    "plan.solve": ("Lập kế hoạch", "Solve"),
+    "plan.reseed": ("Phương án khác tương đương", "Another equally good plan"),
+    "plan.solving": ("Đang tính lộ trình cho {n} tổ...", "Planning routes for {n} teams..."),
+    "plan.done": ("Đã lập kế hoạch ({s} giây).", "Plan ready ({s} s)."),
+    "plan.none": ("Chưa có kế hoạch. Chọn thông số rồi bấm “Lập kế hoạch”.",
+                  "No plan yet. Choose the options and press “Solve”."),
+    "plan.metrics": ("Chỉ tiêu kế hoạch", "Plan metrics"),
+    "plan.metric.value": ("Giá trị phục vụ", "Value served"),
+    "plan.metric.served": ("Lượt kiểm tra", "Visits served"),
+    "plan.metric.unserved": ("Lượt chưa phục vụ", "Visits not served"),
+    "plan.metric.travel": ("Tổng thời gian di chuyển", "Total travel time"),
+    "plan.metric.teams": ("Số tổ xuất phát", "Teams on the road"),
+    "plan.metric.high_risk": ("Lượt trong khung giờ nguy cơ cao", "Visits in the high-risk window"),
+    "plan.unserved_warning": (
+        "{n} lượt kiểm tra nguy cơ cao chưa được phục vụ: {names}. Thêm tổ, kéo dài ca hoặc bỏ bớt mục tiêu.",
+        "{n} high-risk visits are not served: {names}. Add a team, lengthen the shift or leave some sites out.",
+    ),
+    "plan.seed": ("Hạt giống ngẫu nhiên: {seed}", "Random seed: {seed}"),
+    "plan.shift_label": ("Ca trực {label}", "Shift {label}"),
+    # routes page
+    "routes.team": ("Tổ {team}", "Team {team}"),
+    "routes.summary": (
+        "Xuất phát {depart}, về {back}; {n} điểm dừng; di chuyển {travel}",
+        "Leaves {depart}, back {back}; {n} stops; travel {travel}",
+    ),
+    "routes.col.no": ("STT", "No."),
+    "routes.col.site": ("Mục tiêu", "Site"),
+    "routes.col.kind": ("Loại hình", "Kind"),
+    "routes.col.arrive": ("Đến", "Arrive"),
+    "routes.col.start": ("Bắt đầu kiểm tra", "Check from"),
+    "routes.col.depart": ("Rời đi", "Leave"),
+    "routes.col.risk": ("Nguy cơ", "Risk"),
+    "routes.depot": ("Điểm xuất phát: {name}", "Depot: {name}"),
+    # data page
+    "data.survey": ("Danh sách mục tiêu (khảo sát)", "Facility survey"),
+    "data.incidents": ("Vụ việc", "Incidents"),
+    "data.upload_survey": ("Tải lên danh sách mục tiêu (CSV/XLSX)", "Upload the facility survey (CSV/XLSX)"),
+    "data.upload_incidents": ("Tải lên danh sách vụ việc (CSV/XLSX)", "Upload the incidents (CSV/XLSX)"),
+    "data.refused": (
+        "Tệp {file} có {n} lỗi; chưa lưu dữ liệu nào. Sửa các dòng dưới đây rồi tải lên lại.",
+        "The file {file} has {n} problems; nothing was saved. Fix the rows below and upload it again.",
+    ),
+    "data.accepted": ("Đã nạp {n} dòng từ {file}.", "Loaded {n} rows from {file}."),
+    "data.col.file": ("Tệp", "File"),
+    "data.col.row": ("Dòng", "Row"),
+    "data.col.column": ("Cột", "Column"),
+    "data.col.value": ("Giá trị", "Value"),
+    "data.col.problem": ("Lỗi", "Problem"),
+    "data.download_csv": ("Tải về CSV", "Download CSV"),
+    "data.download_xlsx": ("Tải về XLSX", "Download XLSX"),
+    "data.rows": ("{n} dòng", "{n} rows"),
+    "data.reset": ("Trở về dữ liệu mặc định", "Back to the default data"),
+    "data.source_uploaded": ("Nguồn: tệp tải lên {file}", "Source: uploaded file {file}"),
+    "data.source_default": ("Nguồn: dữ liệu OpenStreetMap của địa bàn", "Source: the area's OpenStreetMap data"),
+    # settings page
+    "settings.mode": ("Phương tiện tuần tra", "Travel mode"),
+    "settings.mode.motorbike": ("Xe máy", "Motorbike"),
+    "settings.mode.car": ("Ô tô", "Car"),
+    "settings.mode.foot": ("Đi bộ", "On foot"),
+    "settings.time_limit": ("Thời gian tính toán mặc định (giây)", "Default solver time (seconds)"),
+    "settings.seed": ("Hạt giống ngẫu nhiên mặc định", "Default random seed"),
+    "settings.shift": ("Ca trực mặc định", "Default shift"),
+    "settings.saved": ("Đã áp dụng cài đặt cho phiên làm việc này.", "Settings applied to this session."),
+    "settings.apply": ("Áp dụng", "Apply"),
+    "settings.area": ("Địa bàn đang dùng", "Area in use"),
+    "settings.assets": ("Thư viện bản đồ ngoại tuyến", "Offline map library"),
+    "settings.assets_ok": ("Đã cài đặt, phục vụ tại máy này.", "Installed, served by this computer."),
+    "settings.assets_missing": ("Thiếu tệp: {files}", "Missing files: {files}"),
+    "settings.attribution": (
+        "Dữ liệu bản đồ © OpenStreetMap contributors, giấy phép ODbL.",
+        "Map data © OpenStreetMap contributors, ODbL licence.",
+    ),
+    # help
+    "help.title": ("Hướng dẫn sử dụng", "User guide"),
+}
+
+
+def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:
+    """The text of ``key`` in ``lang`` with ``values`` put in.
+
+    >>> t("map.facility_count", "vi", n=12)
+    '12 mục tiêu'
+    """
+    vi, en = TEXT[key]
+    template = vi if lang == "vi" else en
+    return template.format(**values) if values else template
+
+
+def translator(lang: Lang) -> Callable[..., str]:
+    """A ``t`` bound to ``lang``: ``T = translator("en"); T("page.map")``."""
+
+    def bound(key: str, /, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    return bound
+
+
+def fmt_number(value: float, lang: Lang = "vi", *, decimals: int = 0) -> str:
+    """A number with the separators of ``lang``.
+
+    >>> fmt_number(12345.5, "vi", decimals=1)
+    '12.345,5'
+    >>> fmt_number(12345.5, "en", decimals=1)
+    '12,345.5'
+    """
+    text = f"{value:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def fmt_date(day: date | datetime, lang: Lang = "vi") -> str:
+    """``dd/mm/yyyy`` in both languages (the ward's documents write dates this way)."""
+    del lang
+    return f"{day:%d/%m/%Y}"
+
+
+def fmt_clock(moment: datetime | time) -> str:
+    """24-hour ``HH:MM``."""
+    return f"{moment:%H:%M}"
+
+
+def fmt_duration(seconds: float, lang: Lang = "vi") -> str:
+    """A duration in hours and minutes: ``1 giờ 05 phút`` / ``1 h 05 min``; under an hour,
+    minutes only.
+
+    >>> fmt_duration(3900, "vi")
+    '1 giờ 05 phút'
+    """
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    if lang == "vi":
+        return f"{hours} giờ {minutes:02d} phút" if hours else f"{minutes} phút"
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def kind_label(kind: str, lang: Lang = "vi") -> str:
+    """Name of a facility kind in ``lang``; an unknown kind is shown as it is."""
+    try:
+        member = FacilityKind(kind)
+    except ValueError:
+        return str(kind)
+    return member.label_vi if lang == "vi" else member.label_en
+
+
+def incident_label(kind: str, lang: Lang = "vi") -> str:
+    """Name of an incident type in ``lang``; an unknown type is shown as it is."""
+    try:
+        member = IncidentType(kind)
+    except ValueError:
+        return str(kind)
+    return member.label_vi if lang == "vi" else member.label_en
+
+
+def risk_level_label(level: str | None, lang: Lang = "vi") -> str:
+    """Name of a risk level (``low``/``medium``/``high``/``very_high``) in ``lang``."""
+    key = f"risk.{level}" if level and f"risk.{level}" in TEXT else "risk.unknown"
+    return t(key, lang)

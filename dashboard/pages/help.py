@@ -1,0 +1,78 @@
+"""Hướng dẫn: a short guide for commanders and patrol leaders, in the session's language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state as session
+from dashboard.i18n import translator
+
+lang = session.lang()
+T = translator(lang)
+
+GUIDE_VI = """
+### Dành cho chỉ huy (lập kế hoạch ca trực)
+
+1. **Bản đồ** - xem các mục tiêu trọng điểm (ngân hàng, phòng giao dịch, cây ATM, tiệm vàng,
+   trụ sở cơ quan...) tô màu theo **mức độ nguy cơ** ở giờ đã chọn (thanh trượt giờ bên trái).
+   Bấm vào một mục tiêu để xem **lý do** của mức nguy cơ. Vụ việc hiển thị theo ô lưới 50 m,
+   bản đồ nhiệt hoặc cụm điểm. Muốn thêm một vụ việc hay một mục tiêu: chọn “Nhấp trên bản đồ
+   để thêm”, nhấp vào vị trí, điền thông tin, bấm “Thêm”.
+2. **Lập kế hoạch ca** - chọn ngày trực, giờ bắt đầu và kết thúc ca, **khung giờ nguy cơ cao**
+   (mặc định 01:00-03:00), số tổ tuần tra, điểm xuất phát (Công an phường, Ban chỉ huy quân sự),
+   các mục tiêu bắt buộc đưa vào hoặc bỏ ra, thời gian tính toán; bấm **Lập kế hoạch**. Mỗi tổ
+   có một lộ trình khép kín, tô một màu, các điểm dừng đánh số kèm giờ. Nếu còn lượt kiểm tra
+   nguy cơ cao chưa được phục vụ, hệ thống cảnh báo. Bấm **Phương án khác tương đương** để có
+   một phương án khác cùng chất lượng.
+3. **Dữ liệu** - tải lên danh sách mục tiêu khảo sát và danh sách vụ việc (CSV hoặc XLSX). Tệp
+   có lỗi bị từ chối toàn bộ; bảng lỗi chỉ rõ tệp, dòng, cột, giá trị và cách sửa. Có thể tải
+   dữ liệu về dạng CSV/XLSX.
+4. **Cài đặt** - phương tiện tuần tra (xe máy, ô tô, đi bộ), thời gian tính toán, ca mặc định.
+
+### Dành cho tổ trưởng tuần tra
+
+- Trang **Lộ trình**: chọn tổ của mình để xem bản đồ lộ trình và **bảng thời gian** (đến, bắt đầu
+  kiểm tra, rời đi) của từng điểm dừng. Giờ ghi theo 24 giờ, ngày theo dd/mm/yyyy.
+- Đi đúng thứ tự điểm dừng; đến sớm thì chờ đến giờ bắt đầu kiểm tra.
+
+### Lưu ý
+
+- Vụ việc có nhãn **“Dữ liệu minh họa”** là dữ liệu được tạo tự động để thử hệ thống, không phải
+  số liệu thật. Hãy tải lên sổ vụ việc của phường để có đánh giá nguy cơ thực tế.
+- Hệ thống chạy hoàn toàn ngoại tuyến; bản đồ nền vẽ từ dữ liệu OpenStreetMap của địa bàn
+  (© OpenStreetMap contributors, ODbL).
+"""
+
+GUIDE_EN = """
+### For commanders (planning a shift)
+
+1. **Map** - the key sites (banks, transaction offices, ATMs, gold shops, government offices...)
+   coloured by **risk level** at the chosen hour (hour slider on the left). Click a site to see
+   **why** it has that level. Incidents are shown as 50 m grid cells, a heat map or clusters. To
+   add an incident or a site: choose what a click adds, click the place, fill in, press “Add”.
+2. **Plan a shift** - pick the date, shift start and end, the **high-risk window** (01:00-03:00
+   by default), the number of teams, the depots (ward police post, ward military command), sites
+   to force in or leave out and the solver time; press **Solve**. Each team gets a closed loop in
+   its own colour with numbered stops and times. Unserved high-risk visits are flagged. **Another
+   equally good plan** gives a different plan of the same quality.
+3. **Data** - upload the facility survey and the incident log (CSV or XLSX). A file with errors
+   is refused whole; the table names the file, row, column, value and how to fix it. Everything
+   can be downloaded as CSV/XLSX.
+4. **Settings** - travel mode (motorbike, car, on foot), solver time, default shift.
+
+### For patrol leaders
+
+- **Routes**: pick your team to see its loop on the map and the **timeline** (arrive, check from,
+  leave) of every stop. Times are 24-hour, dates dd/mm/yyyy.
+- Keep to the order of the stops; when early, wait until the check time.
+
+### Notes
+
+- Incidents labelled **“Demonstration data”** are generated to try the system out, not real
+  records. Upload the ward's incident log for a real risk assessment.
+- Everything runs offline; the base map is drawn from the area's OpenStreetMap data
+  (© OpenStreetMap contributors, ODbL).
+"""
+
+st.title(T("help.title"))
+st.markdown(GUIDE_VI if lang == "vi" else GUIDE_EN)

@@ -1,0 +1,127 @@
+"""Bản đồ: sites by kind in their risk colour at the chosen hour, incidents, depots, boundary;
+a click adds an incident or a site to this session's inputs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from dashboard import cache, mapview, shell
+from dashboard import state as session
+from dashboard.i18n import fmt_number, incident_label, kind_label, translator
+from geodata.schema import FacilityKind, IncidentType
+from geodata.shift import parse_clock, parse_date
+
+lang = session.lang()
+T = translator(lang)
+settings = session.settings()
+inputs = shell.page_inputs()
+area = inputs.area
+facilities = inputs.facilities
+incidents = inputs.incidents
+sites = cache.sites(facilities)
+depots = cache.depots(facilities)
+
+st.title(T("page.map"))
+st.caption(T("app.area", name=getattr(area, "name", "")))
+
+c1, c2, c3 = st.columns(3)
+c1.metric(T("map.facilities"), fmt_number(len(sites), lang))
+c2.metric(T("layer.incidents"), fmt_number(len(incidents), lang))
+c3.metric(T("layer.depots"), fmt_number(len(depots), lang))
+
+start_h = parse_clock(settings.shift.start).hour
+end_h = parse_clock(settings.shift.end).hour
+hours = [(start_h + i) % 24 for i in range((end_h - start_h) % 24 + 1)]
+default_hour = parse_clock(settings.shift.high_risk_start).hour
+with st.sidebar:
+    hour = st.select_slider(
+        T("map.hour"),
+        options=hours,
+        value=default_hour if default_hour in hours else hours[0],
+        format_func=lambda h: f"{h:02d}:00",
+        key="map_hour",
+    )
+    view = st.radio(
+        T("map.incident_view"),
+        options=["cells", "heat", "cluster", "none"],
+        format_func=lambda v: T(f"map.view.{v}"),
+        key="map_view",
+    )
+    online = st.checkbox(T("map.online_tiles"), value=False, key="map_online")
+    add_mode = st.radio(
+        T("map.click_add"),
+        options=["none", "incident", "facility"],
+        format_func=lambda v: T(f"map.add.{v}"),
+        key="map_add_mode",
+    )
+
+risk = None
+with session.guard():
+    risk = cache.risk_table(inputs, int(hour), lang=lang)
+
+path, mode, settings_json = session.get("area_path"), settings.network.default_mode, session.get(
+    "settings_json"
+)
+fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang,
+                         online_tiles=online)  # fmt: skip
+mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
+mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
+mapview.add_depots(fmap, depots, lang=lang)
+folium.LayerControl(collapsed=True).add_to(fmap)
+clicked = shell.show_map(fmap, key="main")
+
+point = (clicked or {}).get("last_clicked")
+if point and add_mode != "none":
+    lat, lon = round(float(point["lat"]), 6), round(float(point["lng"]), 6)
+    st.info(T("map.clicked", lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
+    west, south, east, north = area.bbox
+    if not (west <= lon <= east and south <= lat <= north):
+        st.warning(T("map.outside"))
+    elif add_mode == "incident":
+        with st.form("add_incident"):
+            kind = st.selectbox(T("map.add_type"), [k.value for k in IncidentType],
+                                format_func=lambda k: incident_label(k, lang))  # fmt: skip
+            when = st.text_input(T("map.add_time"), value=datetime.now().strftime("%d/%m/%Y %H:%M"))
+            if st.form_submit_button(T("map.add_button")):
+                with session.guard():
+                    day, _, clock = when.strip().partition(" ")
+                    moment = datetime.combine(parse_date(day), parse_clock(clock or "00:00"))
+                    session.get("added_incidents").append(
+                        {"time": pd.Timestamp(moment), "type": kind, "lat": lat, "lon": lon,
+                         "facility_id": "", "description": "", "demo": False}
+                    )  # fmt: skip
+                    st.success(T("map.added_incident", lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
+                    session.set_plan(None, None)
+                    st.rerun()
+    else:
+        with st.form("add_facility"):
+            name = st.text_input(T("map.add_name"))
+            kind = st.selectbox(
+                T("map.add_kind"),
+                [k.value for k in FacilityKind],
+                format_func=lambda k: kind_label(k, lang),
+            )
+            if st.form_submit_button(T("map.add_button")) and name.strip():
+                session.get("added_facilities").append(
+                    {"name": name.strip(), "kind": kind, "lat": lat, "lon": lon,
+                     "source": "survey", "osm_id": "", "address": "", "opening_hours": "",
+                     "operator": "", "cash_level": "", "guard": pd.NA, "camera": pd.NA,
+                     "alarm": pd.NA, "contact": "", "notes": ""}
+                )  # fmt: skip
+                session.set_plan(None, None)
+                st.rerun()
+
+st.subheader(T("map.by_kind"))
+counts = sites["kind"].value_counts()
+st.dataframe(
+    pd.DataFrame(
+        {T("map.kind"): [kind_label(k, lang) for k in counts.index],
+         T("map.count"): counts.to_numpy()}
+    ),
+    hide_index=True,
+)  # fmt: skip

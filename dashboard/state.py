@@ -1,0 +1,128 @@
+"""Session state of one user, initialised in one place.
+
+A session keeps its inputs (language, settings, uploaded or added data) and the latest plan,
+nothing else: heavy objects (area, graph, base layers, default inputs) are cached across
+sessions in ``dashboard.cache``. ``guard`` is the one place a page turns a core error into a
+message: it catches only ``PatrolError`` and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.i18n import Lang, t
+from patrol.config import Settings
+from patrol.errors import InputFileError, PatrolError
+
+__all__ = [
+    "DEFAULTS",
+    "error_text",
+    "get",
+    "guard",
+    "init",
+    "lang",
+    "problems_frame",
+    "set_plan",
+    "settings",
+    "show_error",
+]
+
+DEFAULTS: dict[str, Any] = {
+    "lang": "vi",  # "vi" or "en"; the sidebar switch writes it
+    "settings_json": None,  # Settings as JSON (hashable cache key); None: defaults
+    "area_path": None,  # OSM extract; None: the embedded default area
+    "survey": None,  # (file name, facilities frame) of an accepted survey upload
+    "incidents": None,  # (file name, incidents frame) of an accepted incidents upload
+    "added_incidents": [],  # incidents added by clicking on the map: dicts of INCIDENT_COLUMNS
+    "added_facilities": [],  # sites added by clicking on the map: dicts of FACILITY_COLUMNS
+    "plan": None,  # the latest ShiftPlan
+    "plan_request": None,  # the form values that produced it (dict), for the second-seed button
+}
+
+
+def init() -> None:
+    """Give every session key its default, once per session.
+
+    ``PATROL_AREA`` (an OSM extract) and ``PATROL_SETTINGS`` (a TOML file) let a deployment or a
+    benchmark start the dashboard on another area or with other settings.
+    """
+    for key, value in DEFAULTS.items():
+        if key not in st.session_state:
+            st.session_state[key] = list(value) if isinstance(value, list) else value
+    if st.session_state["area_path"] is None and os.environ.get("PATROL_AREA"):
+        st.session_state["area_path"] = os.environ["PATROL_AREA"]
+    if st.session_state["settings_json"] is None:
+        path = os.environ.get("PATROL_SETTINGS")
+        chosen = Settings.from_file(path) if path else Settings()
+        st.session_state["settings_json"] = chosen.model_dump_json()
+
+
+def get(key: str) -> Any:
+    """A session value (``init`` has run)."""
+    return st.session_state[key]
+
+
+def lang() -> Lang:
+    """The language of this session."""
+    value = st.session_state.get("lang", "vi")
+    return "en" if value == "en" else "vi"
+
+
+def settings() -> Settings:
+    """The settings of this session."""
+    return Settings.model_validate_json(st.session_state["settings_json"])
+
+
+def set_plan(plan: Any, request: dict[str, Any] | None) -> None:
+    """Keep ``plan`` as the session's latest plan (``None`` forgets it)."""
+    st.session_state["plan"] = plan
+    st.session_state["plan_request"] = request
+
+
+def error_text(exc: PatrolError, language: Lang) -> str:
+    """The text of a core error in ``language`` (its ``message_vi`` when Vietnamese)."""
+    if language == "vi" and exc.message_vi:
+        return exc.message_vi
+    return str(exc)
+
+
+def problems_frame(exc: InputFileError, language: Lang) -> pd.DataFrame:
+    """Every problem of a refused file as a table: file, row, column, value, problem."""
+    rows = [
+        {
+            t("data.col.file", language): p.file,
+            t("data.col.row", language): p.row,
+            t("data.col.column", language): p.column or "",
+            t("data.col.value", language): "" if p.value is None else str(p.value),
+            t("data.col.problem", language): p.message_vi if language == "vi" else p.message,
+        }
+        for p in exc.problems
+    ]
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame[t("data.col.row", language)] = frame[t("data.col.row", language)].astype("Int64")
+    return frame
+
+
+def show_error(exc: PatrolError, language: Lang) -> None:
+    """Show a core error: its text, and for a refused file the table of every problem."""
+    if isinstance(exc, InputFileError):
+        st.error(t("data.refused", language, file=exc.file, n=len(exc.problems)))
+        st.dataframe(problems_frame(exc, language), hide_index=True, width="stretch")
+    else:
+        st.error(t("app.error", language, text=error_text(exc, language)))
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run a block; show a ``PatrolError`` as a message instead of a traceback."""
+    try:
+        yield
+    except PatrolError as exc:
+        show_error(exc, lang())
