@@ -214,15 +214,60 @@ def name_key(name: str) -> str:
     return " ".join(_NAME_ABBREVIATIONS.get(word, word) for word in words)
 
 
+# Brands of banks and gold dealers in Vietnam, folded, with the spellings names use. Two names
+# of different brands never match, however alike the rest ("Agribank Cát Linh", "BIDV Cát Linh").
+_BRANDS = {
+    "vietcombank": "vcb", "vcb": "vcb", "ngoai thuong": "vcb",
+    "vietinbank": "ctg", "cong thuong": "ctg",
+    "bidv": "bidv", "dau tu va phat trien": "bidv",
+    "agribank": "agri", "nong nghiep va phat trien nong thon": "agri",
+    "techcombank": "tcb", "tcb": "tcb", "sacombank": "stb", "sai gon thuong tin": "stb",
+    "mbbank": "mb", "mb": "mb", "quan doi": "mb", "acb": "acb", "a chau": "acb",
+    "vpbank": "vpb", "viet nam thinh vuong": "vpb", "tpbank": "tpb", "tien phong": "tpb",
+    "hdbank": "hdb", "shb": "shb", "sai gon ha noi": "shb", "vib": "vib", "quoc te": "vib",
+    "eximbank": "eib", "exim": "eib", "xuat nhap khau": "eib", "msb": "msb", "maritime": "msb",
+    "ocb": "ocb", "phuong dong": "ocb", "seabank": "seab", "dong nam a": "seab",
+    "oceanbank": "ocean", "dai duong": "ocean", "abbank": "abb", "an binh": "abb",
+    "lpbank": "lpb", "lienvietpostbank": "lpb", "buu dien lien viet": "lpb", "scb": "scb",
+    "pvcombank": "pvc", "nam a bank": "nab", "namabank": "nab", "kienlongbank": "klb",
+    "vietabank": "vab", "baovietbank": "bvb", "bac a bank": "bab", "bacabank": "bab",
+    "ncb": "ncb", "pgbank": "pgb", "saigonbank": "sgb", "gpbank": "gpb", "cbbank": "cbb",
+    "shinhan": "shinhan", "hsbc": "hsbc", "woori": "woori", "uob": "uob", "citibank": "citi",
+    "standard chartered": "sc", "pnj": "pnj", "phu nhuan": "pnj", "doji": "doji", "sjc": "sjc",
+    "bao tin minh chau": "btmc", "btmc": "btmc", "phu quy": "phuquy", "bao tin manh hai": "btmh",
+}  # fmt: skip
+
+
+def _brands(name: str) -> set[str]:
+    folded = f" {fold_text(name)} "
+    squeezed = folded.replace(" ", "")
+    found = set()
+    for spelling, brand in _BRANDS.items():
+        # Short spellings must be whole words ("mb", "scb"); long ones may be glued ("eximbank").
+        if f" {spelling} " in folded or (
+            len(spelling) > 5 and spelling.replace(" ", "") in squeezed
+        ):
+            found.add(brand)
+    return found
+
+
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two facility names in [0, 1] after ``name_key``.
 
     The distinctive words (the bank's brand, the street) decide: names that share them score
     high even when one says "Chi nhánh" and the other "CN"; two banks of different brands score
-    low although both say "Ngân hàng".
+    0 although both say "Ngân hàng" and name the same street.
+
+    >>> name_similarity("PGD NH Sacombank Cát Linh", "Sacombank")
+    1.0
+    >>> name_similarity("Agribank Cát Linh", "BIDV Cát Linh")
+    0.0
     """
     ka, kb = name_key(a), name_key(b)
     if not ka or not kb:
+        return 0.0
+    brands_a, brands_b = _brands(a), _brands(b)
+    if brands_a and brands_b and not brands_a & brands_b:
         return 0.0
     if ka == kb:
         return 1.0
@@ -232,7 +277,8 @@ def name_similarity(a: str, b: str) -> float:
     overlap = len(sa & sb) / min(len(sa), len(sb))
     squeezed = SequenceMatcher(None, "".join(wa), "".join(wb)).ratio()
     contained = "".join(wa) in "".join(wb) or "".join(wb) in "".join(wa)
-    return max(overlap, squeezed, 1.0 if contained else 0.0)
+    same_brand = 0.8 if brands_a & brands_b else 0.0
+    return max(overlap, squeezed, same_brand, 1.0 if contained else 0.0)
 
 
 # Kinds one source may call by the other's name: a branch mapped as bank but surveyed as PGD,
@@ -300,7 +346,11 @@ def match_facilities(
             if not _compatible(str(s["kind"]), str(o["kind"])):
                 continue
             dist = float(np.hypot(*(xy_survey[i] - xy_osm[j])))
-            sim = name_similarity(str(s["name"]), str(o["name"]))
+            # OSM often names only the operator (a Vietcombank node without a name).
+            sim = max(
+                name_similarity(str(s["name"]), str(o["name"])),
+                name_similarity(str(s["name"]), str(o.get("operator", ""))),
+            )
             by_name = sim >= min_name_similarity
             by_spot = dist <= same_spot_m and (
                 s["kind"] == o["kind"] or not str(s["name"]).strip() or not str(o["name"]).strip()

@@ -145,13 +145,27 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     else:
         candidates = ["utf-8"]
     try:
-        text = raw.decode(candidates[0])
+        text, encoding = raw.decode(candidates[0]), candidates[0].removesuffix("-sig")
     except UnicodeDecodeError:
         if candidates[0] != "utf-8":
             raise _unreadable(name, f"damaged {candidates[0].upper()} text") from None
         text, encoding = _decode_legacy(raw, name)
-        return unicodedata.normalize("NFC", text), encoding
-    return unicodedata.normalize("NFC", text), candidates[0].removesuffix("-sig")
+    garbled = _MOJIBAKE.search(text) or (encoding.startswith("cp") and _STRAY_SYMBOL.search(text))
+    if garbled:
+        raise _unreadable(
+            name, f"garbled letters {garbled[0]!r}, converted with the wrong code page"
+        )
+    return unicodedata.normalize("NFC", text), encoding
+
+
+# UTF-8 once read as Windows-1252 and saved again: "NgÃ¢n hÃ ng", "Tiá»‡m".
+_MOJIBAKE = re.compile(
+    "[ÃÂÄÅÆá][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+    "\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]\\S?"
+)
+# A symbol of the Latin-1 range glued to letters: a Chinese, Russian... file read as Windows-125x.
+_STRAY = r"[\xa1-\xa9\xab-\xaf\xb1\xb4-\xb6\xb8\xb9\xbb-\xbf]"  # not ª º ° ² ³ ·
+_STRAY_SYMBOL = re.compile(rf"\w{_STRAY}|{_STRAY}\w")
 
 
 def _unreadable(name: str, why: str) -> InputFileError:
@@ -186,23 +200,34 @@ def _decode_legacy(raw: bytes, name: str) -> tuple[str, str]:
         assert chosen is not None
         return chosen, "cp1252" if as_1252 is not None else "cp1258"
     # Single-byte code pages: character i is byte i, so the words around differing bytes line up.
-    words: set[str] = set()
-    for i, byte in enumerate(raw):
-        if byte in _CP_DIFFER:
-            a = i
-            while a > 0 and _wordish(as_1258[a - 1]):
-                a -= 1
-            b = i
-            while b + 1 < len(as_1258) and _wordish(as_1258[b + 1]):
-                b += 1
-            words.add(as_1258[a : b + 1])
-    good = sum(_is_vietnamese_syllable(w) for w in words)
-    if good == len(words):
+    spots = [i for i, byte in enumerate(raw) if byte in _CP_DIFFER]
+    words_1258 = {_word_at(as_1258, i) for i in spots}
+    words_1252 = {_word_at(as_1252, i) for i in spots}
+    valid_1258 = sum(map(_plausible_word, words_1258)) / len(words_1258)
+    valid_1252 = sum(map(_plausible_word, words_1252)) / len(words_1252)
+    if valid_1258 >= 0.8 and valid_1258 > valid_1252:
         return as_1258, "cp1258"
-    if good == 0:
+    if valid_1252 >= 0.8 and valid_1252 > valid_1258:
         return as_1252, "cp1252"
-    samples = ", ".join(sorted(w for w in words if not _is_vietnamese_syllable(w))[:3])
+    if valid_1258 <= 0.2:
+        return as_1252, "cp1252"  # no Vietnamese at all in 1258: Western text (São, Così)
+    samples = ", ".join(sorted(w for w in words_1258 if not _plausible_word(w))[:3])
     raise _unreadable(name, f"neither Windows-1258 nor Windows-1252 fits, e.g. {samples!r}")
+
+
+def _word_at(text: str, i: int) -> str:
+    a = i
+    while a > 0 and _wordish(text[a - 1]):
+        a -= 1
+    b = i
+    while b + 1 < len(text) and _wordish(text[b + 1]):
+        b += 1
+    return text[a : b + 1]
+
+
+def _plausible_word(word: str) -> bool:
+    """Tell a Vietnamese syllable, or an abbreviation in capitals such as SĐT, ĐHQG."""
+    return _is_vietnamese_syllable(word) or bool(re.fullmatch(r"[A-ZĐ]{2,6}", word))
 
 
 def _wordish(ch: str) -> bool:
@@ -683,7 +708,26 @@ def _inside(lat: float, lon: float, bbox: Bbox) -> bool:
 
 def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[pd.DataFrame, _Checker]:
     table = read_table(path)
+    lost = [h for h in table.columns if re.search(r"\w\?|\?\w", h)]
+    if lost:
+        # Excel on a Western Windows wrote "?" for every letter its code page lacks.
+        raise InputFileError(str(path), [Problem(
+            str(path), 1, lost[0], None,
+            f"Vietnamese letters were replaced by '?' when the file was saved (headers such as "
+            f"{', '.join(map(repr, lost[:3]))}); they cannot be recovered: in Excel save the "
+            "table again as 'CSV UTF-8 (Comma delimited)' or .xlsx",
+            f"chữ tiếng Việt đã bị thay bằng '?' khi lưu tệp (các tiêu đề như "
+            f"{', '.join(map(repr, lost[:3]))}); không khôi phục được: trong Excel lưu lại bảng "
+            "dạng 'CSV UTF-8 (Comma delimited)' hoặc .xlsx")])  # fmt: skip
     checker = _Checker(str(path), _map_headers(table.columns, fields))
+    if table.empty:
+        checker.add(
+            None,
+            None,
+            None,
+            "the table has a header but no data rows: add the rows below the header",
+            "bảng chỉ có dòng tiêu đề, không có dữ liệu: thêm các dòng bên dưới tiêu đề",
+        )
     for field in fields:
         if field.required and field.key not in checker.headers:
             # Row 1 (the header) and the column's usual name: that is where it must be added.
@@ -907,7 +951,7 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
         text = f"{iso[1]} {iso[2]}"
     match = _DATE.search(text)
     if not match:
-        return None, (
+        return None, *(
             "no date: write it as dd/mm/yyyy or yyyy-mm-dd, e.g. 23/11/2026 22:00",
             "thiếu ngày: ghi dạng dd/mm/yyyy hoặc yyyy-mm-dd, ví dụ 23/11/2026 22:00",
         )
@@ -915,7 +959,7 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
         year, month, day = int(match[1]), int(match[2]), int(match[3])
     else:
         if not match[6] or len(match[6]) != 4:
-            return None, (
+            return None, *(
                 "date without a full year: write the year in four digits, e.g. 23/11/2026",
                 "ngày thiếu năm: ghi đủ năm bốn chữ số, ví dụ 23/11/2026",
             )
@@ -923,21 +967,21 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
     try:
         the_date = date(year, month, day)
     except ValueError:
-        return None, (
+        return None, *(
             f"no such date ({day}/{month}/{year}): write day/month/year, e.g. 23/11/2026",
             f"ngày không tồn tại ({day}/{month}/{year}): ghi ngày/tháng/năm, ví dụ 23/11/2026",
         )
     rest = (text[: match.start()] + " " + text[match.end() :] + " " + clock_text).strip()
     clock = _CLOCK_TOKEN.search(rest)
     if not clock:
-        return None, (
+        return None, *(
             "no time of day: add it as 24-hour 22:00 or 22h00 (estimate when unknown)",
             "thiếu giờ xảy ra: ghi theo 24 giờ, ví dụ 22:00 hoặc 22h00 (ước lượng nếu không rõ)",
         )
     try:
         hhmm = parse_clock(f"{clock[1]}:{clock[2] or '00'}", field="time")
     except SettingsError:
-        return None, (
+        return None, *(
             f"no such time {clock[0].strip()!r}: hours run 00-23 and minutes 00-59 (24-hour clock)",
             f"giờ không hợp lệ {clock[0].strip()!r}: giờ từ 00 đến 23, phút từ 00 đến 59 (24 giờ)",
         )
