@@ -55,6 +55,7 @@ _MOTORBIKE_KMH = {
     "road": 18.0, "track": 10.0, "pedestrian": 8.0, "footway": 8.0, "path": 8.0, "alley": 10.0,
 }
 _CAR_KMH = {
+    "motorway": 60.0, "motorway_link": 35.0,  # cars may use expressways; motorbikes may not
     "trunk": 40.0, "trunk_link": 30.0, "primary": 35.0, "primary_link": 25.0,
     "secondary": 30.0, "secondary_link": 22.0, "tertiary": 25.0, "tertiary_link": 20.0,
     "unclassified": 20.0, "residential": 15.0, "living_street": 10.0, "service": 10.0,
@@ -508,6 +509,8 @@ class StoreSettings(BaseModel):
     """Argon2id memory per password hash, KiB (at least 19 MiB, OWASP's minimum for 2 passes)."""
     argon2_passes: int = Field(default=2, ge=2, le=20)
     """Argon2id passes (time cost)."""
+    max_upload_mb: float = Field(default=50.0, gt=0, le=2048)
+    """Largest upload accepted, as sent and (for XLSX, a zip) once unpacked: stops zip bombs."""
 
 
 class Settings(BaseModel):
