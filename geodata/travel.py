@@ -1,0 +1,403 @@
+"""Travel times between any set of places, and the streets the fastest path follows.
+
+Each place (a facility, a depot) is snapped to the nearest street *edge* of the area's graph in
+its projected CRS, not to the nearest junction: on a long merged edge the nearest junction can
+be hundreds of metres away while the street passes the door. The place then joins the graph as
+two virtual nodes, one to leave from (towards both ends of its edge where the street is
+two-way, towards its head only where it is one-way) and one to arrive at, with the part of the
+edge's travel time that lies on each side. The gap between the place and the street is added
+at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends.
+
+The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
+times are asymmetric where one-way streets make them so. ``TravelTimes.path(i, j)`` returns
+the street geometry of the fastest path, so that drawn routes follow the streets.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from patrol.config import Settings
+from patrol.errors import AreaError
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from numpy.typing import ArrayLike, NDArray
+    from shapely.geometry import LineString
+
+    from geodata.area import Area
+
+__all__ = ["TravelTimes", "travel_times"]
+
+log = logging.getLogger(__name__)
+
+_EPS_S = 1e-6  # csgraph ignores zero weights in sparse input: keep zero-cost hops as edges
+_CHUNK = 200  # sources per dijkstra call: 200 x (nodes) float64 stays a few tens of MB
+
+
+class TravelTimes:
+    """A travel-time matrix between places, with the street paths behind it.
+
+    Attributes
+    ----------
+    lonlat : numpy.ndarray
+        ``(n, 2)`` the places, WGS84 ``(lon, lat)``.
+    travel_s : numpy.ndarray
+        ``(n, n)`` int64 whole seconds from row to column, snapping gaps included; 0 on the
+        diagonal.
+    snap_m : numpy.ndarray
+        ``(n,)`` metres from each place to its street.
+    snap_edge : list of tuple
+        ``(u, v, key)`` of the graph edge each place was snapped to.
+    snap_fraction : numpy.ndarray
+        ``(n,)`` where along that edge's geometry (0 at ``u``, 1 at ``v``).
+    """
+
+    def __init__(self, *, lonlat: NDArray[np.float64], travel_s: NDArray[np.int64],
+                 snap_m: NDArray[np.float64], snap_edge: list[tuple[int, int, int]],
+                 snap_fraction: NDArray[np.float64], _engine: _Engine) -> None:  # fmt: skip
+        self.lonlat = lonlat
+        self.travel_s = travel_s
+        self.snap_m = snap_m
+        self.snap_edge = snap_edge
+        self.snap_fraction = snap_fraction
+        self._engine = _engine
+        self._predecessors: dict[int, NDArray[np.int32]] = {}
+
+    def __len__(self) -> int:
+        """Return the number of places."""
+        return len(self.lonlat)
+
+    def path(self, i: int, j: int) -> list[tuple[float, float]]:
+        """Street geometry of the fastest path from place ``i`` to place ``j``.
+
+        Returns
+        -------
+        list of (lon, lat)
+            From place ``i`` to its street, along the streets, then to place ``j``; a single
+            point when ``i == j``.
+        """
+        n = len(self)
+        if not (0 <= i < n and 0 <= j < n):
+            msg = f"path({i}, {j}): places are numbered 0 to {n - 1}"
+            raise IndexError(msg)
+        if i == j:
+            return [tuple(map(float, self.lonlat[i]))]  # type: ignore[list-item]
+        if i not in self._predecessors:
+            self._predecessors[i] = self._engine.predecessors(i)
+        xy = self._engine.path_xy(i, j, self._predecessors[i])
+        lon, lat = self._engine.to_lonlat.transform(xy[:, 0], xy[:, 1])
+        coords = [tuple(map(float, self.lonlat[i]))]
+        coords += [(float(a), float(b)) for a, b in zip(lon, lat, strict=True)]
+        coords.append(tuple(map(float, self.lonlat[j])))
+        return _dedupe(coords)  # type: ignore[arg-type]
+
+    def route_path(self, sequence: Sequence[int]) -> list[tuple[float, float]]:
+        """Street geometry of a whole route visiting ``sequence`` in order (a loop ends home).
+
+        >>> # times.route_path([depot, 3, 7, depot]) -> [(lon, lat), ...]
+        """
+        coords: list[tuple[float, float]] = []
+        for a, b in zip(sequence[:-1], sequence[1:], strict=True):
+            coords.extend(self.path(int(a), int(b)))
+        if len(sequence) == 1:
+            coords = self.path(int(sequence[0]), int(sequence[0]))
+        return _dedupe(coords)
+
+
+def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for c in coords:
+        if not out or abs(out[-1][0] - c[0]) > 1e-9 or abs(out[-1][1] - c[1]) > 1e-9:
+            out.append(c)
+    return out
+
+
+class _Engine:
+    """The graph as a CSR matrix with two virtual nodes per place, and its edge geometries."""
+
+    def __init__(self, graph: nx.MultiDiGraph, xy: NDArray[np.float64],
+                 edges: list[tuple[int, int, int]], fractions: NDArray[np.float64]) -> None:  # fmt: skip
+        import pyproj
+        from scipy import sparse
+
+        self.graph = graph
+        self.to_lonlat = pyproj.Transformer.from_crs(graph.graph["crs"], "EPSG:4326",
+                                                     always_xy=True)  # fmt: skip
+        nodes = list(graph.nodes)
+        self.index = {node: k for k, node in enumerate(nodes)}
+        self.nodes = nodes
+        n_graph, n = len(nodes), len(edges)
+        self.n_graph = n_graph
+        self.out_base, self.in_base = n_graph, n_graph + n
+        self.xy = xy
+        self.edges = edges
+        self.fractions = fractions
+        # fastest of parallel edges between two junctions: weight and geometry
+        best: dict[tuple[int, int], tuple[float, Any]] = {}
+        for u, v, k, d in graph.edges(keys=True, data=True):
+            a, b = self.index[u], self.index[v]
+            if (a, b) not in best or d["travel_s"] < best[a, b][0]:
+                best[a, b] = (d["travel_s"], (u, v, k))
+        self.best = best
+        rows = [a for a, _ in best]
+        cols = [b for _, b in best]
+        weights = [max(w, _EPS_S) for w, _ in best.values()]
+        self.twins: list[tuple[int, int, int] | None] = [self._twin(e) for e in edges]
+        groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for p, (u, v, k) in enumerate(edges):
+            a, b = self.index[u], self.index[v]
+            w = graph.edges[u, v, k]["travel_s"]
+            t = float(fractions[p])
+            rows += [self.out_base + p, a]
+            cols += [b, self.in_base + p]
+            weights += [max((1 - t) * w, _EPS_S), max(t * w, _EPS_S)]
+            twin = self.twins[p]
+            if twin is not None:
+                w2 = graph.edges[twin]["travel_s"]
+                rows += [self.out_base + p, b]
+                cols += [a, self.in_base + p]
+                weights += [max(t * w2, _EPS_S), max((1 - t) * w2, _EPS_S)]
+            groups[min(a, b), max(a, b)].append(p)
+        # places on one street segment reach each other without passing a junction
+        self.direct: dict[tuple[int, int], tuple[int, float]] = {}
+        for members in groups.values():
+            for p in members:
+                for q in members:
+                    if p != q:
+                        hop = self._direct_hop(p, q)
+                        if hop is not None:
+                            self.direct[p, q] = hop
+                            rows.append(self.out_base + p)
+                            cols.append(self.in_base + q)
+                            weights.append(max(hop[1], _EPS_S))
+        size = n_graph + 2 * n
+        coo = sparse.coo_matrix((weights, (rows, cols)), shape=(size, size))
+        # duplicates would be summed by the CSR conversion: keep the smallest of each pair
+        order = np.lexsort((coo.data, coo.col, coo.row))
+        r, c, w_arr = coo.row[order], coo.col[order], coo.data[order]
+        first = np.ones(len(r), dtype=bool)
+        first[1:] = (r[1:] != r[:-1]) | (c[1:] != c[:-1])
+        self.matrix = sparse.csr_matrix((w_arr[first], (r[first], c[first])), shape=(size, size))
+
+    def _twin(self, edge: tuple[int, int, int]) -> tuple[int, int, int] | None:
+        """The same street the other way round (a two-way street), or ``None`` (one-way)."""
+        u, v, k = edge
+        coords = np.asarray(self.graph.edges[edge]["geometry"].coords)
+        for k2, d in self.graph.get_edge_data(v, u, default={}).items():
+            other = np.asarray(d["geometry"].coords)
+            if other.shape == coords.shape and np.allclose(other[::-1], coords):
+                return (v, u, k2)
+        return None
+
+    def _direct_hop(self, p: int, q: int) -> tuple[int, float] | None:
+        """Travel from place p to place q along their shared segment: (direction, seconds)."""
+        ep, eq = self.edges[p], self.edges[q]
+        tp, tq = float(self.fractions[p]), float(self.fractions[q])
+        if ep == eq:
+            forward, backward = tq >= tp, self.twins[p] is not None and tq <= tp
+        elif self.twins[p] == eq:  # q snapped to the twin; express q on p's edge
+            tq = 1.0 - tq
+            forward, backward = tq >= tp, tq <= tp
+        else:
+            return None
+        if forward:
+            return 1, (tq - tp) * self.graph.edges[ep]["travel_s"]
+        if backward and self.twins[p] is not None:
+            return -1, (tp - tq) * self.graph.edges[self.twins[p]]["travel_s"]
+        return None
+
+    def distances(self, *, progress: bool) -> NDArray[np.float64]:
+        """Seconds between the places' virtual nodes (no snapping gaps)."""
+        from scipy.sparse import csgraph
+        from tqdm import tqdm
+
+        n = len(self.edges)
+        out = np.empty((n, n))
+        starts = range(0, n, _CHUNK)
+        for start in tqdm(starts, desc="travel times", unit="chunk", disable=not progress):
+            sources = np.arange(self.out_base + start, self.out_base + min(start + _CHUNK, n))
+            dist = csgraph.dijkstra(self.matrix, directed=True, indices=sources)
+            out[start : start + len(sources)] = dist[:, self.in_base : self.in_base + n]
+        return out
+
+    def predecessors(self, i: int) -> NDArray[np.int32]:
+        from scipy.sparse import csgraph
+
+        _, pred = csgraph.dijkstra(self.matrix, directed=True, indices=self.out_base + i,
+                                   return_predecessors=True)  # fmt: skip
+        return pred
+
+    def _piece(self, p: int, start: float, end: float, *, twin: bool = False) -> NDArray[np.float64]:  # fmt: skip
+        """Coordinates of place p's edge (or its twin) between two fractions of p's edge."""
+        from shapely.ops import substring
+
+        line: LineString = self.graph.edges[self.edges[p]]["geometry"]
+        length = line.length
+        piece = substring(line, start * length, end * length)
+        coords = np.asarray(piece.coords) if not piece.is_empty else np.empty((0, 2))
+        if piece.geom_type == "Point":
+            coords = np.asarray([piece.coords[0]])
+        return coords
+
+    def path_xy(self, i: int, j: int, pred: NDArray[np.int32]) -> NDArray[np.float64]:
+        """Projected coordinates from place i's snapped point to place j's."""
+        target = self.in_base + j
+        chain = [target]
+        while chain[-1] != self.out_base + i:
+            prev = int(pred[chain[-1]])
+            if prev < 0:
+                msg = f"no street path from place {i} to place {j}"
+                raise AreaError(msg)
+            chain.append(prev)
+        chain.reverse()
+        ti, tj = float(self.fractions[i]), float(self.fractions[j])
+        pieces: list[NDArray[np.float64]] = [self.xy[i : i + 1]]
+        first = chain[1]
+        if first == target:  # the same street segment, no junction between
+            direction, _ = self.direct[i, j]
+            tj_on_i = tj if self.edges[i] == self.edges[j] else 1.0 - tj
+            pieces.append(self._piece(i, ti, tj_on_i))
+        else:
+            u, v, _ = self.edges[i]
+            pieces.append(self._piece(i, ti, 1.0 if first == self.index[v] else 0.0))
+            for a, b in zip(chain[1:-2], chain[2:-1], strict=True):
+                edge = self.best[a, b][1]
+                pieces.append(np.asarray(self.graph.edges[edge]["geometry"].coords))
+            last = chain[-2]
+            u, v, _ = self.edges[j]
+            pieces.append(self._piece(j, 0.0 if last == self.index[u] else 1.0, tj))
+        pieces.append(self.xy[j : j + 1])
+        return np.vstack([p for p in pieces if len(p)])
+
+
+def _check_points(lonlat: NDArray[np.float64], labels: Sequence[str] | None) -> None:
+    bad = [
+        k for k in range(len(lonlat))
+        if not (np.isfinite(lonlat[k]).all() and -180 <= lonlat[k, 0] <= 180
+                and -90 <= lonlat[k, 1] <= 90)
+    ]  # fmt: skip
+    if bad:
+        names = ", ".join(_label(k, labels) for k in bad[:20])
+        msg = f"{len(bad)} place(s) without valid (lon, lat) coordinates: {names}"
+        raise AreaError(msg)
+
+
+def _label(k: int, labels: Sequence[str] | None) -> str:
+    return f"{labels[k]!r} (row {k})" if labels is not None else f"row {k}"
+
+
+def travel_times(
+    area: Area,
+    lonlat: ArrayLike,
+    *,
+    labels: Sequence[str] | None = None,
+    settings: Settings | None = None,
+    progress: bool = False,
+) -> TravelTimes:
+    """Travel times between places of an area, along its street graph.
+
+    Parameters
+    ----------
+    area
+        The loaded area (``geodata.area.load_area``); its ``graph`` carries ``travel_s``.
+    lonlat
+        ``(n, 2)`` places as WGS84 ``(lon, lat)``, e.g.
+        ``facilities[["lon", "lat"]].to_numpy()``.
+    labels
+        Names of the places, used in error messages (facility ids or names).
+    settings
+        ``network.snap_speed_kmh`` and ``network.max_snap_m``.
+    progress
+        Show a progress bar on stderr (for the command line).
+
+    Returns
+    -------
+    TravelTimes
+        ``travel_s`` (n x n int64 seconds), ``snap_m``, ``path(i, j)``, ``route_path(seq)``.
+
+    Raises
+    ------
+    AreaError
+        When a place has no valid coordinates or lies farther than ``network.max_snap_m``
+        from every street of the mode (each such place is named, with its distance).
+
+    """
+    import pyproj
+    import shapely
+    from shapely import STRtree
+
+    settings = settings or Settings()
+    points = np.asarray(lonlat, dtype=float).reshape(-1, 2)
+    if labels is not None and len(labels) != len(points):
+        msg = f"labels: {len(labels)} names for {len(points)} places; give one name per place"
+        raise ValueError(msg)
+    _check_points(points, labels)
+    graph = area.graph
+    to_xy = pyproj.Transformer.from_crs("EPSG:4326", graph.graph["crs"], always_xy=True)
+    x, y = to_xy.transform(points[:, 0], points[:, 1])
+    xy = np.column_stack([x, y]) if len(points) else np.empty((0, 2))
+
+    edge_keys = list(graph.edges(keys=True))
+    geoms = [graph.edges[e]["geometry"] for e in edge_keys]
+    tree = STRtree(geoms)
+    pts = shapely.points(xy)
+    nearest, dist_m = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    if len(points):
+        order = np.argsort(nearest[0])
+        edge_of = nearest[1][order]
+        snap_m = np.asarray(dist_m)[order]
+    else:
+        edge_of, snap_m = np.empty(0, dtype=int), np.empty(0)
+    too_far = np.flatnonzero(snap_m > settings.network.max_snap_m)
+    if len(too_far):
+        swapped = ""
+        k0 = int(too_far[0])
+        if 0 <= points[k0, 1] <= 180 and -90 <= points[k0, 0] <= 90:
+            sx, sy = to_xy.transform(points[k0, 1], points[k0, 0])
+            if tree.query_nearest(shapely.points(sx, sy), return_distance=True)[1][0] < (
+                settings.network.max_snap_m
+            ):
+                swapped = " (its latitude and longitude look swapped)"
+        names = "; ".join(f"{_label(int(k), labels)} at {snap_m[k]:.0f} m" for k in too_far[:20])
+        msg = (
+            f"{len(too_far)} place(s) lie farther than {settings.network.max_snap_m:.0f} m "
+            f"(network.max_snap_m) from every {graph.graph.get('mode', '')} street of the area "
+            f"{area.name!r}: {names}{swapped}; check their coordinates (lon, lat) or load an area "
+            "that contains them"
+        )
+        exc = AreaError(msg)
+        exc.message_vi = (
+            f"{len(too_far)} địa điểm cách đường gần nhất quá {settings.network.max_snap_m:.0f} m "
+            "(nằm ngoài địa bàn hoặc sai tọa độ): kiểm tra vĩ độ, kinh độ"
+        )
+        raise exc
+    edges = [edge_keys[int(k)] for k in edge_of]
+    fractions = np.array([
+        geoms[int(k)].project(pts[p], normalized=True) if geoms[int(k)].length > 0 else 0.0
+        for p, k in enumerate(edge_of)
+    ])
+    engine = _Engine(graph, xy, edges, fractions)
+    log.info("travel times: %d places on a graph of %d nodes", len(points), engine.n_graph)
+    seconds = engine.distances(progress=progress)
+    if not np.isfinite(seconds).all():
+        i, j = map(int, np.argwhere(~np.isfinite(seconds))[0])
+        msg = f"no street path from {_label(i, labels)} to {_label(j, labels)}"
+        raise AreaError(msg)
+    snap_s = snap_m / (settings.network.snap_speed_kmh / 3.6)
+    total = seconds + snap_s[:, None] + snap_s[None, :]
+    np.fill_diagonal(total, 0.0)
+    return TravelTimes(
+        lonlat=points,
+        travel_s=np.rint(total).astype(np.int64),
+        snap_m=snap_m,
+        snap_edge=edges,
+        snap_fraction=fractions,
+        _engine=engine,
+    )
+
