@@ -62,6 +62,7 @@ def run_guarded(func: Callable[[], T]) -> T:
 
 
 import patrol.commands.export  # noqa: E402, F401  (registers export, serve-exports)
+import patrol.commands.area  # noqa: E402, F401  (registers area)
 
 
 def main() -> None:
