@@ -66,6 +66,7 @@ __all__ = [
     "Notice",
     "Recommendation",
     "TargetProgress",
+    "check_month",
     "emerging_categories",
     "monthly_review",
     "parse_month",
@@ -253,6 +254,32 @@ def parse_month(text: str | date) -> date:
     raise ReviewError(
         msg, message_vi=f"Tháng {raw!r} không hợp lệ: ghi theo dạng 2026-10 hoặc 10/2026"
     )
+
+
+def check_month(month: str | date, *, today: date | None = None) -> date:
+    """Parse ``month`` and refuse one that has not begun; return its first day.
+
+    Raises
+    ------
+    ReviewError
+        With an English and a Vietnamese message naming the month and today's date.
+
+    """
+    the_month = parse_month(month)
+    today = today or date.today()
+    if the_month > date(today.year, today.month, 1):
+        msg = (
+            f"month {the_month:%Y-%m} has not begun (today is {today:%Y-%m-%d}); "
+            "choose this month or an earlier one"
+        )
+        raise ReviewError(
+            msg,
+            message_vi=(
+                f"Tháng {the_month:%m/%Y} chưa đến (hôm nay {today:%d/%m/%Y}); "
+                "hãy chọn tháng này hoặc một tháng trước đó"
+            ),
+        )
+    return the_month
 
 
 def _shift(month: date, months: int) -> date:
@@ -461,6 +488,7 @@ def monthly_review(
     facilities: gpd.GeoDataFrame | None = None,
     plans: Sequence[PatrolPlan] = (),
     area_name: str = "",
+    crs: str | None = None,
     settings: Settings | None = None,
     today: date | None = None,
 ) -> MonthlyReview:
@@ -482,6 +510,8 @@ def monthly_review(
         Patrol plans; approved ones of the month give the presence.
     area_name
         Shown on the report.
+    crs
+        Projected CRS to compute in (the area's ``Area.crs``); default ``projected_crs(bbox)``.
     settings
         ``settings.hotspots`` and ``settings.area.crs`` are used.
     today
@@ -502,20 +532,8 @@ def monthly_review(
 
     settings = settings or Settings()
     hs = settings.hotspots
-    the_month = parse_month(month)
+    the_month = check_month(month, today=today)
     today = today or date.today()
-    if the_month > date(today.year, today.month, 1):
-        msg = (
-            f"month {the_month:%Y-%m} has not begun (today is {today:%Y-%m-%d}); "
-            "choose this month or an earlier one"
-        )
-        raise ReviewError(
-            msg,
-            message_vi=(
-                f"Tháng {the_month:%m/%Y} chưa đến (hôm nay {today:%d/%m/%Y}); "
-                "hãy chọn tháng này hoặc một tháng trước đó"
-            ),
-        )
     _check_frame(incidents)
     notices: list[Notice] = []
     if (today.year, today.month) == (the_month.year, the_month.month):
@@ -563,7 +581,7 @@ def monthly_review(
         pad = 0.001
         west, south, east, north = west - pad, south - pad, east + pad, north + pad
     area_bbox = (west, south, east, north)
-    crs = projected_crs(area_bbox, settings=settings)
+    crs = crs or projected_crs(area_bbox, settings=settings)
 
     inside = _inside(frame, area_bbox, boundary)
     in_month = _in_month(frame["time"], the_month)
