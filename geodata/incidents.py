@@ -22,6 +22,7 @@ import pandas as pd
 
 from geodata.facilities import fold_text
 from geodata.schema import INCIDENT_COLUMNS, FacilityKind, IncidentType
+from patrol.errors import SettingsError
 
 __all__ = [
     "DEMO_LABEL_VI",
@@ -204,11 +205,11 @@ def generate_demo_incidents(
     first, last = _as_date(start), _as_date(end)
     if last < first:
         msg = f"end {last} is before start {first}: give the first day, then the last"
-        raise ValueError(msg)
+        raise SettingsError(msg)
     west, south, east, north = bbox
     if not (west < east and south < north):
         msg = f"bbox {bbox}: expected (west, south, east, north) with west < east, south < north"
-        raise ValueError(msg)
+        raise SettingsError(msg)
     rng = np.random.default_rng(seed)
     days = [first + timedelta(days=k) for k in range(((last - first).days) + 1)]
     counts = rng.poisson(per_month / 30.0 * day_weights(days))

@@ -971,8 +971,9 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
             f"no such date ({day}/{month}/{year}): write day/month/year, e.g. 23/11/2026",
             f"ngày không tồn tại ({day}/{month}/{year}): ghi ngày/tháng/năm, ví dụ 23/11/2026",
         )
-    rest = (text[: match.start()] + " " + text[match.end() :] + " " + clock_text).strip()
-    clock = _CLOCK_TOKEN.search(rest)
+    # A separate clock column wins: Excel gives a date-only cell as midnight.
+    rest = text[: match.start()] + " " + text[match.end() :]
+    clock = _CLOCK_TOKEN.search(clock_text) or _CLOCK_TOKEN.search(rest)
     if not clock:
         return None, *(
             "no time of day: add it as 24-hour 22:00 or 22h00 (estimate when unknown)",
