@@ -462,21 +462,10 @@ def _check_frame(incidents: pd.DataFrame) -> None:
         raise ReviewError(msg, message_vi=f"Bảng vụ việc thiếu cột: {', '.join(missing)}")
 
 
-def _inside(
-    incidents: gpd.GeoDataFrame,
-    bbox: tuple[float, float, float, float],
-    boundary: gpd.GeoDataFrame | None,
-) -> np.ndarray:
+def _inside(incidents: pd.DataFrame, bbox: tuple[float, float, float, float]) -> np.ndarray:
     lon, lat = incidents["lon"].to_numpy(float), incidents["lat"].to_numpy(float)
     west, south, east, north = bbox
-    inside = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
-    if boundary is not None and len(boundary):
-        import shapely
-
-        shape = shapely.union_all(boundary.to_crs("EPSG:4326").geometry.to_numpy())
-        shapely.prepare(shape)
-        inside &= shapely.contains_xy(shape, lon, lat)
-    return inside
+    return np.asarray((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))
 
 
 def monthly_review(
@@ -501,9 +490,11 @@ def monthly_review(
         takes the month, the previous month, the same month last year and the history it needs.
     month
         ``"2026-10"``, ``"10/2026"`` or a date in the month.
-    bbox, boundary
-        The area: ``(west, south, east, north)`` and optionally its polygon(s). Incidents outside
-        are left out and counted in a notice. Without either, the incidents' own extent is used.
+    bbox
+        The area ``(west, south, east, north)``: incidents outside are left out and counted in a
+        notice; without it, the incidents' own extent is used.
+    boundary
+        Administrative boundaries (``Area.boundary``), drawn on the maps for orientation.
     facilities
         Facilities frame for per-facility counts, presence and recommendations.
     plans
@@ -555,8 +546,6 @@ def monthly_review(
         )
 
     # The area's extent: given, from the boundary, or (last resort) from the incidents.
-    if bbox is None and boundary is not None and len(boundary):
-        bbox = tuple(boundary.to_crs("EPSG:4326").total_bounds)
     if bbox is None:
         if len(frame):
             bbox = (
@@ -583,7 +572,7 @@ def monthly_review(
     area_bbox = (west, south, east, north)
     crs = crs or projected_crs(area_bbox, settings=settings)
 
-    inside = _inside(frame, area_bbox, boundary)
+    inside = _inside(frame, area_bbox)
     in_month = _in_month(frame["time"], the_month)
     outside_month = int((~inside & in_month).sum())
     if outside_month:
