@@ -39,7 +39,7 @@ NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 
 
 def facilities(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
-    """A facilities frame with every schema column; unspecified fields are unknown/empty."""
+    """Build a facilities frame with every schema column; unspecified fields are unknown/empty."""
     frame = pd.DataFrame(list(rows)).set_index("facility_id")
     defaults = {"name": "", "source": "survey", "osm_id": "", "address": "", "opening_hours": ""}
     defaults |= {"operator": "", "cash_level": "", "contact": "", "notes": ""}
@@ -56,7 +56,7 @@ def facilities(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
 
 
 def incidents(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
-    """An incidents frame from (incident_id, time, type, lat, lon) rows."""
+    """Build an incidents frame from (incident_id, time, type, lat, lon) rows."""
     frame = pd.DataFrame(list(rows)).set_index("incident_id")
     frame["time"] = pd.to_datetime(frame["time"])
     for column, value in {"facility_id": "", "description": "", "demo": False}.items():
@@ -70,7 +70,7 @@ def incidents(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
 def offset(
     lat: float, lon: float, *, north_m: float = 0.0, east_m: float = 0.0
 ) -> dict[str, float]:
-    """A point ``north_m``/``east_m`` metres from (lat, lon)."""
+    """Return the point ``north_m``/``east_m`` metres from (lat, lon)."""
     return {
         "lat": lat + north_m / 111_320.0,
         "lon": lon + east_m / (111_320.0 * math.cos(math.radians(lat))),
