@@ -78,6 +78,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "notices": ("Lưu ý về dữ liệu", "Notes on the data"),
     "gaps": ("2. Khoảng trống tuần tra (ưu tiên)", "2. Coverage gaps (first)"),
+    "no_hotspots": (
+        "Không có điểm nóng có ý nghĩa thống kê trong tháng.",
+        "No statistically significant hotspot this month.",
+    ),
     "no_gaps": (
         "Không có điểm nóng nào thiếu lực lượng hiện diện.",
         "No hotspot lacks planned presence.",
@@ -151,12 +155,10 @@ def tr(key: str, lang: Lang = "vi", /, **values: Any) -> str:
     return (vi if lang == "vi" else en).format(**values)
 
 
-def _pct(value: float) -> str:
-    return (
-        "-"
-        if value is None or (isinstance(value, float) and math.isnan(value))
-        else f"{value:+.0%}"
-    )
+def _pct(value: float | None) -> str:
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:+.1%}" if abs(value) < 0.1 else f"{value:+.0%}"
 
 
 def _type_label(value: str, lang: Lang) -> str:
@@ -335,7 +337,11 @@ def _map_axes(fig: Figure, review: MonthlyReview, lang: Lang) -> Any:
 def _draw_context(ax: Any, review: MonthlyReview, lang: Lang) -> None:
     """Boundary and facilities on a map, projected to the review's CRS."""
     if review.boundary is not None and len(review.boundary):
-        review.boundary.to_crs(review.crs).boundary.plot(ax=ax, color="#333333", linewidth=0.8)
+        shapes = review.boundary.to_crs(review.crs).geometry
+        # Polygons are drawn by their outline; boundary lines (incomplete relations) as they are.
+        polygons = shapes.geom_type.isin(["Polygon", "MultiPolygon"])
+        outlines = shapes.where(~polygons, shapes.boundary)
+        outlines.plot(ax=ax, color="#555555", linewidth=0.7, linestyle="--")
     fac = review.facility_frame
     if fac is not None and len(fac):
         from geodata.hotspots import project_lonlat
@@ -352,6 +358,10 @@ def _draw_context(ax: Any, review: MonthlyReview, lang: Lang) -> None:
             label=tr("facility_legend", lang),
             zorder=4,
         )
+    if review.grid is not None:  # keep the map on the area, not on everything drawn
+        minx, miny, maxx, maxy = review.grid.cells.total_bounds
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
 
 
 def _cells_map(
@@ -655,6 +665,8 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
         notice_box(n.text(lang))
     if review.coverage is None:
         notice_box(_missing_reason(review, "gi", lang))
+    elif len(review.coverage) == 0:
+        para(tr("no_hotspots", lang))
     elif len(review.gaps) == 0:
         para(tr("no_gaps", lang))
     table(tables["coverage"].head(25), widths=(12, 24, 9, 12, 11, 14, 20, 30))
@@ -802,7 +814,11 @@ def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") ->
     parts.append(f"<h2>{esc(tr('gaps', lang))}</h2>")
     for n in review.notices_for("coverage"):
         notice(n.text(lang))
-    if review.coverage is not None and len(review.gaps) == 0:
+    if review.coverage is None:
+        notice(_missing_reason(review, "gi", lang))
+    elif len(review.coverage) == 0:
+        parts.append(f"<p>{esc(tr('no_hotspots', lang))}</p>")
+    elif len(review.gaps) == 0:
         parts.append(f"<p>{esc(tr('no_gaps', lang))}</p>")
     tab("coverage")
     parts.append(f"<h2>{esc(tr('recommendations', lang))}</h2><ol>")
