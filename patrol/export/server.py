@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from html import escape
 from http import HTTPStatus
@@ -96,10 +96,18 @@ class ExportServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], *, root: Path, secret: bytes) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        *,
+        root: Path,
+        secret: bytes,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         _refuse_public(root)
         self.root = root.resolve()
         self.secret = secret
+        self.clock = clock or (lambda: datetime.now(UTC))
         super().__init__(address, _Handler)
 
     def start_background(self) -> threading.Thread:
@@ -129,7 +137,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", body)
             return
         try:
-            claims = verify(parts[1], self.server.secret, now=datetime.now(UTC))
+            claims = verify(parts[1], self.server.secret, now=self.server.clock())
         except AccessDeniedError as exc:
             log.warning("refused %s from %s: %s (token %.12s...)", self.command,
                         self.client_address[0], exc, parts[1])  # fmt: skip
@@ -195,7 +203,16 @@ def _index_page(folder: Path, claims: LinkClaims, base: str, lang: Lang = "vi") 
 
 
 def make_server(
-    root: str | Path, secret: bytes, *, host: str = "127.0.0.1", port: int = 8765
+    root: str | Path,
+    secret: bytes,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    clock: Callable[[], datetime] | None = None,
 ) -> ExportServer:
-    """A download server over ``root`` (port 0 picks a free one: read ``server_address``)."""
-    return ExportServer((host, port), root=Path(root), secret=secret)
+    """A download server over ``root``.
+
+    ``port=0`` picks a free port (read ``server_address``); ``clock`` (UTC now by default) is
+    what expiry is checked against.
+    """
+    return ExportServer((host, port), root=Path(root), secret=secret, clock=clock)
