@@ -371,7 +371,9 @@ def incident_contributions(
     ``weight(k) x 0.5^(d / distance_half_m) x 0.5^(a / half_life_days)``, times
     ``1 + near_repeat_boost`` for near-repeat types within ``near_repeat_m`` and
     ``near_repeat_days``; nothing beyond ``incident_radius_m`` or ``incident_max_age_days`` or
-    after ``at``. A facility's total is capped at ``pressure_cap``, each pair scaled alike.
+    after ``at``. A facility's raw total *P* saturates smoothly at ``pressure_cap`` *C*: it
+    becomes ``C x (1 - exp(-P / C))`` (about *P* while small, never above *C*, still rising with
+    every incident), and each pair is scaled alike so the pairs add up to it.
 
     Returns
     -------
@@ -417,7 +419,9 @@ def incident_contributions(
     )
     value = value * np.where(near, 1.0 + risk.near_repeat_boost, 1.0)
     total = np.bincount(fi, weights=value, minlength=len(facilities))
-    scale = np.where(total > risk.pressure_cap, risk.pressure_cap / np.maximum(total, 1e-300), 1.0)
+    cap = risk.pressure_cap
+    saturated = cap * -np.expm1(-total / cap)
+    scale = np.divide(saturated, total, out=np.ones_like(total), where=total > 0)
     frame = pd.DataFrame(
         {
             "facility_id": facilities.index.to_numpy()[fi],

@@ -246,7 +246,7 @@ class RiskSettings(BaseModel):
     at the site itself just now; it decays with distance and age."""
     incident_radius_m: float = Field(default=500.0, gt=0, le=5000)
     """Incidents farther than this from a site add nothing (metres)."""
-    incident_distance_half_m: float = Field(default=150.0, gt=0, le=5000)
+    incident_distance_half_m: float = Field(default=100.0, gt=0, le=5000)
     """Distance at which an incident counts half (exponential decay, metres)."""
     incident_half_life_days: float = Field(default=30.0, gt=0, le=3650)
     """Age at which an incident counts half (exponential decay, days)."""
@@ -261,7 +261,8 @@ class RiskSettings(BaseModel):
     near_repeat_types: list[str] = Field(default_factory=lambda: ["burglary"])
     """Incident types the near-repeat boost applies to."""
     pressure_cap: float = Field(default=2.0, gt=0, le=20)
-    """Most the incidents can add, as a share of the static score (2.0: at most triples it)."""
+    """Most the incidents can add, as a share of the static score (2.0: at most triples it); the
+    raw sum P becomes ``cap x (1 - exp(-P / cap))``, so it saturates smoothly."""
 
     # --- time profile ------------------------------------------------------------------------
     kind_profile: dict[str, str] = Field(default_factory=lambda: dict(_KIND_PROFILE))
