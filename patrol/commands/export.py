@@ -1,4 +1,6 @@
-"""``patrol export`` and ``patrol serve-exports``: a plan file to GPX/KML/GeoJSON/HTML/PDF, and
+"""``patrol export`` and ``patrol serve-exports``: exports of a plan file, and their server.
+
+``export`` writes GPX/KML/GeoJSON/HTML/PDF from nothing but the plan file; ``serve-exports`` is
 the ward-network server of signed download links.
 
 Registered in ``patrol.cli`` by importing this module; heavy libraries load only when a command
@@ -60,15 +62,18 @@ def export_command(
 
     def run() -> None:
         from patrol.export import link_for, load_secret, publish, read_plan, write_exports
+        from patrol.export._common import Lang
 
+        language: Lang = "en" if lang is _Lang.en else "vi"
         checked = read_plan(plan)
         formats = "all" if fmt is _Format.all else fmt.value
-        written = write_exports(checked, output, team=team, formats=formats, lang=lang.value,
-                                hotline=hotline)  # fmt: skip
+        written = write_exports(
+            checked, output, team=team, formats=formats, lang=language, hotline=hotline
+        )
         for path in written:
             typer.echo(str(path))
         if publish_root is not None:
-            publish(checked, publish_root, lang=lang.value, hotline=hotline)
+            publish(checked, publish_root, lang=language, hotline=hotline)
             if base_url:
                 secret = load_secret(secret_file or publish_root / ".link-secret")
                 for name in checked.select(team):
@@ -94,7 +99,9 @@ def serve_exports_command(
 
         secret = load_secret(secret_file or root / ".link-secret")
         server = make_server(root, secret, host=host, port=port)
-        typer.echo(f"serving signed exports from {root} on http://{host}:{server.server_address[1]}")
+        typer.echo(
+            f"serving signed exports from {root} on http://{host}:{server.server_address[1]}"
+        )
         try:
             server.serve_forever()
         except KeyboardInterrupt:

@@ -92,7 +92,9 @@ def _one(plan: PlanExport, fmt: str, team: str | None, lang: Lang, hotline: str 
 
 
 def _formats(formats: Iterable[str] | str) -> tuple[str, ...]:
-    chosen = FORMATS if formats == "all" else (formats,) if isinstance(formats, str) else tuple(formats)
+    chosen = (
+        FORMATS if formats == "all" else (formats,) if isinstance(formats, str) else tuple(formats)
+    )
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         msg = f"export format {unknown or chosen!r}: choose from {', '.join(FORMATS)} or all"
@@ -128,12 +130,15 @@ def export_files(
     -------
     dict
         File name (``2026-11-23-van-mieu-v3-t1.gpx``) -> content.
+
     """
     chosen = _formats(formats)
     files: dict[str, bytes] = {}
     for route in plan.select(team):
         for fmt in chosen:
-            files[f"{plan.base_name(route.team)}.{fmt}"] = _one(plan, fmt, route.team, lang, hotline)
+            files[f"{plan.base_name(route.team)}.{fmt}"] = _one(
+                plan, fmt, route.team, lang, hotline
+            )
     if team is None and combined:
         for fmt in chosen:
             if fmt in _COMBINABLE:
@@ -141,8 +146,13 @@ def export_files(
     return files
 
 
-def export_zip(plan: PlanExport, *, formats: Iterable[str] | str = "all", lang: Lang = "vi",
-               hotline: str | None = None) -> bytes:  # fmt: skip
+def export_zip(
+    plan: PlanExport,
+    *,
+    formats: Iterable[str] | str = "all",
+    lang: Lang = "vi",
+    hotline: str | None = None,
+) -> bytes:
     """Every team's exports (and the all-teams GPX/KML/GeoJSON) in one zip, for the dashboard."""
     files = export_files(plan, formats=formats, lang=lang, hotline=hotline)
     return _zip(files, plan)
@@ -167,6 +177,7 @@ def write_exports(
     -------
     list of Path
         The written files.
+
     """
     out = Path(out)
     if out.suffix.lower() == ".zip":

@@ -29,12 +29,12 @@ __all__ = [
     "OSM_ATTRIBUTION",
     "OSM_COPYRIGHT_URL",
     "WARD_TZ",
-    "dumps_json",
     "Depot",
     "Lang",
     "PlanExport",
     "StopView",
     "TeamRoute",
+    "dumps_json",
     "read_plan",
     "slug",
     "text",
@@ -113,7 +113,7 @@ _ROLES = {
 
 
 def text(key: str, lang: Lang = "vi") -> str:
-    """The interface text ``key`` in ``lang`` (Vietnamese by default)."""
+    """Return the interface text ``key`` in ``lang`` (Vietnamese by default)."""
     return _TEXT[key][lang]
 
 
@@ -159,7 +159,7 @@ class StopView:
         return int((self.depart - self.start).total_seconds())
 
     def kind_label(self, lang: Lang = "vi") -> str:
-        """The kind as the ward writes it (``Cây ATM``), or the raw value when unknown."""
+        """Return the kind as the ward writes it (``Cây ATM``), or the raw value if unknown."""
         try:
             kind = FacilityKind(self.kind)
         except ValueError:
@@ -211,7 +211,7 @@ class TeamRoute:
     vehicle: str = ""
 
     def vehicle_label(self, lang: Lang = "vi") -> str:
-        """The travel mode in words (``xe máy``), or as the plan writes it."""
+        """Return the travel mode in words (``xe máy``), or as the plan writes it."""
         return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
 
     def member_lines(self, lang: Lang = "vi") -> list[str]:
@@ -255,7 +255,7 @@ class PlanExport:
         return self.shift.end_dt.replace(tzinfo=WARD_TZ)
 
     def route(self, team: str) -> TeamRoute:
-        """The route of ``team``; ``PlanFileError`` naming the teams the plan has otherwise."""
+        """Return the route of ``team``; ``PlanFileError`` naming the plan's teams if absent."""
         for route in self.routes:
             if route.team == team:
                 return route
@@ -334,7 +334,9 @@ def _coord(value: Any, low: float, high: float) -> float | None:
     return float(value) if ok and low <= value <= high else None
 
 
-def read_plan(plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str | None = None) -> PlanExport:
+def read_plan(
+    plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str | None = None
+) -> PlanExport:
     """Read and check a plan for export.
 
     Parameters
@@ -354,6 +356,7 @@ def read_plan(plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str 
     PlanFileError
         Not a ``patrol-plan/1``; no ``shift``; a route without street ``path`` or depot; a stop
         without name or coordinates. Every problem is named by its field, all at once.
+
     """
     if isinstance(plan, str | Path):
         parsed = PatrolPlan.from_file(plan)
@@ -369,27 +372,40 @@ def read_plan(plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str 
     shift = _read_shift(extra.get("shift"), check)
     version = extra.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        check.add("version", f"must be a whole number from 1, got {version!r}",
-                  f"phải là số nguyên từ 1, đang là {version!r}")  # fmt: skip
+        check.add(
+            "version",
+            f"must be a whole number from 1, got {version!r}",
+            f"phải là số nguyên từ 1, đang là {version!r}",
+        )
         version = 1
     status = extra.get("status", "draft")
     if status not in ("draft", "approved"):
-        check.add("status", f"must be 'draft' or 'approved', got {status!r}",
-                  f"phải là 'draft' hoặc 'approved', đang là {status!r}")  # fmt: skip
+        check.add(
+            "status",
+            f"must be 'draft' or 'approved', got {status!r}",
+            f"phải là 'draft' hoặc 'approved', đang là {status!r}",
+        )
     if status == "approved" and not extra.get("approved_by"):
-        check.add("approved_by", "an approved plan must name who approved it",
-                  "kế hoạch đã phê duyệt phải ghi người phê duyệt")  # fmt: skip
+        check.add(
+            "approved_by",
+            "an approved plan must name who approved it",
+            "kế hoạch đã phê duyệt phải ghi người phê duyệt",
+        )
     if not parsed.routes:
-        check.add("routes", "the plan has no route: nothing to export",
-                  "kế hoạch không có lộ trình nào để xuất")  # fmt: skip
+        check.add(
+            "routes",
+            "the plan has no route: nothing to export",
+            "kế hoạch không có lộ trình nào để xuất",
+        )
 
     routes = []
     seen: set[str] = set()
     for i, route in enumerate(parsed.routes):
         where = f"routes[{i}]"
         if route.team in seen:
-            check.add(f"{where}.team", f"duplicate team {route.team!r}",
-                      f"tổ {route.team!r} bị trùng")  # fmt: skip
+            check.add(
+                f"{where}.team", f"duplicate team {route.team!r}", f"tổ {route.team!r} bị trùng"
+            )
         seen.add(route.team)
         made = _read_route(route, where, shift, check)
         if made is not None:
@@ -415,9 +431,12 @@ def read_plan(plan: str | Path | Mapping[str, Any] | PatrolPlan, *, source: str 
 
 def _read_shift(raw: Any, check: _Problems) -> Shift | None:
     if not isinstance(raw, dict) or "date" not in raw:
-        check.add("shift", 'missing: give {"date": "YYYY-MM-DD", "start": "22:00", '
-                  '"end": "05:00"} as "patrol plan" writes it',
-                  "thiếu ca trực (ngày, giờ bắt đầu, giờ kết thúc)")  # fmt: skip
+        check.add(
+            "shift",
+            'missing: give {"date": "YYYY-MM-DD", "start": "22:00", '
+            '"end": "05:00"} as "patrol plan" writes it',
+            "thiếu ca trực (ngày, giờ bắt đầu, giờ kết thúc)",
+        )
         return None
     try:
         return Shift.parse(
@@ -442,8 +461,11 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
         lat = _coord(se.get("lat"), -90, 90)
         lon = _coord(se.get("lon"), -180, 180)
         if lat is None or lon is None:
-            check.add(sw, f"needs lat and lon in WGS84 (got {se.get('lat')!r}, {se.get('lon')!r})",
-                      "điểm dừng thiếu tọa độ (lat, lon)")  # fmt: skip
+            check.add(
+                sw,
+                f"needs lat and lon in WGS84 (got {se.get('lat')!r}, {se.get('lon')!r})",
+                "điểm dừng thiếu tọa độ (lat, lon)",
+            )
             continue
         if shift is None:
             continue
@@ -484,8 +506,12 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
 
 def _read_path(raw: Any, where: str, check: _Problems) -> tuple[tuple[float, float], ...]:
     if not isinstance(raw, list) or len(raw) < 2:
-        check.add(where, "no street geometry: give the loop as [[lon, lat], ...] (2+ points), "
-                  "as 'patrol plan' writes it", "lộ trình thiếu đường đi theo phố (path)")  # fmt: skip
+        check.add(
+            where,
+            "no street geometry: give the loop as [[lon, lat], ...] (2+ points), "
+            "as 'patrol plan' writes it",
+            "lộ trình thiếu đường đi theo phố (path)",
+        )
         return ()
     points = []
     for n, point in enumerate(raw):
@@ -493,8 +519,11 @@ def _read_path(raw: Any, where: str, check: _Problems) -> tuple[tuple[float, flo
         lon = _coord(point[0], -180, 180) if ok else None
         lat = _coord(point[1], -90, 90) if ok else None
         if lon is None or lat is None:
-            check.add(f"{where}[{n}]", f"must be [lon, lat] in WGS84, got {point!r}",
-                      f"tọa độ không hợp lệ: {point!r}")  # fmt: skip
+            check.add(
+                f"{where}[{n}]",
+                f"must be [lon, lat] in WGS84, got {point!r}",
+                f"tọa độ không hợp lệ: {point!r}",
+            )
             return ()
         points.append((lon, lat))
     return tuple(points)
@@ -504,10 +533,15 @@ def _read_depot(raw: Any, where: str, check: _Problems) -> Depot | None:
     lat = _coord(raw.get("lat"), -90, 90) if isinstance(raw, dict) else None
     lon = _coord(raw.get("lon"), -180, 180) if isinstance(raw, dict) else None
     if not isinstance(raw, dict) or lat is None or lon is None:
-        check.add(where, 'must be {"id", "name", "lat", "lon"} of the police post or command',
-                  "thiếu trụ sở xuất phát (depot) có tọa độ")  # fmt: skip
+        check.add(
+            where,
+            'must be {"id", "name", "lat", "lon"} of the police post or command',
+            "thiếu trụ sở xuất phát (depot) có tọa độ",
+        )
         return None
-    return Depot(str(raw.get("id") or "depot"), str(raw.get("name") or raw.get("id") or ""), lat, lon)
+    return Depot(
+        str(raw.get("id") or "depot"), str(raw.get("name") or raw.get("id") or ""), lat, lon
+    )
 
 
 def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
@@ -541,6 +575,7 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
     -------
     Path
         The written path.
+
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -561,4 +596,3 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
 def dumps_json(data: Any) -> str:
     """JSON as exports write it: UTF-8 text, Vietnamese kept readable."""
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-

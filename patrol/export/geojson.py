@@ -22,7 +22,7 @@ def _pt(lon: float, lat: float) -> list[float]:
 
 
 def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> dict[str, Any]:
-    """The plan as a GeoJSON FeatureCollection.
+    """Return the plan as a GeoJSON FeatureCollection.
 
     Parameters
     ----------
@@ -45,6 +45,7 @@ def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") 
     ------
     PlanFileError
         ``team`` is not in the plan.
+
     """
     routes = plan.select(team)
     identity = {
@@ -66,7 +67,12 @@ def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") 
     lats = [f[1] for r in routes for f in r.path] + [s.lat for r in routes for s in r.stops]
     return {
         "type": "FeatureCollection",
-        "bbox": [round(min(lons), 7), round(min(lats), 7), round(max(lons), 7), round(max(lats), 7)],
+        "bbox": [
+            round(min(lons), 7),
+            round(min(lats), 7),
+            round(max(lons), 7),
+            round(max(lats), 7),
+        ],
         "plan": identity,
         "attribution": plan.attribution,
         "features": features,
@@ -104,8 +110,14 @@ def _team_features(route: TeamRoute, plan: PlanExport, lang: Lang) -> list[dict[
             "type": "Feature",
             "id": f"depot-{route.team}",
             "geometry": {"type": "Point", "coordinates": _pt(route.depot.lon, route.depot.lat)},
-            "properties": {**common, "role": "depot", "order": 0, "site": route.depot.id,
-                           "name": route.depot.name, "kind": "depot"},  # fmt: skip
+            "properties": {
+                **common,
+                "role": "depot",
+                "order": 0,
+                "site": route.depot.id,
+                "name": route.depot.name,
+                "kind": "depot",
+            },
         },
     ]
     for stop in route.stops:

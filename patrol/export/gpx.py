@@ -47,7 +47,7 @@ def _ll(lon: float, lat: float) -> dict[str, str]:
 
 
 def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> bytes:
-    """The plan as a GPX 1.1 document, valid against the official schema.
+    """Return the plan as a GPX 1.1 document, valid against the official schema.
 
     Parameters
     ----------
@@ -69,18 +69,27 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     ------
     PlanFileError
         ``team`` is not in the plan.
+
     """
     routes = plan.select(team)
     draft = f"[{text('draft', lang)}] " if plan.is_draft else ""
     root = etree.Element(
         f"{{{GPX_NS}}}gpx",
-        {"version": "1.1", "creator": "patrol-planner", f"{{{_XSI}}}schemaLocation": _SCHEMA_LOCATION},
+        {
+            "version": "1.1",
+            "creator": "patrol-planner",
+            f"{{{_XSI}}}schemaLocation": _SCHEMA_LOCATION,
+        },
         nsmap={None: GPX_NS, "xsi": _XSI},
     )
     meta = _el(root, "metadata")
     _el(meta, "name", f"{draft}{text('title', lang)} - {plan.identity(team, lang)}")
-    _el(meta, "desc", f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
-                      f"{plan.approval(lang)}. {plan.attribution}")  # fmt: skip
+    _el(
+        meta,
+        "desc",
+        f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
+        f"{plan.approval(lang)}. {plan.attribution}",
+    )
     author = _el(meta, "author")
     _el(author, "name", plan.area or plan.problem or "patrol-planner")
     copyright_ = _el(meta, "copyright", author="OpenStreetMap contributors")
@@ -92,8 +101,14 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(meta, "keywords", ", ".join(keywords))
     lons = [lon for r in routes for lon, _ in r.path] + [s.lon for r in routes for s in r.stops]
     lats = [lat for r in routes for _, lat in r.path] + [s.lat for r in routes for s in r.stops]
-    _el(meta, "bounds", minlat=f"{min(lats):.7f}", minlon=f"{min(lons):.7f}",
-        maxlat=f"{max(lats):.7f}", maxlon=f"{max(lons):.7f}")  # fmt: skip
+    _el(
+        meta,
+        "bounds",
+        minlat=f"{min(lats):.7f}",
+        minlon=f"{min(lons):.7f}",
+        maxlat=f"{max(lats):.7f}",
+        maxlon=f"{max(lons):.7f}",
+    )
 
     # Schema order: every wpt, then every rte, then every trk.
     for route in routes:
@@ -101,16 +116,24 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         for stop in route.stops:
             point = _el(root, "wpt", **_ll(stop.lon, stop.lat))
             _el(point, "time", _utc(stop.start))
-            _el(point, "name", f"{draft}{route.team} {stop.title(lang)} "
-                               f"({stop.start:%H:%M}-{stop.depart:%H:%M})")  # fmt: skip
+            _el(
+                point,
+                "name",
+                f"{draft}{route.team} {stop.title(lang)} ({stop.start:%H:%M}-{stop.depart:%H:%M})",
+            )
             _el(point, "cmt", stop.summary(lang))
-            _el(point, "desc", f"{stop.summary(lang)}; "
-                               f"{plan.identity(route.team, lang)}")  # fmt: skip
-            _el(point, "sym", "Flag, Red" if stop.risk_level in ("high", "very_high") else "Flag, Blue")
+            _el(point, "desc", f"{stop.summary(lang)}; {plan.identity(route.team, lang)}")
+            _el(
+                point,
+                "sym",
+                "Flag, Red" if stop.risk_level in ("high", "very_high") else "Flag, Blue",
+            )
             _el(point, "type", stop.kind or "stop")
     for route in routes:
         rte = _el(root, "rte")
-        _el(rte, "name", f"{draft}{text('team', lang)} {route.team} - {text('route', lang).lower()}")
+        _el(
+            rte, "name", f"{draft}{text('team', lang)} {route.team} - {text('route', lang).lower()}"
+        )
         _el(rte, "desc", plan.identity(route.team, lang))
         _el(rte, "number", str(plan.teams.index(route.team) + 1))
         _el(rte, "type", "patrol-stops")
@@ -151,11 +174,15 @@ def _depot_wpt(
     label = text("back" if back else "leave", lang)
     _el(point, "name", f"{draft}{route.team} {label} {when:%H:%M}: {depot.name}")
     if tag == "wpt":
-        _el(point, "desc", f"{text('depot', lang)}: {depot.name}; {plan.identity(route.team, lang)}")
+        _el(
+            point, "desc", f"{text('depot', lang)}: {depot.name}; {plan.identity(route.team, lang)}"
+        )
         _el(point, "sym", "Police Station")
     _el(point, "type", "depot")
 
 
-def write_gpx(plan: PlanExport, path: str | Path, *, team: str | None = None, lang: Lang = "vi") -> Path:
+def write_gpx(
+    plan: PlanExport, path: str | Path, *, team: str | None = None, lang: Lang = "vi"
+) -> Path:
     """Write ``to_gpx`` atomically to ``path``; return the path."""
     return write_atomic(path, to_gpx(plan, team=team, lang=lang))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 
 from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
@@ -35,8 +36,12 @@ class _Projection:
         xs = [self.x(lon) for lon in lons]
         ys = [self.y(lat) for lat in lats]
         pad = max(60.0, 0.08 * max(max(xs) - min(xs), max(ys) - min(ys)))
-        self.box = (min(xs) - pad, min(ys) - pad, max(xs) - min(xs) + 2 * pad,
-                    max(ys) - min(ys) + 2 * pad)  # fmt: skip
+        self.box = (
+            min(xs) - pad,
+            min(ys) - pad,
+            max(xs) - min(xs) + 2 * pad,
+            max(ys) - min(ys) + 2 * pad,
+        )
 
     def x(self, lon: float) -> float:
         return (lon - self.lon0) * self.kx
@@ -79,6 +84,7 @@ def to_html(
     ------
     PlanFileError
         ``team`` is not in the plan.
+
     """
     route = plan.route(team)
     colour = TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)]
@@ -86,17 +92,23 @@ def to_html(
     lats = [p[1] for p in route.path] + [s.lat for s in route.stops] + [route.depot.lat]
     proj = _Projection(lons, lats)
     # Without street lines given, the other teams' loops show the streets around this one.
-    context = streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
+    context = (
+        streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
+    )
     e = escape
     title = f"{text('team', lang)} {team} - {text('title', lang)}"
     if plan.is_draft:
         title = f"[{text('draft', lang)}] {title}"
     storage_key = f"patrol:{plan.plan_id}:v{plan.version}:{team}"
     config = {
-        "lon0": proj.lon0, "lat0": proj.lat0, "kx": proj.kx, "ky": _M_PER_DEG_LAT,
-        "box": proj.box, "key": storage_key,
+        "lon0": proj.lon0,
+        "lat0": proj.lat0,
+        "kx": proj.kx,
+        "ky": _M_PER_DEG_LAT,
+        "box": proj.box,
+        "key": storage_key,
         "noPosition": text("no_position", lang),
-    }  # fmt: skip
+    }
     rows = "\n".join(
         f'<tr id="row-{s.order}" data-order="{s.order}"><td>{s.order}</td>'
         f"<td>{s.start:%H:%M}–{s.depart:%H:%M}</td>"
@@ -109,7 +121,9 @@ def to_html(
     )
     members = "".join(f"<li>{e(line)}</li>" for line in route.member_lines(lang))
     draft_banner = (
-        f'<div class="draft" id="draft">{e(text("draft_note", lang))}</div>' if plan.is_draft else ""
+        f'<div class="draft" id="draft">{e(text("draft_note", lang))}</div>'
+        if plan.is_draft
+        else ""
     )
     return _PAGE.format(
         lang=lang,
@@ -119,8 +133,10 @@ def to_html(
         identity=e(plan.identity(team, lang)),
         approval=e(f"{text('approved_by', lang)}: {plan.approval(lang)}"),
         svg=_svg(route, proj, colour, context),
-        leave=e(f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "
-                f"{route.back:%H:%M} · {route.depot.name}"),  # fmt: skip
+        leave=e(
+            f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "
+            f"{route.back:%H:%M} · {route.depot.name}"
+        ),
         rows=rows,
         h_order=e(text("order", lang)),
         h_time=e(text("start", lang)),
@@ -128,15 +144,19 @@ def to_html(
         h_stops=e(text("stops", lang)),
         h_members=e(text("members", lang)),
         members=members,
-        emergency=e(f"{text('emergency', lang)}: 113 {text('police', lang)} · 114 "
-                    f"{text('fire', lang)} · 115 {text('ambulance', lang)}"),  # fmt: skip
+        emergency=e(
+            f"{text('emergency', lang)}: 113 {text('police', lang)} · 114 "
+            f"{text('fire', lang)} · 115 {text('ambulance', lang)}"
+        ),
         my_position=e(text("my_position", lang)),
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
     )
 
 
-def _svg(route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]) -> str:
+def _svg(
+    route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]
+) -> str:
     x0, y0, w, h = proj.box
     parts = [
         f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
@@ -144,12 +164,15 @@ def _svg(route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tu
     ]
     for line in streets:
         parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
-    parts.append(f'<polyline id="route" class="route" stroke="{colour}" '
-                 f'points="{proj.points(route.path)}"/>')  # fmt: skip
+    parts.append(
+        f'<polyline id="route" class="route" stroke="{colour}" points="{proj.points(route.path)}"/>'
+    )
     parts.extend(_arrows(route, proj, colour))
     dx, dy = proj.x(route.depot.lon), proj.y(route.depot.lat)
-    parts.append(f'<rect id="depot" class="depot" x="{dx - 12:.1f}" y="{dy - 12:.1f}" '
-                 'width="24" height="24"/>')  # fmt: skip
+    parts.append(
+        f'<rect id="depot" class="depot" x="{dx - 12:.1f}" y="{dy - 12:.1f}" '
+        'width="24" height="24"/>'
+    )
     # A site visited twice (once before 01:00, once in the high-risk window) gets one marker
     # labelled with both orders, so neither number hides the other.
     by_site: dict[tuple[float, float], list[int]] = {}
@@ -165,23 +188,29 @@ def _svg(route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tu
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>'
             f'<text x="{x:.1f}" y="{y + 5:.1f}">{label}</text></g>'
         )
-    parts.append('<g id="me" style="display:none"><circle id="me-acc" r="30" class="acc"/>'
-                 '<circle id="me-dot" r="9" class="me"/></g></svg>')  # fmt: skip
+    parts.append(
+        '<g id="me" style="display:none"><circle id="me-acc" r="30" class="acc"/>'
+        '<circle id="me-dot" r="9" class="me"/></g></svg>'
+    )
     return "\n".join(parts)
 
 
-def _arrows(route: TeamRoute, proj: _Projection, colour: str, *, every_m: float = 180.0) -> list[str]:
+def _arrows(
+    route: TeamRoute, proj: _Projection, colour: str, *, every_m: float = 180.0
+) -> list[str]:
     """Small direction arrows along the loop, one every ``every_m`` metres of path."""
     arrows, run = [], every_m / 2
     xy = [(proj.x(lon), proj.y(lat)) for lon, lat in route.path]
-    for (x1, y1), (x2, y2) in zip(xy, xy[1:], strict=False):
+    for (x1, y1), (x2, y2) in pairwise(xy):
         length = math.hypot(x2 - x1, y2 - y1)
         angle = math.degrees(math.atan2(y2 - y1, x2 - x1))
         while length > 0 and run <= length:
             t = run / length
             x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-            arrows.append(f'<path class="arrow" d="M-9,-7 L9,0 L-9,7 z" fill="{colour}" '
-                          f'transform="translate({x:.1f},{y:.1f}) rotate({angle:.0f})"/>')  # fmt: skip
+            arrows.append(
+                f'<path class="arrow" d="M-9,-7 L9,0 L-9,7 z" fill="{colour}" '
+                f'transform="translate({x:.1f},{y:.1f}) rotate({angle:.0f})"/>'
+            )
             run += every_m
         run -= length
     return arrows
@@ -215,7 +244,8 @@ h1 {{ font-size: 1.15rem; margin: 4px 0; }}
 .stop.sel circle {{ stroke: #000; stroke-width: 5; }}
 .me {{ fill: #1e88e5; stroke: #fff; stroke-width: 3; }}
 .acc {{ fill: #1e88e5; fill-opacity: .15; }}
-#tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column; gap: 4px; }}
+#tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column;
+  gap: 4px; }}
 #tools button {{ font-size: 1.1rem; min-width: 2.4rem; min-height: 2.4rem; }}
 #pos {{ font-size: .85rem; color: #555; }}
 table {{ border-collapse: collapse; width: 100%; }}
@@ -240,7 +270,8 @@ footer {{ font-size: .8rem; color: #555; }}
 <div id="pos"></div>
 <section>
 <h2>{h_stops}</h2>
-<table id="stops"><thead><tr><th>{h_order}</th><th>{h_time}</th><th>{h_site}</th><th>✓</th></tr></thead>
+<table id="stops">
+<thead><tr><th>{h_order}</th><th>{h_time}</th><th>{h_site}</th><th>✓</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
@@ -257,7 +288,8 @@ footer {{ font-size: .8rem; color: #555; }}
   var box = cfg.box.slice();
   function show() {{ svg.setAttribute("viewBox", box.join(" ")); }}
   function zoom(f, cx, cy) {{
-    cx = cx === undefined ? box[0] + box[2] / 2 : cx; cy = cy === undefined ? box[1] + box[3] / 2 : cy;
+    cx = cx === undefined ? box[0] + box[2] / 2 : cx;
+    cy = cy === undefined ? box[1] + box[3] / 2 : cy;
     box = [cx - (cx - box[0]) * f, cy - (cy - box[1]) * f, box[2] * f, box[3] * f]; show();
   }}
   document.getElementById("zin").onclick = function () {{ zoom(0.7); }};
@@ -271,7 +303,9 @@ footer {{ font-size: .8rem; color: #555; }}
     box[0] -= (ev.clientX - drag[0]) * k; box[1] -= (ev.clientY - drag[1]) * k;
     drag = [ev.clientX, ev.clientY]; show();
   }});
-  svg.addEventListener("wheel", function (ev) {{ ev.preventDefault(); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2); }},
+  svg.addEventListener("wheel", function (ev) {{
+    ev.preventDefault(); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2);
+  }},
     {{ passive: false }});
   var done = {{}};
   try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
@@ -286,7 +320,8 @@ footer {{ font-size: .8rem; color: #555; }}
     box_.checked = !!done[n]; paint();
     box_.onchange = function () {{
       done[n] = box_.checked; paint();
-      try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }} catch (e) {{ /* private mode */ }}
+      try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }}
+      catch (e) {{ /* private browsing: ticks last until the page closes */ }}
     }};
     row.onclick = function (ev) {{
       if (ev.target === box_) return;
@@ -298,9 +333,11 @@ footer {{ font-size: .8rem; color: #555; }}
   function place(p) {{
     var x = (p.coords.longitude - cfg.lon0) * cfg.kx, y = -(p.coords.latitude - cfg.lat0) * cfg.ky;
     ["me-dot", "me-acc"].forEach(function (id) {{
-      var c = document.getElementById(id); c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1));
+      var c = document.getElementById(id);
+      c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1));
     }});
-    document.getElementById("me-acc").setAttribute("r", Math.max(10, p.coords.accuracy || 0).toFixed(0));
+    var r = Math.max(10, p.coords.accuracy || 0);
+    document.getElementById("me-acc").setAttribute("r", r.toFixed(0));
     me.style.display = "";
     pos.textContent = p.coords.latitude.toFixed(6) + ", " + p.coords.longitude.toFixed(6) +
       " (±" + Math.round(p.coords.accuracy || 0) + " m)";

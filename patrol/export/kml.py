@@ -49,7 +49,7 @@ def _data(parent: etree._Element, fields: dict[str, str]) -> None:
 
 
 def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> bytes:
-    """The plan as an OGC KML 2.2 document.
+    """Return the plan as an OGC KML 2.2 document.
 
     Parameters
     ----------
@@ -72,6 +72,7 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     ------
     PlanFileError
         ``team`` is not in the plan.
+
     """
     routes = plan.select(team)
     draft = f"[{text('draft', lang)}] " if plan.is_draft else ""
@@ -80,8 +81,12 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(doc, "name", f"{draft}{text('title', lang)} - {plan.identity(team, lang)}")
     _el(doc, "open", "1")
     etree.SubElement(doc, f"{{{_ATOM}}}link", href=OSM_COPYRIGHT_URL)
-    _el(doc, "description", f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
-                            f"{plan.approval(lang)}. {plan.attribution}")  # fmt: skip
+    _el(
+        doc,
+        "description",
+        f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
+        f"{plan.approval(lang)}. {plan.attribution}",
+    )
     for route in routes:
         colour = TEAM_COLOURS[plan.teams.index(route.team) % len(TEAM_COLOURS)]
         style = _el(doc, "Style", id=_style_id(route, "line"))
@@ -94,11 +99,18 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         _el(icon, "scale", "1.1")
         label = _el(style, "LabelStyle")
         _el(label, "scale", "0.9")
-    _data(doc, {
-        "plan_id": plan.plan_id, "version": str(plan.version), "status": plan.status,
-        "date": f"{plan.shift.date:%Y-%m-%d}", "shift": f"{plan.shift.start:%H:%M}-{plan.shift.end:%H:%M}",
-        "approved_by": plan.approved_by, "attribution": plan.attribution,
-    })  # fmt: skip
+    _data(
+        doc,
+        {
+            "plan_id": plan.plan_id,
+            "version": str(plan.version),
+            "status": plan.status,
+            "date": f"{plan.shift.date:%Y-%m-%d}",
+            "shift": f"{plan.shift.start:%H:%M}-{plan.shift.end:%H:%M}",
+            "approved_by": plan.approved_by,
+            "attribution": plan.attribution,
+        },
+    )
     for route in routes:
         _team_folder(doc, route, plan, draft, lang)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -109,7 +121,9 @@ def _style_id(route: TeamRoute, what: str) -> str:
     return f"{what}-{slug(route.team)}"
 
 
-def _team_folder(doc: etree._Element, route: TeamRoute, plan: PlanExport, draft: str, lang: Lang) -> None:
+def _team_folder(
+    doc: etree._Element, route: TeamRoute, plan: PlanExport, draft: str, lang: Lang
+) -> None:
     folder = _el(doc, "Folder", id=f"team-{slug(route.team)}")
     _el(folder, "name", f"{draft}{text('team', lang)} {route.team}")
     _el(folder, "open", "1")
@@ -118,8 +132,12 @@ def _team_folder(doc: etree._Element, route: TeamRoute, plan: PlanExport, draft:
 
     loop = _el(folder, "Placemark", id=f"loop-{slug(route.team)}")
     _el(loop, "name", f"{draft}{text('route', lang)} {route.team}")
-    _el(loop, "description", f"{text('leave', lang)} {route.leave:%H:%M}, {text('back', lang).lower()} "
-                             f"{route.back:%H:%M}; {plan.attribution}")  # fmt: skip
+    _el(
+        loop,
+        "description",
+        f"{text('leave', lang)} {route.leave:%H:%M}, {text('back', lang).lower()} "
+        f"{route.back:%H:%M}; {plan.attribution}",
+    )
     _el(loop, "styleUrl", f"#{_style_id(route, 'line')}")
     line = _el(loop, "LineString")
     _el(line, "tessellate", "1")
@@ -138,16 +156,28 @@ def _team_folder(doc: etree._Element, route: TeamRoute, plan: PlanExport, draft:
         _el(mark, "name", f"{draft}{stop.title(lang)}")
         _el(mark, "description", stop.summary(lang))
         _el(mark, "styleUrl", f"#{_style_id(route, 'stop')}")
-        _data(mark, {
-            "team": route.team, "order": str(stop.order), "site": stop.site, "name": stop.name,
-            "kind": stop.kind, "arrive": f"{stop.arrive:%H:%M}", "start": f"{stop.start:%H:%M}",
-            "depart": f"{stop.depart:%H:%M}", "window": stop.window_label(),
-            "risk_level": stop.risk_level, "notes": stop.notes,
-        })  # fmt: skip
+        _data(
+            mark,
+            {
+                "team": route.team,
+                "order": str(stop.order),
+                "site": stop.site,
+                "name": stop.name,
+                "kind": stop.kind,
+                "arrive": f"{stop.arrive:%H:%M}",
+                "start": f"{stop.start:%H:%M}",
+                "depart": f"{stop.depart:%H:%M}",
+                "window": stop.window_label(),
+                "risk_level": stop.risk_level,
+                "notes": stop.notes,
+            },
+        )
         point = _el(mark, "Point")
         _el(point, "coordinates", f"{stop.lon:.7f},{stop.lat:.7f}")
 
 
-def write_kml(plan: PlanExport, path: str | Path, *, team: str | None = None, lang: Lang = "vi") -> Path:
+def write_kml(
+    plan: PlanExport, path: str | Path, *, team: str | None = None, lang: Lang = "vi"
+) -> Path:
     """Write ``to_kml`` atomically to ``path``; return the path."""
     return write_atomic(path, to_kml(plan, team=team, lang=lang))

@@ -23,6 +23,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -78,7 +79,7 @@ def _mac(key: bytes, signed: str) -> str:
 
 
 def sign(plan_id: str, version: int, team: str, expires_at: datetime, secret: bytes | str) -> str:
-    """A token for one team's exports of one plan version, valid until ``expires_at``.
+    """Make a token for one team's exports of one plan version, valid until ``expires_at``.
 
     Parameters
     ----------
@@ -93,6 +94,7 @@ def sign(plan_id: str, version: int, team: str, expires_at: datetime, secret: by
     -------
     str
         ``v1.<payload>.<signature>``, URL-safe.
+
     """
     if expires_at.tzinfo is None:
         msg = "expires_at must carry its time zone (use PlanExport.expires_at)"
@@ -111,6 +113,7 @@ def verify(token: str, secret: bytes | str, *, now: datetime | None = None) -> L
     AccessDeniedError
         Malformed, tampered (signature mismatch) or expired token. The message says which,
         never what a valid token would be.
+
     """
     key = _key(secret)
     parts = token.split(".") if isinstance(token, str) else []
@@ -149,7 +152,7 @@ def link_for(
     secret: bytes | str,
     fmt: str | None = None,
 ) -> str:
-    """The signed download link of ``team``'s exports, expiring at the shift end.
+    """Return the signed download link of ``team``'s exports, expiring at the shift end.
 
     ``base_url`` is the ward-network address of the download server (``http://10.0.0.5:8765``);
     ``fmt`` (``gpx``, ``pdf``...) links one file, ``None`` the team's page listing them all.
@@ -161,7 +164,7 @@ def link_for(
 
 
 def load_secret(path: str | Path) -> bytes:
-    """The server secret kept in ``path``; created (32 random bytes, owner-only) when missing."""
+    """Return the server secret kept in ``path``; create it (32 random bytes, owner-only)."""
     path = Path(path)
     if path.exists():
         data = path.read_bytes()
@@ -212,6 +215,7 @@ def map_app_links(route: TeamRoute, *, max_waypoints: int = 3) -> MapLinks:
     max_waypoints
         Waypoints per Google Maps link between origin and destination (its phone apps honour
         only a few).
+
     """
     places = [(route.depot.lat, route.depot.lon, route.depot.name)]
     places += [(s.lat, s.lon, s.title()) for s in route.stops]
@@ -232,7 +236,7 @@ def map_app_links(route: TeamRoute, *, max_waypoints: int = 3) -> MapLinks:
     osmand, organic = [], []
     profile = {"foot": "pedestrian", "car": "car"}.get(route.vehicle, "car")
     om_type = "pedestrian" if route.vehicle == "foot" else "vehicle"
-    for (lat1, lon1, name1), (lat2, lon2, name2) in zip(places, places[1:], strict=False):
+    for (lat1, lon1, name1), (lat2, lon2, name2) in pairwise(places):
         osmand.append(
             f"https://osmand.net/map/?start={lat1:.6f},{lon1:.6f}&finish={lat2:.6f},{lon2:.6f}"
             f"&profile={profile}"

@@ -44,7 +44,8 @@ def _nfc(value: str) -> str:
 class _Briefing(FPDF):
     def __init__(self, plan: PlanExport, team: str, lang: Lang) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.plan, self.team, self.lang = plan, team, lang
+        self.plan, self.team = plan, team
+        self.lang: Lang = lang
         self.add_font(_FONT, "", str(font_path()))
         self.add_font(_FONT, "B", str(font_path(bold=True)))
         self.set_auto_page_break(auto=True, margin=16)
@@ -70,7 +71,9 @@ class _Briefing(FPDF):
         self.set_text_color(90, 90, 90)
         width = self.w - self.l_margin - self.r_margin
         self.cell(width - 14, 3.5, _nfc(self.plan.attribution), align="L")
-        self.cell(14, 3.5, f"{self.page_no()}/{{nb}}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(
+            14, 3.5, f"{self.page_no()}/{{nb}}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.cell(width, 3.5, _nfc(self.plan.identity(self.team, self.lang)), align="L")
         self.set_text_color(0, 0, 0)
 
@@ -105,6 +108,7 @@ def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | Non
     ------
     PlanFileError
         ``team`` is not in the plan.
+
     """
     route = plan.route(team)
     pdf = _Briefing(plan, team, lang)
@@ -115,8 +119,15 @@ def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | Non
         pdf.set_fill_color(200, 0, 0)
         pdf.set_text_color(255, 255, 255)
         pdf.set_font(_FONT, "B", 11)
-        pdf.cell(0, 7, _nfc(text("draft_note", lang)), fill=True, align="C",
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+        pdf.cell(
+            0,
+            7,
+            _nfc(text("draft_note", lang)),
+            fill=True,
+            align="C",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
         pdf.set_text_color(0, 0, 0)
     pdf.line_of(plan.identity(team, lang), size=10)
     high = plan.shift
@@ -135,8 +146,10 @@ def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | Non
     for line in route.member_lines(lang) or ["-"]:
         pdf.line_of(f"• {line}")
     travel_min = round(route.travel_s / 60)
-    pdf.line_of(f"{text('travel', lang)}: {travel_min} {text('minutes', lang)}"
-                + (f" · {route.vehicle_label(lang)}" if route.vehicle else ""))  # fmt: skip
+    pdf.line_of(
+        f"{text('travel', lang)}: {travel_min} {text('minutes', lang)}"
+        + (f" · {route.vehicle_label(lang)}" if route.vehicle else "")
+    )
     pdf.ln(2)
     _emergency(pdf, lang, hotline)
     return bytes(pdf.output())
@@ -228,8 +241,10 @@ def _scale_bar(pdf: _Briefing, x: float, y: float, mm_per_m: float) -> None:
 
 
 def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
-    heads = [text(k, lang) for k in ("order", "window", "arrive", "start", "dwell", "site",
-                                     "risk", "notes")]  # fmt: skip
+    heads = [
+        text(k, lang)
+        for k in ("order", "window", "arrive", "start", "dwell", "site", "risk", "notes")
+    ]
     heads[4] = f"{heads[4]} ({text('minutes', lang)})"
     pdf.set_font(_FONT, "", 8)
     pdf.set_fill_color(255, 255, 255)
@@ -249,7 +264,16 @@ def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
             row.cell(_nfc(head))
         depot = route.depot
         row = table.row()
-        for value in ("0", "", "", f"{route.leave:%H:%M}", "", f"{depot.name} ({text('leave', lang)})", "", ""):
+        for value in (
+            "0",
+            "",
+            "",
+            f"{route.leave:%H:%M}",
+            "",
+            f"{depot.name} ({text('leave', lang)})",
+            "",
+            "",
+        ):
             row.cell(_nfc(value))
         for stop in route.stops:
             row = table.row()

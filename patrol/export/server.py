@@ -76,6 +76,7 @@ def publish(
     ------
     SettingsError
         ``root`` lies under a ``static`` folder.
+
     """
     from patrol.export import export_files  # the package imports this module
 
@@ -84,8 +85,9 @@ def publish(
     folders = {}
     for team in plan.teams:
         folder = team_folder(root, plan.plan_id, plan.version, team)
-        for name, data in export_files(plan, team=team, formats=formats, lang=lang,
-                                       hotline=hotline, combined=False).items():  # fmt: skip
+        for name, data in export_files(
+            plan, team=team, formats=formats, lang=lang, hotline=hotline, combined=False
+        ).items():
             write_atomic(folder / name, data)
         folders[team] = folder
     return folders
@@ -122,7 +124,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "patrol-exports"
     sys_version = ""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         log.info("%s %s", self.client_address[0], format % args)
 
     def do_GET(self) -> None:
@@ -139,8 +141,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             claims = verify(parts[1], self.server.secret, now=self.server.clock())
         except AccessDeniedError as exc:
-            log.warning("refused %s from %s: %s (token %.12s...)", self.command,
-                        self.client_address[0], exc, parts[1])  # fmt: skip
+            log.warning(
+                "refused %s from %s: %s (token %.12s...)",
+                self.command,
+                self.client_address[0],
+                exc,
+                parts[1],
+            )
             self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain; charset=utf-8", body)
             return
         folder = team_folder(self.server.root, claims.plan_id, claims.version, claims.team)
@@ -153,11 +160,22 @@ class _Handler(BaseHTTPRequestHandler):
         if found is None or not found.resolve().is_relative_to(self.server.root):
             self._send(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain; charset=utf-8", body)
             return
-        log.info("served %s to %s (plan %s v%d team %s)", found.name, self.client_address[0],
-                 claims.plan_id, claims.version, claims.team)  # fmt: skip
+        log.info(
+            "served %s to %s (plan %s v%d team %s)",
+            found.name,
+            self.client_address[0],
+            claims.plan_id,
+            claims.version,
+            claims.team,
+        )
         disposition = "inline" if fmt in ("html", "pdf") else "attachment"
-        self._send(HTTPStatus.OK, found.read_bytes(), CONTENT_TYPES[fmt], body,
-                   {"Content-Disposition": f'{disposition}; filename="{found.name}"'})  # fmt: skip
+        self._send(
+            HTTPStatus.OK,
+            found.read_bytes(),
+            CONTENT_TYPES[fmt],
+            body,
+            {"Content-Disposition": f'{disposition}; filename="{found.name}"'},
+        )
 
     def _send(
         self,
@@ -193,8 +211,9 @@ def _index_page(folder: Path, claims: LinkClaims, base: str, lang: Lang = "vi") 
         for fmt in CONTENT_TYPES
         if (found := _file_of(folder, fmt)) is not None
     )
-    title = escape(f"{text('team', lang)} {claims.team} - {text('version', lang).lower()} "
-                   f"{claims.version}")  # fmt: skip
+    title = escape(
+        f"{text('team', lang)} {claims.team} - {text('version', lang).lower()} {claims.version}"
+    )
     return (
         '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -210,7 +229,7 @@ def make_server(
     port: int = 8765,
     clock: Callable[[], datetime] | None = None,
 ) -> ExportServer:
-    """A download server over ``root``.
+    """Make a download server over ``root``.
 
     ``port=0`` picks a free port (read ``server_address``); ``clock`` (UTC now by default) is
     what expiry is checked against.

@@ -25,22 +25,26 @@ HERE = Path(__file__).parent
 SAMPLE = HERE / "data" / "sample-plan.json"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-]  # fmt: skip
+]
 TO_UTM = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True)
 
 
 @pytest.fixture(scope="session")
 def sample_path() -> Path:
-    """The sample plan file (see data/make_sample_plan.py for how it was made)."""
+    """Return the sample plan file (data/make_sample_plan.py says how it was made)."""
     return SAMPLE
 
 
 @pytest.fixture
 def sample_doc() -> dict[str, Any]:
-    """A fresh copy of the sample plan document, to break in a test."""
+    """Return a fresh copy of the sample plan document, to break in a test."""
     return copy.deepcopy(_SAMPLE_DOC)
 
 
@@ -49,13 +53,13 @@ _SAMPLE_DOC: dict[str, Any] = json.loads(SAMPLE.read_text(encoding="utf-8"))
 
 @pytest.fixture(scope="session")
 def plan() -> PlanExport:
-    """The approved sample plan, read for export."""
+    """Return the approved sample plan, read for export."""
     return read_plan(SAMPLE)
 
 
 @pytest.fixture(scope="session")
 def draft_plan() -> PlanExport:
-    """The same plan, not approved."""
+    """Return the same plan, not approved."""
     doc = copy.deepcopy(_SAMPLE_DOC)
     doc["status"] = "draft"
     doc.pop("approved_by")
@@ -83,7 +87,8 @@ class Streets:
 @pytest.fixture(scope="session")
 def streets(default_osm: Path) -> Streets:
     """Every ``highway=*`` way of the default extract as projected lines."""
-    root = etree.fromstring(bz2.open(default_osm).read())
+    with bz2.open(default_osm) as stream:
+        root = etree.fromstring(stream.read())
     nodes = {el.get("id"): (float(el.get("lon")), float(el.get("lat"))) for el in root.iter("node")}
     lines = []
     for way in root.iter("way"):

@@ -16,7 +16,9 @@ runner = CliRunner()
 
 def test_one_team_one_format(sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "t2.kml"
-    result = runner.invoke(app, ["export", str(sample_path), "--team", "T2", "--format", "kml", "-o", str(out)])
+    result = runner.invoke(
+        app, ["export", str(sample_path), "--team", "T2", "--format", "kml", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"<?xml") and b"T2" in out.read_bytes()
     assert str(out) in result.output
@@ -25,8 +27,19 @@ def test_one_team_one_format(sample_path: Path, tmp_path: Path) -> None:
 def test_all_to_zip_and_publish_with_links(sample_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan.zip"
     pub = tmp_path / "private"
-    result = runner.invoke(app, ["export", str(sample_path), "-o", str(out), "--publish", str(pub),
-                                 "--base-url", "http://10.0.0.5:8765"])  # fmt: skip
+    result = runner.invoke(
+        app,
+        [
+            "export",
+            str(sample_path),
+            "-o",
+            str(out),
+            "--publish",
+            str(pub),
+            "--base-url",
+            "http://10.0.0.5:8765",
+        ],
+    )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as archive:
         assert len(archive.namelist()) == 13
@@ -47,5 +60,7 @@ def test_bad_plan_exit_2_names_the_field(sample_path: Path, tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "routes[0].path" in result.output and "bad.json" in result.output
     assert not (tmp_path / "x").exists()
-    result = runner.invoke(app, ["export", str(sample_path), "--team", "T9", "-o", str(tmp_path / "y")])
+    result = runner.invoke(
+        app, ["export", str(sample_path), "--team", "T9", "-o", str(tmp_path / "y")]
+    )
     assert result.exit_code == 2 and "T9" in result.output

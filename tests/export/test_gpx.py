@@ -25,7 +25,9 @@ def _parse(data: bytes) -> etree._Element:
 
 @pytest.mark.parametrize("team", ["T1", "T2", None])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_valid_against_gpx_1_1_schema(plan: PlanExport, gpx_schema: etree.XMLSchema, team: str | None, lang: str) -> None:
+def test_valid_against_gpx_1_1_schema(
+    plan: PlanExport, gpx_schema: etree.XMLSchema, team: str | None, lang: str
+) -> None:
     doc = _parse(to_gpx(plan, team=team, lang=lang))  # type: ignore[arg-type]
     assert gpx_schema.validate(doc), gpx_schema.error_log
 
@@ -51,7 +53,9 @@ def test_read_back_same_stops_and_order(plan: PlanExport) -> None:
         route = plan.route(team)
         gpx = gpxpy.parse(to_gpx(plan, team=team).decode("utf-8"))
         stops = [w for w in gpx.waypoints if w.type != "depot"]
-        assert [w.name.split(" (")[0] for w in stops] == [f"{team} {s.title()}" for s in route.stops]
+        assert [w.name.split(" (")[0] for w in stops] == [
+            f"{team} {s.title()}" for s in route.stops
+        ]
         assert [(round(w.latitude, 6), round(w.longitude, 6)) for w in stops] == [
             (round(s.lat, 6), round(s.lon, 6)) for s in route.stops
         ]
@@ -63,9 +67,11 @@ def test_read_back_same_stops_and_order(plan: PlanExport) -> None:
         (rte,) = gpx.routes
         assert len(rte.points) == len(route.stops) + 2
         assert (rte.points[0].latitude, rte.points[0].longitude) == pytest.approx(
-            (route.depot.lat, route.depot.lon))  # fmt: skip
+            (route.depot.lat, route.depot.lon)
+        )
         assert (rte.points[-1].latitude, rte.points[-1].longitude) == pytest.approx(
-            (route.depot.lat, route.depot.lon))  # fmt: skip
+            (route.depot.lat, route.depot.lon)
+        )
         assert [p.name for p in rte.points[1:-1]] == [f"{team} {s.title()}" for s in route.stops]
         # The track is the street path itself, point for point.
         (trk,) = gpx.tracks
@@ -100,8 +106,11 @@ def test_track_stays_on_the_streets(plan: PlanExport, streets: object) -> None:
     lons = [lon for lon, _ in plan.route("T1").path]
     lats = [lat for _, lat in plan.route("T1").path]
     grid = [
-        streets.distance_m(min(lons) + i * (max(lons) - min(lons)) / 8,  # type: ignore[attr-defined]
-                           min(lats) + j * (max(lats) - min(lats)) / 8)
-        for i in range(9) for j in range(9)
-    ]  # fmt: skip
+        streets.distance_m(
+            min(lons) + i * (max(lons) - min(lons)) / 8,  # type: ignore[attr-defined]
+            min(lats) + j * (max(lats) - min(lats)) / 8,
+        )
+        for i in range(9)
+        for j in range(9)
+    ]
     assert max(grid) > 25.0

@@ -11,7 +11,16 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from patrol.errors import AccessDeniedError, PlanFileError
-from patrol.export import PlanExport, link_for, load_secret, map_app_links, qr_png, qr_svg, sign, verify
+from patrol.export import (
+    PlanExport,
+    link_for,
+    load_secret,
+    map_app_links,
+    qr_png,
+    qr_svg,
+    sign,
+    verify,
+)
 
 SECRET = b"ward-secret-for-tests-0123456789"
 DURING_SHIFT = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # 03:00 ward time

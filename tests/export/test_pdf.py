@@ -25,10 +25,25 @@ def briefing(plan: PlanExport, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 def test_a4_page_renders(briefing: Path) -> None:
-    info = subprocess.run(["pdfinfo", str(briefing)], check=True, capture_output=True).stdout.decode()
+    info = subprocess.run(
+        ["pdfinfo", str(briefing)], check=True, capture_output=True
+    ).stdout.decode()
     assert "595.28 x 841.89 pts (A4)" in info
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(briefing),
-                    str(briefing.with_suffix(""))], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(briefing),
+            str(briefing.with_suffix("")),
+        ],
+        check=True,
+    )
     page = briefing.parent / "t1-1.png"
     assert page.stat().st_size > 5000  # a drawn page, not a blank one
     from PIL import Image
@@ -50,9 +65,15 @@ def test_vietnamese_text_intact(plan: PlanExport, briefing: Path) -> None:
     flat = " ".join(text.split())
     for stop in route.stops:
         assert stop.name.split()[0] in flat
-    for name in ("Công an phường Quốc Tử Giám", "Phòng giao dịch Oceanbank Văn Miếu",
-                 "Thiếu tá Nguyễn Văn Đức", "Trung úy Trần Thị Hằng", "Lê Quang Vũ",
-                 "KẾ HOẠCH TUẦN TRA KHÉP KÍN", "Khung giờ nguy cơ cao"):  # fmt: skip
+    for name in (
+        "Công an phường Quốc Tử Giám",
+        "Phòng giao dịch Oceanbank Văn Miếu",
+        "Thiếu tá Nguyễn Văn Đức",
+        "Trung úy Trần Thị Hằng",
+        "Lê Quang Vũ",
+        "KẾ HOẠCH TUẦN TRA KHÉP KÍN",
+        "Khung giờ nguy cơ cao",
+    ):
         assert name in flat, name
     # Times, dwell, notes, approver, emergency numbers and the hotline.
     assert f"{route.stops[0].start:%H:%M}-{route.stops[0].depart:%H:%M}" in flat
@@ -66,7 +87,9 @@ def test_vietnamese_text_intact(plan: PlanExport, briefing: Path) -> None:
 
 
 def test_font_is_embedded(briefing: Path) -> None:
-    fonts = subprocess.run(["pdffonts", str(briefing)], check=True, capture_output=True).stdout.decode()
+    fonts = subprocess.run(
+        ["pdffonts", str(briefing)], check=True, capture_output=True
+    ).stdout.decode()
     rows = [line for line in fonts.splitlines() if "DejaVu" in line]
     assert rows and all(" yes " in row for row in rows)  # emb column
 

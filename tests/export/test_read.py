@@ -94,16 +94,19 @@ def test_every_problem_is_reported_at_once(sample_doc: dict[str, Any]) -> None:
 def test_plan_file_not_json(tmp_path: Path) -> None:
     bad = tmp_path / "plan.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(PlanFileError, match="plan.json"):
+    with pytest.raises(PlanFileError, match=r"plan\.json"):
         read_plan(bad)
 
 
-def test_atomic_write_never_leaves_a_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_atomic_write_never_leaves_a_half_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "t1.gpx"
     target.write_bytes(b"old complete file")
 
     def fail(*_: object) -> None:
-        raise OSError("disk full")
+        msg = "disk full"
+        raise OSError(msg)
 
     monkeypatch.setattr(os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
@@ -125,12 +128,19 @@ def test_write_exports_file_folder_zip(plan: PlanExport, tmp_path: Path) -> None
     assert one == [tmp_path / "t1.gpx"] and one[0].read_bytes().startswith(b"<?xml")
     folder = write_exports(plan, tmp_path / "all", formats=["gpx", "pdf"])
     names = sorted(p.name for p in folder)
-    assert names == sorted([
-        f"{plan.base_name('T1')}.gpx", f"{plan.base_name('T1')}.pdf",
-        f"{plan.base_name('T2')}.gpx", f"{plan.base_name('T2')}.pdf",
-        f"{plan.base_name(None)}-all.gpx",
-    ])  # fmt: skip
+    assert names == sorted(
+        [
+            f"{plan.base_name('T1')}.gpx",
+            f"{plan.base_name('T1')}.pdf",
+            f"{plan.base_name('T2')}.gpx",
+            f"{plan.base_name('T2')}.pdf",
+            f"{plan.base_name(None)}-all.gpx",
+        ]
+    )
     archive = write_exports(plan, tmp_path / "plan.zip", formats="all")[0]
     with zipfile.ZipFile(archive) as z:
         assert len(z.namelist()) == 2 * 5 + 3
-        assert z.read(f"{plan.base_name('T2')}.gpx") == (tmp_path / "all" / f"{plan.base_name('T2')}.gpx").read_bytes()
+        assert (
+            z.read(f"{plan.base_name('T2')}.gpx")
+            == (tmp_path / "all" / f"{plan.base_name('T2')}.gpx").read_bytes()
+        )

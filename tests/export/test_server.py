@@ -46,7 +46,9 @@ def _get(url: str) -> tuple[int, bytes, dict[str, str]]:
         return exc.code, exc.read(), dict(exc.headers)
 
 
-def test_team_link_serves_that_team_only(plan: PlanExport, server: ExportServer, published: Path) -> None:
+def test_team_link_serves_that_team_only(
+    plan: PlanExport, server: ExportServer, published: Path
+) -> None:
     base = _base(server)
     for team in plan.teams:
         status, body, headers = _get(link_for(plan, team, base_url=base, secret=SECRET, fmt="gpx"))
@@ -59,13 +61,17 @@ def test_team_link_serves_that_team_only(plan: PlanExport, server: ExportServer,
     status, page, _ = _get(link_for(plan, "T1", base_url=base, secret=SECRET))
     assert status == 200 and b"t1.gpx" in page and b"t1.pdf" in page and b"t2" not in page
     status, pdf, headers = _get(link_for(plan, "T2", base_url=base, secret=SECRET, fmt="pdf"))
-    assert status == 200 and pdf.startswith(b"%PDF") and headers["Content-Type"] == "application/pdf"
+    assert (
+        status == 200 and pdf.startswith(b"%PDF") and headers["Content-Type"] == "application/pdf"
+    )
     # Published but not for this format: not found (no fallback to another file).
     status, _, _ = _get(link_for(plan, "T1", base_url=base, secret=SECRET, fmt="kml"))
     assert status == 404
 
 
-def test_refusals_are_403_and_logged(plan: PlanExport, server: ExportServer, caplog: pytest.LogCaptureFixture) -> None:
+def test_refusals_are_403_and_logged(
+    plan: PlanExport, server: ExportServer, caplog: pytest.LogCaptureFixture
+) -> None:
     base = _base(server)
     good = link_for(plan, "T1", base_url=base, secret=SECRET, fmt="gpx")
     token = good.split("/")[-2]
@@ -86,11 +92,19 @@ def test_refusals_are_403_and_logged(plan: PlanExport, server: ExportServer, cap
     assert any("signature" in r.getMessage() for r in refusals)
 
 
-def test_paths_outside_the_signed_folder_unreachable(plan: PlanExport, server: ExportServer) -> None:
+def test_paths_outside_the_signed_folder_unreachable(
+    plan: PlanExport, server: ExportServer
+) -> None:
     base = _base(server)
     token = link_for(plan, "T1", base_url=base, secret=SECRET).split("/")[-1]
-    for path in (f"/r/{token}/../../t2/gpx", f"/r/{token}/gpx/../../x", "/", "/static/x.gpx",
-                 f"/{plan.plan_id}/v3/t2/", f"/r/{token}/%2e%2e"):  # fmt: skip
+    for path in (
+        f"/r/{token}/../../t2/gpx",
+        f"/r/{token}/gpx/../../x",
+        "/",
+        "/static/x.gpx",
+        f"/{plan.plan_id}/v3/t2/",
+        f"/r/{token}/%2e%2e",
+    ):
         status, body, _ = _get(base + path)
         assert status in (403, 404) and not body.startswith(b"<?xml")
 
