@@ -17,11 +17,12 @@ leading apostrophe.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -829,7 +830,7 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, float, float], int] = {}
     for row in table.index:
-        get: Callable[[str], str] = lambda key, row=row: _text(table, check.headers, row, key)  # noqa: E731
+        get = functools.partial(_text, table, check.headers, row)
         name, kind_text = get("name"), get("kind")
         if not name:
             check.add(
@@ -1039,7 +1040,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
     records: list[dict[str, Any]] = []
     seen: dict[tuple[datetime, str, float, float], int] = {}
     for row in table.index:
-        get: Callable[[str], str] = lambda key, row=row: _text(table, check.headers, row, key)  # noqa: E731
+        get = functools.partial(_text, table, check.headers, row)
         when_key = "time" if "time" in check.headers else "date"
         when, why_en, why_vi = _parse_when(get(when_key), get("clock"))
         if when is None:

@@ -366,3 +366,26 @@ def test_any_vietnamese_text_survives_a_csv_round_trip(tmp_path: Path, names: li
     frame["notes"] = names[::-1]
     path = write_facilities(frame, tmp_path / "h.csv", sep=";")
     assert_geodataframe_equal(read_facility_survey(path), frame)
+
+
+# --------------------------------------------------------------------------- templates
+
+TEMPLATES = Path(__file__).parents[2] / "geodata" / "data" / "templates"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_templates_load_and_carry_the_documented_headers(suffix: str) -> None:
+    survey_path = TEMPLATES / f"mau-khao-sat-co-so{suffix}"
+    assert list(read_table(survey_path).columns) == [
+        "STT", "Tên cơ sở", "Loại hình", "Địa chỉ", "Vĩ độ", "Kinh độ", "Giờ hoạt động",
+        "Lượng tiền mặt", "Bảo vệ", "Camera", "Chuông báo động", "Người phụ trách / SĐT",
+        "Ghi chú",
+    ]  # fmt: skip
+    survey = read_facility_survey(survey_path, bbox=VAN_MIEU)
+    assert survey["kind"].tolist() == ["bank", "transaction_office", "treasury"]
+    incident_path = TEMPLATES / f"mau-vu-viec{suffix}"
+    incidents = read_incidents(incident_path, bbox=VAN_MIEU)
+    assert incidents["type"].tolist() == ["burglary", "snatch_theft", "injury"]
+    docs = (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    for header in read_table(incident_path).columns:
+        assert f"`{header}`" in docs  # every template column is documented

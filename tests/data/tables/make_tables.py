@@ -1,5 +1,6 @@
-"""Write the test tables of this folder: good surveys and incident logs, and one broken file per
-validation rule. The files are committed; run this only to rebuild them after a format change:
+"""Write the test tables of this folder.
+
+Good surveys and incident logs, and one broken file per validation rule. The files are committed; run this only to rebuild them after a format change:
 
     .venv/bin/python tests/data/tables/make_tables.py
 
@@ -7,6 +8,7 @@ Sites are real places of the Hà Nội Văn Miếu - Quốc Tử Giám / Cát Li
 metres off their OSM nodes, as a ward's survey by phone would give them).
 """
 
+# ruff: noqa: E501  (rows of data read better on one line)
 from __future__ import annotations
 
 import io

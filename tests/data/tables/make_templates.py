@@ -1,0 +1,113 @@
+"""Write the blank-form templates wards copy (``geodata/data/templates``).
+
+    .venv/bin/python tests/data/tables/make_templates.py
+
+Each template has the documented Vietnamese headers and three example rows of real sites of the
+Văn Miếu - Quốc Tử Giám / Cát Linh area; the XLSX ones add drop-down lists of the accepted words
+and a second sheet "Hướng dẫn" (instructions), which the readers ignore.
+"""
+
+# ruff: noqa: E501  (rows of data read better on one line)
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from geodata.io import CASH_LABELS_VI
+from geodata.schema import FacilityKind, IncidentType
+
+OUT = Path(__file__).parents[3] / "geodata" / "data" / "templates"
+
+SURVEY = [
+    ["STT", "Tên cơ sở", "Loại hình", "Địa chỉ", "Vĩ độ", "Kinh độ", "Giờ hoạt động",
+     "Lượng tiền mặt", "Bảo vệ", "Camera", "Chuông báo động", "Người phụ trách / SĐT", "Ghi chú"],
+    [1, "Chi nhánh BIDV Nguyễn Thái Học", "Chi nhánh ngân hàng", "Phố Nguyễn Thái Học",
+     21.03025, 105.8357, "07:30-17:00", "Cao", "Có", "Có", "Có", "Nguyễn Văn A / 0912 000 000",
+     "Bảo vệ trực 24/24"],
+    [2, "PGD Sacombank Cát Linh", "Phòng giao dịch", "Phố Cát Linh", 21.02684, 105.83262,
+     "08:00-16:30", "Trung bình", "Không", "Có", "Có", "", "Bảo vệ chỉ trực ban ngày"],
+    [3, "Kho bạc Nhà nước", "Kho bạc nhà nước", "Phố Cát Linh", 21.02969, 105.83026, "",
+     "Cao", "Có", "Có", "Có", "", "Xe chở tiền đến lúc 16h00"],
+]  # fmt: skip
+INCIDENTS = [
+    ["Mã vụ việc", "Thời gian", "Loại vụ việc", "Vĩ độ", "Kinh độ", "Mã cơ sở", "Mô tả"],
+    ["VV-2026-001", "03/01/2026 01:30", "Trộm cắp tài sản (đột nhập)", 21.0297, 105.8303, "",
+     "Đột nhập trụ sở qua cửa sau"],
+    ["VV-2026-002", "14/01/2026 10:15", "Cướp giật tài sản", 21.02815, 105.83305, "",
+     "Giật túi xách của khách vừa rút tiền"],
+    ["VV-2026-003", "20/03/2026 21:00", "Cố ý gây thương tích", 21.0275, 105.835, "",
+     "Xô xát tại quán nhậu"],
+]  # fmt: skip
+
+
+def write_csv(rows: list[list[object]], path: Path) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
+
+
+def write_xlsx(
+    rows: list[list[object]], path: Path, lists: dict[str, list[str]], help_rows: list[list[str]]
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Danh sách"
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for i, name in enumerate(rows[0], start=1):
+        letter = openpyxl.utils.get_column_letter(i)
+        sheet.column_dimensions[letter].width = max(12, len(str(name)) + 4)
+        if name in lists:
+            check = DataValidation(type="list", formula1='"' + ",".join(lists[str(name)]) + '"',
+                                   allow_blank=True)  # fmt: skip
+            check.add(f"{letter}2:{letter}500")
+            sheet.add_data_validation(check)
+    guide = book.create_sheet("Hướng dẫn")
+    for row in help_rows:
+        guide.append(row)
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 90
+    book.save(path)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    kinds = [k.label_vi for k in FacilityKind]
+    yes_no = ["Có", "Không"]
+    cash = list(CASH_LABELS_VI.values())
+    write_csv(SURVEY, OUT / "mau-khao-sat-co-so.csv")
+    write_xlsx(
+        SURVEY, OUT / "mau-khao-sat-co-so.xlsx",
+        {"Loại hình": kinds, "Lượng tiền mặt": cash, "Bảo vệ": yes_no, "Camera": yes_no,
+         "Chuông báo động": yes_no},
+        [["Cột", "Cách ghi"],
+         ["Tên cơ sở, Loại hình, Vĩ độ, Kinh độ", "Bắt buộc"],
+         ["Loại hình", "; ".join(kinds)],
+         ["Vĩ độ / Kinh độ", "Độ thập phân, ví dụ 21.0281 và 105.8355 (Google Maps: bấm chuột phải vào địa điểm)"],
+         ["Lượng tiền mặt", ", ".join(cash)],
+         ["Bảo vệ / Camera / Chuông báo động", "Có hoặc Không (x, ✓, 1, 0 cũng được); để trống nếu chưa rõ"],
+         ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
+    )  # fmt: skip
+    types = [t.label_vi for t in IncidentType]
+    write_csv(INCIDENTS, OUT / "mau-vu-viec.csv")
+    write_xlsx(
+        INCIDENTS, OUT / "mau-vu-viec.xlsx", {"Loại vụ việc": types},
+        [["Cột", "Cách ghi"],
+         ["Thời gian, Loại vụ việc, Vĩ độ, Kinh độ", "Bắt buộc"],
+         ["Thời gian", "dd/mm/yyyy HH:MM theo 24 giờ, ví dụ 23/11/2026 01:30 hoặc 23/11/2026 1h30; ghi đủ năm"],
+         ["Loại vụ việc", "; ".join(types)],
+         ["Mã cơ sở", "Mã của cơ sở trong danh sách (nếu vụ việc xảy ra tại cơ sở), có thể để trống"]],
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
