@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -26,6 +26,7 @@ from patrol.config import Settings
 
 if TYPE_CHECKING:
     from geodata.area import Area
+    from patrol.pipeline import Inputs
 
 __all__ = [
     "area",
@@ -34,6 +35,7 @@ __all__ = [
     "depots",
     "inputs",
     "inputs_signature",
+    "upload_signature",
     "risk_table",
     "sites",
     "tonight",
@@ -55,12 +57,25 @@ def base_layers(path: str | None, mode: str | None, settings_json: str) -> mapvi
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def default_inputs(path: str | None, mode: str | None, settings_json: str) -> Any:
+def default_inputs(path: str | None, mode: str | None, settings_json: str) -> Inputs:
     """``patrol.pipeline.load_inputs`` on the area alone (OSM facilities, demo incidents)."""
     from patrol.pipeline import load_inputs
 
     settings = Settings.model_validate_json(settings_json)
-    return load_inputs(settings, area_path=path, mode=mode)
+    return load_inputs(settings, area=area(path, mode, settings_json))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _uploaded_inputs(
+    signature: str, path: str | None, mode: str | None, settings_json: str,
+    _survey: gpd.GeoDataFrame | None, _incidents: gpd.GeoDataFrame | None,
+) -> Inputs:  # fmt: skip
+    from patrol.pipeline import load_inputs
+
+    settings = Settings.model_validate_json(settings_json)
+    return load_inputs(
+        settings, area=area(path, mode, settings_json), survey=_survey, incidents=_incidents
+    )
 
 
 def _session_key() -> tuple[str | None, str | None, str]:
@@ -77,30 +92,32 @@ def _added_frame(rows: list[dict[str, Any]], prefix: str) -> gpd.GeoDataFrame | 
     return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
-def inputs() -> Any:
+def inputs() -> Inputs:
     """This session's inputs: the defaults, its accepted uploads and its map additions.
 
-    Uploads replace the OSM facilities (merged with them) or the demonstration incidents; sites
-    and incidents added on the map are appended.
+    An uploaded survey is merged into the OSM facilities and an uploaded incident log replaces
+    the demonstration incidents (``load_inputs``); sites and incidents added on the map are
+    appended.
     """
     path, mode, settings_json = _session_key()
-    base = default_inputs(path, mode, settings_json)
     survey = session.get("survey")
     uploaded = session.get("incidents")
+    if survey is None and uploaded is None:
+        base = default_inputs(path, mode, settings_json)
+    else:
+        base = _uploaded_inputs(
+            upload_signature(), path, mode, settings_json,
+            None if survey is None else survey[1], None if uploaded is None else uploaded[1],
+        )  # fmt: skip
     added_f = _added_frame(session.get("added_facilities"), "map-site")
     added_i = _added_frame(session.get("added_incidents"), "map-incident")
-    if survey is None and uploaded is None and added_f is None and added_i is None:
+    if added_f is None and added_i is None:
         return base
-    facilities = base.facilities
-    if survey is not None:
-        from geodata.facilities import merge_facilities
-
-        facilities = merge_facilities(base.area.facilities, survey[1])
+    facilities, incidents = base.facilities, base.incidents
     if added_f is not None:
-        facilities = pd.concat([facilities, added_f[facilities.columns.intersection(added_f.columns)]])
-    incidents = uploaded[1] if uploaded is not None else base.incidents
+        facilities = pd.concat([facilities, added_f[list(facilities.columns)]])
     if added_i is not None:
-        incidents = pd.concat([incidents, added_i[incidents.columns.intersection(added_i.columns)]])
+        incidents = pd.concat([incidents, added_i[list(incidents.columns)]])
     return dataclasses.replace(base, facilities=facilities, incidents=incidents)
 
 
@@ -119,23 +136,35 @@ def depots(facilities: pd.DataFrame) -> pd.DataFrame:
 
 
 def tonight() -> date:
-    """The date of tonight's shift: today from noon on, yesterday before (a shift past midnight
-    still belongs to the evening it started).
-    """
-    now = datetime.now()
-    return now.date() if now.hour >= 12 else now.date() - timedelta(days=1)
+    """Return the date of tonight's shift, whose risk the map shows."""
+    return date.today()
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def upload_signature() -> str:
+    """A short text that changes whenever this session's accepted uploads change."""
+    return _digest(
+        [
+            repr(st.session_state.get("seen_survey")),
+            repr(st.session_state.get("seen_incidents")),
+            repr((session.get("survey") or ("",))[0]),
+            repr((session.get("incidents") or ("",))[0]),
+        ]
+    )
 
 
 def inputs_signature() -> str:
     """A short text that changes whenever this session's inputs change (cache key)."""
     path, mode, settings_json = _session_key()
-    parts = [
-        str(path), str(mode), settings_json,
-        repr(session.get("added_facilities")), repr(session.get("added_incidents")),
-        repr(st.session_state.get("seen_survey")), repr(st.session_state.get("seen_incidents")),
-        repr((session.get("survey") or ("",))[0]), repr((session.get("incidents") or ("",))[0]),
-    ]  # fmt: skip
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return _digest(
+        [
+            str(path), str(mode), settings_json, upload_signature(),
+            repr(session.get("added_facilities")), repr(session.get("added_incidents")),
+        ]
+    )  # fmt: skip
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -148,6 +148,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} lượt kiểm tra nguy cơ cao chưa được phục vụ: {names}. Thêm tổ, kéo dài ca hoặc bỏ bớt mục tiêu.",
         "{n} high-risk visits are not served: {names}. Add a team, lengthen the shift or leave some sites out.",
     ),
+    "plan.choose": ("Chọn...", "Choose..."),
+    "plan.value_detail": (
+        "Giá trị phục vụ {value} trên tổng {total} (điểm nguy cơ của các lượt kiểm tra).",
+        "Value served {value} of {total} (risk points of the visits).",
+    ),
     "plan.seed": ("Hạt giống ngẫu nhiên: {seed}", "Random seed: {seed}"),
     "plan.shift_label": ("Ca trực {label}", "Shift {label}"),
     # routes page

@@ -73,11 +73,7 @@ def metrics_rows(summary: PlanSummary, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) pairs of the plan metrics in ``lang``."""
     share = summary.value / summary.total_value if summary.total_value else 0.0
     return [
-        (
-            t("plan.metric.value", lang),
-            f"{fmt_number(summary.value, lang)} / {fmt_number(summary.total_value, lang)} "
-            f"({fmt_number(100 * share, lang, decimals=1)}%)",
-        ),
+        (t("plan.metric.value", lang), f"{fmt_number(100 * share, lang, decimals=1)}%"),
         (t("plan.metric.served", lang), fmt_number(summary.served, lang)),
         (t("plan.metric.unserved", lang), fmt_number(summary.unserved, lang)),
         (t("plan.metric.high_risk", lang), fmt_number(summary.high_risk_served, lang)),
@@ -96,7 +92,7 @@ def site_info(problem: PatrolProblem) -> dict[str, dict[str, Any]]:
 
 
 def high_risk_unserved(
-    problem: PatrolProblem, plan: PatrolPlan, shift: Shift
+    problem: PatrolProblem, plan: PatrolPlan, shift: Shift, *, lang: Lang = "vi"
 ) -> list[tuple[str, int]]:
     """Unserved visits whose window meets the high-risk window: ``(site name, visit index)``,
     most valuable first.
@@ -111,7 +107,8 @@ def high_risk_unserved(
             continue
         visit = site.visits[u.visit]
         if visit.value > 0 and _overlaps(visit.earliest, visit.latest, window):
-            name = str(info.get(u.site, {}).get("name") or u.site)
+            extra = info.get(u.site, {})
+            name = str(extra.get("name") or kind_label(str(extra.get("kind", u.site)), lang))
             found.append((visit.value, name, u.visit))
     found.sort(key=lambda item: -item[0])
     return [(name, visit) for _, name, visit in found]

@@ -52,6 +52,14 @@ def init() -> None:
     ``PATROL_AREA`` (an OSM extract) and ``PATROL_SETTINGS`` (a TOML file) let a deployment or a
     benchmark start the dashboard on another area or with other settings.
     """
+    # With a pages/ folder beside app.py, Streamlit runs the first request of a fresh server at
+    # a page's URL as an old-style page, without app.py (so without this shell); app.py's
+    # st.navigation switches that off for good, so switch it off and start the run again.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value

@@ -17,6 +17,7 @@ from dashboard import state as session
 from dashboard.i18n import fmt_number, translator
 from patrol.errors import PatrolError
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 inputs = shell.page_inputs()

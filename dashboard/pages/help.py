@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import state as session
 from dashboard.i18n import translator
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 

@@ -16,6 +16,7 @@ from dashboard.i18n import fmt_number, incident_label, kind_label, translator
 from geodata.schema import FacilityKind, IncidentType
 from geodata.shift import parse_clock, parse_date
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 settings = session.settings()

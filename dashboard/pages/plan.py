@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time as clock
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 import folium
@@ -11,9 +11,10 @@ import streamlit as st
 
 from dashboard import cache, mapview, planview, shell
 from dashboard import state as session
-from dashboard.i18n import fmt_duration, kind_label, translator
+from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 settings = session.settings()
@@ -34,11 +35,10 @@ def _label(frame: Any) -> dict[str, str]:
 
 site_names = _label(sites)
 depot_names = _label(depots)
-tonight = date.today() if datetime.now().hour >= 12 else date.today() - timedelta(days=1)
 
 with st.form("plan_form"):
     c1, c2, c3 = st.columns(3)
-    day = c1.date_input(T("plan.date"), value=tonight, format="DD/MM/YYYY", key="plan_date")
+    day = c1.date_input(T("plan.date"), value=date.today(), format="DD/MM/YYYY", key="plan_date")
     start = c2.time_input(T("plan.start"), value=parse_clock(settings.shift.start), key="plan_start")
     end = c3.time_input(T("plan.end"), value=parse_clock(settings.shift.end), key="plan_end")
     c4, c5, c6 = st.columns(3)
@@ -50,13 +50,13 @@ with st.form("plan_form"):
                               key="plan_teams")  # fmt: skip
     chosen_depots = st.multiselect(
         T("plan.depots"), list(depot_names), default=list(depot_names),
-        format_func=depot_names.get, key="plan_depots",
+        format_func=depot_names.get, key="plan_depots", placeholder=T("plan.choose"),
     )  # fmt: skip
     c7, c8 = st.columns(2)
     include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.get,
-                             key="plan_include")  # fmt: skip
+                             key="plan_include", placeholder=T("plan.choose"))  # fmt: skip
     exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.get,
-                             key="plan_exclude")  # fmt: skip
+                             key="plan_exclude", placeholder=T("plan.choose"))  # fmt: skip
     time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
                            value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
     solve = st.form_submit_button(T("plan.solve"), type="primary")
@@ -118,8 +118,10 @@ st.subheader(T("plan.metrics"))
 cols = st.columns(3)
 for i, (label, value) in enumerate(planview.metrics_rows(summary, lang)):
     cols[i % 3].metric(label, value)
+st.caption(T("plan.value_detail", value=fmt_number(summary.value, lang),
+             total=fmt_number(summary.total_value, lang)))  # fmt: skip
 
-missed = planview.high_risk_unserved(problem, plan, shift)
+missed = planview.high_risk_unserved(problem, plan, shift, lang=lang)
 if missed:
     names = ", ".join(dict.fromkeys(name for name, _ in missed[:8]))
     st.warning(T("plan.unserved_warning", n=len(missed), names=names))

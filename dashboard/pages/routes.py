@@ -10,6 +10,7 @@ from dashboard import cache, mapview, planview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, translator
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 settings = session.settings()

@@ -11,6 +11,7 @@ from dashboard import state as session
 from dashboard.i18n import translator
 from geodata.shift import parse_clock
 
+session.init()
 lang = session.lang()
 T = translator(lang)
 current = session.settings()
