@@ -141,7 +141,13 @@ def read_osm(path: str | Path) -> OsmData:
         msg = f"the file is empty (0 bytes); {_FIX}"
         raise InputFileError(source, [_problem(source, msg, f"tệp rỗng (0 byte); {_FIX_VI}")])
     try:
-        with _open(path) as stream:
+        stream = _open(path)
+    except OSError as exc:
+        msg = f"the file cannot be read ({exc.strerror}); check its permissions or copy it locally"
+        msg_vi = "không đọc được tệp (quyền truy cập); kiểm tra quyền hoặc chép tệp về máy"
+        raise InputFileError(source, [_problem(source, msg, msg_vi)]) from None
+    try:
+        with stream:
             return _parse(stream, source)
     except (EOFError, OSError, zlib.error) as exc:
         # bz2/gzip raise these when the compressed stream is cut short or corrupt
@@ -177,7 +183,7 @@ def _parse(stream: IO[bytes], source: str) -> OsmData:
     for event, elem in context:
         if event == "start":
             if root_tag is None:
-                root_tag = elem.tag
+                root_tag = etree.QName(elem).localname
                 generator = elem.get("generator", "")
                 if root_tag != "osm":
                     msg = (

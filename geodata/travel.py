@@ -5,7 +5,8 @@ its projected CRS, not to the nearest junction: on a long merged edge the neares
 be hundreds of metres away while the street passes the door. The place then joins the graph as
 two virtual nodes, one to leave from (towards both ends of its edge where the street is
 two-way, towards its head only where it is one-way) and one to arrive at, with the part of the
-edge's travel time that lies on each side. The gap between the place and the street is added
+edge's travel time that lies on each side; a place within 0.5 m of a junction also leaves and
+arrives by every street of that junction. The gap between the place and the street is added
 at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends.
 
 The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
@@ -37,6 +38,7 @@ __all__ = ["TravelTimes", "travel_times"]
 log = logging.getLogger(__name__)
 
 _EPS_S = 1e-6  # csgraph ignores zero weights in sparse input: keep zero-cost hops as edges
+_AT_NODE_M = 0.5  # a place this close to a junction stands on it
 _CHUNK = 200  # sources per dijkstra call: 200 x (nodes) float64 stays a few tens of MB
 
 
@@ -111,10 +113,15 @@ class TravelTimes:
 
 
 def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Drop repeated points, keeping the exact first and last (the places themselves)."""
     out: list[tuple[float, float]] = []
     for c in coords:
         if not out or abs(out[-1][0] - c[0]) > 1e-9 or abs(out[-1][1] - c[1]) > 1e-9:
             out.append(c)
+    if coords:
+        out[0] = coords[0]
+        if len(out) > 1:
+            out[-1] = coords[-1]
     return out
 
 
@@ -157,6 +164,17 @@ class _Engine:
             rows += [self.out_base + p, a]
             cols += [b, self.in_base + p]
             weights += [max((1 - t) * w, _EPS_S), max(t * w, _EPS_S)]
+            # a place on a junction (a depot drawn on the corner) leaves and arrives by any of
+            # its streets, even when its snapped edge is one-way
+            length = graph.edges[u, v, k]["geometry"].length
+            if t * length < _AT_NODE_M:
+                rows += [self.out_base + p, a]
+                cols += [a, self.in_base + p]
+                weights += [max(t * w, _EPS_S)] * 2
+            if (1 - t) * length < _AT_NODE_M:
+                rows += [self.out_base + p, b]
+                cols += [b, self.in_base + p]
+                weights += [max((1 - t) * w, _EPS_S)] * 2
             twin = self.twins[p]
             if twin is not None:
                 w2 = graph.edges[twin]["travel_s"]
@@ -277,15 +295,22 @@ class _Engine:
 
 
 def _check_points(lonlat: NDArray[np.float64], labels: Sequence[str] | None) -> None:
-    bad = [
-        k for k in range(len(lonlat))
-        if not (np.isfinite(lonlat[k]).all() and -180 <= lonlat[k, 0] <= 180
-                and -90 <= lonlat[k, 1] <= 90)
-    ]  # fmt: skip
+    bad: list[str] = []
+    for k, (lon, lat) in enumerate(lonlat):
+        if np.isfinite([lon, lat]).all() and -180 <= lon <= 180 and -90 <= lat <= 90:
+            continue
+        hint = ""
+        if np.isfinite([lon, lat]).all() and -90 <= lon <= 90 and -180 <= lat <= 180:
+            hint = ", latitude and longitude look swapped"
+        bad.append(f"{_label(k, labels)} = ({lon}, {lat}){hint}")
     if bad:
-        names = ", ".join(_label(k, labels) for k in bad[:20])
-        msg = f"{len(bad)} place(s) without valid (lon, lat) coordinates: {names}"
-        raise AreaError(msg)
+        msg = (
+            f"{len(bad)} place(s) without valid (lon, lat) coordinates: {'; '.join(bad[:20])}; "
+            "longitude comes first, in [-180, 180], latitude in [-90, 90]"
+        )
+        exc = AreaError(msg)
+        exc.message_vi = f"{len(bad)} địa điểm có tọa độ không hợp lệ (kinh độ, vĩ độ)"
+        raise exc
 
 
 def _label(k: int, labels: Sequence[str] | None) -> str:
