@@ -253,7 +253,10 @@ def _targets(
     if facilities is None or facilities.empty:
         return out
     west, south, east, north = bbox
+    known = {k.value for k in FacilityKind}
     for fid, row in facilities.sort_index().iterrows():
+        if str(row["kind"]) not in known:
+            continue  # a kind some other source added: no scenario targets it
         kind = FacilityKind(str(row["kind"]))
         if west <= row["lon"] <= east and south <= row["lat"] <= north:
             out.setdefault(kind, []).append(

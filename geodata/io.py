@@ -411,6 +411,20 @@ def _frame(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
                 )
             )
         seen[h] = i
+    # Cells right of the last header: in a CSV, mostly a value holding the separator unquoted.
+    named = max((i + 1 for i, h in enumerate(header) if h), default=0)
+    for number, cells in rows[1:]:
+        stray = [i for i in range(named, len(cells)) if cells[i]]
+        if stray:
+            letter = _column_letter(stray[0])
+            problems.append(Problem(
+                name, number, f"({letter})", cells[stray[0]],
+                f"a value in column {letter}, right of the last header: a value before it "
+                "probably contains the separator; put such values in double quotes (\"a, b\"), "
+                "or give the column a header",
+                f"có giá trị ở cột {letter}, bên phải cột tiêu đề cuối cùng: có lẽ một giá trị "
+                "phía trước chứa dấu phân cách; đặt giá trị đó trong ngoặc kép (\"a, b\") "
+                "hoặc đặt tiêu đề cho cột"))  # fmt: skip
     if problems:
         raise InputFileError(name, problems)
     data = [cells + [""] * (width - len(cells)) for _, cells in rows[1:]]

@@ -173,6 +173,7 @@ SURVEY_RULES = [
     ("survey-duplicate-header.csv", 1, "Camera", "appears twice"),
     ("survey-lost-letters.csv", 1, "Tên c? s?", "replaced by '?'"),
     ("survey-lost-letters-in-name.csv", 3, "Tên cơ sở", "letters were lost"),
+    ("survey-extra-cells.csv", 4, "(N)", "double quotes"),
     ("survey-header-only.csv", None, None, "no data rows"),
     ("survey-empty.csv", None, None, "empty"),
     ("survey-mojibake.csv", None, None, "unreadable encoding"),

@@ -141,6 +141,7 @@ def main() -> None:
     write(
         "survey-duplicate-header.csv", survey(*ROWS[:2], header=HEADER.replace("Ghi chú", "Camera"))
     )
+    write("survey-extra-cells.csv", survey(ROWS[0], ROWS[1], ROWS[2].replace("PGD Sacombank Cát Linh", "PGD Sacombank, Cát Linh")))
     write("survey-header-only.csv", survey())
     write("survey-empty.csv", b"")
     # Excel on a Western Windows could not store "ệ", "ố": it wrote "?" instead.
