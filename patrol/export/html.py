@@ -294,19 +294,39 @@ footer {{ font-size: .8rem; color: #555; }}
   }}
   document.getElementById("zin").onclick = function () {{ zoom(0.7); }};
   document.getElementById("zout").onclick = function () {{ zoom(1 / 0.7); }};
-  var drag = null;
-  svg.addEventListener("pointerdown", function (ev) {{ drag = [ev.clientX, ev.clientY]; }});
-  svg.addEventListener("pointerup", function () {{ drag = null; }});
+  // One finger (or the mouse) pans, two fingers pinch-zoom, the wheel zooms at the cursor.
+  var touch = {{}};
+  function here(x, y) {{
+    var m = svg.getScreenCTM().inverse(), p = svg.createSVGPoint();
+    p.x = x; p.y = y; p = p.matrixTransform(m); return [p.x, p.y];
+  }}
+  function spread() {{
+    var k = Object.keys(touch); if (k.length < 2) return null;
+    var a = touch[k[0]], b = touch[k[1]];
+    return [Math.hypot(a[0] - b[0], a[1] - b[1]), (a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+  }}
+  svg.addEventListener("pointerdown", function (ev) {{
+    touch[ev.pointerId] = [ev.clientX, ev.clientY]; svg.setPointerCapture(ev.pointerId);
+  }});
+  function lift(ev) {{ delete touch[ev.pointerId]; }}
+  svg.addEventListener("pointerup", lift);
+  svg.addEventListener("pointercancel", lift);
   svg.addEventListener("pointermove", function (ev) {{
-    if (!drag) return;
-    var k = box[2] / svg.clientWidth;
-    box[0] -= (ev.clientX - drag[0]) * k; box[1] -= (ev.clientY - drag[1]) * k;
-    drag = [ev.clientX, ev.clientY]; show();
+    var last = touch[ev.pointerId]; if (!last) return;
+    var before = spread();
+    touch[ev.pointerId] = [ev.clientX, ev.clientY];
+    var after = spread();
+    if (before && after && after[0] > 0) {{
+      var c = here(after[1], after[2]); zoom(before[0] / after[0], c[0], c[1]);
+    }} else if (!before) {{
+      var k = box[2] / svg.clientWidth;
+      box[0] -= (ev.clientX - last[0]) * k; box[1] -= (ev.clientY - last[1]) * k; show();
+    }}
   }});
   svg.addEventListener("wheel", function (ev) {{
-    ev.preventDefault(); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2);
-  }},
-    {{ passive: false }});
+    ev.preventDefault();
+    var c = here(ev.clientX, ev.clientY); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2, c[0], c[1]);
+  }}, {{ passive: false }});
   var done = {{}};
   try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
   document.querySelectorAll("#stops tbody tr").forEach(function (row) {{

@@ -70,6 +70,15 @@ def test_opens_offline_and_shows_route_stops_and_position(
     assert abs((me["x"] + me["width"] / 2) - (mark["x"] + mark["width"] / 2)) < 3
     assert abs((me["y"] + me["height"] / 2) - (mark["y"] + mark["height"] / 2)) < 3
     assert "±" in page.inner_text("#pos")
+    # Zoom buttons and the wheel change the drawn window (the map is usable on a phone).
+    width = float(page.get_attribute("#map", "viewBox").split()[2])
+    page.click("#zin")
+    zoomed = float(page.get_attribute("#map", "viewBox").split()[2])
+    assert zoomed == pytest.approx(0.7 * width, rel=1e-3)
+    page.mouse.move(200, 400)
+    page.mouse.wheel(0, 200)
+    view_width = "parseFloat(document.getElementById('map').getAttribute('viewBox').split(' ')[2])"
+    page.wait_for_function(f"{view_width} > {zoomed + 1}")
     # Ticking a stop off survives a reload (kept in the phone's storage, no server).
     rows.nth(0).locator("input").check()
     page.reload()
