@@ -1,5 +1,8 @@
-"""Hotspot statistics on the default area's extent: planted clusters, uniform backgrounds, and
-agreement with direct calls of esda, libpysal and scipy on the same data."""
+"""Hotspot statistics on the default area's extent.
+
+Planted clusters, uniform backgrounds, and agreement with direct calls of esda, libpysal and
+scipy on the same data.
+"""
 
 from __future__ import annotations
 
@@ -81,7 +84,7 @@ def test_square_grid_covers_the_extent_and_coarsens_when_too_large() -> None:
 @pytest.mark.parametrize("seed", [0, 2, 3])
 def test_planted_cluster_is_hot_and_nothing_far_from_it(seed: int) -> None:
     grid = make_grid(BBOX, crs=CRS)
-    xy, lonlat, cxy, _ = _points(seed, cluster=50)
+    xy, _, cxy, _ = _points(seed, cluster=50)
     result = gi_star(count_in_cells(grid, xy), grid.weights, significance=0.05)
     hot = result.table["gi_class"].eq("hot").to_numpy()
     centre = project_lonlat(np.array([CENTRE[0]]), np.array([CENTRE[1]]), crs=CRS)
@@ -104,7 +107,7 @@ def test_uniform_background_has_no_hot_spot(seed: int) -> None:
 def test_h3_hexagons_find_the_cluster_too() -> None:
     settings = HotspotSettings(grid="h3", h3_resolution=11)
     grid = make_grid(BBOX, crs=CRS, settings=settings)
-    xy, lonlat, _, cll = _points(0, cluster=60, sigma_m=60)
+    xy, lonlat, _, _ = _points(0, cluster=60, sigma_m=60)
     counts = count_in_cells(grid, xy, lonlat=lonlat)
     assert counts.sum() == len(xy) - int((grid.locate(xy, lonlat=lonlat) < 0).sum())
     result = gi_star(counts, grid.weights)
@@ -189,7 +192,7 @@ def facilities():
 
 
 def test_facility_counts_equal_a_direct_distance_count(facilities) -> None:
-    xy, lonlat, _, _ = _points(0, cluster=50)
+    xy, _, _, _ = _points(0, cluster=50)
     counts = facility_counts(facilities, xy, crs=CRS, radius_m=150)
     assert counts.index.equals(facilities.index) and counts.name == "incidents_within_150m"
     fxy = project_lonlat(facilities["lon"].to_numpy(), facilities["lat"].to_numpy(), crs=CRS)
