@@ -418,10 +418,10 @@ def incident_contributions(
         & (ages <= risk.near_repeat_days)
     )
     value = value * np.where(near, 1.0 + risk.near_repeat_boost, 1.0)
-    total = np.bincount(fi, weights=value, minlength=len(facilities))
+    total = np.bincount(fi, weights=value, minlength=len(facilities)).astype(float)
     cap = risk.pressure_cap
     saturated = cap * -np.expm1(-total / cap)
-    scale = np.divide(saturated, total, out=np.ones_like(total), where=total > 0)
+    scale = np.divide(saturated, total, out=np.ones(len(total)), where=total > 0)
     frame = pd.DataFrame(
         {
             "facility_id": facilities.index.to_numpy()[fi],

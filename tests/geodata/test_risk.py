@@ -9,11 +9,11 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import osmnx as ox
 import pandas as pd
 import pytest
 from shapely.geometry import Point
 
+from geodata.area import Area, load_area
 from geodata.risk import (
     RiskLevel,
     assess_risk,
@@ -78,51 +78,22 @@ def offset(
 
 
 @pytest.fixture(scope="module")
-def landuse(default_osm: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Residential land use and buildings of the default extract."""
-    features = ox.features_from_xml(
-        default_osm, tags={"landuse": ["residential"], "building": True}
-    )
-    residential = features[features["landuse"].eq("residential")]
-    buildings = features[features["building"].notna()]
-    assert len(residential) > 10 and len(buildings) > 300
-    return residential, buildings
+def area() -> Area:
+    """Load the embedded default area."""
+    return load_area()
 
 
 @pytest.fixture(scope="module")
-def osm_sites(default_osm: Path) -> gpd.GeoDataFrame:
-    """Banks, ATMs, gold shops, offices and the police post mapped in the default extract."""
-    tags = {
-        "amenity": ["bank", "atm", "police", "townhall", "post_office"],
-        "shop": ["jewelry", "pawnbroker"],
-        "office": ["government"],
-    }
-    raw = ox.features_from_xml(default_osm, tags=tags)
-    kind = (
-        raw.get("amenity", pd.Series(index=raw.index, dtype=object))
-        .map({"bank": "bank", "atm": "atm", "police": "police", "townhall": "town_hall"})
-        .fillna(
-            raw.get("shop", pd.Series(index=raw.index, dtype=object)).map(
-                {"jewelry": "gold_shop", "pawnbroker": "pawn_shop"}
-            )
-        )
-        .fillna("government_office")
-    )
-    points = raw.geometry.representative_point()
-    rows = [
-        {
-            "facility_id": f"osm-{etype}-{eid}",
-            "name": str(raw.at[(etype, eid), "name"]) if "name" in raw else "",
-            "kind": kind.loc[(etype, eid)],
-            "lat": points.loc[(etype, eid)].y,
-            "lon": points.loc[(etype, eid)].x,
-            "source": "osm",
-        }
-        for etype, eid in raw.index
-    ]
-    frame = facilities(rows)
-    frame["name"] = frame["name"].replace("nan", "")
-    return frame
+def landuse(area: Area) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Residential land use and buildings of the default area."""
+    assert len(area.residential) > 10 and len(area.buildings) > 300
+    return area.residential, area.buildings
+
+
+@pytest.fixture(scope="module")
+def osm_sites(area: Area) -> gpd.GeoDataFrame:
+    """Banks, ATMs, gold shops, offices, schools and police posts mapped in the default area."""
+    return area.facilities
 
 
 def test_isolated_unguarded_bank_ranks_above_the_same_bank_in_a_dense_block(
