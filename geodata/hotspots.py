@@ -430,8 +430,8 @@ class GiStarResult:
 
     ``table`` is indexed by ``cell_id`` with ``count``, ``z`` (``Zs``), ``p_sim`` (one-sided
     pseudo p-value of the permutations), ``p_norm`` and ``gi_class`` (``hot``/``cold``/``ns``).
-    A cell is significant when ``p_sim <= threshold``; ``threshold`` is ``esda.fdr(p_sim,
-    significance)`` with FDR on, else ``significance``.
+    A cell is significant when its p-value (``p_sim``, or ``p_norm`` with ``inference="normal"``)
+    is at most ``threshold``: ``esda.fdr(p, significance)`` with FDR on, else ``significance``.
     """
 
     table: pd.DataFrame
@@ -440,6 +440,7 @@ class GiStarResult:
     fdr: bool
     permutations: int
     seed: int
+    inference: str = "permutation"
 
     @property
     def hot(self) -> pd.Index:
@@ -465,6 +466,7 @@ def gi_star(
     fdr: bool = True,
     permutations: int = 999,
     seed: int = 7,
+    inference: Literal["permutation", "normal"] = "permutation",
 ) -> GiStarResult:
     """Getis-Ord Gi* hot and cold spots of cell counts.
 
@@ -479,6 +481,10 @@ def gi_star(
         ``significance`` when ``fdr`` is off) are hot (``z > 0``) or cold (``z < 0``).
     permutations, seed
         Conditional permutations for ``p_sim``; same seed, same classes.
+    inference
+        Which p-value decides: ``permutation`` (``p_sim``) or ``normal`` (``p_norm``, the
+        analytical one; it flags a cluster packed into one or two cells, which conditional
+        permutation can miss because the cell's own count is held fixed).
 
     Returns
     -------
@@ -515,21 +521,23 @@ def gi_star(
             seed=seed,
         )
     p_sim = np.asarray(result.p_sim, dtype=float)
+    p_norm = np.asarray(result.p_norm, dtype=float)
     z = np.asarray(result.Zs, dtype=float)
-    threshold = float(fdr_threshold(p_sim, significance)) if fdr else float(significance)
-    significant = p_sim <= threshold
+    p = p_sim if inference == "permutation" else p_norm
+    threshold = float(fdr_threshold(p, significance)) if fdr else float(significance)
+    significant = p <= threshold
     gi_class = np.where(significant & (z > 0), "hot", np.where(significant & (z < 0), "cold", "ns"))
     table = pd.DataFrame(
         {
             "count": counts.to_numpy(),
             "z": z,
             "p_sim": p_sim,
-            "p_norm": np.asarray(result.p_norm, dtype=float),
+            "p_norm": p_norm,
             "gi_class": gi_class,
         },
         index=counts.index,
     )
-    return GiStarResult(table, significance, threshold, fdr, permutations, seed)
+    return GiStarResult(table, significance, threshold, fdr, permutations, seed, inference)
 
 
 def gi_star_z(counts: np.ndarray, weights: Graph) -> tuple[np.ndarray, np.ndarray]:

@@ -732,10 +732,11 @@ def monthly_review(
             fdr=hs.fdr,
             permutations=hs.permutations,
             seed=hs.seed,
+            inference=hs.inference,
         )
         cells[["z", "p_sim", "gi_class"]] = review.gi.table[["z", "p_sim", "gi_class"]]
         min_cells = grid.n / (hs.significance * (hs.permutations + 1))
-        if hs.fdr and min_cells > 5:
+        if hs.fdr and hs.inference == "permutation" and min_cells > 5:
             notices.append(
                 Notice(
                     "permutations_resolution",

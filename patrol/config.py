@@ -462,6 +462,9 @@ class HotspotSettings(BaseModel):
     """Control the false discovery rate over all cells (Benjamini-Hochberg via ``esda.fdr``)."""
     permutations: int = Field(default=999, ge=99, le=99999)
     """Conditional permutations for the Gi* pseudo p-values."""
+    inference: Literal["permutation", "normal"] = "permutation"
+    """Gi* p-values: ``permutation`` (esda's conditional permutation ``p_sim``) or ``normal``
+    (esda's analytical ``p_norm``, as ArcGIS does); see ``docs/review.md`` for when to switch."""
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     """Random seed of the permutations: the same data and seed give the same classes."""
     min_incidents: int = Field(default=20, ge=3, le=10000)
