@@ -93,6 +93,8 @@ _TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+# The same words as geodata.risk.RiskLevel (a test keeps them equal); importing that module would
+# pull geopandas into "patrol export", which needs nothing but the plan file.
 _RISK = {
     "low": {"vi": "thấp", "en": "low"},
     "medium": {"vi": "trung bình", "en": "medium"},
@@ -208,18 +210,38 @@ class TeamRoute:
     back: datetime
     travel_s: int
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    member_counts: Mapping[str, int] = field(default_factory=dict)
     vehicle: str = ""
+
+    @property
+    def street_path(self) -> tuple[tuple[float, float], ...]:
+        """The path without the places themselves: the streets only.
+
+        ``patrol plan`` paths start, end and pass through the depot and each site, which stand a
+        few metres to tens of metres off the street; a GPS track of streets leaves those kerb-to-
+        door steps to the waypoints.
+        """
+        places = [(self.depot.lon, self.depot.lat)] + [(s.lon, s.lat) for s in self.stops]
+        tol = 3e-6  # degrees, about 0.3 m: the same place written with fewer decimals
+        kept = tuple(
+            p for p in self.path
+            if not any(abs(p[0] - x) <= tol and abs(p[1] - y) <= tol for x, y in places)
+        )  # fmt: skip
+        return kept if len(kept) >= 2 else self.path
 
     def vehicle_label(self, lang: Lang = "vi") -> str:
         """Return the travel mode in words (``xe máy``), or as the plan writes it."""
         return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
 
     def member_lines(self, lang: Lang = "vi") -> list[str]:
-        """``Công an: A, B`` per role; a role given as a head count reads ``2 người``."""
+        """``Công an: A, B`` per role; without names, the head count (``Công an: 2 người``)."""
         lines = []
         for role, names in self.members.items():
-            label = _ROLES.get(role, {}).get(lang, role)
-            lines.append(f"{label}: {', '.join(names)}")
+            lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {', '.join(names)}")
+        if not lines:
+            for role, count in self.member_counts.items():
+                people = "người" if lang == "vi" else "person" if count == 1 else "persons"
+                lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {count} {people}")
         return lines
 
 
@@ -500,6 +522,7 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
         back=shift.at(route.return_),
         travel_s=route.travel_s,
         members=_read_members(extra.get("members")),
+        member_counts=_read_counts(extra.get("members"), extra.get("member_counts")),
         vehicle=str(extra.get("vehicle") or ""),
     )
 
@@ -545,17 +568,31 @@ def _read_depot(raw: Any, where: str, check: _Problems) -> Depot | None:
 
 
 def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
-    if not isinstance(raw, dict):
-        return {}
-    members: dict[str, tuple[str, ...]] = {}
-    for role, names in raw.items():
-        if isinstance(names, list):
-            members[str(role)] = tuple(str(n) for n in names)
-        elif isinstance(names, int) and not isinstance(names, bool):
-            members[str(role)] = (f"{names} người",)
-        elif isinstance(names, str):
-            members[str(role)] = (names,)
-    return members
+    """Names by role from ``{"police": ["A", "B"]}`` or ``[{"name": "A", "role": "police"}]``."""
+    members: dict[str, list[str]] = {}
+    if isinstance(raw, list):
+        for person in raw:
+            if isinstance(person, dict) and person.get("name"):
+                role = str(person.get("role") or "police")
+                members.setdefault(role, []).append(str(person["name"]))
+    elif isinstance(raw, dict):
+        for role, names in raw.items():
+            if isinstance(names, list):
+                members[str(role)] = [str(n) for n in names]
+            elif isinstance(names, str):
+                members[str(role)] = [names]
+    return {role: tuple(names) for role, names in members.items()}
+
+
+def _read_counts(raw: Any, counts: Any) -> dict[str, int]:
+    """Head counts by role: ``member_counts``, or ``members`` when it holds counts."""
+    found: dict[str, int] = {}
+    for source in (counts, raw):
+        if isinstance(source, dict):
+            for role, count in source.items():
+                if isinstance(count, int) and not isinstance(count, bool) and count > 0:
+                    found.setdefault(str(role), count)
+    return found
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -63,7 +63,8 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     bytes
         UTF-8 XML: ``metadata`` with the plan identity, approval and OSM attribution, then for
         each team its depot and stop waypoints, a ``rte`` depot -> stops -> depot and a ``trk``
-        along the street path. Drafts carry ``BẢN NHÁP`` in every name.
+        along the streets (``TeamRoute.street_path``: the path less the kerb-to-door steps).
+        Drafts carry ``BẢN NHÁP`` in every name.
 
     Raises
     ------
@@ -152,7 +153,7 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         _el(trk, "number", str(plan.teams.index(route.team) + 1))
         _el(trk, "type", "patrol-loop")
         seg = _el(trk, "trkseg")
-        for lon, lat in route.path:
+        for lon, lat in route.street_path:
             _el(seg, "trkpt", **_ll(lon, lat))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

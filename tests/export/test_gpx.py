@@ -73,11 +73,14 @@ def test_read_back_same_stops_and_order(plan: PlanExport) -> None:
             (route.depot.lat, route.depot.lon)
         )
         assert [p.name for p in rte.points[1:-1]] == [f"{team} {s.title()}" for s in route.stops]
-        # The track is the street path itself, point for point.
+        # The track is the street path point for point, less the places themselves (the plan's
+        # path passes through the depot and each site, off the street).
+        assert route.path[0] == pytest.approx((route.depot.lon, route.depot.lat), abs=1e-6)
+        assert len(route.street_path) < len(route.path)
         (trk,) = gpx.tracks
         points = trk.segments[0].points
         flat = [c for p in points for c in (p.longitude, p.latitude)]
-        assert flat == pytest.approx([c for xy in route.path for c in xy], abs=1e-7)
+        assert flat == pytest.approx([c for xy in route.street_path for c in xy], abs=1e-7)
         # Planned start times, converted from ward time (UTC+7) to UTC.
         assert stops[0].time.replace(tzinfo=None).hour == (first.start.hour - 7) % 24
 

@@ -13,9 +13,10 @@ from patrol.export import PlanExport, to_html, write_html
 
 def test_no_outside_reference(plan: PlanExport) -> None:
     page = to_html(plan, team="T1")
-    # Only the SVG namespace name is a URL; nothing is loaded from anywhere.
+    # Only the SVG namespace name and the attribution's text name a URL; nothing is loaded.
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
-    assert urls <= {"http://www.w3.org/2000/svg"}
+    assert urls <= {"http://www.w3.org/2000/svg", "https://www.openstreetmap.org/copyright"}
+    assert not re.search(r"(src|href)\s*=", page)
     assert not re.search(r"<(link|img|iframe)\b", page)
     assert not re.search(r"<script[^>]+src=", page)
     assert "default-src 'none'" in page

@@ -144,3 +144,33 @@ def test_write_exports_file_folder_zip(plan: PlanExport, tmp_path: Path) -> None
             z.read(f"{plan.base_name('T2')}.gpx")
             == (tmp_path / "all" / f"{plan.base_name('T2')}.gpx").read_bytes()
         )
+
+
+def test_members_in_every_shape_the_pipeline_writes(sample_doc: dict[str, Any]) -> None:
+    routes = sample_doc["routes"]
+    routes[0]["members"] = [
+        {"name": "Nguyễn Văn An", "role": "police"},
+        {"name": "Đỗ Thị Bình", "role": "militia"},
+        {"name": "Trần Văn Cường", "role": "police"},
+    ]
+    routes[1]["members"] = []
+    routes[1]["member_counts"] = {"police": 2, "military": 1}
+    plan = read_plan(sample_doc)
+    assert plan.route("T1").member_lines() == [
+        "Công an: Nguyễn Văn An, Trần Văn Cường",
+        "Dân quân: Đỗ Thị Bình",
+    ]
+    assert plan.route("T2").member_lines() == ["Công an: 2 người", "Quân sự: 1 người"]
+    assert plan.route("T2").member_lines("en") == ["Police: 2 persons", "Military: 1 person"]
+
+
+def test_risk_words_match_the_risk_model() -> None:
+    from geodata.risk import RiskLevel
+    from patrol.export._common import _RISK
+
+    assert {level.value: level.label_vi for level in RiskLevel} == {
+        k: v["vi"] for k, v in _RISK.items()
+    }
+    assert {level.value: level.label_en for level in RiskLevel} == {
+        k: v["en"] for k, v in _RISK.items()
+    }
