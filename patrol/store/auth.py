@@ -326,6 +326,9 @@ def create_user(
     NewUser
         The account, and its TOTP secret and ``otpauth://`` URI to show once.
     """
+    if role not in {r.value for r in Role}:
+        msg = f"role {role!r} unknown; use commander, patrol_leader, analyst or administrator"
+        raise PatrolError(msg)
     role = Role(role)
     username = username.strip()
     if not (0 < len(username) <= 64) or not all(c.isalnum() or c in "._-" for c in username):

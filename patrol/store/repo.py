@@ -62,6 +62,7 @@ __all__ = [
     "edit_facility",
     "ensure_area",
     "facility_history",
+    "find_team",
     "get_plan",
     "import_facilities",
     "import_incidents",
@@ -678,6 +679,18 @@ def add_team(store: Store, principal: Principal, *, area: str, name: str) -> int
         record(session, store, username=principal.username, action=Action.EDIT,
                target=f"team:{name}", detail=f"area={area}")  # fmt: skip
         return team.id
+
+
+def find_team(store: Store, *, area: str, name: str) -> int:
+    """The id of team ``name`` of ``area``; ``PatrolError`` naming the teams there if none."""
+    with store.transaction() as session:
+        query = select(Team.id, Team.name).join(Area).where(Area.name == area)
+        teams = {team_name: team_id for team_id, team_name in session.execute(query)}
+    if name not in teams:
+        known = ", ".join(sorted(teams)) or "none yet"
+        msg = f"no team {name!r} in area {area!r} (teams: {known})"
+        raise PatrolError(msg)
+    return teams[name]
 
 
 def add_person(

@@ -1,0 +1,91 @@
+"""``patrol users``, ``patrol backup`` / ``restore`` and ``patrol audit`` on a real store."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pyotp
+import pytest
+from typer.testing import CliRunner
+
+from patrol.cli import app
+
+PASSWORD = "quản trị viên phường Cát Linh"
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    path = tmp_path / "settings.toml"
+    path.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    return path
+
+
+def run(settings_file: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["--settings", str(settings_file), *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_first_administrator_and_user_management(settings_file: Path, tmp_path: Path) -> None:
+    from patrol.config import Settings
+    from patrol.store import auth
+    from patrol.store.db import open_store
+
+    code, out, _ = run(settings_file, "users", "add", "quantri", "--role", "administrator",
+                       "--name", "Quản trị", "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    assert code == 0 and "created quantri (administrator)" in out
+    secret = out.split("authenticator app):")[1].split()[0]
+    assert len(secret) == 32 and "otpauth://totp/" in out
+    assert PASSWORD not in out
+    code, _, err = run(settings_file, "users", "add", "an", "--role", "boss", "--password-stdin",
+                       stdin=PASSWORD + "\n")  # fmt: skip
+    assert code == 2 and "role 'boss' unknown" in err
+    code, _, err = run(settings_file, "users", "add", "an", "--role", "analyst",
+                       "--password-stdin", stdin="12345678\n")  # fmt: skip
+    assert code == 2 and "common passwords" in err
+    # lock the administrator with failed logins, then unlock from the command line
+    store = open_store(Settings.from_file(settings_file))
+    for _ in range(5):
+        with pytest.raises(Exception, match="wrong|locked"):
+            auth.login(store, "quantri", "not it at all")
+    code, out, _ = run(settings_file, "users", "list")
+    assert code == 0 and "quantri\tadministrator\t-\ttotp\tnever\tlocked" in out
+    assert run(settings_file, "users", "unlock", "quantri")[0] == 0
+    code_now = pyotp.TOTP(secret).now()
+    assert auth.login(store, "quantri", PASSWORD, totp_code=code_now).principal.username == "quantri"
+    store.close()
+    code, out, _ = run(settings_file, "users", "disable", "quantri")
+    assert code == 0
+    assert "disabled (administrator)" in run(settings_file, "users", "list")[1]
+    code, out, _ = run(settings_file, "audit", "verify")
+    assert code == 0 and "intact" in out
+
+
+def test_backup_restore_and_tamper_detection(settings_file: Path, tmp_path: Path) -> None:
+    run(settings_file, "users", "add", "an", "--role", "analyst", "--password-stdin",
+        stdin=PASSWORD + "\n")  # fmt: skip
+    copy = tmp_path / "sao-luu.bak"
+    code, out, _ = run(settings_file, "backup", str(copy), "--encrypt", "--passphrase-stdin",
+                       stdin="một cụm mật khẩu\n")  # fmt: skip
+    assert code == 0 and "encrypted" in out
+    run(settings_file, "users", "add", "binh", "--role", "analyst", "--password-stdin",
+        stdin=PASSWORD + "\n")  # fmt: skip
+    code, out, _ = run(settings_file, "restore", str(copy), "--yes", "--passphrase-stdin",
+                       stdin="một cụm mật khẩu\n")  # fmt: skip
+    assert code == 0 and "restored" in out
+    listed = run(settings_file, "users", "list")[1]
+    assert "an\t" in listed and "binh" not in listed
+    # someone edits the audit log behind the product's back
+    db = tmp_path / "data" / "patrol.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET username = 'someone else' WHERE id = 1")
+    conn.commit()
+    conn.close()
+    code, _, err = run(settings_file, "audit", "verify")
+    assert code == 1 and "TAMPERED: row 1 was changed" in err
+    out_csv = tmp_path / "audit.csv"
+    code, out, _ = run(settings_file, "audit", "export", str(out_csv))
+    lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert code == 0 and len(lines) == 3  # header, the user added before the backup, the restore
+    assert ",someone else,user_add," in lines[1] and ",restore," in lines[2]
