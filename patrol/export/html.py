@@ -158,20 +158,23 @@ def _svg(
     route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]
 ) -> str:
     x0, y0, w, h = proj.box
+    # Symbols are sized in map units so that, with the whole loop on a phone (~420 px wide),
+    # a stop marker reads at about 18 px; zooming in enlarges them with the streets.
+    u = max(w, h) / 420
     parts = [
         f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
-        'xmlns="http://www.w3.org/2000/svg" role="img">',
+        f'xmlns="http://www.w3.org/2000/svg" role="img" style="aspect-ratio: {w:.0f} / {h:.0f}">',
     ]
     for line in streets:
         parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
     parts.append(
         f'<polyline id="route" class="route" stroke="{colour}" points="{proj.points(route.path)}"/>'
     )
-    parts.extend(_arrows(route, proj, colour))
+    parts.extend(_arrows(route, proj, colour, size=u))
     dx, dy = proj.x(route.depot.lon), proj.y(route.depot.lat)
     parts.append(
-        f'<rect id="depot" class="depot" x="{dx - 12:.1f}" y="{dy - 12:.1f}" '
-        'width="24" height="24"/>'
+        f'<rect id="depot" class="depot" x="{dx - 7 * u:.1f}" y="{dy - 7 * u:.1f}" '
+        f'width="{14 * u:.1f}" height="{14 * u:.1f}" stroke-width="{2 * u:.1f}"/>'
     )
     # A site visited twice (once before 01:00, once in the high-risk window) gets one marker
     # labelled with both orders, so neither number hides the other.
@@ -181,24 +184,26 @@ def _svg(
     for (lon, lat), orders in by_site.items():
         x, y = proj.x(lon), proj.y(lat)
         label = ",".join(map(str, orders))
-        radius = 14 + 5 * (len(label) - 1)
+        # Two or three orders share one marker: a slightly larger disc, a smaller figure.
+        radius = (9 if len(label) <= 2 else 12) * u
+        font = min(10.0, 38 / len(label)) * u
         ids = " ".join(f"stop-{n}" for n in orders)
         parts.append(
             f'<g class="stop" id="stop-{orders[0]}" data-orders="{ids}">'
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>'
-            f'<text x="{x:.1f}" y="{y + 5:.1f}">{label}</text></g>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}" '
+            f'stroke-width="{2 * u:.1f}"/>'
+            f'<text x="{x:.1f}" y="{y + 0.35 * font:.1f}" font-size="{font:.1f}">{label}</text></g>'
         )
     parts.append(
         '<g id="me" style="display:none"><circle id="me-acc" r="30" class="acc"/>'
-        '<circle id="me-dot" r="9" class="me"/></g></svg>'
+        f'<circle id="me-dot" r="{7 * u:.1f}" stroke-width="{2 * u:.1f}" class="me"/></g></svg>'
     )
     return "\n".join(parts)
 
 
-def _arrows(
-    route: TeamRoute, proj: _Projection, colour: str, *, every_m: float = 180.0
-) -> list[str]:
-    """Small direction arrows along the loop, one every ``every_m`` metres of path."""
+def _arrows(route: TeamRoute, proj: _Projection, colour: str, *, size: float) -> list[str]:
+    """Small direction arrows along the loop, one every 45 symbol units of path."""
+    every_m = 45 * size
     arrows, run = [], every_m / 2
     xy = [(proj.x(lon), proj.y(lat)) for lon, lat in route.path]
     for (x1, y1), (x2, y2) in pairwise(xy):
@@ -208,8 +213,8 @@ def _arrows(
             t = run / length
             x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
             arrows.append(
-                f'<path class="arrow" d="M-9,-7 L9,0 L-9,7 z" fill="{colour}" '
-                f'transform="translate({x:.1f},{y:.1f}) rotate({angle:.0f})"/>'
+                f'<path class="arrow" d="M-5,-4 L5,0 L-5,4 z" fill="{colour}" '
+                f'transform="translate({x:.1f},{y:.1f}) rotate({angle:.0f}) scale({size:.2f})"/>'
             )
             run += every_m
         run -= length
@@ -234,15 +239,15 @@ header, section, footer {{ padding: 6px 10px; }}
 h1 {{ font-size: 1.15rem; margin: 4px 0; }}
 .draft {{ background: #c00; color: #fff; font-weight: bold; text-align: center; padding: 6px; }}
 #mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
-#map {{ width: 100%; height: 62vh; display: block; touch-action: none; background: #f4f1ea; }}
+#map {{ width: 100%; max-height: 75vh; display: block; touch-action: none; background: #f4f1ea; }}
 .street {{ fill: none; stroke: #bbb; stroke-width: 3; vector-effect: non-scaling-stroke; }}
 .route {{ fill: none; stroke-width: 5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }}
-.depot {{ fill: #1a237e; stroke: #fff; stroke-width: 3; }}
-.stop circle {{ stroke: #fff; stroke-width: 3; }}
-.stop text {{ fill: #fff; font-size: 15px; font-weight: bold; text-anchor: middle; }}
+.depot {{ fill: #1a237e; stroke: #fff; }}
+.stop circle {{ stroke: #fff; }}
+.stop text {{ fill: #fff; font-weight: bold; text-anchor: middle; }}
 .stop.done circle {{ fill: #888; }}
-.stop.sel circle {{ stroke: #000; stroke-width: 5; }}
-.me {{ fill: #1e88e5; stroke: #fff; stroke-width: 3; }}
+.stop.sel circle {{ stroke: #000; }}
+.me {{ fill: #1e88e5; stroke: #fff; }}
 .acc {{ fill: #1e88e5; fill-opacity: .15; }}
 #tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column;
   gap: 4px; }}
