@@ -428,13 +428,20 @@ def read_plan(
             check.add(
                 f"{where}.team", f"duplicate team {route.team!r}", f"tổ {route.team!r} bị trùng"
             )
+        elif slug(route.team) in {slug(t) for t in seen}:
+            # File names and KML ids come from the slug: two teams must not share one.
+            check.add(
+                f"{where}.team",
+                f"team {route.team!r} has the same file name as another team; rename one",
+                f"tên tổ {route.team!r} trùng tên tệp với tổ khác",
+            )
         seen.add(route.team)
         made = _read_route(route, where, shift, check)
         if made is not None:
             routes.append(made)
     check.raise_if_any()
     assert shift is not None  # checked above: raise_if_any refused a plan without one
-    area = str(extra.get("area") or "")
+    area = _clean(str(extra.get("area") or ""))
     plan_id = str(extra.get("id") or slug(f"{shift.date:%Y-%m-%d} {area or parsed.problem}"))
     return PlanExport(
         plan_id=slug(plan_id),
@@ -443,7 +450,7 @@ def read_plan(
         shift=shift,
         version=int(version),
         status=str(status),
-        approved_by=str(extra.get("approved_by") or ""),
+        approved_by=_clean(str(extra.get("approved_by") or "")),
         approved_at=str(extra.get("approved_at") or ""),
         attribution=str(extra.get("attribution") or OSM_ATTRIBUTION),
         routes=tuple(routes),
@@ -491,7 +498,7 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
             continue
         if shift is None:
             continue
-        name = se.get("name") or stop.site
+        name = _clean(str(se.get("name") or "")) or stop.site
         earliest, latest = se.get("earliest"), se.get("latest")
         stops.append(
             StopView(
@@ -508,7 +515,7 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
                 earliest=shift.at(earliest) if isinstance(earliest, int | float) else None,
                 latest=shift.at(latest) if isinstance(latest, int | float) else None,
                 risk_level=str(se.get("risk_level") or ""),
-                notes=str(se.get("notes") or ""),
+                notes=_clean(str(se.get("notes") or "")),
             )
         )
     if len(check.items) > before or shift is None or depot is None:
@@ -525,6 +532,14 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
         member_counts=_read_counts(extra.get("members"), extra.get("member_counts")),
         vehicle=str(extra.get("vehicle") or ""),
     )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value: str) -> str:
+    """Drop control characters (XML cannot hold them) and outer spaces; NFC for printing."""
+    return unicodedata.normalize("NFC", _CONTROL.sub("", value)).strip()
 
 
 def _read_path(raw: Any, where: str, check: _Problems) -> tuple[tuple[float, float], ...]:
@@ -562,9 +577,8 @@ def _read_depot(raw: Any, where: str, check: _Problems) -> Depot | None:
             "thiếu trụ sở xuất phát (depot) có tọa độ",
         )
         return None
-    return Depot(
-        str(raw.get("id") or "depot"), str(raw.get("name") or raw.get("id") or ""), lat, lon
-    )
+    name = _clean(str(raw.get("name") or "")) or str(raw.get("id") or "")
+    return Depot(str(raw.get("id") or "depot"), name, lat, lon)
 
 
 def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
@@ -574,13 +588,13 @@ def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
         for person in raw:
             if isinstance(person, dict) and person.get("name"):
                 role = str(person.get("role") or "police")
-                members.setdefault(role, []).append(str(person["name"]))
+                members.setdefault(role, []).append(_clean(str(person["name"])))
     elif isinstance(raw, dict):
         for role, names in raw.items():
             if isinstance(names, list):
-                members[str(role)] = [str(n) for n in names]
+                members[str(role)] = [_clean(str(n)) for n in names]
             elif isinstance(names, str):
-                members[str(role)] = [names]
+                members[str(role)] = [_clean(names)]
     return {role: tuple(names) for role, names in members.items()}
 
 

@@ -174,3 +174,37 @@ def test_risk_words_match_the_risk_model() -> None:
     assert {level.value: level.label_en for level in RiskLevel} == {
         k: v["en"] for k, v in _RISK.items()
     }
+
+
+def test_awkward_but_valid_plans_export(sample_doc: dict[str, Any], data_dir: Path) -> None:
+    """A team that stays near home, names with control characters, an unnamed site."""
+    from lxml import etree
+
+    from patrol.export import export_files
+
+    route = sample_doc["routes"][1]
+    route["stops"] = []
+    first = sample_doc["routes"][0]["stops"][0]
+    first["name"] = "Tiệm vàng\x07 Kim\x1f Thành"
+    del sample_doc["routes"][0]["stops"][1]["name"]
+    plan = read_plan(sample_doc)
+    assert plan.route("T1").stops[0].name == "Tiệm vàng Kim Thành"
+    assert plan.route("T1").stops[1].name == plan.route("T1").stops[1].site
+    files = export_files(plan)
+    parser = etree.XMLParser(no_network=True)
+    gpx = etree.XMLSchema(etree.parse(str(data_dir / "schemas" / "gpx-1.1.xsd"), parser))
+    kml_path = data_dir / "schemas" / "kml-2.2" / "ogckml22.xsd"
+    kml = etree.XMLSchema(etree.parse(str(kml_path), parser))
+    for name, data in files.items():
+        if name.endswith(".gpx"):
+            assert gpx.validate(etree.fromstring(data, parser)), name
+        if name.endswith(".kml"):
+            assert kml.validate(etree.fromstring(data, parser)), name
+    assert files[f"{plan.base_name('T2')}.pdf"].startswith(b"%PDF")
+
+
+def test_teams_sharing_a_file_name_refused(sample_doc: dict[str, Any]) -> None:
+    sample_doc["routes"][0]["team"] = "Tổ 1"
+    sample_doc["routes"][1]["team"] = "To-1"
+    with pytest.raises(PlanFileError, match=r"routes\[1\]\.team"):
+        read_plan(sample_doc)
