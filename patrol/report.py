@@ -195,7 +195,7 @@ def review_tables(review: MonthlyReview, *, lang: Lang = "vi") -> dict[str, pd.D
     """Return the review's tables with translated headers, in the report's order.
 
     Keys: ``coverage`` (gaps first), ``recommendations``, ``by_type``, ``monthly``,
-    ``hour_weekday``, ``cells`` (cells with incidents or a significant class), ``facilities``,
+    ``hour_weekday``, ``cells`` (cells with incidents, a class or presence), ``facilities``,
     ``notices``. Empty frames where nothing was computed.
     """
     c: Callable[..., str] = lambda key, **kw: tr(f"col.{key}", lang, **kw)  # noqa: E731
@@ -246,7 +246,12 @@ def review_tables(review: MonthlyReview, *, lang: Lang = "vi") -> dict[str, pd.D
     tables["hour_weekday"] = hw.reset_index(drop=True)
     if review.cells is not None:
         cells = review.cells
-        keep = (cells["count"] > 0) | (cells["gi_class"] != "ns") | (cells["category"] != "none")
+        keep = (
+            (cells["count"] > 0)
+            | (cells["gi_class"] != "ns")
+            | (cells["category"] != "none")
+            | (cells["presence_min"] > 0)
+        )
         sub = cells[keep]
         tables["cells"] = pd.DataFrame(
             {

@@ -1,0 +1,191 @@
+"""The monthly review report.
+
+The PDF rendered with poppler and its Vietnamese text extracted intact, the self-contained HTML
+page, the tables, and the ``patrol review`` command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from geodata.incidents import generate_demo_incidents
+from geodata.review import monthly_review
+from patrol.report import review_tables, write_html, write_pdf, write_tables
+
+TODAY = date(2026, 11, 23)
+POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def area():
+    from geodata.area import load_area
+
+    return load_area()
+
+
+@pytest.fixture(scope="module")
+def incidents(area):
+    """Demonstration incidents at the area's facilities, a year and ten months of them."""
+    return generate_demo_incidents(
+        area.facilities, area.bbox, start="2025-01-01", end="2026-10-31", seed=4, per_month=45
+    )
+
+
+@pytest.fixture(scope="module")
+def review(area, incidents):
+    return monthly_review(
+        incidents, month="2026-10", bbox=area.bbox, boundary=area.boundary,
+        facilities=area.facilities, area_name=area.name, crs=area.crs, today=TODAY,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def empty_review(area, incidents):
+    t = incidents["time"]
+    quiet = incidents[~((t >= "2026-10-01") & (t < "2026-11-01"))]
+    return monthly_review(
+        quiet, month="2026-10", bbox=area.bbox, facilities=area.facilities, today=TODAY
+    )
+
+
+def _text(pdf: Path) -> str:
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def _flat(text: str) -> str:
+    """NFC text with every run of white space made one space (pdftotext wraps lines)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
+
+
+def _images(pdf: Path) -> int:
+    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True)
+    return len(out.stdout.decode().splitlines()) - 2  # two header lines
+
+
+def _render(pdf: Path, folder: Path) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "page")], check=True)
+    return sorted(folder.glob("page-*.png"))
+
+
+@needs_poppler
+def test_pdf_renders_and_keeps_its_vietnamese_text(review, tmp_path: Path) -> None:
+    from PIL import Image
+
+    pdf = write_pdf(review, tmp_path / "report.pdf")
+    pages = _render(pdf, tmp_path)
+    assert len(pages) >= 5
+    # Every page has ink on it; the map page carries the colours of the density surface.
+    for page in pages:
+        pixels = np.asarray(Image.open(page).convert("L"), dtype=float)
+        assert pixels.std() > 5
+    text = _flat(_text(pdf))
+    assert "BÁO CÁO RÀ SOÁT ĐIỂM NÓNG THÁNG 10/2026" in text
+    assert "Ngày 15 tháng 11 năm 2026" in text  # the report is due on the 15th
+    assert f"Địa bàn: {review.area_name}" in text
+    assert "DỮ LIỆU MINH HỌA" in text
+    for heading in ("Khoảng trống tuần tra", "Kiến nghị", "Bản đồ", "So sánh", "Chỉ tiêu"):
+        assert heading in text
+    assert "Trộm cắp tài sản (đột nhập)" in text and "Cướp giật tài sản" in text
+    assert _flat(review.recommendations[0].text_vi) in text
+    # Gaps come before the maps.
+    assert text.index("2. Khoảng trống tuần tra") < text.index("4. Bản đồ")
+    assert _images(pdf) == 6  # density, Gi*, emerging, types, months, hours
+
+
+@needs_poppler
+def test_pdf_of_an_empty_month_says_why_there_is_no_map(empty_review, tmp_path: Path) -> None:
+    text = _flat(_text(write_pdf(empty_review, tmp_path / "empty.pdf")))
+    assert "Không có vụ việc nào trên địa bàn trong tháng 10/2026" in text
+    assert text.count("Không tính được") >= 2  # density and Gi* maps replaced by the reason
+    assert _images(tmp_path / "empty.pdf") == 3  # types, months, emerging; no map of nothing
+
+
+@needs_poppler
+def test_english_switch(review, tmp_path: Path) -> None:
+    text = _flat(_text(write_pdf(review, tmp_path / "en.pdf", lang="en")))
+    assert "HOTSPOT REVIEW, 10/2026" in text and "Dated 15/11/2026" in text
+    assert "Coverage gaps" in text and "Khoảng trống" not in text
+
+
+def test_html_is_self_contained(review, empty_review, tmp_path: Path) -> None:
+    page = write_html(review, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert re.search(r"(src|href)=\"https?:", page) is None
+    assert page.count("data:image/png;base64,") >= 5
+    assert "BÁO CÁO RÀ SOÁT ĐIỂM NÓNG THÁNG 10/2026" in page
+    assert "Ngày 15 tháng 11 năm 2026" in page
+    empty = write_html(empty_review, tmp_path / "empty.html").read_text(encoding="utf-8")
+    assert "Không có vụ việc nào" in empty and "Không tính được" in empty
+
+
+def test_tables_as_csv_and_xlsx(review, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    written = write_tables(review, tmp_path / "tables")
+    names = {p.name for p in written}
+    assert {"by_type.csv", "coverage.csv", "hour_weekday.csv", "review-2026-10.xlsx"} <= names
+    by_type = pd.read_csv(tmp_path / "tables" / "by_type.csv", encoding="utf-8-sig")
+    assert list(by_type["Tháng này"]) == list(review.by_type["month"])
+    assert by_type["Loại vụ việc"].iloc[-1] == "Tổng"
+    hours = pd.read_csv(tmp_path / "tables" / "hour_weekday.csv", encoding="utf-8-sig")
+    assert hours.drop(columns="Giờ").to_numpy().sum() == len(review.incidents)
+    book = load_workbook(tmp_path / "tables" / "review-2026-10.xlsx", read_only=True)
+    assert {"by_type", "coverage", "facilities", "notices"} <= set(book.sheetnames)
+    coverage = review_tables(review)["coverage"]
+    if len(coverage):  # gaps first
+        gap = coverage["Khoảng trống"].eq("Có").to_numpy()
+        assert not (np.diff(gap.astype(int)) > 0).any()
+
+
+def test_command_refuses_a_future_month_in_vietnamese(tmp_path: Path) -> None:
+    from patrol.cli import app
+
+    result = CliRunner().invoke(
+        app, ["review", "--month", "2999-01", "-o", str(tmp_path / "x.pdf")]
+    )
+    assert result.exit_code == 2
+    assert "Tháng 01/2999 chưa đến" in result.output and "has not begun" in result.output
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> None:
+    from geodata.io import write_incidents
+    from patrol.cli import app
+
+    log = write_incidents(incidents, tmp_path / "incidents.csv")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    stop = area.facilities.iloc[0]
+    plan = {
+        "format": "patrol-plan/1", "problem": "night", "value": 1, "travel_s": 0,
+        "routes": [{"team": "T1", "depart": 0, "return": 7200, "travel_s": 0, "stops": [
+            {"site": stop.name, "visit": 0, "node": 1, "arrive": 3600, "start": 3600,
+             "depart": 4200, "lat": float(stop["lat"]), "lon": float(stop["lon"])}]}],
+        "unserved": [], "shift": {"date": "2026-10-05", "start": "22:00", "end": "05:00"},
+        "status": "approved",
+    }  # fmt: skip
+    (plans / "2026-10-05.json").write_text(json.dumps(plan), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app,
+        ["review", "--month", "2026-10", "--incidents", str(log), "--plans", str(plans),
+         "-o", str(out / "report.pdf"), "--html", str(out / "report.html"),
+         "--tables", str(out / "tables")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (out / "report.pdf").stat().st_size > 20000
+    assert (out / "report.html").is_file() and (out / "tables" / "review-2026-10.xlsx").is_file()
+    cells = pd.read_csv(out / "tables" / "cells.csv", encoding="utf-8-sig")
+    assert cells["Hiện diện (phút)"].sum() == 10  # the one approved stop, 600 s on site
