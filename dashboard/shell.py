@@ -1,7 +1,9 @@
-"""What pages share: their inputs, the demonstration-data label, the map component call."""
+"""What pages share: the app shell (navigation, language switch, guide link, demonstration-data
+label), their inputs, the map component call."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -10,9 +12,64 @@ from dashboard import cache
 from dashboard import state as session
 from dashboard.i18n import Lang, fmt_number, t
 
-__all__ = ["MAP_KEY_PREFIX", "demo_count", "demo_notice", "page_inputs", "show_map"]
+__all__ = [
+    "MAP_KEY_PREFIX",
+    "PAGES",
+    "demo_count",
+    "demo_notice",
+    "page_inputs",
+    "run_app",
+    "show_map",
+]
 
 MAP_KEY_PREFIX = "map-"
+PAGES = Path(__file__).parent / "pages"
+
+
+def run_app() -> None:
+    """Declare the grouped pages, draw the shared sidebar, run the chosen page."""
+    st.set_page_config(
+        page_title=t("app.title", session.lang()), page_icon=":material/shield:", layout="wide"
+    )
+    session.init(shell=True)
+    lang = session.lang()
+
+    def page(name: str, key: str, icon: str, *, default: bool = False) -> st.Page:
+        return st.Page(
+            PAGES / f"{name}.py", title=t(key, lang), icon=icon, url_path=name, default=default
+        )
+
+    help_page = page("help", "page.help", ":material/help:")
+    plan_pages = [
+        page("map", "page.map", ":material/map:", default=True),
+        page("plan", "page.plan", ":material/route:"),
+        page("routes", "page.routes", ":material/schedule:"),
+    ]
+    # The hotspot review page is written by its own part of the project; listed once it exists.
+    if (PAGES / "review.py").is_file():
+        plan_pages.append(page("review", "page.review", ":material/local_fire_department:"))
+    navigation = st.navigation(
+        {
+            t("app.group.plan", lang): plan_pages,
+            t("app.group.data", lang): [page("data", "page.data", ":material/table:")],
+            t("app.group.help", lang): [
+                page("settings", "page.settings", ":material/settings:"),
+                help_page,
+            ],
+        }
+    )
+    with st.sidebar:
+        st.radio(
+            t("app.lang", lang),
+            options=["vi", "en"],
+            format_func=lambda code: "Tiếng Việt" if code == "vi" else "English",
+            key="lang",
+            horizontal=True,
+        )
+        st.page_link(help_page, label=t("app.help_link", lang), icon=":material/help:")
+    with session.guard():
+        demo_notice(lang)
+        navigation.run()
 
 
 def page_inputs() -> Any:

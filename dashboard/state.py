@@ -9,6 +9,7 @@ message: it catches only ``PatrolError`` and never shows a traceback.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,20 +47,23 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def init() -> None:
+def init(*, shell: bool = False) -> None:
     """Give every session key its default, once per session.
 
     ``PATROL_AREA`` (an OSM extract) and ``PATROL_SETTINGS`` (a TOML file) let a deployment or a
     benchmark start the dashboard on another area or with other settings.
     """
     # With a pages/ folder beside app.py, Streamlit runs the first request of a fresh server at
-    # a page's URL as an old-style page, without app.py (so without this shell); app.py's
-    # st.navigation switches that off for good, so switch it off and start the run again.
+    # a page's URL (and every AppTest run) as an old-style page, without app.py and its shell.
+    # A page run that way runs the shell, which runs the page through st.navigation (and
+    # switches the old mode off for good), then stops. No re-run: a button press would be lost.
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    if PagesManager.uses_pages_directory and not shell:
+        from dashboard.shell import run_app
+
+        run_app()
+        st.stop()
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
@@ -104,7 +108,8 @@ def problems_frame(exc: InputFileError, language: Lang) -> pd.DataFrame:
     """Every problem of a refused file as a table: file, row, column, value, problem."""
     rows = [
         {
-            t("data.col.file", language): p.file,
+            # Uploads are checked from a temporary folder: show the file's own name.
+            t("data.col.file", language): Path(p.file).name,
             t("data.col.row", language): p.row,
             t("data.col.column", language): p.column or "",
             t("data.col.value", language): "" if p.value is None else str(p.value),
@@ -121,7 +126,7 @@ def problems_frame(exc: InputFileError, language: Lang) -> pd.DataFrame:
 def show_error(exc: PatrolError, language: Lang) -> None:
     """Show a core error: its text, and for a refused file the table of every problem."""
     if isinstance(exc, InputFileError):
-        st.error(t("data.refused", language, file=exc.file, n=len(exc.problems)))
+        st.error(t("data.refused", language, file=Path(exc.file).name, n=len(exc.problems)))
         st.dataframe(problems_frame(exc, language), hide_index=True, width="stretch")
     else:
         st.error(t("app.error", language, text=error_text(exc, language)))

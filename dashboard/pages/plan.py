@@ -36,30 +36,31 @@ def _label(frame: Any) -> dict[str, str]:
 site_names = _label(sites)
 depot_names = _label(depots)
 
-with st.form("plan_form"):
-    c1, c2, c3 = st.columns(3)
-    day = c1.date_input(T("plan.date"), value=date.today(), format="DD/MM/YYYY", key="plan_date")
-    start = c2.time_input(T("plan.start"), value=parse_clock(settings.shift.start), key="plan_start")
-    end = c3.time_input(T("plan.end"), value=parse_clock(settings.shift.end), key="plan_end")
-    c4, c5, c6 = st.columns(3)
-    hr_start = c4.time_input(T("plan.hr_start"), value=parse_clock(settings.shift.high_risk_start),
-                             key="plan_hr_start")  # fmt: skip
-    hr_end = c5.time_input(T("plan.hr_end"), value=parse_clock(settings.shift.high_risk_end),
-                           key="plan_hr_end")  # fmt: skip
-    n_teams = c6.number_input(T("plan.teams"), min_value=1, max_value=8, value=3, step=1,
-                              key="plan_teams")  # fmt: skip
-    chosen_depots = st.multiselect(
-        T("plan.depots"), list(depot_names), default=list(depot_names),
-        format_func=depot_names.get, key="plan_depots", placeholder=T("plan.choose"),
-    )  # fmt: skip
-    c7, c8 = st.columns(2)
-    include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.get,
-                             key="plan_include", placeholder=T("plan.choose"))  # fmt: skip
-    exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.get,
-                             key="plan_exclude", placeholder=T("plan.choose"))  # fmt: skip
-    time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
-                           value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
-    solve = st.form_submit_button(T("plan.solve"), type="primary")
+# Plain widgets, not a form: AppTest cannot submit forms on st.navigation pages, and the
+# page is cheap to re-run.
+c1, c2, c3 = st.columns(3)
+day = c1.date_input(T("plan.date"), value=date.today(), format="DD/MM/YYYY", key="plan_date")
+start = c2.time_input(T("plan.start"), value=parse_clock(settings.shift.start), key="plan_start")
+end = c3.time_input(T("plan.end"), value=parse_clock(settings.shift.end), key="plan_end")
+c4, c5, c6 = st.columns(3)
+hr_start = c4.time_input(T("plan.hr_start"), value=parse_clock(settings.shift.high_risk_start),
+                         key="plan_hr_start")  # fmt: skip
+hr_end = c5.time_input(T("plan.hr_end"), value=parse_clock(settings.shift.high_risk_end),
+                       key="plan_hr_end")  # fmt: skip
+n_teams = c6.number_input(T("plan.teams"), min_value=1, max_value=8, value=3, step=1,
+                          key="plan_teams")  # fmt: skip
+chosen_depots = st.multiselect(
+    T("plan.depots"), list(depot_names), default=list(depot_names),
+    format_func=depot_names.get, key="plan_depots", placeholder=T("plan.choose"),
+)  # fmt: skip
+c7, c8 = st.columns(2)
+include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.get,
+                         key="plan_include", placeholder=T("plan.choose"))  # fmt: skip
+exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.get,
+                         key="plan_exclude", placeholder=T("plan.choose"))  # fmt: skip
+time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
+                       value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
+solve = st.button(T("plan.solve"), type="primary", key="plan_solve")
 
 
 def _run(request: dict[str, Any]) -> None:

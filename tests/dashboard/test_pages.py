@@ -1,0 +1,213 @@
+"""Every page on the default area, run headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import assets
+from geodata.io import read_facility_survey
+from geodata.schema import DEPOT_KINDS
+from patrol.errors import InputFileError
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
+DEPOTS = [k.value for k in DEPOT_KINDS]
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _page(at: AppTest, name: str) -> AppTest:
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _map_args(at: AppTest) -> dict[str, Any]:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def planned() -> AppTest:
+    """A session that planned tonight's shift with 3 teams and a 2 s solver limit."""
+    at = _page(_app(), "plan")
+    at.slider(key="plan_time_limit").set_value(2)
+    at.button(key="plan_solve").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_map_page_shows_the_area_offline(inputs: Any) -> None:
+    at = _app()
+    sites = inputs.facilities[~inputs.facilities["kind"].isin(DEPOTS)]
+    assert at.title[0].value == "Bản đồ"
+    assert _metrics(at) == {
+        "Mục tiêu": str(len(sites)),
+        "Vụ việc": str(len(inputs.incidents)),
+        "Điểm xuất phát": str(int(inputs.facilities["kind"].isin(DEPOTS).sum())),
+    }
+    assert any("Dữ liệu minh họa" in w.value for w in at.warning)
+    args = _map_args(at)
+    assert args["returned_objects"] == ["last_clicked"]
+    links = args["js_links"] + args["css_links"]
+    assert links and all(link.startswith(assets.STATIC_URL + "/") for link in links)
+    script = args["script"]
+    for fid in sites.index:  # every site on the map, with its risk class
+        assert f'"id": "{fid}"' in script
+    assert len(re.findall(r"facility risk-(?:low|medium|high|very_high)", script)) == len(sites)
+    assert json.dumps("Lý do")[1:-1] in script  # the popups explain the risk
+    # The kinds table adds up to the sites.
+    (table,) = at.dataframe
+    assert table.value["Số lượng"].sum() == len(sites)
+
+
+def test_hour_slider_recolours_by_the_risk_model(inputs: Any) -> None:
+    at = _app()
+    levels = {}
+    for hour in (22, 1):
+        at.select_slider(key="map_hour").set_value(hour).run()
+        script = _map_args(at)["script"]
+        levels[hour] = sorted(re.findall(r"facility risk-(\w+)", script))
+    assert levels[22] != levels[1]
+    # Burglaries cluster 01:00-03:00: more sites are high at 01:00 than at 22:00.
+    high = {h: sum(v in ("high", "very_high") for v in lv) for h, lv in levels.items()}
+    assert high[1] > high[22]
+
+
+def test_incident_views_switch_layers() -> None:
+    at = _app()
+    assert "incident-cell" in _map_args(at)["script"]
+    at.radio(key="map_view").set_value("heat").run()
+    script = _map_args(at)["script"]
+    assert "heatLayer" in script and "incident-cell" not in script
+    assert _map_args(at)["js_links"][-1].endswith("/heat/leaflet_heat.min.js")
+
+
+def test_language_switch_translates_every_page() -> None:
+    at = _app()
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Map"
+    assert set(_metrics(at)) == {"Sites", "Incidents", "Depots"}
+    assert any("Demonstration data" in w.value for w in at.warning)
+    _page(at, "help")
+    assert at.title[0].value == "User guide"
+    assert "For patrol leaders" in at.markdown[-1].value
+    at.radio(key="lang").set_value("vi").run()
+    assert at.title[0].value == "Hướng dẫn sử dụng"
+    assert "Dành cho tổ trưởng tuần tra" in at.markdown[-1].value
+
+
+def test_plan_page_solves_and_shows_the_loops(planned: AppTest) -> None:
+    at = planned
+    result = at.session_state["plan"]
+    plan = result.plan
+    metrics = _metrics(at)
+    assert metrics["Lượt kiểm tra"] == str(sum(len(r.stops) for r in plan.routes))
+    assert metrics["Lượt chưa phục vụ"] == str(len(plan.unserved))
+    assert metrics["Số tổ xuất phát"] == str(sum(1 for r in plan.routes if r.stops))
+    assert plan.routes and all(len(r.extra["path"]) >= 2 for r in plan.routes)
+    script = _map_args(at)["script"]
+    assert script.count("route route-") == len([r for r in plan.routes if len(r.extra["path"]) >= 2])
+    assert script.count("stop-number") == sum(len(r.stops) for r in plan.routes)
+    # One timeline per team, one row per stop.
+    tables = at.dataframe
+    assert [len(t.value) for t in tables] == [len(r.stops) for r in plan.routes]
+    assert re.fullmatch(r"\d\d:\d\d", tables[0].value["Đến"].iloc[0])
+
+
+def test_second_seed_gives_another_plan(planned: AppTest) -> None:
+    at = planned
+    seed = at.session_state["plan_request"]["seed"]
+    reseed = at.button(key="plan_reseed")
+    assert reseed.label == "Phương án khác tương đương"
+    reseed.click().run()
+    assert not at.exception
+    assert at.session_state["plan_request"]["seed"] == seed + 1
+    assert f"Hạt giống ngẫu nhiên: {seed + 1}" in at.caption[-1].value or any(
+        f"{seed + 1}" in c.value for c in at.caption
+    )
+
+
+def test_routes_page_lists_each_team(planned: AppTest) -> None:
+    at = _page(planned, "routes")
+    plan = at.session_state["plan"].plan
+    assert at.radio(key="routes_team").options == [f"Tổ {r.team}" for r in plan.routes]
+    (table,) = at.dataframe
+    assert len(table.value) == len(plan.routes[0].stops)
+    script = _map_args(at)["script"]
+    assert script.count("route route-") <= 1
+
+
+def test_routes_page_without_a_plan() -> None:
+    at = _page(_app(), "routes")
+    assert any("Chưa có kế hoạch" in i.value for i in at.info)
+
+
+def test_impossible_shift_is_explained_without_traceback() -> None:
+    at = _page(_app(), "plan")
+    from datetime import time
+
+    at.time_input(key="plan_end").set_value(time(23, 0))  # 01:00-03:00 lies outside 22-23
+    at.button(key="plan_solve").click().run()
+    assert not at.exception
+    assert any("Không thực hiện được" in e.value and "01:00-03:00" in e.value for e in at.error)
+    assert at.session_state["plan"] is None
+
+
+def test_bad_upload_is_refused_with_every_problem() -> None:
+    bad = TABLES / "survey-bad-cash.csv"
+    with pytest.raises(InputFileError) as caught:
+        read_facility_survey(bad)
+    at = _page(_app(), "data")
+    at.file_uploader(key="up_survey").set_value((bad.name, bad.read_bytes(), "text/csv")).run()
+    assert not at.exception
+    assert any("survey-bad-cash.csv" in e.value and "chưa lưu" in e.value for e in at.error)
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["Tệp", "Dòng", "Cột", "Giá trị", "Lỗi"]
+    assert len(problems) == len(caught.value.problems)
+    assert problems["Tệp"].tolist() == ["survey-bad-cash.csv"] * len(problems)
+    first = caught.value.problems[0]
+    assert problems.iloc[0]["Dòng"] == first.row and problems.iloc[0]["Lỗi"] == first.message_vi
+    assert at.session_state["survey"] is None  # nothing kept
+
+
+def test_good_upload_is_merged_into_the_sites(inputs: Any) -> None:
+    good = TABLES / "survey-van-mieu.csv"
+    at = _page(_app(), "data")
+    at.file_uploader(key="up_survey").set_value((good.name, good.read_bytes(), "text/csv")).run()
+    assert not at.exception and not at.error
+    name, survey = at.session_state["survey"]
+    assert name == good.name and len(survey) == len(read_facility_survey(good))
+    assert any("survey-van-mieu.csv" in s.value for s in at.success)
+    _page(at, "map")
+    sites = int(_metrics(at)["Mục tiêu"])
+    osm_sites = int((~inputs.facilities["kind"].isin(DEPOTS)).sum())
+    # Survey rows are matched with OSM sites where they are the same place, added otherwise.
+    assert osm_sites <= sites <= osm_sites + len(survey)
+
+
+def test_settings_page_applies_to_the_session() -> None:
+    at = _page(_app(), "settings")
+    assert any("Đã cài đặt" in s.value for s in at.success)  # the offline map library
+    at.selectbox[0].set_value("foot")
+    at.number_input[0].set_value(4)
+    at.button(key="settings_apply").click().run()
+    assert not at.exception
+    settings = json.loads(at.session_state["settings_json"])
+    assert settings["network"]["default_mode"] == "foot"
+    assert settings["routing"]["time_limit_s"] == 4.0
