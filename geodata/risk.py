@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Explanation",
+    "IncidentPairs",
     "RiskAssessment",
     "RiskLevel",
     "assess_risk",
@@ -71,6 +72,7 @@ HOUSING_TAGS = frozenset(
     }
 )  # fmt: skip
 """``building=*`` values that count as housing (most Vietnamese tube houses are ``yes``)."""
+_WGS84 = pyproj.CRS.from_epsg(4326)
 
 
 class RiskLevel(StrEnum):
@@ -148,7 +150,8 @@ def _utm_epsg(frame: gpd.GeoDataFrame) -> int:
 
     ``estimate_utm_crs`` finds the same zone but queries the PROJ database (~0.1 s a call).
     """
-    west, south, east, north = frame.to_crs("EPSG:4326").total_bounds
+    wgs84 = frame if frame.crs.equals(_WGS84) else frame.to_crs(_WGS84)
+    west, south, east, north = wgs84.total_bounds
     lon, lat = (west + east) / 2, (south + north) / 2
     zone = int((lon + 180) // 6) % 60 + 1
     return (32600 if lat >= 0 else 32700) + zone
@@ -160,8 +163,17 @@ def _crs(value: Any) -> pyproj.CRS:
 
 
 def _xy(frame: gpd.GeoDataFrame, crs: pyproj.CRS) -> np.ndarray:
-    points = frame.geometry.to_crs(crs)
-    return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    """Projected coordinates of point geometries (pyproj directly: no geometry copies)."""
+    geometry = frame.geometry
+    if not geometry.crs.equals(_WGS84):
+        geometry = geometry.to_crs(_WGS84)
+    x, y = _to_projected(crs).transform(geometry.x.to_numpy(), geometry.y.to_numpy())
+    return np.column_stack([x, y])
+
+
+@lru_cache(maxsize=32)
+def _to_projected(crs: pyproj.CRS) -> pyproj.Transformer:
+    return pyproj.Transformer.from_crs(_WGS84, crs, always_xy=True)
 
 
 # --- static exposure --------------------------------------------------------------------------
@@ -210,7 +222,8 @@ def isolation(
     if len(facilities) == 0:
         return out
     proj = projected_crs(facilities, crs=crs, settings=settings)
-    points = facilities.geometry.to_crs(proj)
+    xy = _xy(facilities, proj)
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=proj)
     parts = []
     if residential is not None and len(residential):
         parts.append(residential.geometry.to_crs(proj))
@@ -231,7 +244,6 @@ def isolation(
         out["housing_m"] = distance
     if len(building_xy):
         tree = cKDTree(building_xy)
-        xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
         out["buildings_near"] = tree.query_ball_point(
             xy, r=risk.density_radius_m, return_length=True
         )
@@ -378,63 +390,126 @@ def incident_contributions(
     Returns
     -------
     pandas.DataFrame
-        Columns ``facility_id``, ``incident_id``, ``type``, ``time``, ``distance_m``,
-        ``age_days``, ``near_repeat``, ``pressure``; a spatial index (k-d tree) finds the pairs,
-        so the work grows with the pairs, not with facilities x incidents.
+        Columns ``facility_id`` and ``incident_id`` (categoricals of the frames' ids), ``type``,
+        ``time``, ``distance_m``, ``age_days``, ``near_repeat``, ``pressure``. A k-d tree finds
+        the pairs, so the work grows with the pairs, not with facilities x incidents.
 
     """
-    settings = settings or Settings()
-    risk = settings.risk
-    columns = [
-        "facility_id", "incident_id", "type", "time", "distance_m", "age_days", "near_repeat",
-        "pressure",
-    ]  # fmt: skip
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    if incidents is None or len(incidents) == 0 or len(facilities) == 0:
-        return empty
-    at = pd.Timestamp(at)
-    times = pd.to_datetime(incidents["time"])
-    age_days = ((at - times).dt.total_seconds() / 86400.0).to_numpy()
-    keep = np.isfinite(age_days) & (age_days >= 0) & (age_days <= risk.incident_max_age_days)
-    recent = incidents[keep]
-    if len(recent) == 0:
-        return empty
-    proj = projected_crs(facilities, crs=crs, settings=settings)
-    fac_tree = cKDTree(_xy(facilities, proj))
-    inc_tree = cKDTree(_xy(recent, proj))
-    pairs = fac_tree.sparse_distance_matrix(inc_tree, risk.incident_radius_m, output_type="ndarray")
-    fi, ii, dist = pairs["i"], pairs["j"], pairs["v"]
-    types = recent["type"].astype(str).to_numpy()[ii]
-    ages = age_days[keep][ii]
-    weights = pd.Series(types).map(risk.incident_weights).fillna(0.0).to_numpy()
-    value = (
-        weights
-        * np.exp2(-dist / risk.incident_distance_half_m)
-        * np.exp2(-ages / risk.incident_half_life_days)
-    )
-    near = (
-        np.isin(types, risk.near_repeat_types)
-        & (dist <= risk.near_repeat_m)
-        & (ages <= risk.near_repeat_days)
-    )
-    value = value * np.where(near, 1.0 + risk.near_repeat_boost, 1.0)
-    total = np.bincount(fi, weights=value, minlength=len(facilities)).astype(float)
-    cap = risk.pressure_cap
-    saturated = cap * -np.expm1(-total / cap)
-    scale = np.divide(saturated, total, out=np.ones(len(total)), where=total > 0)
-    frame = pd.DataFrame(
-        {
-            "facility_id": facilities.index.to_numpy()[fi],
-            "incident_id": recent.index.to_numpy()[ii],
-            "type": types,
-            "time": times.to_numpy()[keep][ii],
-            "distance_m": dist,
-            "age_days": ages,
-            "near_repeat": near,
-            "pressure": value * scale[fi],
-        }
-    )
-    return frame[frame["pressure"] > 0].reset_index(drop=True)
+    pairs = IncidentPairs.find(facilities, incidents, at=at, crs=crs, settings=settings)
+    return pairs.frame()
+
+
+@dataclass(frozen=True)
+class IncidentPairs:
+    """Facility-incident pairs as plain arrays (one entry per pair), built once per shift.
+
+    ``facility`` and ``incident`` are positions in ``facility_ids`` and ``incident_ids``;
+    ``pressure`` is each pair's share after the cap; ``totals`` the pressure per facility.
+    ``frame()`` gives them as a table; ``of(position)`` the pairs of one facility.
+    """
+
+    facility_ids: pd.Index
+    incident_ids: pd.Index
+    type_names: tuple[str, ...]
+    facility: np.ndarray
+    incident: np.ndarray
+    type_code: np.ndarray
+    time: np.ndarray
+    distance_m: np.ndarray
+    age_days: np.ndarray
+    near_repeat: np.ndarray
+    pressure: np.ndarray
+    totals: pd.Series
+
+    @classmethod
+    def find(
+        cls,
+        facilities: gpd.GeoDataFrame,
+        incidents: gpd.GeoDataFrame | None,
+        *,
+        at: pd.Timestamp | Any,
+        crs: Any = None,
+        settings: Settings | None = None,
+    ) -> IncidentPairs:
+        """Find and weigh the pairs (see ``incident_contributions``)."""
+        settings = settings or Settings()
+        risk = settings.risk
+        type_names = tuple(sorted(set(risk.incident_weights) | {t.value for t in IncidentType}))
+        totals = pd.Series(0.0, index=facilities.index, name="incident_pressure")
+        none = np.zeros(0, dtype=np.int64)
+        empty = cls(
+            facilities.index, pd.Index([]), type_names, none, none, none,
+            np.zeros(0, dtype="datetime64[ns]"), np.zeros(0), np.zeros(0),
+            np.zeros(0, dtype=bool), np.zeros(0), totals,
+        )  # fmt: skip
+        if incidents is None or len(incidents) == 0 or len(facilities) == 0:
+            return empty
+        times = pd.to_datetime(incidents["time"]).to_numpy(dtype="datetime64[ns]")
+        age_days = (pd.Timestamp(at).to_datetime64() - times) / np.timedelta64(86400, "s")
+        keep = np.isfinite(age_days) & (age_days >= 0) & (age_days <= risk.incident_max_age_days)
+        if not keep.any():
+            return empty
+        recent = incidents[keep]
+        age_days, times = age_days[keep], times[keep]
+        # Per incident first (cheap), then per pair by integer indexing (no strings per pair).
+        codes = pd.Categorical(recent["type"].astype(str), categories=type_names).codes
+        weight_of = np.array([risk.incident_weights.get(t, 0.0) for t in type_names] + [0.0])
+        repeat_of = np.array([t in risk.near_repeat_types for t in type_names] + [False])
+        weight, repeats = weight_of[codes], repeat_of[codes]  # code -1 (unknown) reads the pad
+        proj = projected_crs(facilities, crs=crs, settings=settings)
+        fac_tree = cKDTree(_xy(facilities, proj))
+        inc_tree = cKDTree(_xy(recent, proj))
+        found = fac_tree.sparse_distance_matrix(
+            inc_tree, risk.incident_radius_m, output_type="ndarray"
+        )
+        fi, ii = np.ascontiguousarray(found["i"]), np.ascontiguousarray(found["j"])
+        dist = np.ascontiguousarray(found["v"])
+        ages = age_days[ii]
+        value = weight[ii] * np.exp2(
+            -dist / risk.incident_distance_half_m - ages / risk.incident_half_life_days
+        )
+        near = repeats[ii] & (dist <= risk.near_repeat_m) & (ages <= risk.near_repeat_days)
+        value[near] *= 1.0 + risk.near_repeat_boost
+        raw = np.bincount(fi, weights=value, minlength=len(facilities)).astype(float)
+        cap = risk.pressure_cap
+        saturated = cap * -np.expm1(-raw / cap)
+        scale = np.divide(saturated, raw, out=np.ones(len(raw)), where=raw > 0)
+        value *= scale[fi]
+        on = value > 0
+        if not on.all():
+            fi, ii, dist, ages, near, value = (x[on] for x in (fi, ii, dist, ages, near, value))
+        totals[:] = saturated
+        return cls(
+            facilities.index, recent.index, type_names, fi, ii, codes[ii], times[ii], dist,
+            ages, near, value, totals,
+        )  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.facility)
+
+    def frame(self, rows: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+        """Return the pairs (or the ``rows`` of them) as a table (``incident_contributions``)."""
+        return pd.DataFrame(
+            {
+                "facility_id": pd.Categorical.from_codes(
+                    self.facility[rows], categories=self.facility_ids
+                ),
+                "incident_id": pd.Categorical.from_codes(
+                    self.incident[rows], categories=self.incident_ids
+                ),
+                "type": pd.Categorical.from_codes(self.type_code[rows], categories=self.type_names),
+                "time": self.time[rows],
+                "distance_m": self.distance_m[rows],
+                "age_days": self.age_days[rows],
+                "near_repeat": self.near_repeat[rows],
+                "pressure": self.pressure[rows],
+            }
+        )
+
+    def of(self, position: int) -> pd.DataFrame:
+        """Pairs of the facility at ``position``, the largest pressure first."""
+        rows = np.flatnonzero(self.facility == position)
+        return self.frame(rows).sort_values("pressure", ascending=False, kind="stable")
 
 
 def incident_pressure(
@@ -445,14 +520,12 @@ def incident_pressure(
     crs: Any = None,
     settings: Settings | None = None,
 ) -> pd.Series:
-    """Incident pressure per facility (0 = no recent incident near it), capped.
+    """Incident pressure per facility (0 = no recent incident near it), saturating at the cap.
 
     See ``incident_contributions`` for the decay. Returns a Series ``incident_pressure`` on the
     facilities' index.
     """
-    pairs = incident_contributions(facilities, incidents, at=at, crs=crs, settings=settings)
-    summed = pairs.groupby("facility_id")["pressure"].sum() if len(pairs) else pd.Series()
-    return summed.reindex(facilities.index).fillna(0.0).astype(float).rename("incident_pressure")
+    return IncidentPairs.find(facilities, incidents, at=at, crs=crs, settings=settings).totals
 
 
 # --- the assessment ---------------------------------------------------------------------------
@@ -498,7 +571,7 @@ class RiskAssessment:
     facilities: gpd.GeoDataFrame
     static: pd.DataFrame
     isolation: pd.DataFrame
-    contributions: pd.DataFrame
+    pairs: IncidentPairs
     pressure: pd.Series
     profile: HourProfile
     hour_factors: pd.DataFrame
@@ -510,6 +583,11 @@ class RiskAssessment:
     def slots(self) -> pd.DatetimeIndex:
         """Start instants of the slots."""
         return pd.DatetimeIndex(self.scores.columns)
+
+    @property
+    def contributions(self) -> pd.DataFrame:
+        """Every facility-incident pair that adds pressure (``incident_contributions``)."""
+        return self.pairs.frame()
 
     @property
     def peak(self) -> pd.Series:
@@ -540,6 +618,7 @@ def assess_risk(
     crs: Any = None,
     events: Iterable[date | str] = (),
     learn_profile: bool = True,
+    isolation_table: pd.DataFrame | None = None,
     settings: Settings | None = None,
 ) -> RiskAssessment:
     """Score every facility in every slot of ``shift``.
@@ -562,6 +641,9 @@ def assess_risk(
         Days the commander marks as events (full dates, year included).
     learn_profile : bool
         Learn the hour profile from ``incidents`` where there are enough (else defaults).
+    isolation_table : pandas.DataFrame, optional
+        ``isolation(...)`` computed beforehand: it depends on the area only, not on the shift,
+        so a caller planning many shifts of one area computes it once.
     settings : Settings, optional
         All weights in ``settings.risk``.
 
@@ -574,13 +656,15 @@ def assess_risk(
     settings = settings or Settings()
     risk = settings.risk
     crs = projected_crs(facilities, crs=crs, settings=settings) if len(facilities) else crs
-    iso = isolation(facilities, residential, buildings, crs=crs, settings=settings)
+    iso = (
+        isolation(facilities, residential, buildings, crs=crs, settings=settings)
+        if isolation_table is None
+        else isolation_table.reindex(facilities.index)
+    )
     static = static_exposure(facilities, isolation_table=iso, settings=settings)
     at = pd.Timestamp(shift.start_dt)
-    pairs = incident_contributions(facilities, incidents, at=at, crs=crs, settings=settings)
-    summed = pairs.groupby("facility_id")["pressure"].sum() if len(pairs) else pd.Series()
-    pressure = summed.reindex(facilities.index).fillna(0.0).astype(float)
-    pressure = pressure.rename("incident_pressure")
+    pairs = IncidentPairs.find(facilities, incidents, at=at, crs=crs, settings=settings)
+    pressure = pairs.totals
     if learn_profile and incidents is not None and len(incidents):
         profile = learn_hour_profile(incidents, facilities, settings=risk)
     else:
@@ -738,12 +822,10 @@ def explain(
         st["hours_factor"],
     )
     static_points = running
-    later = float(
-        assessment.hour_factors.iat[assessment.scores.index.get_loc(facility_id), position]
-    )
+    row_at = int(assessment.scores.index.get_loc(facility_id))
+    later = float(assessment.hour_factors.iat[row_at, position])
     day = assessment.dates.iloc[position]
-    pairs = assessment.contributions
-    mine = pairs[pairs["facility_id"] == facility_id].sort_values("pressure", ascending=False)
+    mine = assessment.pairs.of(row_at)
     for i, row in enumerate(mine.itertuples()):
         if i == top:
             rest = mine.iloc[top:]
