@@ -68,6 +68,7 @@ class Area:
         ``(west, south, east, north)`` of the export, WGS84.
     report
         Kept and dropped counts (``NetworkReport.to_dict()``) and load time.
+
     """
 
     name: str
@@ -235,12 +236,21 @@ def _download(place: str, settings: Settings) -> OsmData:  # pragma: no cover - 
     try:
         polygon = ox.geocode_to_gdf(place).union_all()
     except (ValueError, TypeError) as exc:
-        msg = f"place {place!r} was not found by the geocoder ({exc}); write 'Phường X, Quận Y, Hà Nội'"
+        msg = (
+            f"place {place!r} was not found by the geocoder ({exc}); "
+            "write it as 'Phường X, Quận Y, Hà Nội'"
+        )
         raise AreaError(msg) from None
     tags: dict[str, bool | str | list[str]] = {
-        "amenity": True, "shop": True, "office": True, "military": True, "building": True,
-        "landuse": "residential", "boundary": "administrative", "government": True,
-    }  # fmt: skip
+        "amenity": True,
+        "shop": True,
+        "office": True,
+        "military": True,
+        "building": True,
+        "landuse": "residential",
+        "boundary": "administrative",
+        "government": True,
+    }
     responses = [
         *_overpass._download_overpass_network(polygon, "all", '["highway"]'),
         *_overpass._download_overpass_features(polygon, tags),
@@ -273,7 +283,7 @@ def _download(place: str, settings: Settings) -> OsmData:  # pragma: no cover - 
 
 
 def area_summary(area: Area) -> dict[str, Any]:
-    """What the product made of an area, as JSON-ready values.
+    """Summarise what the product made of an area, as JSON-ready values.
 
     Returns
     -------
@@ -298,15 +308,19 @@ def area_summary(area: Area) -> dict[str, Any]:
             "nodes": r["nodes"],
             "edges": r["edges"],
             "oneway_edges": r["oneway_edges"],
-            "dropped_by_filter": {"nodes": r["nodes_dropped_filter"],
-                                  "edges": r["edges_dropped_filter"]},
-            "dropped_by_connectivity": {"nodes": r["nodes_dropped_connectivity"],
-                                        "edges": r["edges_dropped_connectivity"]},
+            "dropped_by_filter": {
+                "nodes": r["nodes_dropped_filter"],
+                "edges": r["edges_dropped_filter"],
+            },
+            "dropped_by_connectivity": {
+                "nodes": r["nodes_dropped_connectivity"],
+                "edges": r["edges_dropped_connectivity"],
+            },
             "ways_total": r["ways_total"],
             "ways_kept": r["ways_kept"],
             "ways_dropped": r["ways_dropped"],
             "street_km": r["highway_km"],
-        },  # fmt: skip
+        },
         "facilities": {kind.value: int(counts.get(kind.value, 0)) for kind in FacilityKind},
         "facilities_total": len(area.facilities),
         "residential": len(area.residential),

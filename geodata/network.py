@@ -17,6 +17,7 @@ A raw export turns into a graph in four steps, each counted in the ``NetworkRepo
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -69,11 +70,29 @@ _BACKWARD = frozenset({"-1", "reverse"})
 _WALK_ONLY_FOOTWAYS = frozenset({"sidewalk", "crossing"})
 # Importance of classes, to name a merged edge after its most important part.
 _RANK = (
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
-    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "road",
-    "living_street", "service", "alley", "track", "pedestrian", "footway", "path", "cycleway",
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "road",
+    "living_street",
+    "service",
+    "alley",
+    "track",
+    "pedestrian",
+    "footway",
+    "path",
+    "cycleway",
     "steps",
-)  # fmt: skip
+)
 _MAXSPEED = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mph)?")
 
 
@@ -109,7 +128,7 @@ class NetworkReport:
     highway_km: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain JSON-ready values."""
+        """Return the report as plain JSON-ready values."""
         return asdict(self)
 
 
@@ -145,6 +164,7 @@ def way_usable(
     True
     >>> way_usable({"highway": "motorway"}, mode="motorbike", speeds_kmh=speeds)
     'class_not_for_mode'
+
     """
     highway = _first(tags.get("highway", ""))
     if not highway:
@@ -153,8 +173,10 @@ def way_usable(
         return "class_not_for_mode"
     if tags.get("area") == "yes":
         return "area"
-    if mode != "foot" and highway in {"footway", "path"} and (
-        tags.get("footway") in _WALK_ONLY_FOOTWAYS
+    if (
+        mode != "foot"
+        and highway in {"footway", "path"}
+        and (tags.get("footway") in _WALK_ONLY_FOOTWAYS)
     ):
         return "sidewalk_or_crossing"
     for key in _ACCESS_KEYS[mode]:
@@ -201,7 +223,7 @@ def _maxspeed_kmh(tags: Mapping[str, str]) -> float | None:
 
 
 def area_crs(bounds: tuple[float, float, float, float], *, settings: Settings) -> str:
-    """The projected CRS of an area: ``settings.area.crs``, else the UTM zone of its centre.
+    """Return the projected CRS of an area: ``settings.area.crs``, else its centre's UTM zone.
 
     >>> area_crs((105.82, 21.02, 105.84, 21.03), settings=Settings())
     'EPSG:32648'
@@ -227,8 +249,12 @@ def area_crs(bounds: tuple[float, float, float, float], *, settings: Settings) -
     return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
 
 
-def _geodesic_m(lon1: NDArray[np.float64], lat1: NDArray[np.float64], lon2: NDArray[np.float64],
-                lat2: NDArray[np.float64]) -> NDArray[np.float64]:  # fmt: skip
+def _geodesic_m(
+    lon1: NDArray[np.float64],
+    lat1: NDArray[np.float64],
+    lon2: NDArray[np.float64],
+    lat2: NDArray[np.float64],
+) -> NDArray[np.float64]:
     """Metres between points on the WGS84 ellipsoid (a sphere errs by up to 0.5 % here)."""
     import pyproj
 
@@ -264,6 +290,7 @@ def build_network(
     ------
     AreaError
         When no street of the file is usable by the mode.
+
     """
     import networkx as nx
     import pyproj
@@ -305,15 +332,15 @@ def build_network(
         name = way.tags.get("name", "")
         direction = oneway_direction(way.tags, mode=mode)
         used_nodes.update(refs)
-        for a, b in zip(refs[:-1], refs[1:], strict=True):
+        for a, b in itertools.pairwise(refs):
             if a == b:
                 continue
-            if direction >= 0:
-                us.append(a), vs.append(b), kmh.append(speed)
-                attrs.append((way.id, highway, name, direction != 0, False))
-            if direction <= 0:
-                us.append(b), vs.append(a), kmh.append(speed)
-                attrs.append((way.id, highway, name, direction != 0, True))
+            for tail, head, against in ((a, b, False), (b, a, True)):
+                if (direction <= 0) if against else (direction >= 0):
+                    us.append(tail)
+                    vs.append(head)
+                    kmh.append(speed)
+                    attrs.append((way.id, highway, name, direction != 0, against))
     if not us:
         msg = (
             f"{data.source}: no street usable by {mode} ({kept} street ways kept of "
@@ -354,17 +381,28 @@ def build_network(
         raise AreaError(msg)
     keep = np.flatnonzero(in_part[ui] & in_part[vi])
     edges_scc = len(keep)
-    log.info("%s: %d of %d nodes in the largest strongly connected part", data.source,
-             nodes_scc, nodes_built)  # fmt: skip
+    log.info(
+        "%s: %d of %d nodes in the largest strongly connected part",
+        data.source,
+        nodes_scc,
+        nodes_built,
+    )
 
     chains = _merge_chains(n, ui[keep], vi[keep])
     graph = nx.MultiDiGraph(crs=crs, mode=mode, source=data.source, simplified=True)
     ends = {int(ui[keep[c[0]]]) for c in chains} | {int(vi[keep[c[-1]]]) for c in chains}
     graph.add_nodes_from(
-        (int(node_ids[i]), {"x": float(xs[i]), "y": float(ys[i]), "lon": float(lonlat[i, 0]),
-                            "lat": float(lonlat[i, 1])})
+        (
+            int(node_ids[i]),
+            {
+                "x": float(xs[i]),
+                "y": float(ys[i]),
+                "lon": float(lonlat[i, 0]),
+                "lat": float(lonlat[i, 1]),
+            },
+        )
         for i in sorted(ends)
-    )  # fmt: skip
+    )
     rank = {c: i for i, c in enumerate(_RANK)}
     for chain in chains:
         idx = keep[chain]
@@ -425,10 +463,12 @@ def _merge_chains(n_nodes: int, eu: np.ndarray, ev: np.ndarray) -> list[list[int
     deg_out = np.bincount(eu, minlength=n_nodes).tolist()
     deg_in = np.bincount(ev, minlength=n_nodes).tolist()
     endpoint = [
-        node in neighbours[node] or deg_out[node] == 0 or deg_in[node] == 0
+        node in neighbours[node]
+        or deg_out[node] == 0
+        or deg_in[node] == 0
         or not (len(neighbours[node]) == 2 and deg_out[node] + deg_in[node] in (2, 4))
         for node in range(n_nodes)
-    ]  # fmt: skip
+    ]
     targets = ev.tolist()
     used = [False] * len(targets)
     chains: list[list[int]] = []

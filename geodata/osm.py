@@ -96,7 +96,7 @@ class OsmData:
     way_index: Mapping[int, OsmWay] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _open(path: Path) -> IO[bytes]:
+def _open(path: Path) -> IO[bytes] | gzip.GzipFile | bz2.BZ2File:
     """Open plain, bzip2 or gzip files by their first bytes, not by their name."""
     with path.open("rb") as raw:
         magic = raw.read(3)
@@ -107,8 +107,15 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def _problem(source: str, message: str, message_vi: str, *, row: int | None = None,
-             column: str | None = None, value: str | None = None) -> Problem:  # fmt: skip
+def _problem(
+    source: str,
+    message: str,
+    message_vi: str,
+    *,
+    row: int | None = None,
+    column: str | None = None,
+    value: str | None = None,
+) -> Problem:
     return Problem(source, row, column, value, message, message_vi)
 
 
@@ -130,12 +137,15 @@ def read_osm(path: str | Path) -> OsmData:
     InputFileError
         When the file is missing, empty, truncated or damaged, not XML, not an OSM export, has
         no nodes, or has nodes without valid coordinates (every such node is listed).
+
     """
     path = Path(path)
     source = str(path)
     if not path.is_file():
         msg = f"file not found; give the path of an .osm, .osm.bz2 or .osm.gz export ({_FIX})"
-        msg_vi = f"không tìm thấy tệp; hãy chỉ đường dẫn tới tệp .osm, .osm.bz2 hoặc .osm.gz ({_FIX_VI})"
+        msg_vi = (
+            f"không tìm thấy tệp; hãy chỉ đường dẫn tới tệp .osm, .osm.bz2 hoặc .osm.gz ({_FIX_VI})"
+        )
         raise InputFileError(source, [_problem(source, msg, msg_vi)])
     if path.stat().st_size == 0:
         msg = f"the file is empty (0 bytes); {_FIX}"
@@ -168,7 +178,7 @@ def read_osm(path: str | Path) -> OsmData:
         raise InputFileError(source, [_problem(source, msg, msg_vi, row=line)]) from None
 
 
-def _parse(stream: IO[bytes], source: str) -> OsmData:
+def _parse(stream: IO[bytes] | gzip.GzipFile | bz2.BZ2File, source: str) -> OsmData:
     coords: dict[int, tuple[float, float]] = {}
     node_tags: dict[int, dict[str, str]] = {}
     ways: list[OsmWay] = []
@@ -190,7 +200,9 @@ def _parse(stream: IO[bytes], source: str) -> OsmData:
                         f"an XML file but not an OpenStreetMap export (its root element is "
                         f"<{root_tag}>, an export starts with <osm>); {_FIX}"
                     )
-                    msg_vi = f"tệp XML nhưng không phải dữ liệu OpenStreetMap (<{root_tag}>); {_FIX_VI}"
+                    msg_vi = (
+                        f"tệp XML nhưng không phải dữ liệu OpenStreetMap (<{root_tag}>); {_FIX_VI}"
+                    )
                     raise InputFileError(source, [_problem(source, msg, msg_vi, row=1)])
             continue
         tag = elem.tag
@@ -208,9 +220,11 @@ def _parse(stream: IO[bytes], source: str) -> OsmData:
         elif tag == "bounds":
             try:
                 bounds = (
-                    float(elem.get("minlon")), float(elem.get("minlat")),
-                    float(elem.get("maxlon")), float(elem.get("maxlat")),
-                )  # fmt: skip
+                    float(elem.get("minlon")),
+                    float(elem.get("minlat")),
+                    float(elem.get("maxlon")),
+                    float(elem.get("maxlat")),
+                )
             except (TypeError, ValueError):
                 bounds = None
         else:
@@ -223,7 +237,9 @@ def _parse(stream: IO[bytes], source: str) -> OsmData:
                 del parent[0]
     if root_tag is None:
         msg = f"the file holds no XML at all; {_FIX}"
-        raise InputFileError(source, [_problem(source, msg, f"tệp không có nội dung XML; {_FIX_VI}")])
+        raise InputFileError(
+            source, [_problem(source, msg, f"tệp không có nội dung XML; {_FIX_VI}")]
+        )
     if problems:
         raise InputFileError(source, problems)
     if not coords:
@@ -256,8 +272,13 @@ def _tags(elem: Any) -> dict[str, str]:
     return {t.get("k"): t.get("v", "") for t in elem.iterfind("tag") if t.get("k")}
 
 
-def _read_node(elem: Any, source: str, coords: dict[int, tuple[float, float]],
-               node_tags: dict[int, dict[str, str]], problems: list[Problem]) -> None:  # fmt: skip
+def _read_node(
+    elem: Any,
+    source: str,
+    coords: dict[int, tuple[float, float]],
+    node_tags: dict[int, dict[str, str]],
+    problems: list[Problem],
+) -> None:
     node_id = int(elem.get("id"))
     if elem.get("visible") == "false":
         return
@@ -267,14 +288,18 @@ def _read_node(elem: Any, source: str, coords: dict[int, tuple[float, float]],
         given = f"lat={elem.get('lat')!r} lon={elem.get('lon')!r}"
         msg = f"node {node_id} has no valid lat/lon; every node needs numeric lat and lon ({_FIX})"
         msg_vi = f"điểm {node_id} thiếu tọa độ lat/lon hợp lệ"
-        problems.append(_problem(source, msg, msg_vi, row=elem.sourceline, column="lat/lon",
-                                 value=given))  # fmt: skip
+        problems.append(
+            _problem(source, msg, msg_vi, row=elem.sourceline, column="lat/lon", value=given)
+        )
         return
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
         msg = f"node {node_id}: lat must lie in [-90, 90] and lon in [-180, 180]"
         msg_vi = f"điểm {node_id}: vĩ độ phải trong [-90, 90], kinh độ trong [-180, 180]"
-        problems.append(_problem(source, msg, msg_vi, row=elem.sourceline, column="lat/lon",
-                                 value=f"{lat}, {lon}"))  # fmt: skip
+        problems.append(
+            _problem(
+                source, msg, msg_vi, row=elem.sourceline, column="lat/lon", value=f"{lat}, {lon}"
+            )
+        )
         return
     coords[node_id] = (lon, lat)
     tags = _tags(elem)
@@ -300,7 +325,7 @@ _SCHOOLS = frozenset({"school", "kindergarten", "college", "university"})
 
 
 def classify_facility(tags: Mapping[str, str]) -> FacilityKind | None:
-    """The kind of facility an OSM object is, or ``None`` when it is none of ours.
+    """Return the kind of facility an OSM object is, or ``None`` when it is none of ours.
 
     The name decides where tags alone cannot: a bank whose name says "Phòng giao dịch" or "PGD"
     is a transaction office, anything named "Kho bạc" is the State Treasury, a government office
@@ -317,8 +342,11 @@ def classify_facility(tags: Mapping[str, str]) -> FacilityKind | None:
     if is_office_like and _TREASURY.search(name):
         return FacilityKind.TREASURY
     if amenity == "bank":
-        return FacilityKind.TRANSACTION_OFFICE if _TRANSACTION_OFFICE.search(name) else (
-            FacilityKind.BANK)  # fmt: skip
+        return (
+            FacilityKind.TRANSACTION_OFFICE
+            if _TRANSACTION_OFFICE.search(name)
+            else (FacilityKind.BANK)
+        )
     if amenity == "atm":
         return FacilityKind.ATM
     if shop in _GOLD_SHOPS or tags.get("craft") == "goldsmith":
@@ -327,9 +355,13 @@ def classify_facility(tags: Mapping[str, str]) -> FacilityKind | None:
         return FacilityKind.PAWN_SHOP
     if amenity == "police":
         return FacilityKind.POLICE
-    if tags.get("military") == "office" or office == "military" or (
-        (office or tags.get("military") or tags.get("landuse") == "military")
-        and _MILITARY.search(name)
+    if (
+        tags.get("military") == "office"
+        or office == "military"
+        or (
+            (office or tags.get("military") or tags.get("landuse") == "military")
+            and _MILITARY.search(name)
+        )
     ):
         return FacilityKind.MILITARY
     if amenity == "townhall":
@@ -393,9 +425,15 @@ def _relation_geometry(data: OsmData, rel: OsmRelation) -> BaseGeometry | None:
 def _address(tags: Mapping[str, str]) -> str:
     if tags.get("addr:full"):
         return tags["addr:full"]
-    street = " ".join(p for p in (tags.get("addr:housenumber", ""), tags.get("addr:street", "")) if p)
-    parts = [street, tags.get("addr:subdistrict", ""), tags.get("addr:district", ""),
-             tags.get("addr:city", "")]  # fmt: skip
+    street = " ".join(
+        p for p in (tags.get("addr:housenumber", ""), tags.get("addr:street", "")) if p
+    )
+    parts = [
+        street,
+        tags.get("addr:subdistrict", ""),
+        tags.get("addr:district", ""),
+        tags.get("addr:city", ""),
+    ]
     return ", ".join(p for p in parts if p)
 
 
@@ -422,7 +460,7 @@ def _geometry_of(data: OsmData, kind: str, osm_id: int, *, area: bool) -> BaseGe
 
 
 def facilities_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """The facilities of the file, as the facilities frame of ``geodata.schema``.
+    """Extract the facilities of the file, as the facilities frame of ``geodata.schema``.
 
     Parameters
     ----------
@@ -436,6 +474,7 @@ def facilities_from_osm(data: OsmData) -> gpd.GeoDataFrame:
         ``FACILITY_COLUMNS``; ways and relations are placed at a representative point of their
         shape. Empty (with the same columns) when the file has no facility, as a roads-only
         extract.
+
     """
     import geopandas as gpd
     import pandas as pd
@@ -448,31 +487,36 @@ def facilities_from_osm(data: OsmData) -> gpd.GeoDataFrame:
             continue
         geom = _geometry_of(data, kind_osm, osm_id, area=True)
         if geom is None or geom.is_empty:
-            log.info("%s: %s %d has no coordinates in the file; skipped", data.source, kind_osm,
-                     osm_id)  # fmt: skip
+            log.info(
+                "%s: %s %d has no coordinates in the file; skipped", data.source, kind_osm, osm_id
+            )
             continue
         point = geom if geom.geom_type == "Point" else geom.representative_point()
         index.append(f"osm-{kind_osm}-{osm_id}")
-        rows.append({
-            "name": tags.get("name:vi") or tags.get("name") or tags.get("brand") or "",
-            "kind": kind.value,
-            "lat": float(point.y),
-            "lon": float(point.x),
-            "source": "osm",
-            "osm_id": f"{kind_osm}/{osm_id}",
-            "address": _address(tags),
-            "opening_hours": tags.get("opening_hours", ""),
-            "operator": tags.get("operator") or tags.get("brand") or "",
-            "cash_level": "",
-            "guard": pd.NA,
-            "camera": pd.NA,
-            "alarm": pd.NA,
-            "contact": tags.get("phone") or tags.get("contact:phone") or "",
-            "notes": "",
-            "geometry": point,
-        })
+        rows.append(
+            {
+                "name": tags.get("name:vi") or tags.get("name") or tags.get("brand") or "",
+                "kind": kind.value,
+                "lat": float(point.y),
+                "lon": float(point.x),
+                "source": "osm",
+                "osm_id": f"{kind_osm}/{osm_id}",
+                "address": _address(tags),
+                "opening_hours": tags.get("opening_hours", ""),
+                "operator": tags.get("operator") or tags.get("brand") or "",
+                "cash_level": "",
+                "guard": pd.NA,
+                "camera": pd.NA,
+                "alarm": pd.NA,
+                "contact": tags.get("phone") or tags.get("contact:phone") or "",
+                "notes": "",
+                "geometry": point,
+            }
+        )
     columns = list(FACILITY_COLUMNS)
-    frame = pd.DataFrame(rows, columns=columns, index=pd.Index(index, name="facility_id", dtype=str))
+    frame = pd.DataFrame(
+        rows, columns=columns, index=pd.Index(index, name="facility_id", dtype=str)
+    )
     for col in ("guard", "camera", "alarm"):
         frame[col] = frame[col].astype("boolean")
     for col in ("lat", "lon"):
@@ -503,12 +547,12 @@ def _polygons_frame(data: OsmData, keep: Any, extra: dict[str, str]) -> gpd.GeoD
 
 
 def residential_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """Residential land use polygons (``landuse=residential``), EPSG:4326."""
+    """Extract residential land use polygons (``landuse=residential``), EPSG:4326."""
     return _polygons_frame(data, lambda t: t.get("landuse") == "residential", {})
 
 
 def buildings_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """Building footprints (``building=*``, not ``building=no``), EPSG:4326.
+    """Extract building footprints (``building=*``, not ``building=no``), EPSG:4326.
 
     Column ``building`` keeps the OSM value (``yes``, ``house``, ``apartments``...).
     """
@@ -520,7 +564,7 @@ def buildings_from_osm(data: OsmData) -> gpd.GeoDataFrame:
 
 
 def boundary_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """Administrative boundaries (``boundary=administrative`` relations and closed ways).
+    """Extract administrative boundaries (``boundary=administrative`` relations).
 
     Columns ``osm_id``, ``name``, ``admin_level`` (str), ``complete`` (the rings close inside
     the file; an open boundary cut by the export's edge keeps its lines), ``geometry``.
@@ -535,13 +579,15 @@ def boundary_from_osm(data: OsmData) -> gpd.GeoDataFrame:
         geom = _relation_geometry(data, rel)
         if geom is None or geom.is_empty:
             continue
-        records.append({
-            "osm_id": f"relation/{rel.id}",
-            "name": rel.tags.get("name", ""),
-            "admin_level": rel.tags.get("admin_level", ""),
-            "complete": geom.geom_type in {"Polygon", "MultiPolygon"},
-            "geometry": geom,
-        })
+        records.append(
+            {
+                "osm_id": f"relation/{rel.id}",
+                "name": rel.tags.get("name", ""),
+                "admin_level": rel.tags.get("admin_level", ""),
+                "complete": geom.geom_type in {"Polygon", "MultiPolygon"},
+                "geometry": geom,
+            }
+        )
     columns = ["osm_id", "name", "admin_level", "complete", "geometry"]
     frame = pd.DataFrame(records, columns=columns)
     frame["complete"] = frame["complete"].astype(bool)

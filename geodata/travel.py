@@ -3,10 +3,11 @@
 Each place (a facility, a depot) is snapped to the nearest street *edge* of the area's graph in
 its projected CRS, not to the nearest junction: on a long merged edge the nearest junction can
 be hundreds of metres away while the street passes the door. The place then joins the graph as
-two virtual nodes, one to leave from (towards both ends of its edge where the street is
-two-way, towards its head only where it is one-way) and one to arrive at, with the part of the
-edge's travel time that lies on each side; a place within 0.5 m of a junction also leaves and
-arrives by every street of that junction. The gap between the place and the street is added
+a virtual node to leave from (towards both ends of its edge where the street is two-way,
+towards its head only where it is one-way), with the part of the edge's travel time that lies
+on each side; it is arrived at from its edge's tail, or head on a two-way street, the same way.
+A place within 0.5 m of a junction also leaves and arrives by every street of that junction.
+The gap between the place and the street is added
 at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends.
 
 The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
@@ -16,10 +17,11 @@ the street geometry of the fastest path, so that drawn routes follow the streets
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -58,18 +60,26 @@ class TravelTimes:
         ``(u, v, key)`` of the graph edge each place was snapped to.
     snap_fraction : numpy.ndarray
         ``(n,)`` where along that edge's geometry (0 at ``u``, 1 at ``v``).
+
     """
 
-    def __init__(self, *, lonlat: NDArray[np.float64], travel_s: NDArray[np.int64],
-                 snap_m: NDArray[np.float64], snap_edge: list[tuple[int, int, int]],
-                 snap_fraction: NDArray[np.float64], _engine: _Engine) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        lonlat: NDArray[np.float64],
+        travel_s: NDArray[np.int64],
+        snap_m: NDArray[np.float64],
+        snap_edge: list[tuple[int, int, int]],
+        snap_fraction: NDArray[np.float64],
+        _engine: _Engine,
+    ) -> None:
         self.lonlat = lonlat
         self.travel_s = travel_s
         self.snap_m = snap_m
         self.snap_edge = snap_edge
         self.snap_fraction = snap_fraction
         self._engine = _engine
-        self._predecessors: dict[int, NDArray[np.int32]] = {}
+        self._runs: dict[int, tuple[NDArray[np.float64], NDArray[np.int32]]] = {}
 
     def __len__(self) -> int:
         """Return the number of places."""
@@ -83,6 +93,7 @@ class TravelTimes:
         list of (lon, lat)
             From place ``i`` to its street, along the streets, then to place ``j``; a single
             point when ``i == j``.
+
         """
         n = len(self)
         if not (0 <= i < n and 0 <= j < n):
@@ -90,9 +101,9 @@ class TravelTimes:
             raise IndexError(msg)
         if i == j:
             return [tuple(map(float, self.lonlat[i]))]  # type: ignore[list-item]
-        if i not in self._predecessors:
-            self._predecessors[i] = self._engine.predecessors(i)
-        xy = self._engine.path_xy(i, j, self._predecessors[i])
+        if i not in self._runs:
+            self._runs[i] = self._engine.predecessors(i)
+        xy = self._engine.path_xy(i, j, self._runs[i])
         lon, lat = self._engine.to_lonlat.transform(xy[:, 0], xy[:, 1])
         coords = [tuple(map(float, self.lonlat[i]))]
         coords += [(float(a), float(b)) for a, b in zip(lon, lat, strict=True)]
@@ -105,7 +116,7 @@ class TravelTimes:
         >>> # times.route_path([depot, 3, 7, depot]) -> [(lon, lat), ...]
         """
         coords: list[tuple[float, float]] = []
-        for a, b in zip(sequence[:-1], sequence[1:], strict=True):
+        for a, b in itertools.pairwise(sequence):
             coords.extend(self.path(int(a), int(b)))
         if len(sequence) == 1:
             coords = self.path(int(sequence[0]), int(sequence[0]))
@@ -126,75 +137,87 @@ def _dedupe(coords: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 class _Engine:
-    """The graph as a CSR matrix with two virtual nodes per place, and its edge geometries."""
+    """The graph as a CSR matrix with one virtual "leave" node per place.
 
-    def __init__(self, graph: nx.MultiDiGraph, xy: NDArray[np.float64],
-                 edges: list[tuple[int, int, int]], fractions: NDArray[np.float64]) -> None:  # fmt: skip
+    Arriving needs no virtual node: a place is reached from the tail of its edge (``t`` of the
+    edge's time) or, on a two-way street or at a junction, from its head; the best of the two
+    is taken on the Dijkstra rows, so each run covers only the street graph.
+    """
+
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        xy: NDArray[np.float64],
+        edges: list[tuple[int, int, int]],
+        fractions: NDArray[np.float64],
+    ) -> None:
         import pyproj
         from scipy import sparse
 
         self.graph = graph
-        self.to_lonlat = pyproj.Transformer.from_crs(graph.graph["crs"], "EPSG:4326",
-                                                     always_xy=True)  # fmt: skip
+        self.to_lonlat = pyproj.Transformer.from_crs(
+            graph.graph["crs"], "EPSG:4326", always_xy=True
+        )
         nodes = list(graph.nodes)
         self.index = {node: k for k, node in enumerate(nodes)}
-        self.nodes = nodes
         n_graph, n = len(nodes), len(edges)
         self.n_graph = n_graph
-        self.out_base, self.in_base = n_graph, n_graph + n
+        self.out_base = n_graph
         self.xy = xy
         self.edges = edges
         self.fractions = fractions
-        # fastest of parallel edges between two junctions: weight and geometry
-        best: dict[tuple[int, int], tuple[float, Any]] = {}
-        for u, v, k, d in graph.edges(keys=True, data=True):
+        # fastest of parallel edges between two junctions: weight and the edge itself
+        best: dict[tuple[int, int], tuple[float, tuple[int, int, int]]] = {}
+        for u, v, k, w in graph.edges(keys=True, data="travel_s"):
             a, b = self.index[u], self.index[v]
-            if (a, b) not in best or d["travel_s"] < best[a, b][0]:
-                best[a, b] = (d["travel_s"], (u, v, k))
+            if (a, b) not in best or w < best[a, b][0]:
+                best[a, b] = (w, (u, v, k))
         self.best = best
         rows = [a for a, _ in best]
         cols = [b for _, b in best]
         weights = [max(w, _EPS_S) for w, _ in best.values()]
         self.twins: list[tuple[int, int, int] | None] = [self._twin(e) for e in edges]
+        # arrival: from the edge's tail (always) and its head (two-way street or at a junction)
+        self.arrive_tail = np.empty(n, dtype=np.int64)
+        self.arrive_head = np.empty(n, dtype=np.int64)
+        self.arrive_tail_s = np.empty(n)
+        self.arrive_head_s = np.full(n, np.inf)
         groups: dict[tuple[int, int], list[int]] = defaultdict(list)
         for p, (u, v, k) in enumerate(edges):
             a, b = self.index[u], self.index[v]
             w = graph.edges[u, v, k]["travel_s"]
             t = float(fractions[p])
-            rows += [self.out_base + p, a]
-            cols += [b, self.in_base + p]
-            weights += [max((1 - t) * w, _EPS_S), max(t * w, _EPS_S)]
-            # a place on a junction (a depot drawn on the corner) leaves and arrives by any of
-            # its streets, even when its snapped edge is one-way
             length = graph.edges[u, v, k]["geometry"].length
-            if t * length < _AT_NODE_M:
-                rows += [self.out_base + p, a]
-                cols += [a, self.in_base + p]
-                weights += [max(t * w, _EPS_S)] * 2
-            if (1 - t) * length < _AT_NODE_M:
-                rows += [self.out_base + p, b]
-                cols += [b, self.in_base + p]
-                weights += [max((1 - t) * w, _EPS_S)] * 2
+            self.arrive_tail[p], self.arrive_head[p] = a, b
+            self.arrive_tail_s[p] = t * w
+            rows.append(self.out_base + p)
+            cols.append(b)
+            weights.append(max((1 - t) * w, _EPS_S))
             twin = self.twins[p]
             if twin is not None:
                 w2 = graph.edges[twin]["travel_s"]
-                rows += [self.out_base + p, b]
-                cols += [a, self.in_base + p]
-                weights += [max(t * w2, _EPS_S), max((1 - t) * w2, _EPS_S)]
+                rows.append(self.out_base + p)
+                cols.append(a)
+                weights.append(max(t * w2, _EPS_S))
+                self.arrive_head_s[p] = (1 - t) * w2
+            # a place on a junction (a depot drawn on the corner) leaves and arrives by any of
+            # its streets, even when its snapped edge is one-way
+            if t * length < _AT_NODE_M:
+                rows.append(self.out_base + p)
+                cols.append(a)
+                weights.append(max(t * w, _EPS_S))
+            if (1 - t) * length < _AT_NODE_M:
+                self.arrive_head_s[p] = min(self.arrive_head_s[p], (1 - t) * w)
             groups[min(a, b), max(a, b)].append(p)
         # places on one street segment reach each other without passing a junction
-        self.direct: dict[tuple[int, int], tuple[int, float]] = {}
+        self.direct: dict[tuple[int, int], float] = {}
         for members in groups.values():
             for p in members:
                 for q in members:
-                    if p != q:
-                        hop = self._direct_hop(p, q)
-                        if hop is not None:
-                            self.direct[p, q] = hop
-                            rows.append(self.out_base + p)
-                            cols.append(self.in_base + q)
-                            weights.append(max(hop[1], _EPS_S))
-        size = n_graph + 2 * n
+                    hop = self._direct_hop(p, q) if p != q else None
+                    if hop is not None:
+                        self.direct[p, q] = hop
+        size = n_graph + n
         coo = sparse.coo_matrix((weights, (rows, cols)), shape=(size, size))
         # duplicates would be summed by the CSR conversion: keep the smallest of each pair
         order = np.lexsort((coo.data, coo.col, coo.row))
@@ -204,8 +227,8 @@ class _Engine:
         self.matrix = sparse.csr_matrix((w_arr[first], (r[first], c[first])), shape=(size, size))
 
     def _twin(self, edge: tuple[int, int, int]) -> tuple[int, int, int] | None:
-        """The same street the other way round (a two-way street), or ``None`` (one-way)."""
-        u, v, k = edge
+        """Find the same street the other way round (two-way street), or ``None`` (one-way)."""
+        u, v, _ = edge
         coords = np.asarray(self.graph.edges[edge]["geometry"].coords)
         for k2, d in self.graph.get_edge_data(v, u, default={}).items():
             other = np.asarray(d["geometry"].coords)
@@ -213,25 +236,30 @@ class _Engine:
                 return (v, u, k2)
         return None
 
-    def _direct_hop(self, p: int, q: int) -> tuple[int, float] | None:
-        """Travel from place p to place q along their shared segment: (direction, seconds)."""
+    def _direct_hop(self, p: int, q: int) -> float | None:
+        """Seconds from place p to place q along their shared segment, or ``None``."""
         ep, eq = self.edges[p], self.edges[q]
         tp, tq = float(self.fractions[p]), float(self.fractions[q])
-        if ep == eq:
-            forward, backward = tq >= tp, self.twins[p] is not None and tq <= tp
-        elif self.twins[p] == eq:  # q snapped to the twin; express q on p's edge
-            tq = 1.0 - tq
-            forward, backward = tq >= tp, tq <= tp
-        else:
-            return None
-        if forward:
-            return 1, (tq - tp) * self.graph.edges[ep]["travel_s"]
-        if backward and self.twins[p] is not None:
-            return -1, (tp - tq) * self.graph.edges[self.twins[p]]["travel_s"]
+        if ep != eq:
+            if self.twins[p] != eq:
+                return None
+            tq = 1.0 - tq  # q snapped to the twin: express it on p's edge
+        if tq >= tp:
+            return (tq - tp) * float(self.graph.edges[ep]["travel_s"])
+        twin = self.twins[p]
+        if twin is not None:
+            return (tp - tq) * float(self.graph.edges[twin]["travel_s"])
         return None
 
+    def _arrivals(self, dist: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Seconds to every place from Dijkstra rows over the street graph."""
+        via_tail = dist[:, self.arrive_tail] + self.arrive_tail_s
+        via_head = dist[:, self.arrive_head] + self.arrive_head_s
+        arrivals: NDArray[np.float64] = np.minimum(via_tail, via_head)
+        return arrivals
+
     def distances(self, *, progress: bool) -> NDArray[np.float64]:
-        """Seconds between the places' virtual nodes (no snapping gaps)."""
+        """Seconds between the places' snapped points (no snapping gaps)."""
         from scipy.sparse import csgraph
         from tqdm import tqdm
 
@@ -241,55 +269,60 @@ class _Engine:
         for start in tqdm(starts, desc="travel times", unit="chunk", disable=not progress):
             sources = np.arange(self.out_base + start, self.out_base + min(start + _CHUNK, n))
             dist = csgraph.dijkstra(self.matrix, directed=True, indices=sources)
-            out[start : start + len(sources)] = dist[:, self.in_base : self.in_base + n]
+            out[start : start + len(sources)] = self._arrivals(dist)
+        for (p, q), seconds in self.direct.items():
+            out[p, q] = min(out[p, q], seconds)
         return out
 
-    def predecessors(self, i: int) -> NDArray[np.int32]:
+    def predecessors(self, i: int) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
+        """Distances and predecessors of one Dijkstra run from place i."""
         from scipy.sparse import csgraph
 
-        _, pred = csgraph.dijkstra(self.matrix, directed=True, indices=self.out_base + i,
-                                   return_predecessors=True)  # fmt: skip
-        return pred
+        dist, pred = csgraph.dijkstra(
+            self.matrix, directed=True, indices=self.out_base + i, return_predecessors=True
+        )
+        return dist, pred
 
-    def _piece(self, p: int, start: float, end: float, *, twin: bool = False) -> NDArray[np.float64]:  # fmt: skip
-        """Coordinates of place p's edge (or its twin) between two fractions of p's edge."""
+    def _piece(self, p: int, start: float, end: float) -> NDArray[np.float64]:
+        """Coordinates along place p's edge between two fractions (reversed when end < start)."""
         from shapely.ops import substring
 
         line: LineString = self.graph.edges[self.edges[p]]["geometry"]
-        length = line.length
-        piece = substring(line, start * length, end * length)
-        coords = np.asarray(piece.coords) if not piece.is_empty else np.empty((0, 2))
-        if piece.geom_type == "Point":
-            coords = np.asarray([piece.coords[0]])
-        return coords
+        piece = substring(line, start * line.length, end * line.length)
+        if piece.is_empty:
+            return np.empty((0, 2))
+        return np.asarray(piece.coords)
 
-    def path_xy(self, i: int, j: int, pred: NDArray[np.int32]) -> NDArray[np.float64]:
-        """Projected coordinates from place i's snapped point to place j's."""
-        target = self.in_base + j
-        chain = [target]
-        while chain[-1] != self.out_base + i:
-            prev = int(pred[chain[-1]])
-            if prev < 0:
-                msg = f"no street path from place {i} to place {j}"
-                raise AreaError(msg)
-            chain.append(prev)
-        chain.reverse()
+    def path_xy(
+        self, i: int, j: int, run: tuple[NDArray[np.float64], NDArray[np.int32]]
+    ) -> NDArray[np.float64]:
+        """Projected coordinates from place i to place j along the fastest streets."""
+        dist, pred = run
         ti, tj = float(self.fractions[i]), float(self.fractions[j])
+        via_tail = dist[self.arrive_tail[j]] + self.arrive_tail_s[j]
+        via_head = dist[self.arrive_head[j]] + self.arrive_head_s[j]
         pieces: list[NDArray[np.float64]] = [self.xy[i : i + 1]]
-        first = chain[1]
-        if first == target:  # the same street segment, no junction between
-            direction, _ = self.direct[i, j]
+        if (i, j) in self.direct and self.direct[i, j] <= min(via_tail, via_head):
+            # the same street segment, no junction between
             tj_on_i = tj if self.edges[i] == self.edges[j] else 1.0 - tj
             pieces.append(self._piece(i, ti, tj_on_i))
         else:
+            end = int(self.arrive_tail[j] if via_tail <= via_head else self.arrive_head[j])
+            chain = [end]
+            while chain[-1] != self.out_base + i:
+                prev = int(pred[chain[-1]])
+                if prev < 0:
+                    msg = f"no street path from place {i} to place {j}"
+                    raise AreaError(msg)
+                chain.append(prev)
+            chain.reverse()  # out_i, first junction, ..., end junction
             u, v, _ = self.edges[i]
-            pieces.append(self._piece(i, ti, 1.0 if first == self.index[v] else 0.0))
-            for a, b in zip(chain[1:-2], chain[2:-1], strict=True):
+            pieces.append(self._piece(i, ti, 1.0 if chain[1] == self.index[v] else 0.0))
+            for a, b in itertools.pairwise(chain[1:]):
                 edge = self.best[a, b][1]
                 pieces.append(np.asarray(self.graph.edges[edge]["geometry"].coords))
-            last = chain[-2]
             u, v, _ = self.edges[j]
-            pieces.append(self._piece(j, 0.0 if last == self.index[u] else 1.0, tj))
+            pieces.append(self._piece(j, 0.0 if end == self.index[u] else 1.0, tj))
         pieces.append(self.xy[j : j + 1])
         return np.vstack([p for p in pieces if len(p)])
 
@@ -403,10 +436,12 @@ def travel_times(
         )
         raise exc
     edges = [edge_keys[int(k)] for k in edge_of]
-    fractions = np.array([
-        geoms[int(k)].project(pts[p], normalized=True) if geoms[int(k)].length > 0 else 0.0
-        for p, k in enumerate(edge_of)
-    ])
+    fractions = np.array(
+        [
+            geoms[int(k)].project(pts[p], normalized=True) if geoms[int(k)].length > 0 else 0.0
+            for p, k in enumerate(edge_of)
+        ]
+    )
     engine = _Engine(graph, xy, edges, fractions)
     log.info("travel times: %d places on a graph of %d nodes", len(points), engine.n_graph)
     seconds = engine.distances(progress=progress)
@@ -425,4 +460,3 @@ def travel_times(
         snap_fraction=fractions,
         _engine=engine,
     )
-

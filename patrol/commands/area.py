@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from patrol.cli import app, load_settings, run_guarded
+from patrol.config import TravelMode
 
 __all__ = ["area_command"]
 
@@ -40,6 +41,6 @@ def area_command(
     from geodata.area import area_summary, load_area
 
     settings = load_settings()
-    chosen = mode.value if mode is not None else None
+    chosen: TravelMode | None = mode.value if mode is not None else None
     area = run_guarded(lambda: load_area(file, mode=chosen, settings=settings, progress=True))
     typer.echo(json.dumps(area_summary(area), ensure_ascii=False, indent=2))

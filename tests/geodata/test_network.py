@@ -53,7 +53,7 @@ def graphs(hanoi: OsmData) -> dict[str, tuple[nx.MultiDiGraph, object]]:
         ({"highway": "pedestrian", "area": "yes"}, "foot", "area"),
         ({"highway": "residential;service"}, "motorbike", None),
     ],
-)  # fmt: skip
+)
 def test_way_usable_rules(tags: dict[str, str], mode: str, reason: str | None) -> None:
     assert way_usable(tags, mode=mode, speeds_kmh=SPEEDS[mode]) == reason  # type: ignore[arg-type]
 
@@ -99,7 +99,7 @@ def test_graph_is_projected_strongly_connected_and_streets_only(
             assert data["geometry"].length == pytest.approx(data["length_m"], rel=1e-3)
         # UTM 48N coordinates of Hà Nội
         xs = np.array([d["x"] for _, d in graph.nodes(data=True)])
-        assert ((580_000 < xs) & (xs < 590_000)).all()
+        assert ((xs > 580_000) & (xs < 590_000)).all()
 
 
 def test_travel_time_follows_the_night_speed_of_the_class(
@@ -117,7 +117,7 @@ def test_travel_time_follows_the_night_speed_of_the_class(
 
 def test_modes_differ_as_documented(graphs: dict[str, tuple[nx.MultiDiGraph, object]]) -> None:
     bike, bike_report = graphs["motorbike"]
-    car, car_report = graphs["car"]
+    car, _ = graphs["car"]
     foot, foot_report = graphs["foot"]
     classes = {mode: {d for *_, d in g.edges(data="highway")} for mode, (g, _) in graphs.items()}
     assert "footway" in classes["motorbike"] and "footway" not in classes["car"]
@@ -192,8 +192,9 @@ def test_speeds_from_settings_change_travel_times(hanoi: OsmData) -> None:
     fast = Settings().network.speeds_kmh
     slower = {m: {k: v / 2 for k, v in t.items()} for m, t in fast.items()}
     g1, _ = build_network(hanoi, mode="motorbike")
-    g2, _ = build_network(hanoi, mode="motorbike",
-                          settings=Settings().replace(network={"speeds_kmh": slower}))  # fmt: skip
+    g2, _ = build_network(
+        hanoi, mode="motorbike", settings=Settings().replace(network={"speeds_kmh": slower})
+    )
     t1 = sum(d for *_, d in g1.edges(data="travel_s"))
     t2 = sum(d for *_, d in g2.edges(data="travel_s"))
     assert t2 == pytest.approx(2 * t1)
@@ -210,11 +211,3 @@ def test_a_file_without_streets_for_the_mode_is_refused() -> None:
         build_network(motorway, mode="foot")
     graph, report = build_network(motorway, mode="car")
     assert report.ways_kept == 1 and graph.number_of_edges() == 2  # both ways, merged
-
-
-def test_nha_trang_city_network_size() -> None:
-    graph, report = build_network(read_osm(OSM / "nha-trang-roads.osm.bz2"))
-    # the shared README: about 24,000 directed edges once loaded
-    assert 22_000 < report.edges < 26_000
-    assert graph.graph["crs"] == "EPSG:32649"
-    assert nx.is_strongly_connected(graph)

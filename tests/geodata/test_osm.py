@@ -85,8 +85,10 @@ def test_facilities_frame_has_the_schema_shape(hanoi: OsmData) -> None:
     ("tags", "kind"),
     [
         ({"amenity": "bank", "name": "Vietcombank"}, FacilityKind.BANK),
-        ({"amenity": "bank", "name": "Vietcombank - Phòng giao dịch Văn Miếu"},
-         FacilityKind.TRANSACTION_OFFICE),
+        (
+            {"amenity": "bank", "name": "Vietcombank - Phòng giao dịch Văn Miếu"},
+            FacilityKind.TRANSACTION_OFFICE,
+        ),
         ({"amenity": "bank", "name": "BIDV PGD Cát Linh"}, FacilityKind.TRANSACTION_OFFICE),
         ({"amenity": "bank", "name": "PHONG GIAO DICH Agribank"}, FacilityKind.TRANSACTION_OFFICE),
         ({"amenity": "atm", "operator": "BIDV"}, FacilityKind.ATM),
@@ -94,23 +96,23 @@ def test_facilities_frame_has_the_schema_shape(hanoi: OsmData) -> None:
         ({"shop": "gold"}, FacilityKind.GOLD_SHOP),
         ({"shop": "pawnbroker", "name": "Cầm đồ 24h"}, FacilityKind.PAWN_SHOP),
         ({"office": "government", "name": "Kho bạc Nhà nước Đống Đa"}, FacilityKind.TREASURY),
-        ({"office": "government", "name": "Sở Kế hoạch và Đầu tư"},
-         FacilityKind.GOVERNMENT_OFFICE),
-        ({"office": "government", "name": "Ủy ban nhân dân phường Văn Miếu"},
-         FacilityKind.TOWN_HALL),
+        ({"office": "government", "name": "Sở Kế hoạch và Đầu tư"}, FacilityKind.GOVERNMENT_OFFICE),
+        (
+            {"office": "government", "name": "Ủy ban nhân dân phường Văn Miếu"},
+            FacilityKind.TOWN_HALL,
+        ),
         ({"amenity": "townhall", "name": "Rathaus"}, FacilityKind.TOWN_HALL),
         ({"amenity": "post_office"}, FacilityKind.POST_OFFICE),
         ({"amenity": "kindergarten"}, FacilityKind.SCHOOL),
         ({"amenity": "marketplace", "name": "Chợ Văn Chương"}, FacilityKind.MARKET),
         ({"amenity": "police", "name": "Công an phường Cát Linh"}, FacilityKind.POLICE),
         ({"military": "office", "name": "Ban Chỉ huy Quân sự phường"}, FacilityKind.MILITARY),
-        ({"office": "yes", "name": "Ban chỉ huy quân sự phường Văn Miếu"},
-         FacilityKind.MILITARY),
+        ({"office": "yes", "name": "Ban chỉ huy quân sự phường Văn Miếu"}, FacilityKind.MILITARY),
         ({"amenity": "cafe", "name": "Cộng"}, None),
         ({"building": "yes"}, None),
         ({"shop": "florist", "name": "Kho bạc hoa"}, None),  # a name alone makes no treasury
     ],
-)  # fmt: skip
+)
 def test_classify_facility(tags: dict[str, str], kind: FacilityKind | None) -> None:
     assert classify_facility(tags) == kind
 
@@ -170,11 +172,20 @@ def test_every_extract_parses_and_gives_frames(name: str) -> None:
         ("truncated.osm.gz", ["compressed file is truncated or damaged"]),
         ("not-osm.xml", ["not an OpenStreetMap export", "<gpx>"]),
         ("not-xml.osm", ["not a readable OSM XML file", "PBF"]),
-        ("bad-coordinates.osm", ["3 problems", "node 2 has no valid lat/lon", "row 5",
-                                 "node 3: lat must lie in [-90, 90]", "row 6", "node 4"]),
+        (
+            "bad-coordinates.osm",
+            [
+                "3 problems",
+                "node 2 has no valid lat/lon",
+                "row 5",
+                "node 3: lat must lie in [-90, 90]",
+                "row 6",
+                "node 4",
+            ],
+        ),
         ("no-such-file.osm", ["file not found", ".osm.bz2"]),
     ],
-)  # fmt: skip
+)
 def test_broken_files_are_refused_with_a_fix(name: str, fragments: list[str]) -> None:
     with pytest.raises(InputFileError) as info:
         read_osm(BROKEN / name)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -35,7 +37,7 @@ def _reverse_of(a: object, b: object) -> bool:
 
 
 def _weighted(area: Area) -> nx.DiGraph:
-    """The street graph as a simple digraph with the fastest of parallel edges."""
+    """Return the street graph as a simple digraph with the fastest of parallel edges."""
     simple = nx.DiGraph()
     for u, v, t in area.graph.edges(data="travel_s"):
         if not simple.has_edge(u, v) or t < simple[u][v]["travel_s"]:
@@ -114,11 +116,14 @@ def test_facility_times_equal_an_independent_computation(
     n = len(facility_times)
     pairs = [(int(a), int(b)) for a, b in rng.integers(0, n, size=(60, 2)) if a != b]
     for i, j in pairs:
-        if facility_times.snap_edge[i][:2] in {facility_times.snap_edge[j][:2],
-                                               facility_times.snap_edge[j][1::-1]}:  # fmt: skip
+        if facility_times.snap_edge[i][:2] in {
+            facility_times.snap_edge[j][:2],
+            facility_times.snap_edge[j][1::-1],
+        }:
             continue  # same street segment: covered by the one-way test below
-        dist = {a: nx.single_source_dijkstra_path_length(simple, a, weight="travel_s")
-                for a in leave(i)}  # fmt: skip
+        dist = {
+            a: nx.single_source_dijkstra_path_length(simple, a, weight="travel_s") for a in leave(i)
+        }
         best = min(
             ca + dist[a][b] + cb for a, ca in leave(i).items() for b, cb in arrive(j).items()
         )
@@ -143,9 +148,10 @@ def test_one_way_street_gives_different_times_each_way(area: Area) -> None:
     """Phố Nguyễn Khuyến is one-way: along it is a short ride, back is a detour."""
     graph = area.graph
     edges = [
-        (u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+        (u, v, k)
+        for u, v, k, d in graph.edges(keys=True, data=True)
         if d["name"] == "Phố Nguyễn Khuyến" and d["oneway"]
-    ]  # fmt: skip
+    ]
     assert edges, "the one-way street of the default area is in the graph"
     u, v, k = max(edges, key=lambda e: graph.edges[e]["length_m"])
     edge = graph.edges[u, v, k]
@@ -167,9 +173,10 @@ def test_one_way_street_gives_different_times_each_way(area: Area) -> None:
 def test_two_way_street_is_symmetric_along_its_own_edge(area: Area) -> None:
     graph = area.graph
     u, v, k = next(
-        (u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+        (u, v, k)
+        for u, v, k, d in graph.edges(keys=True, data=True)
         if not d["oneway"] and d["length_m"] > 80 and d["highway"] == "residential"
-    )  # fmt: skip
+    )
     line = graph.edges[u, v, k]["geometry"]
     to_lonlat = _to_lonlat(area)
     a = to_lonlat.transform(*line.interpolate(0.3, normalized=True).coords[0])
@@ -196,7 +203,7 @@ def test_paths_follow_the_streets(area: Area, facility_times: TravelTimes) -> No
     route = nx.dijkstra_path(simple, a, b, weight="travel_s")
     street_m = sum(
         min(d["length_m"] for d in area.graph.get_edge_data(x, y).values())
-        for x, y in zip(route[:-1], route[1:], strict=True)
+        for x, y in itertools.pairwise(route)
     )
     assert lengths  # the graph has lengths
     assert _path_m(path) == pytest.approx(street_m, rel=0.01)
