@@ -86,6 +86,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "ambulance": {"vi": "Cấp cứu", "en": "Ambulance"},
     "minutes": {"vi": "phút", "en": "min"},
     "area": {"vi": "Địa bàn", "en": "Area"},
+    "navigate": {"vi": "Dẫn đường", "en": "Navigate"},
+    "legs": {"vi": "từng chặng", "en": "by leg"},
     "my_position": {"vi": "Vị trí của tôi", "en": "My position"},
     "no_position": {
         "vi": "Trình duyệt chưa cho phép xem vị trí",

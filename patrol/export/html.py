@@ -18,6 +18,7 @@ from pathlib import Path
 
 from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
 from patrol.export.kml import TEAM_COLOURS
+from patrol.export.links import MapLinks, map_app_links
 
 __all__ = ["to_html", "write_html"]
 
@@ -87,6 +88,7 @@ def to_html(
 
     """
     route = plan.route(team)
+    apps = map_app_links(route)
     colour = TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)]
     lons = [p[0] for p in route.path] + [s.lon for s in route.stops] + [route.depot.lon]
     lats = [p[1] for p in route.path] + [s.lat for s in route.stops] + [route.depot.lat]
@@ -115,9 +117,17 @@ def to_html(
         f"<td><b>{e(s.name)}</b><br><small>{e(s.kind_label(lang))}"
         f"{' · ' + e(text('window', lang)) + ' ' + s.window_label() if s.window_label() else ''}"
         f"{' · ' + e(text('risk', lang)) + ' ' + e(s.risk_label(lang)) if s.risk_level else ''}"
-        f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}</td>"
+        f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}"
+        f"{_nav(apps, s.order - 1, lang)}</td>"
         f'<td><input type="checkbox" aria-label="{s.order}"></td></tr>'
         for s in route.stops
+    )
+    google = " ".join(
+        f'<a href="{e(url)}" rel="noreferrer">{k}</a>' for k, url in enumerate(apps.google, 1)
+    )
+    nav = (
+        f'<p class="nav" id="nav">{e(text("back", lang))}:{_nav(apps, len(route.stops), lang)}'
+        f"<br>Google Maps ({e(text('legs', lang))}): {google}</p>"
     )
     members = "".join(f"<li>{e(line)}</li>" for line in route.member_lines(lang))
     draft_banner = (
@@ -138,6 +148,7 @@ def to_html(
             f"{route.back:%H:%M} · {route.depot.name}"
         ),
         rows=rows,
+        nav=nav,
         h_order=e(text("order", lang)),
         h_time=e(text("start", lang)),
         h_site=e(text("site", lang)),
@@ -151,6 +162,16 @@ def to_html(
         my_position=e(text("my_position", lang)),
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
+    )
+
+
+def _nav(apps: MapLinks, hop: int, lang: Lang) -> str:
+    """Links that open the hop to this stop in Organic Maps and OsmAnd (they take two points)."""
+    organic, osmand = escape(apps.organic[hop]), escape(apps.osmand[hop])
+    return (
+        f'<br><small class="nav">{escape(text("navigate", lang))}: '
+        f'<a href="{organic}" rel="noreferrer">Organic Maps</a> · '
+        f'<a href="{osmand}" rel="noreferrer">OsmAnd</a></small>'
     )
 
 
@@ -257,6 +278,7 @@ table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 5px 4px; text-align: left; vertical-align: top; }}
 tr.done {{ color: #888; text-decoration: line-through; }}
 footer {{ font-size: .8rem; color: #555; }}
+.nav a {{ color: #0b57d0; }}
 </style>
 </head>
 <body>
@@ -280,6 +302,7 @@ footer {{ font-size: .8rem; color: #555; }}
 <tbody>
 {rows}
 </tbody></table>
+{nav}
 </section>
 <section><h2>{h_members}</h2><ul id="members">{members}</ul>
 <p id="emergency"><b>{emergency}</b></p></section>

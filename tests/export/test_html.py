@@ -13,10 +13,15 @@ from patrol.export import PlanExport, to_html, write_html
 
 def test_no_outside_reference(plan: PlanExport) -> None:
     page = to_html(plan, team="T1")
-    # Only the SVG namespace name and the attribution's text name a URL; nothing is loaded.
-    urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
+    # Nothing is loaded from anywhere: the only URLs are the SVG namespace, the attribution's
+    # text, and links the patrol leader may tap to open a hop in a map app.
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    apps = ("https://www.google.com/maps/dir/?", "https://osmand.net/map/?", "om://route?")
+    assert hrefs and all(h.startswith(apps) for h in hrefs)
+    assert not re.search(r"\bsrc\s*=", page)
+    without_links = re.sub(r'href="[^"]*"', "", page)
+    urls = set(re.findall(r"https?://[^\s\"'<>)]+", without_links))
     assert urls <= {"http://www.w3.org/2000/svg", "https://www.openstreetmap.org/copyright"}
-    assert not re.search(r"(src|href)\s*=", page)
     assert not re.search(r"<(link|img|iframe)\b", page)
     assert not re.search(r"<script[^>]+src=", page)
     assert "default-src 'none'" in page
@@ -85,6 +90,9 @@ def test_opens_offline_and_shows_route_stops_and_position(
     page.reload()
     page.wait_for_selector("#stops")
     assert page.locator("#stops tbody tr").nth(0).locator("input").is_checked()
+    # Each stop has links to open the hop to it in a map app; the page ends with the way back.
+    assert rows.nth(0).locator("a").count() == 2
+    assert "Organic Maps" in page.inner_text("#nav")
     assert "OpenStreetMap" in page.inner_text("#attribution")
     assert "113" in page.inner_text("#emergency")
     context.close()
