@@ -186,7 +186,7 @@ def _merged(value: Any, defaults: dict[str, Any]) -> Any:
 
 def _out_of_range(
     where: str,
-    table: dict[Any, float],
+    table: dict[Any, Any],
     low: float,
     high: float,
     shown: str,
