@@ -8,7 +8,8 @@ towards its head only where it is one-way), with the part of the edge's travel t
 on each side; it is arrived at from its edge's tail, or head on a two-way street, the same way.
 A place within 0.5 m of a junction also leaves and arrives by every street of that junction.
 The gap between the place and the street is added
-at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends.
+at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends. Two
+places no farther apart than their two walks to the street are walked straight across.
 
 The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
 times are asymmetric where one-way streets make them so. ``TravelTimes.path(i, j)`` returns
@@ -60,6 +61,9 @@ class TravelTimes:
         ``(u, v, key)`` of the graph edge each place was snapped to.
     snap_fraction : numpy.ndarray
         ``(n,)`` where along that edge's geometry (0 at ``u``, 1 at ``v``).
+    walks : frozenset of (int, int)
+        Pairs of places so close (no farther apart than their two walks to the street) that
+        walking straight across is quicker than the street; their path is a straight line.
 
     """
 
@@ -71,9 +75,11 @@ class TravelTimes:
         snap_m: NDArray[np.float64],
         snap_edge: list[tuple[int, int, int]],
         snap_fraction: NDArray[np.float64],
+        walks: frozenset[tuple[int, int]] = frozenset(),
         _engine: _Engine,
     ) -> None:
         self.lonlat = lonlat
+        self.walks = walks
         self.travel_s = travel_s
         self.snap_m = snap_m
         self.snap_edge = snap_edge
@@ -101,6 +107,8 @@ class TravelTimes:
             raise IndexError(msg)
         if i == j:
             return [tuple(map(float, self.lonlat[i]))]  # type: ignore[list-item]
+        if (i, j) in self.walks:
+            return _dedupe([tuple(map(float, self.lonlat[k])) for k in (i, j)])  # type: ignore[misc]
         if i not in self._runs:
             self._runs[i] = self._engine.predecessors(i)
         xy = self._engine.path_xy(i, j, self._runs[i])
@@ -449,8 +457,14 @@ def travel_times(
         i, j = map(int, np.argwhere(~np.isfinite(seconds))[0])
         msg = f"no street path from {_label(i, labels)} to {_label(j, labels)}"
         raise AreaError(msg)
-    snap_s = snap_m / (settings.network.snap_speed_kmh / 3.6)
-    total = seconds + snap_s[:, None] + snap_s[None, :]
+    walk_mps = settings.network.snap_speed_kmh / 3.6
+    total = seconds + (snap_m[:, None] + snap_m[None, :]) / walk_mps
+    walks = _walks(xy, snap_m)
+    walked = set()
+    for (i, j), metres in walks.items():
+        if metres / walk_mps < total[i, j]:
+            total[i, j] = metres / walk_mps
+            walked.add((i, j))
     np.fill_diagonal(total, 0.0)
     return TravelTimes(
         lonlat=points,
@@ -458,5 +472,29 @@ def travel_times(
         snap_m=snap_m,
         snap_edge=edges,
         snap_fraction=fractions,
+        walks=frozenset(walked),
         _engine=engine,
     )
+
+
+def _walks(xy: NDArray[np.float64], snap_m: NDArray[np.float64]) -> dict[tuple[int, int], float]:
+    """Pairs of places no farther apart than their walks to the street and back.
+
+    Two doors off the same kerb (an ATM beside its bank, two records of one site): the patrol
+    walks straight across rather than to the vehicle and round the block.
+    """
+    from scipy.spatial import cKDTree
+
+    if len(xy) < 2:
+        return {}
+    radius = float(2 * snap_m.max())
+    pairs = cKDTree(xy).query_pairs(r=radius, output_type="ndarray")
+    if not len(pairs):
+        return {}
+    a, b = pairs[:, 0], pairs[:, 1]
+    metres = np.hypot(*(xy[a] - xy[b]).T)
+    near = metres <= snap_m[a] + snap_m[b]
+    walks: dict[tuple[int, int], float] = {}
+    for i, j, m in zip(a[near].tolist(), b[near].tolist(), metres[near].tolist(), strict=True):
+        walks[i, j] = walks[j, i] = m
+    return walks

@@ -112,9 +112,11 @@ def test_facility_times_equal_an_independent_computation(
                 into[v] = min(into.get(v, np.inf), (1 - t) * d["travel_s"])
         return into
 
+    to_xy = Transformer.from_crs("EPSG:4326", area.crs, always_xy=True)
     rng = np.random.default_rng(11)
     n = len(facility_times)
     pairs = [(int(a), int(b)) for a, b in rng.integers(0, n, size=(60, 2)) if a != b]
+    pairs += sorted(facility_times.walks)[:6]  # neighbours walked across are checked too
     for i, j in pairs:
         if facility_times.snap_edge[i][:2] in {
             facility_times.snap_edge[j][:2],
@@ -128,6 +130,12 @@ def test_facility_times_equal_an_independent_computation(
             ca + dist[a][b] + cb for a, ca in leave(i).items() for b, cb in arrive(j).items()
         )
         walk = (facility_times.snap_m[i] + facility_times.snap_m[j]) / SNAP_MPS
+        # two doors off one kerb: walking straight across, when no longer than both walks
+        xs, ys = to_xy.transform(*facility_times.lonlat[[i, j]].T)
+        across_m = float(np.hypot(xs[0] - xs[1], ys[0] - ys[1]))
+        if across_m <= facility_times.snap_m[i] + facility_times.snap_m[j]:
+            best = min(best + walk, across_m / SNAP_MPS)
+            walk = 0.0
         assert facility_times.travel_s[i, j] == pytest.approx(best + walk, abs=1.0)
         # the snapping distance is the real distance to the street geometry
     for i in range(n):
@@ -257,3 +265,17 @@ def test_snap_speed_setting_is_used(area: Area) -> None:
     gap = (base.snap_m[:, None] + base.snap_m[None, :]) * (1 / (2.0 / 3.6) - 1 / SNAP_MPS)
     np.fill_diagonal(gap, 0)
     assert np.abs(slow.travel_s - base.travel_s - gap).max() <= 1.0
+
+
+def test_neighbouring_doors_are_walked_straight_across(area: Area) -> None:
+    """Two records of one site cost nothing; an ATM beside its bank is a short walk."""
+    fac = area.facilities
+    points = fac[["lon", "lat"]].to_numpy()[:3]
+    times = travel_times(area, np.vstack([points, points]))
+    for k in range(3):
+        assert times.travel_s[k, k + 3] == times.travel_s[k + 3, k] == 0
+        assert (k, k + 3) in times.walks
+        assert times.path(k, k + 3) == [tuple(points[k])]
+    # different places keep their street times
+    assert (times.travel_s[:3, :3] == times.travel_s[3:, 3:]).all()
+    assert times.travel_s[0, 1] > 0
