@@ -53,7 +53,10 @@ def _street_nodes() -> np.ndarray:
 def _jitter(rng: np.random.Generator, lonlat: np.ndarray, metres: float) -> np.ndarray:
     d = rng.uniform(-metres, metres, size=lonlat.shape)
     lat = np.radians(lonlat[:, 1])
-    return lonlat + np.column_stack([d[:, 0] / (111_320 * np.cos(lat)), d[:, 1] / 111_320])
+    moved: np.ndarray = lonlat + np.column_stack(
+        [d[:, 0] / (111_320 * np.cos(lat)), d[:, 1] / 111_320]
+    )
+    return moved
 
 
 def synthetic(

@@ -127,7 +127,8 @@ def _check_matrix(travel_s: Any, node_ids: Sequence[str]) -> np.ndarray:
         i, j = np.argwhere(matrix < 0)[0]
         msg = f"travel_s[{i}][{j}] = {matrix[i, j]}: travel times must be non-negative seconds"
         raise ProblemFormatError(msg)
-    return np.rint(matrix).astype(np.int64)
+    whole: np.ndarray = np.rint(matrix).astype(np.int64)
+    return whole
 
 
 def _teams(
@@ -293,13 +294,13 @@ def build_problem(
                 },
             )
         )
-    high = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
+    window = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
     extra: dict[str, Any] = {
         "shift": {
             "date": shift.date.isoformat(),
             "start": f"{shift.start:%H:%M}",
             "end": f"{shift.end:%H:%M}",
-            "high_risk": high,
+            "high_risk": window,
         }
     }
     if area:

@@ -107,7 +107,7 @@ _LEVELS = (RiskLevel.LOW, RiskLevel.MEDIUM, RiskLevel.HIGH, RiskLevel.VERY_HIGH)
 def risk_level(score: float, *, settings: RiskSettings | None = None) -> RiskLevel:
     """Level of a score by ``settings.level_thresholds`` (45, 85, 130 by default).
 
-    >>> risk_level(75.0).label_vi
+    >>> risk_level(100.0).label_vi
     'cao'
     """
     settings = settings or RiskSettings()

@@ -147,7 +147,8 @@ def learn_hour_profile(
 def night_date(when: datetime | pd.Timestamp, *, settings: RiskSettings | None = None) -> date:
     """Return the night ``when`` belongs to (before 06:00: the previous evening's date)."""
     settings = settings or RiskSettings()
-    return (pd.Timestamp(when) - timedelta(hours=settings.night_date_cutoff_h)).date()
+    shifted: date = (pd.Timestamp(when) - timedelta(hours=settings.night_date_cutoff_h)).date()
+    return shifted
 
 
 @lru_cache(maxsize=64)
