@@ -73,12 +73,13 @@ def export_command(
         for path in written:
             typer.echo(str(path))
         if publish_root is not None:
-            publish(checked, publish_root, lang=language, hotline=hotline)
-            if base_url:
-                secret = load_secret(secret_file or publish_root / ".link-secret")
-                for name in checked.select(team):
-                    url = link_for(checked, name.team, base_url=base_url, secret=secret)
-                    typer.echo(f"{name.team}\t{url}")
+            secret = load_secret(secret_file or publish_root / ".link-secret") if base_url else None
+            publish(checked, publish_root, lang=language, hotline=hotline, base_url=base_url,
+                    secret=secret)  # fmt: skip
+            if base_url and secret:
+                for route in checked.select(team):
+                    url = link_for(checked, route.team, base_url=base_url, secret=secret)
+                    typer.echo(f"{route.team}\t{url}")
 
     run_guarded(run)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from patrol.errors import PlanFileError
@@ -78,7 +78,14 @@ FORMATS = ("gpx", "kml", "geojson", "html", "pdf")
 _COMBINABLE = ("gpx", "kml", "geojson")
 
 
-def _one(plan: PlanExport, fmt: str, team: str | None, lang: Lang, hotline: str | None) -> bytes:
+def _one(
+    plan: PlanExport,
+    fmt: str,
+    team: str | None,
+    lang: Lang,
+    hotline: str | None,
+    link: str | None = None,
+) -> bytes:
     if fmt == "gpx":
         return to_gpx(plan, team=team, lang=lang)
     if fmt == "kml":
@@ -88,7 +95,7 @@ def _one(plan: PlanExport, fmt: str, team: str | None, lang: Lang, hotline: str 
     assert team is not None  # html and pdf are one team's
     if fmt == "html":
         return to_html(plan, team=team, lang=lang).encode("utf-8")
-    return to_pdf(plan, team=team, lang=lang, hotline=hotline)
+    return to_pdf(plan, team=team, lang=lang, hotline=hotline, link=link)
 
 
 def _formats(formats: Iterable[str] | str) -> tuple[str, ...]:
@@ -110,6 +117,7 @@ def export_files(
     lang: Lang = "vi",
     hotline: str | None = None,
     combined: bool = True,
+    links: Mapping[str, str] | None = None,
 ) -> dict[str, bytes]:
     """Make exports in memory, named as they are written.
 
@@ -125,6 +133,8 @@ def export_files(
         Language of the exports; the hotline printed on the PDF briefing.
     combined
         With ``team=None``, also one GPX/KML/GeoJSON file holding every team.
+    links
+        Team id -> its signed download link, printed as a QR code on its PDF briefing.
 
     Returns
     -------
@@ -136,8 +146,9 @@ def export_files(
     files: dict[str, bytes] = {}
     for route in plan.select(team):
         for fmt in chosen:
+            link = (links or {}).get(route.team)
             files[f"{plan.base_name(route.team)}.{fmt}"] = _one(
-                plan, fmt, route.team, lang, hotline
+                plan, fmt, route.team, lang, hotline, link
             )
     if team is None and combined:
         for fmt in chosen:

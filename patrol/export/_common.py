@@ -86,6 +86,7 @@ _TEXT: dict[str, dict[str, str]] = {
     "ambulance": {"vi": "Cấp cứu", "en": "Ambulance"},
     "minutes": {"vi": "phút", "en": "min"},
     "area": {"vi": "Địa bàn", "en": "Area"},
+    "download": {"vi": "Quét để tải lộ trình", "en": "Scan to download the route"},
     "navigate": {"vi": "Dẫn đường", "en": "Navigate"},
     "legs": {"vi": "từng chặng", "en": "by leg"},
     "my_position": {"vi": "Vị trí của tôi", "en": "My position"},

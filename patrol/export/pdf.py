@@ -8,6 +8,7 @@ Drafts carry a red "BẢN NHÁP" banner and watermark on every page.
 
 from __future__ import annotations
 
+import io
 import math
 import unicodedata
 from importlib import resources
@@ -82,7 +83,14 @@ class _Briefing(FPDF):
         self.multi_cell(0, h, _nfc(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | None = None) -> bytes:
+def to_pdf(
+    plan: PlanExport,
+    *,
+    team: str,
+    lang: Lang = "vi",
+    hotline: str | None = None,
+    link: str | None = None,
+) -> bytes:
     """One team's printable A4 briefing.
 
     Parameters
@@ -95,6 +103,9 @@ def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | Non
         Language of the page.
     hotline
         The ward's hotline number; ``None`` leaves a blank to fill in by hand.
+    link
+        The team's signed download link (``link_for``): printed as a QR code on the map, so a
+        phone on the ward network fetches the route from the paper.
 
     Returns
     -------
@@ -139,6 +150,8 @@ def to_pdf(plan: PlanExport, *, team: str, lang: Lang = "vi", hotline: str | Non
     pdf.line_of(f"{text('approved_by', lang)}: {plan.approval(lang)}", bold=True)
     pdf.ln(1.5)
     _draw_map(pdf, plan, route, TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)])
+    if link:
+        _qr(pdf, link, lang)
     pdf.ln(2)
     _stop_table(pdf, route, lang)
     pdf.ln(2)
@@ -211,6 +224,23 @@ def _draw_map(pdf: _Briefing, plan: PlanExport, route: TeamRoute, colour: str) -
     pdf.set_xy(x0 + w - 62, y0 + h - 5)
     pdf.cell(60, 4, _nfc(plan.attribution), align="R")
     pdf.set_xy(x0, y0 + h)
+
+
+def _qr(pdf: _Briefing, link: str, lang: Lang) -> None:
+    """Print the download link as a QR code in the map's top right corner, captioned."""
+    from patrol.export.links import qr_png
+
+    side = 26.0
+    y_after = pdf.get_y()
+    x = pdf.w - pdf.r_margin - side - 2
+    y = y_after - _MAP_H_MM + 2
+    pdf.set_fill_color(255, 255, 255)
+    pdf.rect(x - 1, y - 1, side + 2, side + 6, style="F")
+    pdf.image(io.BytesIO(qr_png(link, scale=4)), x=x, y=y, w=side, h=side)
+    pdf.set_font(_FONT, "", 5.5)
+    pdf.set_xy(x - 1, y + side)
+    pdf.cell(side + 2, 4, _nfc(text("download", lang)), align="C")
+    pdf.set_xy(pdf.l_margin, y_after)
 
 
 def _legend(pdf: _Briefing, x: float, y: float, colour: str, lang: Lang) -> None:
@@ -313,7 +343,13 @@ def _emergency(pdf: _Briefing, lang: Lang, hotline: str | None) -> None:
 
 
 def write_pdf(
-    plan: PlanExport, path: str | Path, *, team: str, lang: Lang = "vi", hotline: str | None = None
+    plan: PlanExport,
+    path: str | Path,
+    *,
+    team: str,
+    lang: Lang = "vi",
+    hotline: str | None = None,
+    link: str | None = None,
 ) -> Path:
     """Write ``to_pdf`` atomically to ``path``; return the path."""
-    return write_atomic(path, to_pdf(plan, team=team, lang=lang, hotline=hotline))
+    return write_atomic(path, to_pdf(plan, team=team, lang=lang, hotline=hotline, link=link))

@@ -63,8 +63,13 @@ def publish(
     formats: Iterable[str] = ("gpx", "kml", "geojson", "html", "pdf"),
     lang: Lang = "vi",
     hotline: str | None = None,
+    base_url: str | None = None,
+    secret: bytes | None = None,
 ) -> dict[str, Path]:
     """Write every team's exports into the private folder the server reads.
+
+    With ``base_url`` and ``secret``, each team's PDF briefing carries the QR code of its signed
+    link, so the printed page leads a phone to the same files.
 
     Returns
     -------
@@ -79,14 +84,26 @@ def publish(
 
     """
     from patrol.export import export_files  # the package imports this module
+    from patrol.export.links import link_for
 
     root = Path(root)
     _refuse_public(root)
+    links = (
+        {t: link_for(plan, t, base_url=base_url, secret=secret) for t in plan.teams}
+        if base_url and secret
+        else None
+    )
     folders = {}
     for team in plan.teams:
         folder = team_folder(root, plan.plan_id, plan.version, team)
         for name, data in export_files(
-            plan, team=team, formats=formats, lang=lang, hotline=hotline, combined=False
+            plan,
+            team=team,
+            formats=formats,
+            lang=lang,
+            hotline=hotline,
+            combined=False,
+            links=links,
         ).items():
             write_atomic(folder / name, data)
         folders[team] = folder

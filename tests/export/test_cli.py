@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -49,6 +50,10 @@ def test_all_to_zip_and_publish_with_links(sample_path: Path, tmp_path: Path) ->
     assert [team for team, _ in links] == ["T1", "T2"]
     assert all(url.startswith("http://10.0.0.5:8765/r/v1.") for _, url in links)
     assert (pub / ".link-secret").stat().st_mode & 0o777 == 0o600
+    # The published briefing carries the QR code of its team's link (one image on the page).
+    (pdf,) = (pub / plan.plan_id / "v3" / "t2").glob("*.pdf")
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, check=True)
+    assert len(listed.stdout.decode().splitlines()) == 3
 
 
 def test_bad_plan_exit_2_names_the_field(sample_path: Path, tmp_path: Path) -> None:

@@ -108,3 +108,24 @@ def test_english_switch(plan: PlanExport, tmp_path: Path) -> None:
     flat = " ".join(_text(out).split())
     assert "CLOSED-LOOP PATROL PLAN" in flat and "Emergency numbers" in flat
     assert "Tiệm vàng PNJ Tôn Đức Thắng" in flat  # site names stay as the ward writes them
+
+
+def test_qr_code_of_the_signed_link(plan: PlanExport, tmp_path: Path) -> None:
+    import numpy as np
+    import segno
+    from PIL import Image
+
+    from patrol.export import link_for
+
+    url = link_for(plan, "T1", base_url="http://10.0.0.5:8765", secret=b"s" * 32)
+    out = tmp_path / "qr.pdf"
+    out.write_bytes(to_pdf(plan, team="T1", link=url))
+    assert "Quét để tải lộ trình" in " ".join(_text(out).split())
+    subprocess.run(["pdfimages", "-png", str(out), str(tmp_path / "img")], check=True)
+    (image_path,) = sorted(tmp_path.glob("img-*.png"))
+    with Image.open(image_path) as image:
+        pixels = np.asarray(image.convert("L")) < 128
+    # The embedded image is the link's QR code, module for module (scale 4, quiet zone 4).
+    expected = np.array(segno.make(url, error="m", micro=False).matrix, dtype=bool)
+    modules = pixels[2::4, 2::4][4:-4, 4:-4]
+    assert modules.shape == expected.shape and (modules == expected).all()
