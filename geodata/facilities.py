@@ -9,15 +9,19 @@ alarm, opening hours) win, and ``source`` becomes ``osm+survey``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from geodata.schema import FACILITY_COLUMNS, FacilityKind
@@ -251,6 +255,23 @@ def _brands(name: str) -> set[str]:
     return found
 
 
+@dataclass(frozen=True)
+class _Name:
+    """What name comparison needs of one name, computed once per name."""
+
+    key: str
+    words: frozenset[str]  # distinctive words (all words when none is distinctive)
+    squeezed: str
+    brands: frozenset[str]
+
+    @classmethod
+    @functools.lru_cache(maxsize=65536)
+    def of(cls, name: str) -> _Name:
+        key = name_key(name)
+        words = [w for w in key.split() if w not in _GENERIC_WORDS] or key.split()
+        return cls(key, frozenset(words), "".join(words), frozenset(_brands(name)))
+
+
 def name_similarity(a: str, b: str) -> float:
     """Similarity of two facility names in [0, 1] after ``name_key``.
 
@@ -263,22 +284,22 @@ def name_similarity(a: str, b: str) -> float:
     >>> name_similarity("Agribank Cát Linh", "BIDV Cát Linh")
     0.0
     """
-    ka, kb = name_key(a), name_key(b)
-    if not ka or not kb:
+    return _similarity(_Name.of(str(a)), _Name.of(str(b)))
+
+
+def _similarity(a: _Name, b: _Name) -> float:
+    if not a.key or not b.key:
         return 0.0
-    brands_a, brands_b = _brands(a), _brands(b)
-    if brands_a and brands_b and not brands_a & brands_b:
+    if a.brands and b.brands and not a.brands & b.brands:
         return 0.0
-    if ka == kb:
+    if a.key == b.key:
         return 1.0
-    wa = [w for w in ka.split() if w not in _GENERIC_WORDS] or ka.split()
-    wb = [w for w in kb.split() if w not in _GENERIC_WORDS] or kb.split()
-    sa, sb = set(wa), set(wb)
-    overlap = len(sa & sb) / min(len(sa), len(sb))
-    squeezed = SequenceMatcher(None, "".join(wa), "".join(wb)).ratio()
-    contained = "".join(wa) in "".join(wb) or "".join(wb) in "".join(wa)
-    same_brand = 0.8 if brands_a & brands_b else 0.0
-    return max(overlap, squeezed, same_brand, 1.0 if contained else 0.0)
+    overlap = len(a.words & b.words) / min(len(a.words), len(b.words))
+    if overlap == 1.0 or a.squeezed in b.squeezed or b.squeezed in a.squeezed:
+        return 1.0
+    squeezed = SequenceMatcher(None, a.squeezed, b.squeezed).ratio()
+    same_brand = 0.8 if a.brands & b.brands else 0.0
+    return max(overlap, squeezed, same_brand)
 
 
 # Kinds one source may call by the other's name: a branch mapped as bank but surveyed as PGD,
@@ -335,36 +356,59 @@ def match_facilities(
     crs = gpd.GeoSeries(both, crs=osm.crs or "EPSG:4326").estimate_utm_crs()
     xy_osm = np.column_stack(_xy(osm, crs))
     xy_survey = np.column_stack(_xy(survey, crs))
-    tree = cKDTree(xy_osm)
-    big = 1e9
-    cost = np.full((len(survey), len(osm)), big)
-    details: dict[tuple[int, int], tuple[float, float]] = {}
-    for i, near in enumerate(tree.query_ball_point(xy_survey, r=match_m)):
-        s = survey.iloc[i]
+    s_kind, o_kind = survey["kind"].astype(str).tolist(), osm["kind"].astype(str).tolist()
+    s_name = [_Name.of(n) for n in survey["name"].astype(str)]
+    o_name = [_Name.of(n) for n in osm["name"].astype(str)]
+    # OSM often names only the operator (a Vietcombank node without a name).
+    operators = osm["operator"] if "operator" in osm.columns else pd.Series("", index=osm.index)
+    o_operator = [_Name.of(n) for n in operators.fillna("").astype(str)]
+    candidates: list[tuple[int, int, float, float, float]] = []  # i, j, cost, metres, similarity
+    near_lists = cKDTree(xy_osm).query_ball_point(xy_survey, r=match_m)
+    for i, near in enumerate(near_lists):
         for j in near:
-            o = osm.iloc[j]
-            if not _compatible(str(s["kind"]), str(o["kind"])):
+            if not _compatible(s_kind[i], o_kind[j]):
                 continue
             dist = float(np.hypot(*(xy_survey[i] - xy_osm[j])))
-            # OSM often names only the operator (a Vietcombank node without a name).
-            sim = max(
-                name_similarity(str(s["name"]), str(o["name"])),
-                name_similarity(str(s["name"]), str(o.get("operator", ""))),
-            )
+            sim = max(_similarity(s_name[i], o_name[j]), _similarity(s_name[i], o_operator[j]))
             by_name = sim >= min_name_similarity
-            by_spot = dist <= same_spot_m and (
-                s["kind"] == o["kind"] or not str(s["name"]).strip() or not str(o["name"]).strip()
-            )
+            unnamed = not s_name[i].key or not o_name[j].key
+            by_spot = dist <= same_spot_m and (s_kind[i] == o_kind[j] or unnamed)
             if by_name or by_spot:
-                cost[i, j] = dist / match_m + (1.0 - sim)
-                details[i, j] = (dist, sim)
-    rows, cols = linear_sum_assignment(cost)
+                candidates.append((i, j, dist / match_m + (1.0 - sim), dist, sim))
     pairs = [
-        (str(survey.index[i]), str(osm.index[j]), *details[i, j])
-        for i, j in zip(rows, cols, strict=True)
-        if cost[i, j] < big
+        (str(survey.index[i]), str(osm.index[j]), dist, sim)
+        for i, j, dist, sim in _assign(candidates, len(survey), len(osm))
     ]
     return pd.DataFrame(pairs, columns=columns).sort_values("survey_id", ignore_index=True)
+
+
+def _assign(
+    candidates: list[tuple[int, int, float, float, float]], n_survey: int, n_osm: int
+) -> list[tuple[int, int, float, float]]:
+    """One-to-one pairs of least total cost, solved per cluster of competing candidates."""
+    if not candidates:
+        return []
+    rows = np.array([c[0] for c in candidates])
+    cols = np.array([c[1] for c in candidates]) + n_survey
+    graph = coo_matrix((np.ones(len(candidates)), (rows, cols)), shape=(n_survey + n_osm,) * 2)
+    _, label = connected_components(graph, directed=False)
+    clusters: dict[int, list[tuple[int, int, float, float, float]]] = {}
+    for candidate in candidates:
+        clusters.setdefault(int(label[candidate[0]]), []).append(candidate)
+    out = []
+    for members in clusters.values():
+        survey_ids = sorted({c[0] for c in members})
+        osm_ids = sorted({c[1] for c in members})
+        cost = np.full((len(survey_ids), len(osm_ids)), 1e9)
+        info = {}
+        for i, j, c, dist, sim in members:
+            a, b = survey_ids.index(i), osm_ids.index(j)
+            cost[a, b] = c
+            info[a, b] = (dist, sim)
+        for a, b in zip(*linear_sum_assignment(cost), strict=True):
+            if cost[a, b] < 1e9:
+                out.append((survey_ids[a], osm_ids[b], *info[a, b]))
+    return out
 
 
 def _xy(frame: gpd.GeoDataFrame, crs: object) -> tuple[np.ndarray, np.ndarray]:

@@ -721,8 +721,30 @@ def _inside(lat: float, lon: float, bbox: Bbox) -> bool:
     return west <= lon <= east and south <= lat <= north
 
 
-def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[pd.DataFrame, _Checker]:
-    table = read_table(path)
+@dataclass(frozen=True)
+class _Cells:
+    """A table's text cells by column and spreadsheet row: plain dicts, fast to read per cell."""
+
+    columns: list[str]
+    index: list[int]
+    data: dict[str, dict[int, str]]
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Cells:
+        rows = [int(r) for r in frame.index]
+        data = {c: dict(zip(rows, map(str, frame[c].tolist()), strict=True)) for c in frame.columns}
+        return cls(list(frame.columns), rows, data)
+
+    @property
+    def empty(self) -> bool:
+        return not self.index
+
+    def cell(self, row: int, column: str) -> str:
+        return self.data[column][row]
+
+
+def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[_Cells, _Checker]:
+    table = _Cells.of(read_table(path))
     lost = [h for h in table.columns if re.search(r"\w\?|\?\w", h)]
     if lost:
         # Excel on a Western Windows wrote "?" for every letter its code page lacks.
@@ -761,16 +783,16 @@ def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[pd.DataFrame, 
     return table, checker
 
 
-def _text(table: pd.DataFrame, headers: dict[str, str], row: int, key: str) -> str:
+def _text(table: _Cells, headers: dict[str, str], row: int, key: str) -> str:
     column = headers.get(key)
     if column is None:
         return ""
-    value = str(table.at[row, column])
+    value = table.cell(row, column)
     # A leading apostrophe only neutralised a formula on export: drop it again.
     return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
 
 
-def _ids(checker: _Checker, table: pd.DataFrame, *, id_key: str, prefix: str) -> dict[int, str]:
+def _ids(checker: _Checker, table: _Cells, *, id_key: str, prefix: str) -> dict[int, str]:
     """Index per row: the file's own id, else ``<prefix>-<STT>``, else by order."""
     ids: dict[int, str] = {}
     used: dict[str, int] = {}
@@ -841,6 +863,7 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
     if check.problems:
         raise InputFileError(check.file, check.problems)
     ids = _ids(check, table, id_key="facility_id", prefix="survey")
+    extras = _extras(table, check)
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, float, float], int] = {}
     for row in table.index:
@@ -915,7 +938,7 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
                 "alarm": check.yes_no(row, "alarm", get("alarm")),
                 "contact": get("contact"),
                 "notes": get("notes"),
-                **{column: str(table.at[row, column]) for column in _extras(table, check)},
+                **{column: table.cell(row, column) for column in extras},
             }
         )
     if check.problems:
@@ -926,12 +949,12 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
     return _geoframe(frame.set_index("facility_id"), FACILITY_COLUMNS)
 
 
-def _extras(table: pd.DataFrame, check: _Checker) -> list[str]:
+def _extras(table: _Cells, check: _Checker) -> list[str]:
     known = set(check.headers.values())
     return [c for c in table.columns if c not in known]
 
 
-def _facility_record_columns(table: pd.DataFrame, check: _Checker) -> list[str]:
+def _facility_record_columns(table: _Cells, check: _Checker) -> list[str]:
     return [
         "facility_id",
         *(c for c in FACILITY_COLUMNS if c != "geometry"),
@@ -1050,6 +1073,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
     if check.problems:
         raise InputFileError(check.file, check.problems)
     ids = _ids(check, table, id_key="incident_id", prefix="inc")
+    extras = _extras(table, check)
     today = date.today()
     records: list[dict[str, Any]] = []
     seen: dict[tuple[datetime, str, float, float], int] = {}
@@ -1103,7 +1127,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
                 "facility_id": get("facility_id"),
                 "description": get("description"),
                 "demo": bool(demo),
-                **{column: str(table.at[row, column]) for column in _extras(table, check)},
+                **{column: table.cell(row, column) for column in extras},
             }
         )
     if check.problems:
@@ -1275,25 +1299,24 @@ def _write(
         path.write_text(buffer.getvalue(), encoding="utf-8-sig", newline="")
         return path
     import openpyxl
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = openpyxl.Workbook()
-    ws = book.active
-    assert ws is not None
-    ws.title = sheet
-    ws.append(names)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in cells:
-        ws.append([None if v == "" else v for v in row])
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
+    book = openpyxl.Workbook(write_only=True)  # streams rows: ten times faster on big logs
+    ws = book.create_sheet(sheet)
     ws.freeze_panes = "A2"
     for i, name in enumerate(names, start=1):
         width = max([len(name), *(len(str(r[i - 1])) for r in cells[:200])])
         ws.column_dimensions[_column_letter(i - 1)].width = min(60, width + 2)
+    header_cells = []
+    for name in names:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in cells:
+        # Text was neutralised above, so no string starts with "=": openpyxl stores it as text.
+        ws.append([None if v == "" else v for v in row])
     book.save(path)
     return path
 
