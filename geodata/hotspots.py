@@ -171,9 +171,9 @@ def make_grid(bbox: Sequence[float], *, crs: str, settings: HotspotSettings | No
     """Cover ``bbox`` (west, south, east, north; degrees) with square cells or H3 hexagons.
 
     Square cells of ``settings.cell_m`` are laid from the south-west corner of the projected
-    extent; when they would exceed ``settings.max_cells`` the side is doubled until they fit
-    (``Grid.coarsened``). H3 hexagons of ``settings.h3_resolution`` whose centre lies in the
-    extent are used, a coarser resolution when too many.
+    extent; when they would exceed ``settings.max_cells`` the side grows to the smallest whole
+    10 m that fits (``Grid.coarsened``). H3 hexagons of ``settings.h3_resolution`` whose centre
+    lies in the extent are used, a coarser resolution when too many.
 
     >>> g = make_grid((105.8268, 21.0233, 105.8390, 21.0304), crs="EPSG:32648")
     >>> g.kind, g.shape, g.n
@@ -192,13 +192,17 @@ def make_grid(bbox: Sequence[float], *, crs: str, settings: HotspotSettings | No
         return _h3_grid((west, south, east, north), crs=crs, settings=settings)
     to_xy = Transformer.from_crs(WGS84, crs, always_xy=True)
     minx, miny, maxx, maxy = to_xy.transform_bounds(west, south, east, north)
-    cell = float(settings.cell_m)
+    # Too many cells for the requested side: the smallest whole 10 m that fits max_cells.
+    cell = max(
+        float(settings.cell_m),
+        math.ceil(math.sqrt((maxx - minx) * (maxy - miny) / settings.max_cells) / 10) * 10,
+    )
     while True:
         ncols = max(1, math.ceil((maxx - minx) / cell))
         nrows = max(1, math.ceil((maxy - miny) / cell))
         if nrows * ncols <= settings.max_cells:
             break
-        cell *= 2
+        cell += 10
     rows, cols = np.divmod(np.arange(nrows * ncols), ncols)
     x0 = minx + cols * cell
     y0 = miny + rows * cell

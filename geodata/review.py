@@ -331,42 +331,51 @@ def emerging_categories(
     Returns
     -------
     categories, tau, trend_p
-        One category per cell, Kendall's tau of z against time and its p-value.
+        One category per cell; Kendall's tau of z against time and its p-value for the cells hot
+        in at least ``persistent_share`` of the months (0 and 1 elsewhere).
 
     """
     from scipy.stats import kendalltau
 
+    hot = np.asarray(hot, dtype=bool)
     months, cells = hot.shape
-    time_axis = np.arange(months)
-    categories: list[EmergingCategory] = []
+    # Length of the run of hot months that ends with the last month.
+    run = np.cumprod(hot[::-1], axis=0).sum(axis=0)
+    hot_before_run = np.array([hot[: months - r, c].any() for c, r in enumerate(run)], dtype=bool)
+    share = hot.mean(axis=0)
+    new = (run > 0) & (run <= new_months) & ~hot_before_run
+    steady = ~new & (share >= persistent_share)
     taus = np.zeros(cells)
     trend_p = np.ones(cells)
-    for c in range(cells):
-        flags = hot[:, c]
-        if not flags.any():
-            categories.append(EmergingCategory.NONE)
-            continue
-        series = z[:, c]
-        if np.ptp(series) > 0:
-            result = kendalltau(time_axis, series)
-            taus[c], trend_p[c] = float(result.statistic), float(result.pvalue)
-        run = 0
-        while run < months and flags[months - 1 - run]:
-            run += 1
-        share = flags.mean()
-        if 0 < run <= new_months and not flags[: months - run].any():
-            categories.append(EmergingCategory.NEW)
-        elif share >= persistent_share:
-            if trend_p[c] <= significance and taus[c] > 0:
-                categories.append(EmergingCategory.INTENSIFYING)
-            elif trend_p[c] <= significance and taus[c] < 0:
-                categories.append(EmergingCategory.DIMINISHING)
-            else:
-                categories.append(EmergingCategory.PERSISTENT)
-        elif flags[-1]:
-            categories.append(EmergingCategory.SPORADIC)
-        else:
-            categories.append(EmergingCategory.HISTORICAL)
+    # Mann-Kendall trend of the z-scores, only where it decides the category (one vector call).
+    varying = steady & (np.ptp(z, axis=0) > 0)
+    if varying.any():
+        time_axis = np.broadcast_to(np.arange(months)[:, None], (months, int(varying.sum())))
+        trend = kendalltau(time_axis, z[:, varying], axis=0)
+        taus[varying] = np.nan_to_num(trend.statistic)
+        trend_p[varying] = np.nan_to_num(trend.pvalue, nan=1.0)
+    rising = steady & (trend_p <= significance) & (taus > 0)
+    falling = steady & (trend_p <= significance) & (taus < 0)
+    codes = np.select(
+        [
+            ~hot.any(axis=0),
+            new,
+            rising,
+            falling,
+            steady,
+            hot[-1],
+        ],
+        [
+            EmergingCategory.NONE.value,
+            EmergingCategory.NEW.value,
+            EmergingCategory.INTENSIFYING.value,
+            EmergingCategory.DIMINISHING.value,
+            EmergingCategory.PERSISTENT.value,
+            EmergingCategory.SPORADIC.value,
+        ],
+        default=EmergingCategory.HISTORICAL.value,
+    )
+    categories = [EmergingCategory(c) for c in codes]
     return categories, taus, trend_p
 
 
@@ -941,7 +950,8 @@ def _coverage(review: MonthlyReview, *, basis: Literal["gi", "count"]) -> pd.Dat
         fxy = project_lonlat(fac["lon"].to_numpy(), fac["lat"].to_numpy(), crs=review.crs)
         reach = review.grid.cell_m / math.sqrt(2) + hs.radius_m
         near = cKDTree(fxy).query_ball_point(table[["x", "y"]].to_numpy(), r=reach)
-        table["facilities"] = [list(fac.index[sorted(idx)]) for idx in near]
+        ids = fac.index.to_numpy()
+        table["facilities"] = [list(ids[sorted(idx)]) for idx in near]
     table = table.sort_values(["gap", "count", "presence_min"], ascending=[False, False, True])
     table.index.name = "cell_id"
     return table

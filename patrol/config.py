@@ -445,7 +445,7 @@ class HotspotSettings(BaseModel):
     """Side of a square cell in metres (about one block of a Vietnamese ward)."""
     h3_resolution: int = Field(default=10, ge=6, le=12)
     """H3 resolution when ``grid = "h3"`` (10: hexagons of about 66 m edge)."""
-    max_cells: int = Field(default=20000, ge=100, le=500000)
+    max_cells: int = Field(default=10000, ge=100, le=500000)
     """Cap on the number of grid cells: a larger extent doubles ``cell_m`` until it fits, so
     permutation inference stays within seconds."""
     bandwidth_rule: Literal["scott", "silverman"] = "scott"
