@@ -278,3 +278,21 @@ def test_visit_windows_stay_in_the_shift_and_put_the_first_in_the_high_risk_wind
             assert earliest >= hr_b or latest <= hr_a
     starts = [w[0] for w in windows]
     assert len(set(starts)) == len(starts)
+
+
+def test_solved_plan_serves_the_high_risk_visits_of_the_riskiest_sites(
+    problem: PatrolProblem,
+) -> None:
+    from routing.solve import solve
+
+    plan = solve(problem, time_limit_s=2, seed=1)
+    visits = site_table(problem)
+    served = {(s.site, s.visit) for route in plan.routes for s in route.stops}
+    visits["served"] = [
+        (s, v) in served for s, v in zip(visits["site"], visits["visit"], strict=True)
+    ]
+    hr_a, hr_b = NIGHT.high_risk_s
+    high = visits[(visits["earliest"] >= hr_a) & (visits["latest"] <= hr_b)]
+    riskiest = high.sort_values("risk_score", ascending=False).head(5)
+    assert riskiest["served"].all()
+    assert high.loc[high["served"], "value"].mean() > 2 * high.loc[~high["served"], "value"].mean()
