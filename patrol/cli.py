@@ -64,7 +64,9 @@ def run_guarded(func: Callable[[], T]) -> T:
 import patrol.commands.export  # noqa: E402, F401  (registers export, serve-exports)
 import patrol.commands.area  # noqa: E402, F401  (registers area)
 import patrol.commands.review  # noqa: E402, F401  (registers review)
+import patrol.commands.plan  # noqa: E402, F401  (registers plan)
 import patrol.commands.store  # noqa: E402, F401  (registers users, backup, restore, audit)
+import patrol.commands.solve  # noqa: E402, F401  (registers solve)
 
 
 def main() -> None:

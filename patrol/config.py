@@ -431,6 +431,10 @@ class RoutingSettings(BaseModel):
     """Wall time the solver may use."""
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     """Random seed: the same problem and seed give the same plan."""
+    variety: float = Field(default=0.15, ge=0, le=1)
+    """Seeded random surcharge (share of travel time, per street leg) on route costs, so that
+    another night's seed gives other loops of equal value: patrols are hard to predict. 0 keeps
+    the strictly shortest loops."""
 
 
 class HotspotSettings(BaseModel):

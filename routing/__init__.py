@@ -13,6 +13,7 @@ from routing.model import (
     Unserved,
     Visit,
 )
+from routing.solve import solve
 
 __all__ = [
     "PLAN_FORMAT",
@@ -26,4 +27,5 @@ __all__ = [
     "Team",
     "Unserved",
     "Visit",
+    "solve",
 ]

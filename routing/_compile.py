@@ -37,6 +37,7 @@ class Compiled:
     """
 
     travel: np.ndarray
+    cost: np.ndarray
     node: np.ndarray
     earliest: np.ndarray
     latest: np.ndarray
@@ -52,6 +53,7 @@ class Compiled:
     gap_pairs: tuple[tuple[int, int, int], ...]
     value_scale: int
     big_m: int
+    variety: float = 0.0
 
     @property
     def n_visits(self) -> int:
@@ -64,13 +66,17 @@ class Compiled:
         return len(self.team_start)
 
 
-def compile_problem(problem: PatrolProblem) -> Compiled:
+def compile_problem(problem: PatrolProblem, *, variety: float = 0.0, seed: int = 0) -> Compiled:
     """Flatten ``problem`` into integer arrays, with value units and the drop penalty scale.
 
     Parameters
     ----------
     problem
         A validated problem.
+    variety
+        Largest relative random surcharge on an arc's cost (0: cost is travel time).
+    seed
+        Seed of the surcharges.
 
     Returns
     -------
@@ -83,6 +89,11 @@ def compile_problem(problem: PatrolProblem) -> Compiled:
         When the values are so large that the scaled objective would overflow int64.
     """
     travel = np.asarray(problem.travel_s, dtype=np.int64)
+    if variety > 0:
+        noise = np.random.default_rng([seed, 0x5EED]).random(travel.shape)
+        cost = np.floor(travel * (1.0 + variety * noise)).astype(np.int64)
+    else:
+        cost = travel.copy()
     rows = [
         (si, vi, site.node, v.earliest, v.latest, site.service_s, v.value)
         for si, site in enumerate(problem.sites)
@@ -96,7 +107,8 @@ def compile_problem(problem: PatrolProblem) -> Compiled:
     team_end = np.array([t.end for t in problem.teams], dtype=np.int64)
     team_open = np.array([t.shift[0] for t in problem.teams], dtype=np.int64)
     team_close = np.array([t.shift[1] for t in problem.teams], dtype=np.int64)
-    big_m = int((team_close - team_open).sum()) + 1
+    # A team drives at most its shift; its cost is at most (1 + variety) times that.
+    big_m = int(np.ceil((team_close - team_open).sum() * (1.0 + variety))) + 1
     if int(units.sum()) * big_m + big_m >= _MAX_OBJECTIVE:
         msg = (
             "sites[].visits[].value: the values are too large to plan with "
@@ -130,6 +142,7 @@ def compile_problem(problem: PatrolProblem) -> Compiled:
 
     return Compiled(
         travel=travel,
+        cost=cost,
         node=node,
         earliest=earliest,
         latest=latest,
@@ -145,4 +158,5 @@ def compile_problem(problem: PatrolProblem) -> Compiled:
         gap_pairs=tuple(gap_pairs),
         value_scale=value_scale,
         big_m=big_m,
+        variety=float(variety),
     )

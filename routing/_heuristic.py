@@ -31,6 +31,9 @@ __all__ = ["HeuristicResult", "improve", "schedule"]
 
 Routes = list[list[int]]
 
+# Largest loss of value (share of the first solution's) a round may accept early in the search.
+_THRESHOLD = 0.1
+
 
 @dataclass(frozen=True)
 class HeuristicResult:
@@ -39,6 +42,7 @@ class HeuristicResult:
     routes: Routes
     units: int
     travel: int
+    cost: int
     iterations: int
     stopped_by: str
 
@@ -68,14 +72,54 @@ def schedule(c: Compiled, team: int, route: list[int]) -> tuple[list[int], int, 
     return starts, clock + leg, travel
 
 
+class _Lists:
+    """Plain-list copies of the arrays: scalar indexing of lists is several times faster."""
+
+    def __init__(self, c: Compiled) -> None:
+        self.travel: list[list[int]] = c.travel.tolist()
+        self.cost: list[list[int]] = c.cost.tolist()
+        self.node: list[int] = c.node.tolist()
+        self.earliest: list[int] = c.earliest.tolist()
+        self.latest: list[int] = c.latest.tolist()
+        self.service: list[int] = c.service.tolist()
+        self.start: list[int] = c.team_start.tolist()
+        self.end: list[int] = c.team_end.tolist()
+        self.open: list[int] = c.team_open.tolist()
+        self.close: list[int] = c.team_close.tolist()
+
+
+def _schedule(f: _Lists, team: int, route: list[int]) -> tuple[list[int], int, int] | None:
+    here = f.start[team]
+    clock = f.open[team]
+    travel = 0
+    starts = []
+    for k in route:
+        node = f.node[k]
+        leg = f.travel[here][node]
+        travel += leg
+        begin = max(clock + leg, f.earliest[k])
+        if begin > f.latest[k]:
+            return None
+        starts.append(begin)
+        clock = begin + f.service[k]
+        here = node
+    leg = f.travel[here][f.end[team]]
+    if clock + leg > f.close[team]:
+        return None
+    return starts, clock + leg, travel + leg
+
+
 class _State:
     """Routes with their schedules; the arrays of insertion positions for the vectorised test."""
 
-    def __init__(self, c: Compiled, routes: Routes) -> None:
+    def __init__(self, c: Compiled, routes: Routes, lists: _Lists) -> None:
         self.c = c
+        self.f = lists
         self.routes = [list(r) for r in routes]
         self.start = np.full(c.n_visits, -1, dtype=np.int64)
         self.travel = [0] * c.n_teams
+        self.cost = [0] * c.n_teams
+        self._positions: list[tuple[list[int], ...] | None] = [None] * c.n_teams
         self.partners: dict[int, list[tuple[int, int]]] = {}
         for a, b, gap in c.gap_pairs:
             self.partners.setdefault(a, []).append((b, gap))
@@ -84,7 +128,7 @@ class _State:
             self._time(t)
 
     def _time(self, t: int) -> None:
-        got = schedule(self.c, t, self.routes[t])
+        got = _schedule(self.f, t, self.routes[t])
         if got is None:  # pragma: no cover - callers only keep feasible routes
             msg = f"internal: route of team {t} became infeasible"
             raise AssertionError(msg)
@@ -92,6 +136,10 @@ class _State:
         for k, s in zip(self.routes[t], starts, strict=True):
             self.start[k] = s
         self.travel[t] = travel
+        f = self.f
+        path = [f.start[t], *(f.node[k] for k in self.routes[t]), f.end[t]]
+        self.cost[t] = sum(f.cost[a][b] for a, b in zip(path, path[1:], strict=False))
+        self._positions[t] = None
 
     @property
     def units(self) -> int:
@@ -135,74 +183,94 @@ class _State:
                     return False
         return True
 
-    def positions(self) -> tuple[np.ndarray, ...]:
-        """Per insertion position: team, index, previous node, its departure, next node, slack."""
-        c = self.c
-        team, index, prev, depart, nxt, slack = [], [], [], [], [], []
-        for t, route in enumerate(self.routes):
-            nodes = [int(c.team_start[t]), *(int(c.node[k]) for k in route), int(c.team_end[t])]
-            departs = [int(c.team_open[t])]
-            waits = [0]
-            for k in route:
-                arrive = departs[-1] + int(c.travel[nodes[len(departs) - 1], c.node[k]])
-                begin = int(self.start[k])
-                waits.append(begin - arrive)
-                departs.append(begin + int(c.service[k]))
-            back = departs[-1] + int(c.travel[nodes[-2], nodes[-1]])
-            # max_shift of the return is the time left before the shift closes.
-            shift_next = int(c.team_close[t]) - back
-            slacks = [0] * (len(route) + 1)
-            slacks[len(route)] = shift_next
-            for i in range(len(route) - 1, -1, -1):
-                k = route[i]
-                own = int(c.latest[k]) - int(self.start[k])
-                max_shift = min(own, slacks[i + 1])
-                slacks[i] = waits[i + 1] + max_shift
-            for i in range(len(route) + 1):
-                team.append(t)
-                index.append(i)
-                prev.append(nodes[i])
-                depart.append(departs[i])
-                nxt.append(nodes[i + 1])
-                slack.append(slacks[i])
-        return tuple(np.array(x, dtype=np.int64) for x in (team, index, prev, depart, nxt, slack))
+    def _route_positions(self, t: int) -> tuple[list[int], ...]:
+        f = self.f
+        route = self.routes[t]
+        nodes = [f.start[t], *(f.node[k] for k in route), f.end[t]]
+        departs = [f.open[t]]
+        waits = [0]
+        start = self.start
+        for i, k in enumerate(route):
+            arrive = departs[-1] + f.travel[nodes[i]][nodes[i + 1]]
+            begin = int(start[k])
+            waits.append(begin - arrive)
+            departs.append(begin + f.service[k])
+        back = departs[-1] + f.travel[nodes[-2]][nodes[-1]]
+        # Slack of a position: how much later the next stop may be reached (its wait plus its
+        # max shift); for the return it is the time left before the shift closes.
+        slacks = [0] * (len(route) + 1)
+        slacks[len(route)] = f.close[t] - back
+        for i in range(len(route) - 1, -1, -1):
+            own = f.latest[route[i]] - int(start[route[i]])
+            slacks[i] = waits[i + 1] + min(own, slacks[i + 1])
+        size = len(route) + 1
+        return ([t] * size, list(range(size)), nodes[:-1], departs, nodes[1:], slacks)
 
-    def recreate(self, candidates: np.ndarray, rng: np.random.Generator, noise: float) -> None:
+    def _block(
+        self, t: int, pool: np.ndarray, rng: np.random.Generator, noise: float, by_cost: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Insertion ratios of every pool visit at every position of route ``t`` (-1: no)."""
+        c = self.c
+        _, index, prev, depart, nxt, slack = (np.asarray(x) for x in self._route_positions(t))
+        nodes = c.node[pool]
+        begin = np.maximum(depart[:, None] + c.travel[prev][:, nodes], c.earliest[pool])
+        added = (
+            begin
+            + c.service[pool]
+            + c.travel[nodes][:, nxt].T
+            - (depart + c.travel[prev, nxt])[:, None]
+        )
+        ok = (begin <= c.latest[pool]) & (added <= slack[:, None])
+        value = c.units[pool].astype(np.float64)
+        if by_cost:
+            # The detour in cost rather than the time added: finds the shorter loops.
+            detour = c.cost[prev][:, nodes] + c.cost[nodes][:, nxt].T - c.cost[prev, nxt][:, None]
+            added = np.maximum(detour, 0)
+        ratio = (value * value) / (added + 1.0)
+        if noise:
+            ratio *= 1.0 + noise * rng.random(ratio.shape)
+        return np.where(ok, ratio, -1.0), index
+
+    def recreate(
+        self, candidates: np.ndarray, rng: np.random.Generator, noise: float, by_cost: bool = False
+    ) -> None:
         c = self.c
         pool = np.array([k for k in candidates if self.start[k] < 0], dtype=np.int64)
-        while pool.size:
-            team, index, prev, depart, nxt, slack = self.positions()
-            nodes = c.node[pool]
-            arrive = depart[:, None] + c.travel[prev][:, nodes]
-            begin = np.maximum(arrive, c.earliest[pool][None, :])
-            leave = begin + c.service[pool][None, :]
-            added = leave + c.travel[nodes][:, nxt].T - depart[:, None] - c.travel[prev, nxt][:, None]
-            ok = (begin <= c.latest[pool][None, :]) & (added <= slack[:, None])
-            if not ok.any():
-                return
-            value = c.units[pool].astype(np.float64)
-            ratio = (value * value)[None, :] / (added + 1.0)
-            if noise:
-                ratio = ratio * (1.0 + noise * rng.random(ratio.shape))
-            ratio = np.where(ok, ratio, -1.0)
-            order = np.argsort(-ratio, axis=None, kind="stable")
+        if not pool.size:
+            return
+        alive = np.ones(pool.size, dtype=bool)
+        blocks: list[tuple[np.ndarray, np.ndarray] | None] = [None] * c.n_teams
+        tries = 8 if c.gap_pairs else 1
+        while alive.any():
+            for t in range(c.n_teams):
+                if blocks[t] is None:
+                    blocks[t] = self._block(t, pool, rng, noise, by_cost)
+            ratios = [b[0] for b in blocks if b is not None]
+            sizes = np.cumsum([0, *(r.shape[0] for r in ratios)])
+            ratio = np.vstack(ratios)
+            ratio[:, ~alive] = -1.0
             inserted = False
-            for flat in order[: 8 if c.gap_pairs else 1]:
-                p, u = np.unravel_index(flat, ratio.shape)
+            for _ in range(tries):
+                flat = int(np.argmax(ratio))
+                p, u = divmod(flat, ratio.shape[1])
                 if ratio[p, u] < 0:
                     break
-                t, k = int(team[p]), int(pool[u])
-                self.routes[t].insert(int(index[p]), k)
+                t = int(np.searchsorted(sizes, p, side="right") - 1)
+                position = int(blocks[t][1][p - sizes[t]])  # type: ignore[index]
+                k = int(pool[u])
+                self.routes[t].insert(position, k)
                 self._time(t)
                 if not c.gap_pairs or self.gap_ok(t):
                     inserted = True
-                    pool = np.delete(pool, u)
+                    alive[u] = False
+                    blocks[t] = None
                     break
                 self.routes[t].remove(k)
                 self.start[k] = -1
                 self._time(t)
+                ratio[p, u] = -1.0
             if not inserted:
-                # Only gap conflicts left among the best candidates: stop rather than loop.
+                # Nothing fits, or only gap conflicts are left among the best candidates.
                 return
 
 
@@ -212,6 +280,7 @@ def improve(
     seed: int,
     iterations: int,
     time_limit_s: float,
+    patience: int | None = None,
     initial: Routes | None = None,
 ) -> HeuristicResult:
     """Ruin and recreate from ``initial`` (or from empty routes) for ``iterations`` rounds.
@@ -226,6 +295,8 @@ def improve(
         Work budget: the number of ruin-and-recreate rounds.
     time_limit_s
         Wall-time cap; reaching it first makes the result depend on the machine's speed.
+    patience
+        Stop after this many rounds without a better best solution (``None``: never).
     initial
         Feasible routes to start from.
 
@@ -237,28 +308,33 @@ def improve(
     began = time.monotonic()
     rng = np.random.default_rng(seed)
     candidates = np.flatnonzero(c.reachable & (c.units > 0))
-    state = _State(c, initial or [[] for _ in range(c.n_teams)])
+    lists = _Lists(c)
+    state = _State(c, initial or [[] for _ in range(c.n_teams)], lists)
     state.recreate(candidates, rng, 0.0)
     big = c.big_m
 
     def score(s: _State) -> int:
-        return s.units * big - sum(s.travel)
+        return s.units * big - sum(s.cost)
 
     current = [list(r) for r in state.routes]
     current_score = score(state)
     best, best_score = current, current_score
     done = 0
+    last_better = 0
     stopped_by = "iterations"
-    threshold0 = 0.01 * max(state.units, 1) * big
+    threshold0 = _THRESHOLD * max(state.units, 1) * big
     while done < iterations:
         if time.monotonic() - began > time_limit_s:
             stopped_by = "time"
             break
+        if patience is not None and done - last_better >= patience:
+            stopped_by = "patience"
+            break
         progress = done / max(iterations, 1)
-        trial = _State(c, current)
+        trial = _State(c, current, lists)
         served = np.flatnonzero(trial.served())
         if served.size:
-            most = max(1, min(30, int(0.3 * served.size)))
+            most = max(min(served.size, 4), min(30, int(0.3 * served.size)))
             q = int(rng.integers(1, most + 1))
             mode = rng.random()
             if mode < 0.4:
@@ -275,12 +351,15 @@ def improve(
             else:
                 removed = {int(k) for k in rng.choice(served, size=min(q, served.size), replace=False)}
             trial.remove(removed)
-        trial.recreate(candidates, rng, 0.3)
+        trial.recreate(candidates, rng, 0.3, by_cost=bool(rng.random() < 0.3))
         done += 1
         trial_score = score(trial)
         if trial_score >= current_score - threshold0 * (1.0 - progress):
             current, current_score = [list(r) for r in trial.routes], trial_score
             if trial_score > best_score:
                 best, best_score = current, trial_score
-    final = _State(c, best)
-    return HeuristicResult(best, final.units, sum(final.travel), done, stopped_by)
+                last_better = done
+    final = _State(c, best, lists)
+    return HeuristicResult(
+        best, final.units, sum(final.travel), sum(final.cost), done, stopped_by
+    )

@@ -1,7 +1,7 @@
 """The one module that imports OR-Tools: the routing model of a compiled problem and its search.
 
 Model: one routing node per reachable visit, one per distinct depot node; one vehicle per team
-with its own start and end node. Arc cost is the travel time; a ``time`` dimension carries
+with its own start and end node. Arc cost is the compiled cost (travel time, with the seeded variety surcharge); a ``time`` dimension carries
 travel plus the service time of the node left, with slack (waiting) allowed anywhere; each
 visit's cumul is its window for the start of service, each team's start and end cumul its shift.
 Each visit is its own disjunction with penalty ``units * big_m`` (see ``routing._compile``), so
@@ -26,6 +26,9 @@ from routing._compile import Compiled
 __all__ = ["SearchConfig", "SearchResult", "search"]
 
 Routes = list[list[int]]
+
+# Status of a search the time limit cut short before a local optimum.
+_PARTIAL = routing_enums_pb2.RoutingSearchStatus.ROUTING_PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def _build(c: Compiled) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingM
     model = pywrapcp.RoutingModel(manager)
 
     sub = c.travel[place][:, place]
-    cost = model.RegisterTransitMatrix(sub.tolist())
+    cost = model.RegisterTransitMatrix(c.cost[place][:, place].tolist())
     model.SetArcCostEvaluatorOfAllVehicles(cost)
     timed = model.RegisterTransitMatrix((sub + [[s] for s in service]).tolist())
     horizon = int(max(int(c.team_close.max()), int(c.latest.max(initial=0)))) + 1
@@ -197,6 +200,8 @@ def search(c: Compiled, *, config: SearchConfig, initial: Routes | None = None) 
         else:
             found = model.SolveWithParameters(params)
         rounds += 1
+        if model.status() == _PARTIAL:
+            stopped_by = "time"
         if found is None:
             break
         objective = int(found.ObjectiveValue())

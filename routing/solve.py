@@ -27,14 +27,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from patrol.config import RoutingSettings
 from routing._compile import Compiled, compile_problem
-from routing._heuristic import improve, schedule
+from routing._heuristic import improve
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
 
-__all__ = ["ITERATIONS_PER_S", "solve"]
+__all__ = ["ITERATIONS_PER_S", "PATIENCE", "solve"]
 
-ITERATIONS_PER_S = 400
+ITERATIONS_PER_S = 500
 """Ruin-and-recreate rounds budgeted per second of the time limit (per worker)."""
+
+PATIENCE = 200
+"""Rounds without improvement after which a worker stops early (at least 5 per visit)."""
 
 # Share of the time limit for the ruin-and-recreate phase; OR-Tools polishes in the rest.
 _HEURISTIC_SHARE = 0.8
@@ -46,6 +50,7 @@ class _Outcome:
     starts: dict[int, int]
     units: int
     travel: int
+    cost: int
     iterations: int
     stopped_by: str
 
@@ -61,6 +66,7 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float) -> _Outcome:
         seed=stream,
         iterations=max(50, int(ITERATIONS_PER_S * time_limit_s)),
         time_limit_s=time_limit_s * _HEURISTIC_SHARE,
+        patience=max(PATIENCE, 5 * c.n_visits),
     )
     left = max(0.2, time_limit_s - (time.monotonic() - began))
     config = SearchConfig(
@@ -73,22 +79,61 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float) -> _Outcome:
     polished = search(c, config=config, initial=found.routes)
     units = int(sum(int(c.units[k]) for r in polished.routes for k in r))
     travel = _travel(c, polished.routes)
-    stopped_by = "time" if "time" in (found.stopped_by, polished.stopped_by) else "iterations"
-    if polished.stopped_by == "no_solution" or (units, -travel) < (found.units, -found.travel):
-        starts = {}
-        for t, route in enumerate(found.routes):
-            got = schedule(c, t, route)
-            assert got is not None
-            starts.update(zip(route, got[0], strict=True))
-        return _Outcome(found.routes, starts, found.units, found.travel, found.iterations, stopped_by)
-    return _Outcome(polished.routes, polished.starts, units, travel, found.iterations, stopped_by)
+    cost = _travel(c, polished.routes, c.cost)
+    stopped_by = "time" if "time" in (found.stopped_by, polished.stopped_by) else found.stopped_by
+    starts = _timed(c, polished.routes) if polished.stopped_by != "no_solution" else None
+    if starts is None or (units, -cost) < (found.units, -found.cost):
+        starts = _timed(c, found.routes)
+        assert starts is not None, "the heuristic keeps only routes its own schedule passes"
+        return _Outcome(
+            found.routes, starts, found.units, found.travel, found.cost, found.iterations,
+            stopped_by,
+        )
+    return _Outcome(polished.routes, starts, units, travel, cost, found.iterations, stopped_by)
 
 
-def _travel(c: Compiled, routes: list[list[int]]) -> int:
+def _timed(c: Compiled, routes: list[list[int]]) -> dict[int, int] | None:
+    """Start times for ``routes``: as early as possible, later only where a gap rule asks.
+
+    The times come from this simple schedule rather than from the solver's internal values, so
+    the plan's arithmetic is checked here once more. ``None`` when no such schedule is found.
+    """
+    release: dict[int, int] = {}
+    for _ in range(4 * len(c.gap_pairs) + 1):
+        starts: dict[int, int] = {}
+        for t, route in enumerate(routes):
+            here, clock = int(c.team_start[t]), int(c.team_open[t])
+            for k in route:
+                node = int(c.node[k])
+                begin = max(clock + int(c.travel[here, node]), int(c.earliest[k]), release.get(k, 0))
+                if begin > c.latest[k]:
+                    return None
+                starts[k] = begin
+                here, clock = node, begin + int(c.service[k])
+            if clock + int(c.travel[here, c.team_end[t]]) > c.team_close[t]:
+                return None
+        clash = next(
+            (
+                (a, b, gap)
+                for a, b, gap in c.gap_pairs
+                if a in starts and b in starts and abs(starts[a] - starts[b]) < gap
+            ),
+            None,
+        )
+        if clash is None:
+            return starts
+        a, b, gap = clash
+        first, later = (a, b) if (starts[a], a) <= (starts[b], b) else (b, a)
+        release[later] = starts[first] + gap
+    return None
+
+
+def _travel(c: Compiled, routes: list[list[int]], matrix: np.ndarray | None = None) -> int:
+    matrix = c.travel if matrix is None else matrix
     total = 0
     for t, route in enumerate(routes):
         path = [int(c.team_start[t]), *(int(c.node[k]) for k in route), int(c.team_end[t])]
-        total += int(sum(c.travel[a, b] for a, b in zip(path, path[1:], strict=False)))
+        total += int(sum(matrix[a, b] for a, b in zip(path, path[1:], strict=False)))
     return total
 
 
@@ -106,6 +151,7 @@ def solve(
     time_limit_s: float | None = None,
     seed: int | None = None,
     workers: int = 2,
+    variety: float | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -120,6 +166,10 @@ def solve(
         near-equal value (so patrols are hard to predict).
     workers
         Searches run side by side (one per core), the best kept; 1 to stay in this process.
+    variety
+        Seeded random surcharge on arc costs (see ``routing._compile``): another seed gives
+        other loops of equal value and nearly equal travel. ``0`` minimises travel exactly as
+        the contract's objective says; ``None`` uses ``RoutingSettings().variety``.
 
     Returns
     -------
@@ -129,12 +179,14 @@ def solve(
     """
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)
-    c = compile_problem(problem)
+    if variety is None:
+        variety = RoutingSettings().variety
+    c = compile_problem(problem, variety=variety, seed=seed)
     if not (c.reachable & (c.units > 0)).any():
-        best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, "nothing_to_serve")
+        best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
         outcomes = _run(c, seed, limit, workers)
-        best = max(outcomes, key=lambda o: (o.units, -o.travel))
+        best = max(outcomes, key=lambda o: (o.units, -o.cost))
     return _plan(problem, c, best, seed)
 
 
@@ -183,7 +235,8 @@ def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> Pat
     ]
     value = float(sum(problem.sites[int(c.site_of[k])].visits[int(c.visit_of[k])].value
                       for k in served))
-    search = {"seed": seed, "iterations": best.iterations, "stopped_by": best.stopped_by}
+    search = {"seed": seed, "iterations": best.iterations, "stopped_by": best.stopped_by,
+              "variety": c.variety}
     return PatrolPlan(
         problem=problem.name,
         value=value,

@@ -1,0 +1,53 @@
+"""``patrol solve``: a ``patrol-problem/1`` file in, a ``patrol-plan/1`` document out.
+
+Exit status 0 when a plan was written (also when some visits stay unserved); 2 with a one-line
+reason on stderr when the problem cannot be read or is malformed. Registered in ``patrol.cli``
+by importing this module; the solver loads only when the command runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from patrol.cli import app
+from patrol.errors import PatrolError
+
+__all__ = ["solve_command"]
+
+
+@app.command("solve")
+def solve_command(
+    problem: Annotated[Path, typer.Argument(help="patrol-problem/1 file (JSON).")],
+    time_limit: Annotated[
+        float | None,
+        typer.Option("--time-limit", min=0.1, help="Seconds the solver may use (default: the file's)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", min=0, help="Search seed (default: the file's).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Plan file to write; stdout without it.")
+    ] = None,
+) -> None:
+    """Plan closed-loop patrol routes for a problem file and write the plan as JSON."""
+    from routing import PatrolProblem, solve
+
+    try:
+        parsed = PatrolProblem.from_file(problem)
+        plan = solve(parsed, time_limit_s=time_limit, seed=seed)
+        text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=1)
+        if output is None:
+            typer.echo(text)
+        else:
+            output.write_text(text + "\n", encoding="utf-8")
+    except PatrolError as exc:
+        # One line, so scripts can read the reason; the message already names the field.
+        typer.echo("error: " + " ".join(str(exc).split()), err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        typer.echo(f"error: {output}: cannot write the plan ({exc.strerror})", err=True)
+        raise typer.Exit(2) from None
