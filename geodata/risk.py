@@ -277,9 +277,12 @@ def _hours_class(text: str) -> str:
     text = str(text or "").strip().lower()
     if not text:
         return "unknown"
-    if "24/7" in text or "00:00-24:00" in text or "24h" in text:
+    if any(mark in text for mark in ("24/7", "24/24", "00:00-24:00")):
         return "open_24h"
-    ranges = [(int(a) * 60 + int(b), int(c) * 60 + int(d)) for a, b, c, d in _RANGE.findall(text)]
+    ranges = [
+        (int(a) * 60 + int(b or 0), int(c) * 60 + int(d or 0))
+        for a, b, c, d in _RANGE.findall(text)
+    ]
     if not ranges:
         return "unknown"
     # Closed at night when every range closes by 22:00 on the day it opened.
@@ -288,7 +291,8 @@ def _hours_class(text: str) -> str:
     return "unknown"
 
 
-_RANGE = re.compile(r"(\d{1,2})[:h](\d{2})\s*-\s*(\d{1,2})[:h](\d{2})")
+# 07:30-17:00 (OSM), 7h30-17h or 7h-17h (as Vietnamese surveys write it).
+_RANGE = re.compile(r"(\d{1,2})\s*[:h]\s*(\d{2})?\s*[-–]\s*(\d{1,2})\s*[:h]\s*(\d{2})?")
 
 
 def _check_kinds(facilities: pd.DataFrame) -> None:

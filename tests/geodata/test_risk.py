@@ -154,10 +154,16 @@ def test_opening_hours_staffed_all_night_lowers_closed_office_raises_atm_unchang
         {"facility_id": "office", "kind": "government_office",
          "opening_hours": "Mo-Fr 07:30-11:30,13:30-17:00"},
         {"facility_id": "atm24", "kind": "atm", "opening_hours": "24/7"},
+        {"facility_id": "survey", "kind": "gold_shop", "opening_hours": "7h30 - 21h"},
+        {"facility_id": "late", "kind": "gold_shop", "opening_hours": "8h-23h"},
+        {"facility_id": "vn24", "kind": "pawn_shop", "opening_hours": "Mở cửa 24/24"},
     ]  # fmt: skip
     sites = facilities([{**r, "lat": DENSE[0], "lon": DENSE[1]} for r in rows])
     static = static_exposure(sites)
-    assert list(static["hours"]) == ["open_24h", "unknown", "closed_at_night", "unknown"]
+    assert list(static["hours"]) == [
+        "open_24h", "unknown", "closed_at_night", "unknown", "closed_at_night", "unknown",
+        "open_24h",
+    ]  # fmt: skip
     assert static.loc["shop24", "static"] < static.loc["shop", "static"]
     assert static.loc["office", "hours_factor"] > 1
     assert static.loc["atm24", "hours_factor"] == 1
