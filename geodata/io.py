@@ -22,7 +22,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -160,10 +160,11 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
 
 
 # UTF-8 once read as Windows-1252 and saved again: "NgÃ¢n hÃ ng", "Tiá»‡m".
-_MOJIBAKE = re.compile(
-    "[ÃÂÄÅÆá][\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
-    "\u02dc\u2013-\u2026\u2030\u2039\u203a\u20ac\u2122]\\S?"
+_CP1252_HIGH = (
+    "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2026"
+    "\u2030\u2039\u203a\u20ac\u2122"
 )
+_MOJIBAKE = re.compile(f"[ÃÂÄÅÆ][{_CP1252_HIGH}]\\S?|á[º»][{_CP1252_HIGH}]")
 # A symbol of the Latin-1 range glued to letters: a Chinese, Russian... file read as Windows-125x.
 _STRAY = r"[\xa1-\xa9\xab-\xaf\xb1\xb4-\xb6\xb8\xb9\xbb-\xbf]"  # not ª º ° ² ³ ·
 _STRAY_SYMBOL = re.compile(rf"\w{_STRAY}|{_STRAY}\w")
@@ -455,6 +456,10 @@ class _Field:
     required: bool = False
 
 
+# One cell "21.0281, 105.8355" instead of two columns, as copied from Google Maps.
+_COORDS = ("Tọa độ", "Toạ độ", "Vị trí", "Tọa độ (vĩ độ, kinh độ)", "Lat, Lon", "Lat/Lon",
+           "Google Maps")  # fmt: skip
+
 _SURVEY_FIELDS = (
     _Field("facility_id", ("Mã cơ sở", "Mã", "Facility ID"), "ID"),
     _Field("stt", ("STT", "Số TT", "Số thứ tự", "TT", "No", "Number"), "No."),
@@ -473,6 +478,7 @@ _SURVEY_FIELDS = (
     _Field("address", ("Địa chỉ",), "Address"),
     _Field("lat", ("Vĩ độ", "Lat", "Y"), "Latitude", required=True),
     _Field("lon", ("Kinh độ", "Lon", "Lng", "Long", "X"), "Longitude", required=True),
+    _Field("coords", _COORDS, "Coordinates"),
     _Field(
         "opening_hours",
         ("Giờ hoạt động", "Giờ mở cửa", "Thời gian hoạt động", "Giờ làm việc", "Hours"),
@@ -524,6 +530,7 @@ _INCIDENT_FIELDS = (
     ),
     _Field("lat", ("Vĩ độ", "Lat", "Y"), "Latitude", required=True),
     _Field("lon", ("Kinh độ", "Lon", "Lng", "Long", "X"), "Longitude", required=True),
+    _Field("coords", _COORDS, "Coordinates"),
     _Field(
         "facility_id", ("Mã cơ sở", "Cơ sở", "Mục tiêu", "Facility", "Facility ID"), "Facility ID"
     ),
@@ -600,6 +607,11 @@ class _Checker:
         cleaned = text.replace("\u00a0", "").replace(" ", "")
         if re.fullmatch(r"[+-]?\d+,\d+", cleaned):
             cleaned = cleaned.replace(",", ".")  # decimal comma: 21,0281
+        dms = _DMS.fullmatch(cleaned)
+        if dms:  # 21°01'41.3"N, as Google Maps shows a place
+            value = sum(float((part or "0").replace(",", ".")) / 60**k
+                        for k, part in enumerate(dms.group(1, 2, 3)))  # fmt: skip
+            return -value if (dms[4] or "").upper() in ("S", "W") else value
         if not cleaned:
             self.add(
                 row,
@@ -640,10 +652,22 @@ class _Checker:
         return None
 
     def coordinates(
-        self, row: int, lat_text: str, lon_text: str, bbox: Bbox | None
+        self, row: int, get: Callable[[str], str], bbox: Bbox | None
     ) -> tuple[float, float] | None:
-        lat = self.number(row, "lat", lat_text, "the latitude", "vĩ độ")
-        lon = self.number(row, "lon", lon_text, "the longitude", "kinh độ")
+        """Read and check a row's position from Vĩ độ/Kinh độ, or from one Tọa độ cell."""
+        lat_text, lon_text = get("lat"), get("lon")
+        lat_key, lon_key = "lat", "lon"
+        if "coords" in self.headers and not (lat_text or lon_text):
+            lat_key = lon_key = "coords"
+            pair = _split_pair(get("coords"))
+            if pair is None:
+                self.add(row, "coords", get("coords"),
+                         "expected two numbers, latitude then longitude: 21.0281, 105.8355",
+                         "cần hai số, vĩ độ rồi kinh độ: 21.0281, 105.8355")  # fmt: skip
+                return None
+            lat_text, lon_text = pair
+        lat = self.number(row, lat_key, lat_text, "the latitude", "vĩ độ")
+        lon = self.number(row, lon_key, lon_text, "the longitude", "kinh độ")
         if lat is None or lon is None:
             return None
         shown = f"lat={lat_text}, lon={lon_text}"
@@ -716,6 +740,21 @@ class _Checker:
             )
 
 
+_DMS = re.compile(
+    r"(\d{1,3})°(?:(\d{1,2}(?:[.,]\d+)?)['′’])?(?:(\d{1,2}(?:[.,]\d+)?)(?:\"|″|''|”))?([NSEWnsew])?"
+)
+
+
+def _split_pair(text: str) -> tuple[str, str] | None:
+    """Split one "Tọa độ" cell (``21.0281, 105.8355`` as Google Maps copies it) in two."""
+    text = text.strip().strip("()[]")
+    for separator in (";", ", ", ",", " "):
+        parts = [p for p in text.split(separator) if p.strip()]
+        if len(parts) == 2:
+            return parts[0].strip(), parts[1].strip()
+    return None
+
+
 def _inside(lat: float, lon: float, bbox: Bbox) -> bool:
     west, south, east, north = bbox
     return west <= lon <= east and south <= lat <= north
@@ -766,7 +805,8 @@ def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[_Cells, _Check
             "bảng chỉ có dòng tiêu đề, không có dữ liệu: thêm các dòng bên dưới tiêu đề",
         )
     for field in fields:
-        if field.required and field.key not in checker.headers:
+        waived = field.key in ("lat", "lon") and "coords" in checker.headers
+        if field.required and field.key not in checker.headers and not waived:
             # Row 1 (the header) and the column's usual name: that is where it must be added.
             checker.problems.append(
                 Problem(
@@ -888,7 +928,7 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
                 f"unknown kind: write one of {accepted}",
                 f"loại hình không rõ: ghi một trong các loại {accepted}",
             )
-        position = check.coordinates(row, get("lat"), get("lon"), bbox)
+        position = check.coordinates(row, get, bbox)
         cash_text = get("cash_level")
         cash = _CASH_ALIASES.get(fold_text(cash_text)) if cash_text else None
         if cash_text and cash is None:
@@ -1103,8 +1143,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
                 f"unknown incident type: write one of {accepted}",
                 f"loại vụ việc không rõ: ghi một trong các loại {accepted}",
             )
-        position = check.coordinates(row, get("lat"), get("lon"), bbox)
-        check.lost_letters(row, "description", get("description"))
+        position = check.coordinates(row, get, bbox)
         demo = check.yes_no(row, "demo", get("demo"))
         if when is not None and kind is not None and position is not None:
             key = (when, kind.value, round(position[0], 5), round(position[1], 5))

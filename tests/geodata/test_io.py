@@ -117,6 +117,26 @@ def test_headers_match_without_case_diacritics_or_spacing(tmp_path: Path) -> Non
     assert bool(survey.loc["survey-3", "guard"])
 
 
+def test_one_coordinates_cell_as_google_maps_copies_it() -> None:
+    survey = read_facility_survey(TABLES / "survey-coordinates-cell.csv", bbox=VAN_MIEU)
+    assert survey["lat"].tolist() == pytest.approx([21.03025, 21.0259722, 21.02684], abs=1e-7)
+    assert survey["lon"].tolist() == pytest.approx([105.8357, 105.8331111, 105.83262], abs=1e-7)
+    assert survey["kind"].tolist() == ["bank", "gold_shop", "transaction_office"]
+
+
+def test_ellipsis_and_question_marks_in_text_are_not_taken_for_broken_letters(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "vv.csv"
+    path.write_text(
+        "Thời gian,Loại vụ việc,Vĩ độ,Kinh độ,Mô tả\n"
+        "03/01/2026 01:30,Đột nhập,21.0297,105.8303,Camera hỏng quá… bảo vệ ngủ?Không rõ\n",
+        encoding="utf-8",
+    )
+    incidents = read_incidents(path)
+    assert incidents["description"].tolist() == ["Camera hỏng quá… bảo vệ ngủ?Không rõ"]
+
+
 def test_decomposed_unicode_from_a_mac_is_composed(tmp_path: Path) -> None:
     import unicodedata
 
@@ -174,6 +194,7 @@ SURVEY_RULES = [
     ("survey-lost-letters.csv", 1, "Tên c? s?", "replaced by '?'"),
     ("survey-lost-letters-in-name.csv", 3, "Tên cơ sở", "letters were lost"),
     ("survey-extra-cells.csv", 4, "(N)", "double quotes"),
+    ("survey-bad-coordinates-cell.csv", 3, "Tọa độ", "expected two numbers"),
     ("survey-header-only.csv", None, None, "no data rows"),
     ("survey-empty.csv", None, None, "empty"),
     ("survey-mojibake.csv", None, None, "unreadable encoding"),

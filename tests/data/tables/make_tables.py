@@ -141,7 +141,30 @@ def main() -> None:
     write(
         "survey-duplicate-header.csv", survey(*ROWS[:2], header=HEADER.replace("Ghi chú", "Camera"))
     )
-    write("survey-extra-cells.csv", survey(ROWS[0], ROWS[1], ROWS[2].replace("PGD Sacombank Cát Linh", "PGD Sacombank, Cát Linh")))
+    write(
+        "survey-extra-cells.csv",
+        survey(
+            ROWS[0], ROWS[1], ROWS[2].replace("PGD Sacombank Cát Linh", "PGD Sacombank, Cát Linh")
+        ),
+    )
+    coords_header = "STT,Tên cơ sở,Loại hình,Tọa độ"
+    write(
+        "survey-coordinates-cell.csv",
+        survey(
+            '1,Chi nhánh BIDV Nguyễn Thái Học,Ngân hàng,"21.03025, 105.8357"',
+            '2,Cửa hàng vàng bạc đá quý PNJ,Tiệm vàng,"21°01\'33.5""N 105°49\'59.2""E"',
+            "3,PGD Sacombank Cát Linh,PGD,21.02684;105.83262",
+            header=coords_header,
+        ),
+    )
+    write(
+        "survey-bad-coordinates-cell.csv",
+        survey(
+            '1,Chi nhánh BIDV Nguyễn Thái Học,Ngân hàng,"21.03025, 105.8357"',
+            "2,Cửa hàng vàng PNJ,Tiệm vàng,21.02598",
+            header=coords_header,
+        ),
+    )
     write("survey-header-only.csv", survey())
     write("survey-empty.csv", b"")
     # Excel on a Western Windows could not store "ệ", "ố": it wrote "?" instead.
