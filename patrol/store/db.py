@@ -219,6 +219,7 @@ def _make_engine(url: str, settings: Settings) -> Engine:
         cursor.execute(f"PRAGMA journal_mode = {mode}")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB: big uploads touch many index pages
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -323,11 +323,11 @@ def import_incidents(
     require(store, principal, Permission.INCIDENT_UPLOAD, target=f"file:{filename}",
             source=source)  # fmt: skip
     rows, problems = _incident_rows(frame, filename)
-    if not problems:
+    if rows is not None:
         try:
             return _insert_incidents(store, principal, rows, area, filename, source)
         except IntegrityError:
-            problems = _stored_duplicates(store, area, filename, [r["incident_id"] for r in rows])
+            problems = _stored_duplicates(store, area, filename, rows.ids)
             if not problems:  # pragma: no cover - another constraint than the id
                 raise
     exc = InputFileError(filename, problems)
@@ -335,75 +335,122 @@ def import_incidents(
     raise exc
 
 
-def _incident_rows(frame: Any, filename: str) -> tuple[list[dict[str, Any]], list[Problem]]:
+@dataclass(frozen=True)
+class _IncidentRows:
+    """Checked incident columns, ready to insert (one entry per row)."""
+
+    ids: list[str]
+    times: list[datetime]
+    types: list[str]
+    lat: list[float]
+    lon: list[float]
+    facility_ids: list[str]
+    descriptions: list[str]
+    demo: list[bool]
+
+
+def _incident_rows(frame: Any, filename: str) -> tuple[_IncidentRows | None, list[Problem]]:
+    """Check the whole frame column by column (fast on 100,000s of rows); name every problem."""
+    import numpy as np
     import pandas as pd
 
     problems = _missing_columns(frame, INCIDENT_COLUMNS, filename)
     if problems:
-        return [], problems
-    types = {t.value for t in IncidentType}
-    ids = [_text(i).strip() for i in frame.index]
-    seen: dict[str, int] = {}
-    rows: list[dict[str, Any]] = []
-    columns = [frame[c].tolist() for c in ("time", "type", "lat", "lon", "facility_id",
-                                              "description", "demo")]  # fmt: skip
-    for position, (incident_id, values) in enumerate(zip(ids, zip(*columns), strict=True)):
-        row = position + 2
-        when, kind, lat, lon, facility_id, description, demo = values
-        if not incident_id or len(incident_id) > 100:
-            problems.append(Problem(filename, row, "incident_id", incident_id,
-                                    "each incident needs an id of 1-100 characters",
-                                    "mỗi vụ việc cần mã từ 1 đến 100 ký tự"))  # fmt: skip
-        elif incident_id in seen:
-            problems.append(Problem(filename, row, "incident_id", incident_id,
-                                    f"the id is used again (first at row {seen[incident_id]})",
-                                    f"mã vụ việc bị trùng (đã có ở dòng {seen[incident_id]})"))  # fmt: skip
-        else:
-            seen[incident_id] = row
-        stamp = pd.Timestamp(when) if isinstance(when, datetime | pd.Timestamp) else None
-        if stamp is None or stamp is pd.NaT or stamp.tzinfo is not None:
-            problems.append(Problem(filename, row, "time", _text(when),
-                                    "time must be a local date and time (no time zone)",
-                                    "thời gian phải là ngày giờ địa phương"))  # fmt: skip
-        if _text(kind) not in types:
-            problems.append(Problem(filename, row, "type", _text(kind),
-                                    f"type must be one of {', '.join(sorted(types))}",
-                                    "loại vụ việc không hợp lệ"))  # fmt: skip
-        problems += _coordinate_problems(filename, row, lat, lon)
-        if problems:
-            continue
-        assert stamp is not None
-        rows.append({
-            "incident_id": incident_id, "time": stamp.to_pydatetime(), "type": _text(kind),
-            "lat": float(lat), "lon": float(lon), "facility_id": _text(facility_id),
-            "description": _text(description), "demo": bool(_tristate(demo)),
-        })  # fmt: skip
+        return None, problems
+    ids = pd.Series([_text(i).strip() for i in frame.index], dtype=object)
+    times = frame["time"]
+    if not (pd.api.types.is_datetime64_dtype(times) and getattr(times.dt, "tz", None) is None):
+        times = pd.Series([v if isinstance(v, datetime | pd.Timestamp) and v.tzinfo is None
+                           else pd.NaT for v in times], dtype="datetime64[ns]")  # fmt: skip
+    times = pd.Series(times.to_numpy(), dtype="datetime64[ns]")
+    types = pd.Series(frame["type"].to_numpy(), dtype=object).map(_text)
+    coords = {name: pd.to_numeric(pd.Series(frame[name].to_numpy(), dtype=object),
+                                  errors="coerce").astype(float)
+              for name in ("lat", "lon")}  # fmt: skip
+    bad_id = ids.map(lambda v: not v or len(v) > 100).to_numpy(bool)
+    duplicate = ids.duplicated().to_numpy(bool) & ~bad_id
+    bad_time = times.isna().to_numpy(bool)
+    bad_type = ~types.isin([t.value for t in IncidentType]).to_numpy(bool)
+    bad_coord = {name: ~(np.isfinite(values.to_numpy()) & (values.abs() <= bound).to_numpy())
+                 for (name, values), bound in zip(coords.items(), (90.0, 180.0), strict=True)}  # fmt: skip
+    bad = bad_id | duplicate | bad_time | bad_type | bad_coord["lat"] | bad_coord["lon"]
+    if bad.any():
+        first_row = {v: k + 2 for k, v in reversed(list(enumerate(ids)))}
+        for k in np.flatnonzero(bad):
+            row, raw = int(k) + 2, frame.iloc[int(k)]
+            if bad_id[k]:
+                problems.append(Problem(filename, row, "incident_id", ids[k],
+                                        "each incident needs an id of 1-100 characters",
+                                        "mỗi vụ việc cần mã từ 1 đến 100 ký tự"))  # fmt: skip
+            if duplicate[k]:
+                problems.append(Problem(filename, row, "incident_id", ids[k],
+                                        f"the id is used again (first at row {first_row[ids[k]]})",
+                                        f"mã vụ việc bị trùng (đã có ở dòng {first_row[ids[k]]})"))  # fmt: skip
+            if bad_time[k]:
+                problems.append(Problem(filename, row, "time", _text(raw["time"]),
+                                        "time must be a local date and time (no time zone)",
+                                        "thời gian phải là ngày giờ địa phương"))  # fmt: skip
+            if bad_type[k]:
+                problems.append(Problem(filename, row, "type", types[k],
+                                        "type must be one of "
+                                        + ", ".join(t.value for t in IncidentType),
+                                        "loại vụ việc không hợp lệ"))  # fmt: skip
+            if bad_coord["lat"][k] or bad_coord["lon"][k]:
+                problems += _coordinate_problems(filename, row, raw["lat"], raw["lon"])
+        return None, problems
+    texts = {name: pd.Series(frame[name].to_numpy(), dtype=object).map(_text).tolist()
+             for name in ("facility_id", "description")}  # fmt: skip
+    demo = pd.Series(frame["demo"].to_numpy(), dtype=object).map(_tristate).map(bool).tolist()
+    rows = _IncidentRows(ids.tolist(), list(times.dt.to_pydatetime()), types.tolist(),
+                         coords["lat"].tolist(), coords["lon"].tolist(), texts["facility_id"],
+                         texts["description"], demo)  # fmt: skip
     return rows, problems
+
+
+_INSERT_SQLITE = (
+    "INSERT INTO incidents (area_id, upload_id, incident_id, time, type, lat, lon, facility_id, "
+    "description, demo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def _insert_incidents(
     store: Store,
     principal: Principal,
-    rows: list[dict[str, Any]],
+    rows: _IncidentRows,
     area: str,
     filename: str,
     source: str,
 ) -> UploadResult:
+    count = len(rows.ids)
     with store.transaction() as session:
         area_id = _area_id(session, store, area)
-        upload = Upload(area_id=area_id, kind="incidents", filename=filename, rows=len(rows),
+        upload = Upload(area_id=area_id, kind="incidents", filename=filename, rows=count,
                         username=principal.username, at=store.now())  # fmt: skip
         session.add(upload)
         session.flush()
-        for start in range(0, len(rows), 20_000):
-            chunk = rows[start : start + 20_000]
-            for r in chunk:
-                r["area_id"], r["upload_id"] = area_id, upload.id
-            session.execute(insert(Incident), chunk)
+        columns = (rows.ids, rows.times, rows.types, rows.lat, rows.lon, rows.facility_ids,
+                   rows.descriptions, rows.demo)  # fmt: skip
+        connection = session.connection()
+        if store.is_sqlite:
+            # The driver's executemany with text times in SQLAlchemy's SQLite format: ~10x the
+            # ORM's bulk insert, which matters for 100,000-row logs.
+            stamps = [t.strftime("%Y-%m-%d %H:%M:%S.%f") for t in rows.times]
+            params = [(area_id, upload.id, i, t, ty, la, lo, f, d, int(de)) for
+                      i, t, ty, la, lo, f, d, de in zip(rows.ids, stamps, *columns[2:],
+                                                        strict=True)]  # fmt: skip
+            connection.exec_driver_sql(_INSERT_SQLITE, params)  # type: ignore[arg-type]
+        else:
+            keys = ("incident_id", "time", "type", "lat", "lon", "facility_id", "description",
+                    "demo")  # fmt: skip
+            for start in range(0, count, 20_000):
+                chunk = [{"area_id": area_id, "upload_id": upload.id, **dict(zip(keys, values,
+                          strict=True))} for values in zip(*(c[start : start + 20_000]
+                          for c in columns), strict=True)]  # fmt: skip
+                connection.execute(Incident.__table__.insert(), chunk)
         record(session, store, username=principal.username, action=Action.UPLOAD,
                target=f"file:{filename}", source=source,
-               detail=f"incidents area={area} rows={len(rows)} upload={upload.id}")  # fmt: skip
-        return UploadResult(upload.id, len(rows), len(rows), 0)
+               detail=f"incidents area={area} rows={count} upload={upload.id}")  # fmt: skip
+        return UploadResult(upload.id, count, count, 0)
 
 
 def _stored_duplicates(store: Store, area: str, filename: str, ids: list[str]) -> list[Problem]:
