@@ -20,9 +20,9 @@ from patrol.export._common import (
     PlanExport,
     TeamRoute,
     dumps_json,
-    read_plan,
     write_atomic,
 )
+from patrol.export._read import read_plan
 from patrol.export.geojson import to_geojson, write_geojson
 from patrol.export.gpx import to_gpx, write_gpx
 from patrol.export.html import to_html, write_html
