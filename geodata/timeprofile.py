@@ -12,7 +12,8 @@ previous date, so the whole 22:00-05:00 shift that starts on the eve of a holida
 The hour profile can be learnt from the area's own incidents once a profile has at least
 ``risk.learn_min_incidents`` (100) incidents at its sites; the learnt shape is blended with the
 default one, weighted as ``risk.learn_prior_weight`` incidents, and keeps the default's mean so
-only the shape changes, never the level of a kind.
+only the shape changes, never the level of a kind; learnt factors stay within
+``risk.learn_factor_range`` (0.25-3.0).
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def learn_hour_profile(
         k = settings.learn_prior_weight
         # Shares blended as if the default were k incidents; scaled back to the default's mean.
         share = (observed + k * prior / prior.sum()) / (n + k)
-        learnt = share * prior.sum()
+        low, high = settings.learn_factor_range
+        learnt = np.clip(share * prior.sum(), low, high)
         members = [kind for kind, fam in settings.kind_profile.items() if fam == name]
         table.loc[members, :] = learnt
         source[members] = "learnt"

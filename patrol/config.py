@@ -275,6 +275,9 @@ class RiskSettings(BaseModel):
     """Incidents of a profile's kinds needed before its hour profile is learnt from the area."""
     learn_prior_weight: float = Field(default=100.0, ge=0, le=1_000_000)
     """Weight of the default profile when blending with a learnt one (as that many incidents)."""
+    learn_factor_range: tuple[float, float] = (0.25, 3.0)
+    """Learnt hour factors are kept within this range, so that a log where one kind's incidents
+    all fall in two hours does not let that kind dwarf every other (defaults span 0.4-2.0)."""
     learn_types: list[str] = Field(
         default_factory=lambda: ["robbery", "snatch_theft", "burglary", "theft"]
     )
@@ -405,6 +408,12 @@ class RiskSettings(BaseModel):
             )
         if self.isolation_min_factor > self.isolation_max_factor:
             bad.append("risk.isolation_min_factor: must not exceed risk.isolation_max_factor")
+        low, high = self.learn_factor_range
+        if not 0 < low <= 1 <= high <= 5:
+            bad.append(
+                f"risk.learn_factor_range = {self.learn_factor_range}: give (low, high) with "
+                "0 < low <= 1 <= high <= 5"
+            )
         a, b, c = self.level_thresholds
         if not 0 < a < b < c <= 10_000:
             bad.append(

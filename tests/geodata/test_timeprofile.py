@@ -111,8 +111,14 @@ def test_the_hour_profile_is_learnt_only_from_enough_incidents() -> None:
     assert many.source["bank"] == "default"  # no bank incidents: its default stays
     learnt = many.table.loc["treasury"]  # same profile as the offices
     assert learnt[14] > 5 * default.loc["treasury", 14]
-    # Only the shape is learnt: the mean (the level of the kind) is the default's.
-    assert learnt.mean() == pytest.approx(default.loc["treasury"].mean())
+    assert learnt[14] == Settings().risk.learn_factor_range[1]  # kept within the range
+    # Only the shape is learnt: without the range, the mean (the kind's level) is the default's.
+    wide = Settings.from_dict({"risk": {"learn_factor_range": [0.01, 5.0]}}).risk
+    spread = _office_incidents(400, 0, rng)
+    spread["time"] += pd.to_timedelta(rng.integers(0, 24, 400), unit="h")
+    free = learn_hour_profile(spread, sites, settings=wide)
+    assert free.table.loc["treasury"].mean() == pytest.approx(default.loc["treasury"].mean())
+    assert learnt.min() >= Settings().risk.learn_factor_range[0]
     # Fraud does not teach the burglary profile.
     fraud = _office_incidents(400, 14, rng).assign(type="fraud")
     assert (learn_hour_profile(fraud, sites).source == "default").all()
