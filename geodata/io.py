@@ -679,7 +679,7 @@ class _Checker:
         if lat == 0 and lon == 0:
             self.add(
                 row,
-                "lat",
+                lat_key,
                 shown,
                 "coordinates 0, 0 are a placeholder: fill in the real "
                 "position (Google Maps: right-click the place, copy the numbers)",
@@ -692,7 +692,7 @@ class _Checker:
         if swapped_fits and _inside(lon, lat, area):
             self.add(
                 row,
-                "lat",
+                lat_key,
                 shown,
                 f"latitude and longitude look swapped (swapped they fall in {where_en}): "
                 "put the latitude (Vĩ độ, about 8-23 in Vietnam) in the latitude column "
@@ -705,7 +705,7 @@ class _Checker:
         if not inside_world:
             self.add(
                 row,
-                "lat" if not -90 <= lat <= 90 else "lon",
+                lat_key if not -90 <= lat <= 90 else lon_key,
                 shown,
                 "coordinates out of range: latitude must be within -90..90 and longitude "
                 "within -180..180 (decimal degrees such as 21.0281, 105.8355)",
@@ -717,7 +717,7 @@ class _Checker:
             box = ", ".join(f"{v:.4f}" for v in bbox)
             self.add(
                 row,
-                "lat",
+                lat_key,
                 shown,
                 f"outside the area (west, south, east, north = {box}): check the "
                 "coordinates, or load the area that contains this place",
@@ -827,9 +827,12 @@ def _text(table: _Cells, headers: dict[str, str], row: int, key: str) -> str:
     column = headers.get(key)
     if column is None:
         return ""
-    value = table.cell(row, column)
-    # A leading apostrophe only neutralised a formula on export: drop it again.
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@" else value
+    return _unquote(table.cell(row, column))
+
+
+def _unquote(value: str) -> str:
+    """Drop the apostrophe that only neutralised a formula on export (see ``_neutralise``)."""
+    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r" else value
 
 
 def _ids(checker: _Checker, table: _Cells, *, id_key: str, prefix: str) -> dict[int, str]:
@@ -903,7 +906,9 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
     if check.problems:
         raise InputFileError(check.file, check.problems)
     ids = _ids(check, table, id_key="facility_id", prefix="survey")
-    extras = _extras(table, check)
+    # "Người phụ trách" and "SĐT" are often two columns: both go to contact.
+    contacts = [c for c in table.columns if _map_headers([c], _SURVEY_FIELDS).get("contact")]
+    extras = [c for c in _extras(table, check) if c not in contacts]
     records: list[dict[str, Any]] = []
     seen: dict[tuple[str, str, float, float], int] = {}
     for row in table.index:
@@ -976,14 +981,17 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
                 "guard": check.yes_no(row, "guard", get("guard")),
                 "camera": check.yes_no(row, "camera", get("camera")),
                 "alarm": check.yes_no(row, "alarm", get("alarm")),
-                "contact": get("contact"),
+                "contact": " / ".join(
+                    filter(None, (_unquote(table.cell(row, c)) for c in contacts))
+                ),
                 "notes": get("notes"),
-                **{column: table.cell(row, column) for column in extras},
+                **{column: _unquote(table.cell(row, column)) for column in extras},
             }
         )
     if check.problems:
         raise InputFileError(check.file, check.problems)
-    frame = pd.DataFrame.from_records(records, columns=_facility_record_columns(table, check))
+    columns = ["facility_id", *(c for c in FACILITY_COLUMNS if c != "geometry"), *extras]
+    frame = pd.DataFrame.from_records(records, columns=columns)
     for flag in ("guard", "camera", "alarm"):
         frame[flag] = frame[flag].astype("boolean")
     return _geoframe(frame.set_index("facility_id"), FACILITY_COLUMNS)
@@ -992,14 +1000,6 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
 def _extras(table: _Cells, check: _Checker) -> list[str]:
     known = set(check.headers.values())
     return [c for c in table.columns if c not in known]
-
-
-def _facility_record_columns(table: _Cells, check: _Checker) -> list[str]:
-    return [
-        "facility_id",
-        *(c for c in FACILITY_COLUMNS if c != "geometry"),
-        *_extras(table, check),
-    ]
 
 
 def _geoframe(frame: pd.DataFrame, columns: tuple[str, ...]) -> gpd.GeoDataFrame:
@@ -1166,7 +1166,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
                 "facility_id": get("facility_id"),
                 "description": get("description"),
                 "demo": bool(demo),
-                **{column: table.cell(row, column) for column in extras},
+                **{column: _unquote(table.cell(row, column)) for column in extras},
             }
         )
     if check.problems:

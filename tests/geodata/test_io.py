@@ -411,3 +411,22 @@ def test_templates_load_and_carry_the_documented_headers(suffix: str) -> None:
     docs = (Path(__file__).parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
     for header in read_table(incident_path).columns:
         assert f"`{header}`" in docs  # every template column is documented
+
+
+def test_contact_from_two_columns_and_coordinates_cell_problems_name_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "STT,Tên cơ sở,Loại hình,Tọa độ,Người phụ trách,SĐT,Tổ dân phố\n"
+        '1,BIDV,Ngân hàng,"21.03025, 105.8357",Nguyễn Văn An,0912 345 678,Tổ 5\n',
+        encoding="utf-8",
+    )
+    survey = read_facility_survey(path, bbox=VAN_MIEU)
+    assert survey.loc["survey-1", "contact"] == "Nguyễn Văn An / 0912 345 678"
+    assert list(survey.columns)[len(FACILITY_COLUMNS) :] == ["Tổ dân phố"]
+    path.write_text(
+        'STT,Tên cơ sở,Loại hình,Tọa độ\n1,BIDV,Ngân hàng,"10.7769, 106.7009"\n', encoding="utf-8"
+    )
+    with pytest.raises(InputFileError) as caught:
+        read_facility_survey(path, bbox=VAN_MIEU)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Tọa độ")]
+    assert "outside the area" in caught.value.problems[0].message
