@@ -1015,7 +1015,7 @@ def _geoframe(frame: pd.DataFrame, columns: tuple[str, ...]) -> gpd.GeoDataFrame
 # --------------------------------------------------------------------------- incidents
 
 _DATE = re.compile(
-    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)|(?<!\d)(\d{1,2})[/.-](\d{1,2})"
+    r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)|(?<!\d)(\d{1,2})[/.-](\d{1,2})"
     r"(?:[/.-](\d{2,4}))?(?![\d/.-])"
 )
 _CLOCK_TOKEN = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::(\d{2}))?(?![\d/])")
@@ -1045,6 +1045,13 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
     try:
         the_date = date(year, month, day)
     except ValueError:
+        if not match[1] and month > 12 >= day:
+            return None, *(
+                f"month {month}: the date looks written month/day/year (US order); write "
+                "day/month/year, e.g. 23/11/2026, and check every date of this file",
+                f"tháng {month}: ngày có vẻ được ghi theo kiểu Mỹ tháng/ngày/năm; hãy ghi "
+                "ngày/tháng/năm, ví dụ 23/11/2026, và kiểm tra mọi ngày trong tệp",
+            )
         return None, *(
             f"no such date ({day}/{month}/{year}): write day/month/year, e.g. 23/11/2026",
             f"ngày không tồn tại ({day}/{month}/{year}): ghi ngày/tháng/năm, ví dụ 23/11/2026",
@@ -1057,8 +1064,13 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
             "no time of day: add it as 24-hour 22:00 or 22h00 (estimate when unknown)",
             "thiếu giờ xảy ra: ghi theo 24 giờ, ví dụ 22:00 hoặc 22h00 (ước lượng nếu không rõ)",
         )
+    hour = int(clock[1])
+    # A 12-hour clock (Excel in an English locale: "10:15 PM"; Vietnamese "SA"/"CH").
+    half = re.search(r"\b(AM|PM|SA|CH)\b", f"{clock_text} {rest}", flags=re.IGNORECASE)
+    if half and 1 <= hour <= 12:
+        hour = hour % 12 + (12 if half[1].upper() in ("PM", "CH") else 0)
     try:
-        hhmm = parse_clock(f"{clock[1]}:{clock[2] or '00'}", field="time")
+        hhmm = parse_clock(f"{hour}:{clock[2] or '00'}", field="time")
     except SettingsError:
         return None, *(
             f"no such time {clock[0].strip()!r}: hours run 00-23 and minutes 00-59 (24-hour clock)",

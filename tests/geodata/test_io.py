@@ -430,3 +430,36 @@ def test_contact_from_two_columns_and_coordinates_cell_problems_name_it(tmp_path
         read_facility_survey(path, bbox=VAN_MIEU)
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Tọa độ")]
     assert "outside the area" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "clock", "expected"),
+    [
+        ("23/11/2026 22h00", "", "2026-11-23 22:00"),
+        ("23.11.2026 1h30", "", "2026-11-23 01:30"),
+        ("2026/11/23 22:00", "", "2026-11-23 22:00"),
+        ("2026-11-23T22:00:00", "", "2026-11-23 22:00"),
+        ("22h00 ngày 23/11/2026", "", "2026-11-23 22:00"),
+        ("23/11/2026 10:15 PM", "", "2026-11-23 22:15"),
+        ("23/11/2026", "12:30 SA", "2026-11-23 00:30"),
+        ("2026-11-23 00:00:00", "01:45:00", "2026-11-23 01:45"),
+    ],
+)
+def test_dates_and_24_hour_times(text: str, clock: str, expected: str) -> None:
+    from geodata.io import _parse_when
+
+    when, why, _ = _parse_when(text, clock)
+    assert when is not None, why
+    assert when.strftime("%Y-%m-%d %H:%M") == expected
+
+
+def test_us_month_first_dates_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "vv.csv"
+    path.write_text(
+        "Thời gian,Loại vụ việc,Vĩ độ,Kinh độ\n11/23/2025 22:00,Trộm cắp,21.0297,105.8303\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError) as caught:
+        read_incidents(path)
+    assert "month/day/year" in caught.value.problems[0].message
+    assert caught.value.problems[0].row == 2
