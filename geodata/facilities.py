@@ -421,6 +421,10 @@ _SURVEY_WINS = ("cash_level", "guard", "camera", "alarm", "opening_hours", "cont
 _FILL_BLANKS = ("name", "address", "operator")
 
 
+def _blank(value: object) -> bool:
+    return bool(pd.isna(value)) or str(value).strip() == ""  # type: ignore[call-overload]
+
+
 def merge_facilities(
     osm: gpd.GeoDataFrame,
     survey: gpd.GeoDataFrame,
@@ -459,11 +463,10 @@ def merge_facilities(
     for survey_id, osm_id in zip(matches["survey_id"], matches["osm_id"], strict=True):
         row = survey.loc[survey_id]
         for column in _SURVEY_WINS:
-            value = row[column]
-            if not (pd.isna(value) or value == ""):
-                merged.at[osm_id, column] = value
+            if not _blank(row[column]):
+                merged.at[osm_id, column] = row[column]
         for column in _FILL_BLANKS:
-            if str(merged.at[osm_id, column]).strip() == "" and str(row[column]).strip():
+            if _blank(merged.at[osm_id, column]) and not _blank(row[column]):
                 merged.at[osm_id, column] = row[column]
         for extra in extras:
             merged.at[osm_id, extra] = row[extra]
