@@ -187,8 +187,9 @@ class MonthlyReview:
     - ``hour_weekday``: 24 hours × 7 weekdays (Monday first) of the month.
     - ``monthly``: incidents per month over the history (for the trend chart).
     - ``facilities``: per facility ``name``, ``kind``, ``incidents``, ``presence_min``.
-    - ``coverage``: the hotspot cells with ``count``, ``presence_min``, ``gap`` and the nearest
-      facilities; gaps first, by incidents.
+    - ``coverage``: the hotspot cells with ``count``, ``presence_min``, ``gap`` (incidents and
+      less presence than ``gap_presence_min``) and the nearest facilities; gaps first, by
+      incidents.
     """
 
     month: date
@@ -939,8 +940,9 @@ def _coverage(review: MonthlyReview, *, basis: Literal["gi", "count"]) -> pd.Dat
         )
     else:  # too few for Gi*: the cells that hold more than one incident
         hot = cells["count"] >= 2
-    table = cells.loc[hot & (cells["count"] > 0)].copy()
-    table["gap"] = table["presence_min"] < hs.gap_presence_min
+    table = cells.loc[hot].copy()
+    # A hot cell without incidents of its own is part of the hotspot, but not a gap.
+    table["gap"] = (table["count"] > 0) & (table["presence_min"] < hs.gap_presence_min)
     table["basis"] = basis
     table["facilities"] = [[] for _ in range(len(table))]
     if review.facilities is not None and len(table):

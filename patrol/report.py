@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "FIGURES",
     "TEXT",
     "Lang",
     "figure_density",
@@ -36,8 +37,12 @@ __all__ = [
     "figure_hour_weekday",
     "figure_monthly",
     "figure_types",
+    "method_text",
+    "missing_reason",
     "render_figures",
     "review_tables",
+    "summary_text",
+    "target_text",
     "tr",
     "write_html",
     "write_pdf",
@@ -511,7 +516,7 @@ def figure_hour_weekday(review: MonthlyReview, *, lang: Lang = "vi") -> Figure |
     return fig
 
 
-_FIGURES: dict[str, Callable[..., Figure | None]] = {
+FIGURES: dict[str, Callable[..., Figure | None]] = {
     "density": figure_density,
     "gi": figure_gi,
     "emerging": figure_emerging,
@@ -526,7 +531,7 @@ def render_figures(
 ) -> dict[str, bytes | None]:
     """PNG bytes of every map and chart (``None`` where not computable), by name."""
     out: dict[str, bytes | None] = {}
-    for name, draw in _FIGURES.items():
+    for name, draw in FIGURES.items():
         fig = draw(review, lang=lang)
         if fig is None:
             out[name] = None
@@ -537,7 +542,8 @@ def render_figures(
     return out
 
 
-def _missing_reason(review: MonthlyReview, name: str, lang: Lang) -> str:
+def missing_reason(review: MonthlyReview, name: str, lang: Lang) -> str:
+    """Say why the figure ``name`` was not drawn, from the review's notices."""
     topic = "emerging" if name == "emerging" else "statistics"
     notes = review.notices_for(topic) or review.notices_for("statistics")
     why = " ".join(n.text(lang) for n in notes if n.severity != "info") or "-"
@@ -612,7 +618,7 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
     def figure(name: str, *, width: float = 175) -> None:
         png = figures.get(name)
         if png is None:
-            notice_box(_missing_reason(review, name, lang))
+            notice_box(missing_reason(review, name, lang))
             return
         pdf.image(io.BytesIO(png), w=width, x=(pdf.w - width) / 2)
         pdf.ln(2)
@@ -654,8 +660,8 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
     # 1. Summary and notices
     pdf.add_page()
     heading(tr("summary", lang))
-    para(_summary(review, lang))
-    para(_method(review, lang), size=8.5)
+    para(summary_text(review, lang))
+    para(method_text(review, lang), size=8.5)
     general = [n for n in review.notices if n.topic not in ("coverage", "target")]
     if general:
         pdf.ln(2)
@@ -669,7 +675,7 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
     for n in review.notices_for("coverage"):
         notice_box(n.text(lang))
     if review.coverage is None:
-        notice_box(_missing_reason(review, "gi", lang))
+        notice_box(missing_reason(review, "gi", lang))
     elif len(review.coverage) == 0:
         para(tr("no_hotspots", lang))
     elif len(review.gaps) == 0:
@@ -707,7 +713,7 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
         for n in target_notes:
             notice_box(n.text(lang))
     else:
-        para(_target_line(review, lang))
+        para(target_text(review, lang))
 
     # 7. Facilities
     if not tables["facilities"].empty:
@@ -720,7 +726,8 @@ def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> 
     return path
 
 
-def _summary(review: MonthlyReview, lang: Lang) -> str:
+def summary_text(review: MonthlyReview, lang: Lang) -> str:
+    """One paragraph: the month's incidents against the comparisons, hotspots, gaps, plans."""
     bt = review.by_type.loc["total"]
     hs = review.settings.hotspots
     return tr(
@@ -738,7 +745,8 @@ def _summary(review: MonthlyReview, lang: Lang) -> str:
     )
 
 
-def _method(review: MonthlyReview, lang: Lang) -> str:
+def method_text(review: MonthlyReview, lang: Lang) -> str:
+    """How the statistics were computed: CRS, cell, radius, bandwidth, permutations."""
     hs = review.settings.hotspots
     grid = review.grid
     return tr(
@@ -753,7 +761,8 @@ def _method(review: MonthlyReview, lang: Lang) -> str:
     )
 
 
-def _target_line(review: MonthlyReview, lang: Lang) -> str:
+def target_text(review: MonthlyReview, lang: Lang) -> str:
+    """Progress against the yearly reduction target, in one sentence."""
     t = review.target
     return tr(
         "target_line",
@@ -802,7 +811,7 @@ def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") ->
     def img(name: str) -> None:
         png = figures.get(name)
         if png is None:
-            notice(_missing_reason(review, name, lang))
+            notice(missing_reason(review, name, lang))
         else:
             data = base64.b64encode(png).decode("ascii")
             parts.append(f'<p><img alt="{esc(name)}" src="data:image/png;base64,{data}"></p>')
@@ -811,8 +820,8 @@ def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") ->
         if not tables[name].empty:
             parts.append(tables[name].to_html(index=False, escape=True, border=0))
 
-    parts.append(f"<h2>{esc(tr('summary', lang))}</h2><p>{esc(_summary(review, lang))}</p>")
-    parts.append(f"<p><small>{esc(_method(review, lang))}</small></p>")
+    parts.append(f"<h2>{esc(tr('summary', lang))}</h2><p>{esc(summary_text(review, lang))}</p>")
+    parts.append(f"<p><small>{esc(method_text(review, lang))}</small></p>")
     for n in review.notices:
         if n.topic not in ("coverage", "target"):
             notice(n.text(lang))
@@ -820,7 +829,7 @@ def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") ->
     for n in review.notices_for("coverage"):
         notice(n.text(lang))
     if review.coverage is None:
-        notice(_missing_reason(review, "gi", lang))
+        notice(missing_reason(review, "gi", lang))
     elif len(review.coverage) == 0:
         parts.append(f"<p>{esc(tr('no_hotspots', lang))}</p>")
     elif len(review.gaps) == 0:
@@ -841,7 +850,7 @@ def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") ->
     for n in target_notes:
         notice(n.text(lang))
     if not target_notes:
-        parts.append(f"<p>{esc(_target_line(review, lang))}</p>")
+        parts.append(f"<p>{esc(target_text(review, lang))}</p>")
     if not tables["facilities"].empty:
         parts.append(f"<h2>{esc(tr('facilities', lang))}</h2>")
         tab("facilities")

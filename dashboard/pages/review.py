@@ -1,0 +1,286 @@
+"""Rà soát điểm nóng: the monthly hotspot review, interactive.
+
+Reads the month and the approved plans (the session's latest plan when approved, and uploaded
+``patrol-plan/1`` files), calls ``geodata.review.monthly_review`` once, and draws what the PDF
+report shows: notices in place of what could not be computed, coverage gaps first, the
+recommendations, the maps (Gi* cells on the offline base map; density, Gi* and emerging maps as
+in the report), the charts and the tables, and the report itself to download. Texts shared with
+the report come from ``patrol.report.TEXT``; the few that belong to this page only are below.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from dashboard import cache, shell
+from dashboard import state as session
+from dashboard.i18n import translator
+from patrol.errors import PatrolError
+
+session.init()
+lang = session.lang()
+T = translator(lang)
+settings = session.settings()
+
+# Strings of this page only: (Vietnamese, English).
+_PAGE_TEXT: dict[str, tuple[str, str]] = {
+    "month": ("Tháng rà soát", "Month to review"),
+    "plans": (
+        "Kế hoạch tuần tra đã phê duyệt (tệp JSON, có thể chọn nhiều tệp)",
+        "Approved patrol plans (JSON files, several allowed)",
+    ),
+    "session_plan": (
+        "Tính cả kế hoạch vừa lập trong phiên này (nếu đã phê duyệt)",
+        "Include this session's latest plan (when approved)",
+    ),
+    "metric.month": ("Vụ việc trong tháng", "Incidents this month"),
+    "metric.hot": ("Ô điểm nóng Gi*", "Gi* hotspot cells"),
+    "metric.gaps": ("Khoảng trống tuần tra", "Coverage gaps"),
+    "metric.plans": ("Kế hoạch được tính", "Plans counted"),
+    "vs_prev": ("so với tháng trước", "vs previous month"),
+    "interactive": ("Bản đồ tương tác: ô điểm nóng Gi*", "Interactive map: Gi* cells"),
+    "prepare": ("Lập báo cáo (PDF, HTML, XLSX)", "Make the report (PDF, HTML, XLSX)"),
+    "download_pdf": ("Tải báo cáo PDF", "Download the PDF report"),
+    "download_html": ("Tải báo cáo HTML", "Download the HTML report"),
+    "download_xlsx": ("Tải bảng số liệu (XLSX)", "Download the tables (XLSX)"),
+    "tables": ("Bảng số liệu", "Tables"),
+    "working": ("Đang tính toán…", "Computing…"),
+}
+
+
+def P(key: str) -> str:
+    """Text of this page in the session's language."""
+    vi, en = _PAGE_TEXT[key]
+    return vi if lang == "vi" else en
+
+
+def R(key: str, **values: Any) -> str:
+    """Text shared with the report."""
+    from patrol.report import tr
+
+    return tr(key, lang, **values)
+
+
+def _months(incidents: Any, today: date) -> list[str]:
+    """Months with records up to this one, newest first; the previous month is the default."""
+    import pandas as pd
+
+    last = pd.Period(today, "M")
+    first = pd.Period(incidents["time"].min(), "M") if len(incidents) else last - 12
+    return [str(p) for p in pd.period_range(first, last, freq="M")][::-1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _review(
+    signature: str, month: str, plans_key: str, settings_json: str, _inputs: Any, _plans: Any
+) -> Any:
+    from geodata.review import monthly_review
+    from patrol.config import Settings
+
+    area = _inputs.area
+    return monthly_review(
+        _inputs.incidents, month=month, bbox=area.bbox, boundary=area.boundary,
+        facilities=_inputs.facilities, plans=_plans, area_name=area.name, crs=area.crs,
+        settings=Settings.model_validate_json(settings_json),
+    )  # fmt: skip
+
+
+def _read_plans(uploads: list[Any]) -> list[Any]:
+    from routing.model import PatrolPlan
+
+    plans = []
+    with tempfile.TemporaryDirectory(prefix="patrol-plans-") as tmp:
+        for upload in uploads:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            plans.append(PatrolPlan.from_file(path))
+    return plans
+
+
+st.title(T("page.review"))
+inputs = shell.page_inputs()
+today = date.today()
+
+with st.sidebar:
+    months = _months(inputs.incidents, today)
+    month = st.selectbox(P("month"), months, index=min(1, len(months) - 1), key="review_month")
+    uploads = st.file_uploader(P("plans"), type=["json"], accept_multiple_files=True,
+                               key="review_plans")  # fmt: skip
+    use_session = st.checkbox(P("session_plan"), value=True, key="review_session_plan")
+
+plans: list[Any] = []
+with session.guard():
+    plans = _read_plans(list(uploads or []))
+latest = session.get("plan")
+if use_session and latest is not None:
+    plans.append(latest.plan)
+plans_key = hashlib.sha256(
+    json.dumps([p.to_dict() for p in plans], sort_keys=True, default=str).encode()
+).hexdigest()
+
+review = None
+try:
+    with st.spinner(P("working")):
+        review = _review(
+            cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans
+        )
+except PatrolError as exc:
+    session.show_error(exc, lang)
+if review is None:
+    st.stop()
+
+from patrol import report  # noqa: E402  (matplotlib loads only once the review exists)
+
+_ICONS = {"error": st.error, "warning": st.warning, "info": st.info}
+for notice in review.notices:
+    if notice.topic not in ("coverage", "target"):  # shown in their own sections
+        _ICONS[notice.severity](notice.text(lang))
+
+total = review.by_type.loc["total"]
+c1, c2, c3, c4 = st.columns(4)
+change = total["change_prev"]
+c1.metric(
+    P("metric.month"), int(total["month"]),
+    delta=None if change != change else f"{change:+.0%} {P('vs_prev')}", delta_color="inverse",
+)  # fmt: skip
+c2.metric(P("metric.hot"), len(review.gi.hot) if review.gi is not None else "-")
+c3.metric(P("metric.gaps"), len(review.gaps))
+c4.metric(P("metric.plans"), review.plans_used)
+st.caption(report.method_text(review, lang))
+
+tables = report.review_tables(review, lang=lang)
+
+st.subheader(R("gaps"))
+for notice in review.notices_for("coverage"):
+    _ICONS[notice.severity](notice.text(lang))
+if review.coverage is None:
+    st.info(report.missing_reason(review, "gi", lang))
+elif len(review.coverage) == 0:
+    st.info(R("no_hotspots"))
+else:
+    if len(review.gaps) == 0:
+        st.success(R("no_gaps"))
+    st.dataframe(tables["coverage"], hide_index=True, width="stretch")
+
+st.subheader(R("recommendations"))
+if review.recommendations:
+    st.markdown("\n".join(f"{k}. {r.in_lang(lang)}" for k, r in
+                          enumerate(review.recommendations, start=1)))  # fmt: skip
+else:
+    st.write(R("no_recommendations"))
+
+st.subheader(R("maps"))
+if review.cells is not None and review.gi is not None:
+    import folium
+
+    from dashboard import mapview
+
+    colours = {"hot": "#d7301f", "cold": "#2b8cbe"}
+    shown = review.cells[review.cells["gi_class"] != "ns"]
+    cells = review.grid.cells.loc[shown.index].to_crs("EPSG:4326")
+    features = []
+    for cell_id, geometry in cells.geometry.items():
+        row = shown.loc[cell_id]
+        label = R("class." + row["gi_class"])
+        tip = (
+            f"{cell_id}: {label}, {R('col.count')} {int(row['count'])}, "
+            f"{R('col.presence')} {row['presence_min']:.0f}"
+        )
+        colour = colours[row["gi_class"]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry.__geo_interface__,
+                "properties": {
+                    "tip": tip,
+                    "style": {"color": colour, "weight": 1, "fillColor": colour,
+                              "fillOpacity": 0.45},
+                },
+            }
+        )  # fmt: skip
+    st.caption(P("interactive"))
+    fmap = mapview.build_map(
+        cache.base_layers(session.get("area_path"), settings.network.default_mode,
+                          session.get("settings_json")), lang=lang,
+    )  # fmt: skip
+    mapview.VectorLayer(
+        {"type": "FeatureCollection", "features": features}, name=R("map_gi")
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    shell.show_map(fmap, key="review", height=480)
+
+tabs = st.tabs([R("map_density"), R("map_gi"), R("map_emerging", n=review.history_months)])
+for tab, name in zip(tabs, ("density", "gi", "emerging"), strict=True):
+    with tab:
+        figure = report.FIGURES[name](review, lang=lang)
+        if figure is None:
+            st.info(report.missing_reason(review, name, lang))
+        else:
+            st.pyplot(figure)
+
+st.subheader(R("changes"))
+st.dataframe(tables["by_type"], hide_index=True, width="stretch")
+left, right = st.columns(2)
+left.pyplot(report.figure_types(review, lang=lang))
+right.pyplot(report.figure_monthly(review, lang=lang))
+hours = report.figure_hour_weekday(review, lang=lang)
+if hours is None:
+    st.info(report.missing_reason(review, "hours", lang))
+else:
+    st.pyplot(hours)
+
+st.subheader(R("target"))
+target_notes = review.notices_for("target")
+if target_notes:
+    for notice in target_notes:
+        st.info(notice.text(lang))
+else:
+    st.write(report.target_text(review, lang))
+
+if not tables["facilities"].empty:
+    st.subheader(R("facilities"))
+    st.dataframe(tables["facilities"], hide_index=True, width="stretch")
+
+with st.expander(P("tables")):
+    for name in ("cells", "hour_weekday", "monthly"):
+        st.dataframe(tables[name], hide_index=True, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _files(signature: str, month: str, plans_key: str, settings_json: str, language: str,
+           _review: Any) -> tuple[bytes, bytes, bytes]:  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="patrol-review-") as tmp:
+        folder = Path(tmp)
+        pdf = report.write_pdf(_review, folder / "report.pdf", lang=language).read_bytes()
+        page = report.write_html(_review, folder / "report.html", lang=language).read_bytes()
+        buffer = io.BytesIO()
+        import pandas as pd
+
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for name, table in report.review_tables(_review, lang=language).items():
+                table.to_excel(writer, sheet_name=name[:31], index=False)
+    return pdf, page, buffer.getvalue()
+
+
+if st.button(P("prepare"), key="review_prepare"):
+    with st.spinner(P("working")):
+        pdf, page, xlsx = _files(cache.inputs_signature(), month, plans_key,
+                                 settings.model_dump_json(), lang, review)  # fmt: skip
+    stem = (
+        f"ra-soat-diem-nong-{review.month:%Y-%m}"
+        if lang == "vi"
+        else f"review-{review.month:%Y-%m}"
+    )
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(P("download_pdf"), pdf, file_name=f"{stem}.pdf", mime="application/pdf")
+    d2.download_button(P("download_html"), page, file_name=f"{stem}.html", mime="text/html")
+    xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    d3.download_button(P("download_xlsx"), xlsx, file_name=f"{stem}.xlsx", mime=xlsx_mime)
