@@ -32,7 +32,9 @@ __all__ = [
     "area",
     "base_layers",
     "default_inputs",
+    "EXPLAIN_ALL_LIMIT",
     "depots",
+    "explain_one",
     "inputs",
     "inputs_signature",
     "upload_signature",
@@ -186,32 +188,52 @@ def _assessment(signature: str, day: date, _inputs: Any, settings_json: str) -> 
     )  # fmt: skip
 
 
+EXPLAIN_ALL_LIMIT = 5000
+"""Up to this many incidents, every site's popup carries its full explanation; above it (the
+explanation's cost grows with incidents x sites: 11 s for 50,000) only the clicked site is
+explained, below the map."""
+
+
+def _slot(assessment: Any, hour: int) -> Any:
+    slots = assessment.slots
+    chosen = [s for s in slots if s.hour == hour]
+    return chosen[0] if chosen else slots[0]
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _risk_at(signature: str, day: date, hour: int, lang: str, _inputs: Any, settings_json: str
-             ) -> pd.DataFrame:  # fmt: skip
+def _risk_at(signature: str, day: date, hour: int, lang: str, explain: bool, _inputs: Any,
+             settings_json: str) -> pd.DataFrame:  # fmt: skip
     from geodata.risk import risk_level
 
     assessment = _assessment(signature, day, _inputs, settings_json)
-    slots = assessment.slots
-    chosen = [i for i, s in enumerate(slots) if s.hour == hour]
-    position = chosen[0] if chosen else int(np.argmax([s.hour for s in slots]))
-    slot = slots[position]
-    scores = assessment.scores.iloc[:, position]
+    slot = _slot(assessment, hour)
+    scores = assessment.scores[slot]
     settings = Settings.model_validate_json(settings_json)
-    rows = {}
-    for fid, score in scores.items():
-        text = assessment.explain(str(fid), slot=slot).text(lang=lang)
-        rows[fid] = {
-            "score": float(score),
-            "level": risk_level(float(score), settings=settings.risk).value,
-            "explanation": text,
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return pd.DataFrame(
+        {
+            "score": scores.astype(float),
+            "level": [risk_level(float(v), settings=settings.risk).value for v in scores],
+            "explanation": [
+                assessment.explain(str(fid), slot=slot).text(lang=lang) if explain else ""
+                for fid in scores.index
+            ],
+        },
+        index=scores.index,
+    )
 
 
 def risk_table(inputs_: Any, hour: int, *, lang: str = "vi") -> pd.DataFrame:
     """Risk of every facility at ``hour`` (0-23) of tonight's shift: ``score``, ``level`` and
-    ``explanation`` (the parts of the score, in ``lang``), on the facilities' index.
+    ``explanation`` (the parts of the score in ``lang``; empty above ``EXPLAIN_ALL_LIMIT``
+    incidents), on the facilities' index.
     """
-    return _risk_at(inputs_signature(), tonight(), int(hour), lang, inputs_,
+    explain = len(inputs_.incidents) <= EXPLAIN_ALL_LIMIT
+    return _risk_at(inputs_signature(), tonight(), int(hour), lang, explain, inputs_,
                     session.get("settings_json"))  # fmt: skip
+
+
+def explain_one(inputs_: Any, facility_id: str, hour: int, *, lang: str = "vi") -> str:
+    """The explanation of one facility's risk at ``hour`` of tonight's shift."""
+    assessment = _assessment(inputs_signature(), tonight(), inputs_, session.get("settings_json"))
+    slot = _slot(assessment, int(hour))
+    return str(assessment.explain(facility_id, slot=slot).text(lang=lang))

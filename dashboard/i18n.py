@@ -110,6 +110,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "popup.address": ("Địa chỉ", "Address"),
     "popup.risk": ("Mức độ nguy cơ", "Risk level"),
     "popup.why": ("Lý do", "Why"),
+    "popup.why_below": ("Xem chi tiết dưới bản đồ.", "See the details below the map."),
     "popup.hours": ("Giờ hoạt động", "Opening hours"),
     "popup.unnamed": ("(chưa có tên)", "(no name)"),
     "popup.cell": ("{n} vụ việc trong ô 50 m", "{n} incidents in this 50 m cell"),

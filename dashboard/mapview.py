@@ -209,7 +209,9 @@ class VectorLayer(Layer):
             },
             onEachFeature: function (f, layer) {
                 if (f.properties.tip) { layer.bindTooltip(f.properties.tip, {sticky: true}); }
-                if (f.properties.popup) { layer.bindPopup(f.properties.popup, {maxWidth: 340}); }
+                if (f.properties.popup) {
+                    layer.bindPopup(f.properties.popup, {maxWidth: 360, maxHeight: 320});
+                }
             }
         });
         {% endmacro %}
@@ -375,7 +377,7 @@ def add_facilities(
                 (t("popup.address", lang), str(row.get("address") or "")),
                 (t("popup.hours", lang), str(row.get("opening_hours") or "")),
                 (t("popup.risk", lang), risk_level_label(level, lang)),
-                (t("popup.why", lang), why),
+                (t("popup.why", lang), why or t("popup.why_below", lang)),
             ],
             name,
         )

@@ -26,11 +26,22 @@ MAP_KEY_PREFIX = "map-"
 PAGES = Path(__file__).parent / "pages"
 
 
+@st.cache_resource(show_spinner=False)
+def _icon() -> Any:
+    """The tab icon, drawn here: a Material or emoji icon would be fetched from an outside host."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.polygon([(8, 6), (56, 6), (56, 30), (32, 60), (8, 30)], fill=(13, 71, 161, 255))
+    draw.polygon([(32, 14), (37, 28), (50, 28), (39, 36), (43, 50), (32, 41), (21, 50), (25, 36),
+                  (14, 28), (27, 28)], fill=(255, 193, 7, 255))  # fmt: skip
+    return image
+
+
 def run_app() -> None:
     """Declare the grouped pages, draw the shared sidebar, run the chosen page."""
-    st.set_page_config(
-        page_title=t("app.title", session.lang()), page_icon=":material/shield:", layout="wide"
-    )
+    st.set_page_config(page_title=t("app.title", session.lang()), page_icon=_icon(), layout="wide")
     session.init(shell=True)
     lang = session.lang()
 
@@ -100,7 +111,9 @@ def demo_notice(lang: Lang) -> None:
         st.warning(t("app.demo_badge", lang, n=fmt_number(n, lang)), icon="ℹ️")
 
 
-def show_map(fmap: Any, *, key: str, height: int = 560) -> dict[str, Any] | None:
+def show_map(
+    fmap: Any, *, key: str, height: int = 560, returned: tuple[str, ...] = ("last_clicked",)
+) -> dict[str, Any] | None:
     """Show a folium map; only clicks come back (panning and zooming do not re-run the page)."""
     from streamlit_folium import st_folium
 
@@ -109,5 +122,5 @@ def show_map(fmap: Any, *, key: str, height: int = 560) -> dict[str, Any] | None
         key=MAP_KEY_PREFIX + key,
         height=height,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        returned_objects=list(returned),
     )

@@ -74,7 +74,18 @@ mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg
 mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
 mapview.add_depots(fmap, depots, lang=lang)
 folium.LayerControl(collapsed=True).add_to(fmap)
-clicked = shell.show_map(fmap, key="main")
+clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"))
+
+# The clicked site's explanation, below the map (popups carry it only for small incident logs).
+target = (clicked or {}).get("last_object_clicked")
+if target and risk is not None:
+    near = (sites["lat"] - float(target["lat"])).abs() + (sites["lon"] - float(target["lng"])).abs()
+    if len(near) and near.min() < 1e-5:
+        fid = str(near.idxmin())
+        with session.guard():
+            text = str(risk.at[fid, "explanation"]) if fid in risk.index else ""
+            st.markdown(f"**{T('popup.why')}**")
+            st.code(text or cache.explain_one(inputs, fid, int(hour), lang=lang), language=None)
 
 point = (clicked or {}).get("last_clicked")
 if point and add_mode != "none":

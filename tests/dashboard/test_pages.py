@@ -63,7 +63,7 @@ def test_map_page_shows_the_area_offline(inputs: Any) -> None:
     }
     assert any("Dữ liệu minh họa" in w.value for w in at.warning)
     args = _map_args(at)
-    assert args["returned_objects"] == ["last_clicked"]
+    assert args["returned_objects"] == ["last_clicked", "last_object_clicked"]  # no pan re-runs
     links = args["js_links"] + args["css_links"]
     assert links and all(link.startswith(assets.STATIC_URL + "/") for link in links)
     script = args["script"]
