@@ -240,8 +240,12 @@ def isolation(
     housing = gpd.GeoSeries(pd.concat(parts, ignore_index=True), crs=proj)
     has_housing = len(housing) > 0
     if has_housing:
-        (_, _), distance = housing.sindex.nearest(points, return_distance=True, return_all=False)
-        out["housing_m"] = distance
+        (which, _), distance = housing.sindex.nearest(
+            points, return_distance=True, return_all=False
+        )
+        nearest = np.full(len(points), np.nan)
+        nearest[which] = distance
+        out["housing_m"] = nearest
     if len(building_xy):
         tree = cKDTree(building_xy)
         out["buildings_near"] = tree.query_ball_point(
@@ -249,7 +253,9 @@ def isolation(
         )
     far = np.clip(out["housing_m"].fillna(risk.isolation_far_m) / risk.isolation_far_m, 0, 1)
     sparse = 1 - np.clip(out["buildings_near"] / risk.dense_buildings, 0, 1)
+    # Without housing only sparseness speaks; without buildings only the distance does.
     share = risk.isolation_distance_share if has_housing else 0.0
+    share = share if len(building_xy) else 1.0
     out["isolation"] = share * far + (1 - share) * sparse
     span = risk.isolation_max_factor - risk.isolation_min_factor
     out["isolation_factor"] = risk.isolation_min_factor + span * out["isolation"]

@@ -408,3 +408,26 @@ def test_a_settings_file_may_override_one_kind(tmp_path: Path) -> None:
     risk = Settings.from_file(path).risk
     assert risk.kind_base["atm"] == 55 and risk.kind_base["bank"] == 55
     assert risk.kind_base["treasury"] == Settings().risk.kind_base["treasury"]
+
+
+def test_isolation_uses_what_land_use_data_there_is(
+    landuse: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame],
+) -> None:
+    residential, buildings = landuse
+    sites = facilities(
+        [
+            {"facility_id": "isolated", "kind": "bank", "lat": ISOLATED[0], "lon": ISOLATED[1]},
+            {"facility_id": "dense", "kind": "bank", "lat": DENSE[0], "lon": DENSE[1]},
+        ]
+    )
+    both = isolation(sites, residential, buildings)
+    land_only = isolation(sites, residential, None)
+    assert (land_only["buildings_near"] == 0).all()
+    # Without buildings the distance to residential land use alone decides.
+    np.testing.assert_allclose(
+        land_only["isolation"], np.clip(land_only["housing_m"] / 300.0, 0, 1)
+    )
+    assert land_only.loc["isolated", "housing_m"] >= both.loc["isolated", "housing_m"]
+    nothing = isolation(sites, None, None)
+    assert (nothing["isolation_factor"] == 1).all() and nothing["isolation"].isna().all()
+    assert static_exposure(sites, isolation_table=nothing)["isolation_factor"].eq(1).all()
