@@ -1054,10 +1054,10 @@ def _recommend(review: MonthlyReview) -> list[Recommendation]:
             Recommendation(
                 "target",
                 f"Criminal offences 01-{review.month:%m/%Y}: {t.this_year} against {t.last_year} "
-                f"a year earlier ({t.change:+.0%}); the {t.target:.0%} reduction target allows "
+                f"a year earlier ({t.change:+.1%}); the {t.target:.0%} reduction target allows "
                 f"{t.allowed:.0f}: {excess:.0f} too many. Strengthen the patrols above.",
                 f"Tội phạm từ đầu năm đến tháng {review.month:%m/%Y}: {t.this_year} vụ so với "
-                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.0%}); chỉ tiêu giảm "
+                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.1%}); chỉ tiêu giảm "
                 f"{t.target:.0%} cho phép tối đa {t.allowed:.0f} vụ: vượt {excess:.0f} vụ. Cần "
                 "tăng cường tuần tra tại các điểm trên.",
             )
@@ -1067,9 +1067,9 @@ def _recommend(review: MonthlyReview) -> list[Recommendation]:
             Recommendation(
                 "target",
                 f"Criminal offences 01-{review.month:%m/%Y}: {t.this_year} against {t.last_year} "
-                f"a year earlier ({t.change:+.0%}): on track for the {t.target:.0%} reduction.",
+                f"a year earlier ({t.change:+.1%}): on track for the {t.target:.0%} reduction.",
                 f"Tội phạm từ đầu năm đến tháng {review.month:%m/%Y}: {t.this_year} vụ so với "
-                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.0%}): đạt chỉ tiêu giảm "
+                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.1%}): đạt chỉ tiêu giảm "
                 f"{t.target:.0%}.",
             )
         )
