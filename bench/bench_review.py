@@ -108,22 +108,14 @@ def plans(sites: pd.DataFrame, *, seed: int) -> list[PatrolPlan]:
              "depart": 600 * k + 600, "lat": float(row["lat"]), "lon": float(row["lon"])}
             for k, (sid, row) in enumerate(chosen.iterrows())
         ]  # fmt: skip
-        out.append(
-            PatrolPlan.from_dict(
-                {
-                    "format": "patrol-plan/1",
-                    "problem": f"night {day}",
-                    "value": 1,
-                    "travel_s": 0,
-                    "unserved": [],
-                    "status": "approved",
-                    "routes": [
-                        {"team": "T1", "depart": 0, "return": 25000, "travel_s": 0, "stops": stops}
-                    ],
-                    "shift": {"date": f"2026-10-{day:02d}", "start": "22:00", "end": "05:00"},
-                }
-            )  # fmt: skip
-        )
+        document = {
+            "format": "patrol-plan/1", "problem": f"night {day}", "value": 1, "travel_s": 0,
+            "unserved": [], "status": "approved",
+            "routes": [{"team": "T1", "depart": 0, "return": 25000, "travel_s": 0,
+                        "stops": stops}],
+            "shift": {"date": f"2026-10-{day:02d}", "start": "22:00", "end": "05:00"},
+        }  # fmt: skip
+        out.append(PatrolPlan.from_dict(document))
     return out
 
 
