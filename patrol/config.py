@@ -444,6 +444,14 @@ class RoutingSettings(BaseModel):
     """Seeded random surcharge (share of travel time, per street leg) on route costs, so that
     another night's seed gives other loops of equal value: patrols are hard to predict. 0 keeps
     the strictly shortest loops."""
+    police_per_team: int = Field(default=1, ge=1, le=10)
+    """Police officers per joint team (at least one: a police officer leads the team)."""
+    military_per_team: int = Field(default=1, ge=0, le=10)
+    """Military or militia members per joint team."""
+    vehicle: str = Field(default="motorbike", min_length=1, max_length=40)
+    """Vehicle of a joint team (the usual night patrol rides motorbikes)."""
+    alarm_service_s: int = Field(default=900, ge=0, le=7200)
+    """Time a team stays at an alarm before the rest of the night is re-planned."""
 
 
 class HotspotSettings(BaseModel):

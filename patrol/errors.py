@@ -24,6 +24,7 @@ __all__ = [
     "PlanFileError",
     "Problem",
     "ProblemFormatError",
+    "RosterError",
     "ReviewError",
     "SettingsError",
 ]
@@ -127,6 +128,14 @@ class ConflictError(PatrolError):
 
 class ReviewError(PatrolError):
     """A monthly review cannot be made: a month in the future, a malformed month, no columns."""
+
+    def __init__(self, message: str, *, message_vi: str | None = None):
+        self.message_vi = message_vi
+        super().__init__(message)
+
+
+class RosterError(PatrolError):
+    """The people on duty cannot make the joint teams asked for (too few police or military)."""
 
     def __init__(self, message: str, *, message_vi: str | None = None):
         self.message_vi = message_vi
