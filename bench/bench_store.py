@@ -50,10 +50,17 @@ def synthetic_incidents(count: int, *, seed: int, prefix: str) -> gpd.GeoDataFra
     lat = rng.uniform(BBOX[1], BBOX[3], count).round(6)
     lon = rng.uniform(BBOX[0], BBOX[2], count).round(6)
     frame = pd.DataFrame(
-        {"time": times, "type": types, "lat": lat, "lon": lon, "facility_id": "",
-         "description": "Dữ liệu minh họa: trộm cắp tài sản", "demo": True},
+        {
+            "time": times,
+            "type": types,
+            "lat": lat,
+            "lon": lon,
+            "facility_id": "",
+            "description": "Dữ liệu minh họa: trộm cắp tài sản",
+            "demo": True,
+        },
         index=pd.Index([f"{prefix}-{i}" for i in range(count)], name="incident_id"),
-    )  # fmt: skip
+    )
     return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
@@ -77,10 +84,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings().replace(store={"data_dir": tmp, "sqlite_journal": args.journal})
         store = open_store(settings)
-        print(f"SQLite {sqlite3.sqlite_version}, journal_mode={sqlite_journal_mode(settings)}, "
-              "synchronous=FULL")  # fmt: skip
-        who = auth.create_user(store, "phantich", "bench pass phrase 2026",
-                               role=auth.Role.ANALYST).principal  # fmt: skip
+        print(
+            f"SQLite {sqlite3.sqlite_version}, journal_mode={sqlite_journal_mode(settings)}, "
+            "synchronous=FULL"
+        )
+        who = auth.create_user(
+            store, "phantich", "bench pass phrase 2026", role=auth.Role.ANALYST
+        ).principal
 
         # 1. one upload of a real CSV file
         path = Path(tmp) / "vu-viec.csv"
@@ -88,12 +98,13 @@ def main() -> None:
         from geodata.io import read_incidents
 
         read_s, _ = timed(lambda: read_incidents(path))
-        upload_s, result = timed(lambda: repo.upload_incident_file(store, who, path,
-                                                                   area=AREAS[0]))  # fmt: skip
-        print(f"upload {args.upload_rows:,} rows ({path.stat().st_size / 1e6:.1f} MB CSV): "
-              f"{upload_s:.1f} s in all (reading the file alone {read_s:.1f} s, so storing "
-              f"~{upload_s - read_s:.1f} s); target < 30 s: "
-              f"{'met' if upload_s < 30 else 'NOT met'}")  # fmt: skip
+        upload_s, _ = timed(lambda: repo.upload_incident_file(store, who, path, area=AREAS[0]))
+        print(
+            f"upload {args.upload_rows:,} rows ({path.stat().st_size / 1e6:.1f} MB CSV): "
+            f"{upload_s:.1f} s in all (reading the file alone {read_s:.1f} s, so storing "
+            f"~{upload_s - read_s:.1f} s); target < 30 s: "
+            f"{'met' if upload_s < 30 else 'NOT met'}"
+        )
 
         # 2. bulk: the rest of the incidents as uploads of up to 100,000 rows
         remaining = max(0, args.incidents - args.upload_rows)
@@ -103,14 +114,18 @@ def main() -> None:
         for k in range(0, remaining, batch):
             size = min(batch, remaining - k)
             frame = synthetic_incidents(size, seed=100 + k, prefix=f"b{k}")
-            seconds, _ = timed(lambda frame=frame, k=k: repo.import_incidents(
-                store, who, frame, area=AREAS[(k // batch) % len(AREAS)],
-                filename=f"batch-{k}"))  # fmt: skip
+            seconds, _ = timed(
+                lambda frame=frame, k=k: repo.import_incidents(
+                    store, who, frame, area=AREAS[(k // batch) % len(AREAS)], filename=f"batch-{k}"
+                )
+            )
             insert_s += seconds
             done += size
         if done:
-            print(f"insert {done:,} more incidents in {done // batch + (done % batch > 0)} "
-                  f"uploads: {insert_s:.1f} s ({done / insert_s:,.0f} rows/s, checks included)")  # fmt: skip
+            print(
+                f"insert {done:,} more incidents in {done // batch + (done % batch > 0)} "
+                f"uploads: {insert_s:.1f} s ({done / insert_s:,.0f} rows/s, checks included)"
+            )
         total = done + args.upload_rows
 
         # 3. queries on the whole table
@@ -118,17 +133,24 @@ def main() -> None:
             results = [timed(func) for _ in range(runs)]
             return statistics.median(r[0] for r in results), results[-1][1]
 
-        by_month_s, months = median(lambda: repo.incident_counts_by_month(store, who,
-                                                                          area=AREAS[1]))  # fmt: skip
-        year_s, _ = median(lambda: repo.incident_counts_by_month(store, who, area=AREAS[1],
-                                                                 year=2025))  # fmt: skip
-        month_s, frame = median(lambda: repo.load_incidents(
-            store, who, area=AREAS[1], start=datetime(2025, 3, 1), end=datetime(2025, 4, 1)))  # fmt: skip
+        by_month_s, months = median(
+            lambda: repo.incident_counts_by_month(store, who, area=AREAS[1])
+        )
+        year_s, _ = median(
+            lambda: repo.incident_counts_by_month(store, who, area=AREAS[1], year=2025)
+        )
+        month_s, frame = median(
+            lambda: repo.load_incidents(
+                store, who, area=AREAS[1], start=datetime(2025, 3, 1), end=datetime(2025, 4, 1)
+            )
+        )
         assert isinstance(months, dict)
         print(f"{total:,} incidents stored; queries (median of 5):")
-        print(f"  counts per month, one area ({sum(months.values()):,} incidents, {len(months)} "
-              f"months): {by_month_s * 1000:.0f} ms; one year: {year_s * 1000:.0f} ms")  # fmt: skip
-        print(f"  one month of one area as a frame ({len(frame):,} rows): {month_s * 1000:.0f} ms")  # type: ignore[arg-type]  # fmt: skip
+        print(
+            f"  counts per month, one area ({sum(months.values()):,} incidents, {len(months)} "
+            f"months): {by_month_s * 1000:.0f} ms; one year: {year_s * 1000:.0f} ms"
+        )
+        print(f"  one month of one area as a frame ({len(frame):,} rows): {month_s * 1000:.0f} ms")  # type: ignore[arg-type]
         size_mb = store.sqlite_path.stat().st_size / 1e6 if store.sqlite_path else float("nan")
         print(f"database file: {size_mb:.0f} MB")
         store.close()

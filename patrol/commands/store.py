@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 
 __all__ = ["audit_app", "backup_command", "restore_command", "users_app"]
 
-users_app = typer.Typer(help="Local accounts: add, list, unlock, disable, reset.",
-                        no_args_is_help=True)  # fmt: skip
-audit_app = typer.Typer(help="The audit log: verify its hash chain, export it.",
-                        no_args_is_help=True)  # fmt: skip
+users_app = typer.Typer(
+    help="Local accounts: add, list, unlock, disable, reset.", no_args_is_help=True
+)
+audit_app = typer.Typer(
+    help="The audit log: verify its hash chain, export it.", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 
@@ -79,7 +81,7 @@ def users_add(
     ] = False,
 ) -> None:
     """Create an account; commanders and administrators get a TOTP secret to enrol."""
-    from patrol.store import auth, repo
+    from patrol.store import auth, roster
 
     store = _store()
     team_id = None
@@ -87,11 +89,21 @@ def users_add(
         if area is None:
             typer.echo("error: --team needs --area", err=True)
             raise typer.Exit(2)
-        team_id = run_guarded(lambda: repo.find_team(store, area=area, name=team))
+        team_id = run_guarded(lambda: roster.find_team(store, area=area, name=team))
     password = _secret("Password", from_stdin=password_stdin)
-    made = run_guarded(lambda: auth.create_user(
-        store, username, password, role=role,
-        display_name=name, team_id=team_id, with_totp=totp or None, actor=_actor(), source="cli"))  # fmt: skip
+    made = run_guarded(
+        lambda: auth.create_user(
+            store,
+            username,
+            password,
+            role=role,
+            display_name=name,
+            team_id=team_id,
+            with_totp=totp or None,
+            actor=_actor(),
+            source="cli",
+        )
+    )
     typer.echo(f"created {made.principal.username} ({made.principal.role.value})")
     if made.totp_secret and made.totp_uri:
         _show_totp(made.totp_secret, made.totp_uri)
@@ -105,11 +117,18 @@ def users_list() -> None:
 
     store = _store()
     for u in auth.list_users(store):
-        state = "locked" if u.locked else f"disabled ({u.disabled_reason})" if u.disabled_reason \
-            else "active"  # fmt: skip
+        state = (
+            "locked"
+            if u.locked
+            else f"disabled ({u.disabled_reason})"
+            if u.disabled_reason
+            else "active"
+        )
         last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
-        typer.echo(f"{u.username}\t{u.role.value}\t{u.team or '-'}\t"
-                   f"{'totp' if u.has_totp else '-'}\t{last}\t{state}")  # fmt: skip
+        typer.echo(
+            f"{u.username}\t{u.role.value}\t{u.team or '-'}\t"
+            f"{'totp' if u.has_totp else '-'}\t{last}\t{state}"
+        )
     store.close()
 
 
@@ -167,8 +186,9 @@ def users_totp_reset(username: Annotated[str, typer.Argument()]) -> None:
     from patrol.store import auth
 
     store = _store()
-    secret, uri = run_guarded(lambda: auth.reset_totp(store, username, actor=_actor(),
-                                                      source="cli"))  # fmt: skip
+    secret, uri = run_guarded(
+        lambda: auth.reset_totp(store, username, actor=_actor(), source="cli")
+    )
     _show_totp(secret, uri)
     store.close()
 
@@ -195,11 +215,14 @@ def backup_command(
 
     store = _store()
     passphrase = _secret("Backup passphrase", from_stdin=passphrase_stdin) if encrypt else None
-    info = run_guarded(lambda: backup(store, destination, passphrase=passphrase, actor=_actor(),
-                                      source="cli"))  # fmt: skip
+    info = run_guarded(
+        lambda: backup(store, destination, passphrase=passphrase, actor=_actor(), source="cli")
+    )
     kind = "encrypted" if info.encrypted else "plain"
-    typer.echo(f"wrote {info.path} ({kind}, {info.bytes} bytes, schema {info.revision}, "
-               f"{info.audit_rows} audit rows)")  # fmt: skip
+    typer.echo(
+        f"wrote {info.path} ({kind}, {info.bytes} bytes, schema {info.revision}, "
+        f"{info.audit_rows} audit rows)"
+    )
     store.close()
 
 
@@ -216,10 +239,14 @@ def restore_command(
         typer.confirm(f"Replace the store's content with {source}?", abort=True)
     store = _store()
     encrypted = source.is_file() and source.read_bytes()[: len(ENCRYPTED_MAGIC)] == ENCRYPTED_MAGIC
-    passphrase = (_secret("Backup passphrase", from_stdin=passphrase_stdin, confirm=False)
-                  if encrypted else None)  # fmt: skip
-    info = run_guarded(lambda: restore(store, source, passphrase=passphrase, actor=_actor(),
-                                       source="cli"))  # fmt: skip
+    passphrase = (
+        _secret("Backup passphrase", from_stdin=passphrase_stdin, confirm=False)
+        if encrypted
+        else None
+    )
+    info = run_guarded(
+        lambda: restore(store, source, passphrase=passphrase, actor=_actor(), source="cli")
+    )
     typer.echo(f"restored {info.path} (schema {info.revision}, {info.audit_rows} audit rows)")
     store.close()
 
@@ -248,7 +275,13 @@ def audit_export(
 
     store = _store()
     count = export_audit_csv(store, destination)
-    log_event(store, username=_actor(), action=Action.EXPORT, target=f"file:{destination.name}",
-              source="cli", detail=f"audit rows={count}")  # fmt: skip
+    log_event(
+        store,
+        username=_actor(),
+        action=Action.EXPORT,
+        target=f"file:{destination.name}",
+        source="cli",
+        detail=f"audit rows={count}",
+    )
     typer.echo(f"wrote {count} rows to {destination}")
     store.close()

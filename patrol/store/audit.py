@@ -147,6 +147,7 @@ def record(
     -------
     int
         The new row's id.
+
     """
     # FOR UPDATE serialises writers on PostgreSQL; SQLite's BEGIN IMMEDIATE already has.
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
@@ -208,6 +209,7 @@ def verify_chain(store: Store) -> ChainReport:
     ChainReport
         ``ok`` False with the first bad row's id and what is wrong with it when a row was
         edited, removed or inserted, or rows were cut from the end.
+
     """
     expected_prev = GENESIS_HASH
     expected_id = 1
@@ -279,8 +281,17 @@ def export_audit_csv(store: Store, path: str | Path, *, since: datetime | None =
         query = query.where(AuditRow.at >= since)
     with store.transaction() as session:
         rows = (
-            (r.id, r.at.isoformat(), r.username, r.action, r.target, r.source, r.outcome,
-             r.detail, r.hash)
+            (
+                r.id,
+                r.at.isoformat(),
+                r.username,
+                r.action,
+                r.target,
+                r.source,
+                r.outcome,
+                r.detail,
+                r.hash,
+            )
             for r in session.scalars(query)
-        )  # fmt: skip
+        )
         return write_csv(path, header, rows)

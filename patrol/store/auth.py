@@ -70,7 +70,8 @@ LOGIN_BANNER_VI = (
     "HỆ THỐNG CHỈ DÙNG CHO CÔNG VIỆC CỦA CÔNG AN PHƯỜNG VÀ BAN CHỈ HUY QUÂN SỰ PHƯỜNG. "
     "Dữ liệu vụ việc, lộ trình tuần tra và thông tin cá nhân là dữ liệu nhạy cảm, được bảo vệ theo "
     "Nghị định 13/2023/NĐ-CP và Luật Bảo vệ dữ liệu cá nhân. Mọi thao tác đều được ghi nhật ký. "
-    "Người không có thẩm quyền không được truy cập; vi phạm sẽ bị xử lý theo quy định của pháp luật."
+    "Người không có thẩm quyền không được truy cập; vi phạm sẽ bị xử lý theo quy định của "
+    "pháp luật."
 )
 """Official-use notice shown before login."""
 
@@ -127,16 +128,24 @@ class Permission(StrEnum):
 _P = Permission
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
     Role.COMMANDER: frozenset(
-        {_P.MAP_VIEW, _P.FACILITY_EDIT, _P.INCIDENT_VIEW, _P.INCIDENT_UPLOAD, _P.HOTSPOT_REVIEW,
-         _P.PLAN_EDIT, _P.PLAN_APPROVE, _P.ROSTER_MANAGE, _P.ROUTE_VIEW_ALL, _P.ROUTE_EXPORT,
-         _P.AUDIT_VIEW}
+        {
+            _P.MAP_VIEW,
+            _P.FACILITY_EDIT,
+            _P.INCIDENT_VIEW,
+            _P.INCIDENT_UPLOAD,
+            _P.HOTSPOT_REVIEW,
+            _P.PLAN_EDIT,
+            _P.PLAN_APPROVE,
+            _P.ROSTER_MANAGE,
+            _P.ROUTE_VIEW_ALL,
+            _P.ROUTE_EXPORT,
+            _P.AUDIT_VIEW,
+        }
     ),
     Role.PATROL_LEADER: frozenset({_P.MAP_VIEW, _P.ROUTE_VIEW_OWN, _P.ROUTE_EXPORT}),
-    Role.ANALYST: frozenset(
-        {_P.MAP_VIEW, _P.INCIDENT_VIEW, _P.INCIDENT_UPLOAD, _P.HOTSPOT_REVIEW}
-    ),
+    Role.ANALYST: frozenset({_P.MAP_VIEW, _P.INCIDENT_VIEW, _P.INCIDENT_UPLOAD, _P.HOTSPOT_REVIEW}),
     Role.ADMINISTRATOR: frozenset({_P.USER_MANAGE, _P.AUDIT_VIEW, _P.BACKUP}),
-}  # fmt: skip
+}
 """Each role's permissions; nothing else is allowed."""
 
 TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.ADMINISTRATOR})
@@ -201,7 +210,7 @@ def _common_passwords() -> frozenset[str]:
 
 
 def password_problems(password: str, *, username: str = "") -> list[tuple[str, str]]:
-    """What is wrong with a new password, as ``(english, vietnamese)`` pairs; empty when fine.
+    """List what is wrong with a new password, as ``(english, vietnamese)`` pairs; empty when fine.
 
     Examples
     --------
@@ -209,6 +218,7 @@ def password_problems(password: str, *, username: str = "") -> list[tuple[str, s
     ['it is on the list of common passwords; choose a longer phrase of your own']
     >>> password_problems("ngõ Văn Chương đêm mưa")
     []
+
     """
     problems: list[tuple[str, str]] = []
     if len(password) < MIN_PASSWORD:
@@ -325,6 +335,7 @@ def create_user(
     -------
     NewUser
         The account, and its TOTP secret and ``otpauth://`` URI to show once.
+
     """
     if role not in {r.value for r in Role}:
         msg = f"role {role!r} unknown; use commander, patrol_leader, analyst or administrator"
@@ -354,10 +365,19 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        record(session, store, username=actor, action=Action.USER_ADD,
-               target=f"user:{username}", source=source, detail=f"role={role.value}")  # fmt: skip
+        record(
+            session,
+            store,
+            username=actor,
+            action=Action.USER_ADD,
+            target=f"user:{username}",
+            source=source,
+            detail=f"role={role.value}",
+        )
         principal = _principal(session, user)
-    uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER) if secret else None
+    uri = (
+        pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER) if secret else None
+    )
     return NewUser(principal, secret, uri)
 
 
@@ -399,6 +419,7 @@ def login(
         Wrong credentials (one message whichever part was wrong), a locked or disabled account;
         ``reason`` is ``bad_credentials``, ``locked``, ``disabled`` or ``totp_required``. Every
         attempt is audited (never the password).
+
     """
     cfg = store.settings.store
     now = store.now()
@@ -438,15 +459,26 @@ def login(
             if outcome is None:
                 token = secrets.token_urlsafe(32)
                 session.add(
-                    LoginSession(token_sha256=_sha256(token), user_id=user.id, source=source,
-                                 created_at=now, last_seen_at=now)
-                )  # fmt: skip
+                    LoginSession(
+                        token_sha256=_sha256(token),
+                        user_id=user.id,
+                        source=source,
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                )
                 user.last_login_at = now
                 session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
                 result = LoginResult(token, _principal(session, user))
-        record(session, store, username=username[:64], action=Action.LOGIN, source=source,
-               outcome="ok" if result else "fail",
-               detail="" if result else (outcome[0] if outcome else ""))  # fmt: skip
+        record(
+            session,
+            store,
+            username=username[:64],
+            action=Action.LOGIN,
+            source=source,
+            outcome="ok" if result else "fail",
+            detail="" if result else (outcome[0] if outcome else ""),
+        )
     if result is None:
         assert outcome is not None
         raise _refuse(*outcome)
@@ -508,13 +540,14 @@ def _sha256(token: str) -> str:
 
 
 def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
-    """The user of a live session; marks it active. Call on every request.
+    """Return the user of a live session and mark it active. Call on every request.
 
     Raises
     ------
     AuthError
         ``reason`` ``expired`` (idle too long or past the maximum age; the session is ended),
         ``ended`` (logged out or unknown token), ``disabled`` or ``locked``.
+
     """
     cfg = store.settings.store
     now = store.now()
@@ -539,8 +572,14 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 row.last_seen_at = now
                 return _principal(session, user)
             row.ended_at, row.end_reason = now, reason
-            record(session, store, username=user.username, action=Action.SESSION_END,
-                   source=source, detail=reason)  # fmt: skip
+            record(
+                session,
+                store,
+                username=user.username,
+                action=Action.SESSION_END,
+                source=source,
+                detail=reason,
+            )
             ended = (
                 "expired",
                 "the session has expired; log in again",
@@ -559,8 +598,13 @@ def logout(store: Store, token: str, *, source: str = "") -> None:
             return
         row.ended_at, row.end_reason = store.now(), "logout"
         user = session.get(User, row.user_id)
-        record(session, store, username=user.username if user else "", action=Action.LOGOUT,
-               source=source)  # fmt: skip
+        record(
+            session,
+            store,
+            username=user.username if user else "",
+            action=Action.LOGOUT,
+            source=source,
+        )
 
 
 def require(
@@ -586,8 +630,15 @@ def deny(
     source: str = "",
 ) -> None:
     """Audit a refusal and raise ``AccessDeniedError`` (also for record-level refusals)."""
-    log_event(store, username=principal.username, action=Action.VIEW, target=target,
-              source=source, outcome="denied", detail=str(permission))  # fmt: skip
+    log_event(
+        store,
+        username=principal.username,
+        action=Action.VIEW,
+        target=target,
+        source=source,
+        outcome="denied",
+        detail=str(permission),
+    )
     msg = f"{principal.username} ({principal.role.value}) may not {permission} {target}".strip()
     err = AccessDeniedError(msg)
     err.message_vi = "Bạn không có quyền truy cập nội dung này"
@@ -600,8 +651,14 @@ def unlock_user(store: Store, username: str, *, actor: str, source: str = "") ->
         user = _get_user(session, username)
         user.locked_at = None
         session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
-        record(session, store, username=actor, action=Action.UNLOCK, target=f"user:{username}",
-               source=source)  # fmt: skip
+        record(
+            session,
+            store,
+            username=actor,
+            action=Action.UNLOCK,
+            target=f"user:{username}",
+            source=source,
+        )
 
 
 def set_user_enabled(
@@ -617,9 +674,15 @@ def set_user_enabled(
         else:
             user.disabled_at, user.disabled_reason = now, "administrator"
             _end_sessions(session, user.id, now, "disabled")
-        record(session, store, username=actor, action=Action.USER_CHANGE,
-               target=f"user:{username}", source=source,
-               detail="enabled" if enabled else "disabled")  # fmt: skip
+        record(
+            session,
+            store,
+            username=actor,
+            action=Action.USER_CHANGE,
+            target=f"user:{username}",
+            source=source,
+            detail="enabled" if enabled else "disabled",
+        )
 
 
 def _end_sessions(session: Session, user_id: int, now: datetime, reason: str) -> None:
@@ -651,17 +714,31 @@ def set_password(
         try:
             hasher.verify(current_hash, old_password)
         except (VerificationError, InvalidHashError):
-            log_event(store, username=actor, action=Action.PASSWORD_CHANGE,
-                      target=f"user:{username}", source=source, outcome="fail")  # fmt: skip
-            raise _refuse("bad_credentials", "the current password is wrong",
-                          "Mật khẩu hiện tại không đúng") from None  # fmt: skip
+            log_event(
+                store,
+                username=actor,
+                action=Action.PASSWORD_CHANGE,
+                target=f"user:{username}",
+                source=source,
+                outcome="fail",
+            )
+            err = _refuse(
+                "bad_credentials", "the current password is wrong", "Mật khẩu hiện tại không đúng"
+            )
+            raise err from None
     with store.transaction() as session:
         user = _get_user(session, username)
         user.password_hash = hasher.hash(new_password)
         user.password_changed_at = now
         _end_sessions(session, user.id, now, "password")
-        record(session, store, username=actor, action=Action.PASSWORD_CHANGE,
-               target=f"user:{username}", source=source)  # fmt: skip
+        record(
+            session,
+            store,
+            username=actor,
+            action=Action.PASSWORD_CHANGE,
+            target=f"user:{username}",
+            source=source,
+        )
 
 
 def reset_totp(store: Store, username: str, *, actor: str, source: str = "") -> tuple[str, str]:
@@ -670,8 +747,14 @@ def reset_totp(store: Store, username: str, *, actor: str, source: str = "") -> 
     with store.transaction() as session:
         user = _get_user(session, username)
         user.totp_secret, user.totp_last_step = secret, None
-        record(session, store, username=actor, action=Action.TOTP_RESET,
-               target=f"user:{username}", source=source)  # fmt: skip
+        record(
+            session,
+            store,
+            username=actor,
+            action=Action.TOTP_RESET,
+            target=f"user:{username}",
+            source=source,
+        )
     return secret, pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER)
 
 
@@ -686,8 +769,14 @@ def disable_inactive_accounts(store: Store, *, actor: str = "system") -> list[st
                 user.disabled_at, user.disabled_reason = now, "inactive"
                 _end_sessions(session, user.id, now, "disabled")
                 names.append(user.username)
-                record(session, store, username=actor, action=Action.USER_CHANGE,
-                       target=f"user:{user.username}", detail="disabled: inactive")  # fmt: skip
+                record(
+                    session,
+                    store,
+                    username=actor,
+                    action=Action.USER_CHANGE,
+                    target=f"user:{user.username}",
+                    detail="disabled: inactive",
+                )
     return names
 
 
@@ -705,6 +794,6 @@ def list_users(store: Store) -> list[UserInfo]:
                 u.last_login_at,
                 u.locked_at is not None,
                 u.disabled_reason,
-            )  # fmt: skip
+            )
             for u in session.scalars(select(User).order_by(User.username))
         ]

@@ -51,12 +51,14 @@ class BackupInfo:
     audit_rows: int
 
 
-def _fernet(passphrase: str, salt: bytes):  # type: ignore[no-untyped-def]  # noqa: ANN202
+def _fernet(passphrase: str, salt: bytes):  # type: ignore[no-untyped-def]
     try:
         from cryptography.fernet import Fernet
     except ImportError:
-        msg = ("encrypted backups need the 'cryptography' package (pip install cryptography); "
-               "nothing was written")  # fmt: skip
+        msg = (
+            "encrypted backups need the 'cryptography' package (pip install cryptography); "
+            "nothing was written"
+        )
         raise PatrolError(msg) from None
     if len(passphrase) < 8:
         msg = "the backup passphrase must have at least 8 characters"
@@ -68,8 +70,10 @@ def _fernet(passphrase: str, salt: bytes):  # type: ignore[no-untyped-def]  # no
 def _require_sqlite(store: Store) -> Path:
     path = store.sqlite_path
     if path is None:
-        msg = (f"backup of a {store.engine.dialect.name} store: use pg_dump / pg_restore "
-               "(see docs/store.md); `patrol backup` copies SQLite stores")  # fmt: skip
+        msg = (
+            f"backup of a {store.engine.dialect.name} store: use pg_dump / pg_restore "
+            "(see docs/store.md); `patrol backup` copies SQLite stores"
+        )
         raise PatrolError(msg)
     return path
 
@@ -124,6 +128,7 @@ def backup(
     -------
     BackupInfo
         Where the copy is and what it holds.
+
     """
     live = _require_sqlite(store)
     destination = Path(destination)
@@ -145,10 +150,17 @@ def backup(
         with staged.open("rb") as handle:
             os.fsync(handle.fileno())
         staged.replace(destination)
-    log_event(store, username=actor, action=Action.BACKUP, target=f"file:{destination.name}",
-              source=source, detail="encrypted" if fernet else "plain")  # fmt: skip
-    return BackupInfo(destination, fernet is not None, destination.stat().st_size, revision,
-                      audit_rows)  # fmt: skip
+    log_event(
+        store,
+        username=actor,
+        action=Action.BACKUP,
+        target=f"file:{destination.name}",
+        source=source,
+        detail="encrypted" if fernet else "plain",
+    )
+    return BackupInfo(
+        destination, fernet is not None, destination.stat().st_size, revision, audit_rows
+    )
 
 
 def _plain_copy(source_file: Path, passphrase: str | None, folder: Path) -> Path:
@@ -187,6 +199,7 @@ def restore(
     PatrolError
         The file is not a sound backup, is encrypted with another passphrase, or comes from a
         newer version of the product; the live store was not touched.
+
     """
     from patrol.store.migrate import head_revision, is_known_revision, upgrade
 
@@ -199,8 +212,10 @@ def restore(
         plain = _plain_copy(source_file, passphrase, Path(tmp))
         revision, audit_rows = _check_copy(plain)
         if revision is not None and not is_known_revision(revision):
-            msg = (f"{source_file}: made by a newer version of the product (schema {revision}, "
-                   f"this one knows {head_revision()}); upgrade the product first")  # fmt: skip
+            msg = (
+                f"{source_file}: made by a newer version of the product (schema {revision}, "
+                f"this one knows {head_revision()}); upgrade the product first"
+            )
             raise PatrolError(msg)
         stamp = store.now().strftime("%Y%m%dT%H%M%SZ")
         backup(store, live.parent / f"pre-restore-{stamp}.sqlite3", actor=actor, source=source)
@@ -213,7 +228,14 @@ def restore(
             dst.close()
     store.engine.dispose()  # pooled connections may cache the old schema
     upgrade(store.engine)
-    log_event(store, username=actor, action=Action.RESTORE, target=f"file:{source_file.name}",
-              source=source, detail=f"revision={revision}")  # fmt: skip
-    return BackupInfo(source_file, plain != source_file, source_file.stat().st_size, revision,
-                      audit_rows)  # fmt: skip
+    log_event(
+        store,
+        username=actor,
+        action=Action.RESTORE,
+        target=f"file:{source_file.name}",
+        source=source,
+        detail=f"revision={revision}",
+    )
+    return BackupInfo(
+        source_file, plain != source_file, source_file.stat().st_size, revision, audit_rows
+    )

@@ -55,7 +55,7 @@ _APP_DIR = "patrol-planner"
 
 
 def utc_now() -> datetime:
-    """The current time in UTC, tz-aware (the default clock of a ``Store``)."""
+    """Return the current time in UTC, tz-aware (the default clock of a ``Store``)."""
     return datetime.now(UTC)
 
 
@@ -90,7 +90,7 @@ def sqlite_wal_reset_fixed(version: str = sqlite3.sqlite_version) -> bool:
 
 
 def sqlite_journal_mode(settings: Settings, *, version: str = sqlite3.sqlite_version) -> str:
-    """The journal mode the store uses for SQLite under ``settings``: ``"wal"`` or ``"delete"``."""
+    """Return the SQLite journal mode of the store under ``settings``: ``"wal"`` or ``"delete"``."""
     choice = settings.store.sqlite_journal
     if choice != "auto":
         return choice
@@ -98,7 +98,7 @@ def sqlite_journal_mode(settings: Settings, *, version: str = sqlite3.sqlite_ver
 
 
 def default_data_dir(settings: Settings) -> Path:
-    """The user's data folder: ``store.data_dir`` or the platform's (``~/.local/share/...``)."""
+    """Return the user's data folder: ``store.data_dir`` or the platform's (``~/.local/share``)."""
     if settings.store.data_dir is not None:
         return Path(settings.store.data_dir)
     import platformdirs  # only when no folder is configured
@@ -107,7 +107,7 @@ def default_data_dir(settings: Settings) -> Path:
 
 
 def database_url(settings: Settings) -> str:
-    """The SQLAlchemy URL of the store: ``store.database_url`` or the SQLite file."""
+    """Return the SQLAlchemy URL of the store: ``store.database_url`` or the SQLite file."""
     if settings.store.database_url:
         return settings.store.database_url
     return f"sqlite:///{default_data_dir(settings) / DB_FILENAME}"
@@ -149,7 +149,7 @@ class Store:
             yield session
 
     def now(self) -> datetime:
-        """The store clock's current UTC time."""
+        """Return the store clock's current UTC time."""
         return self.clock()
 
     def close(self) -> None:

@@ -29,7 +29,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
-    """An Alembic ``Config`` for the store's migrations, bound to ``engine`` when given."""
+    """Return an Alembic ``Config`` for the store's migrations, bound to ``engine`` when given."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -42,14 +42,14 @@ def upgrade(engine: Engine, *, revision: str = "head") -> None:
 
 
 def head_revision() -> str:
-    """The newest revision the product knows."""
+    """Return the newest revision the product knows."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None  # the package ships at least one revision
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision a database is at, ``None`` when it has no schema yet."""
+    """Return the revision a database is at, ``None`` when it has no schema yet."""
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

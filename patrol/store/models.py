@@ -11,7 +11,7 @@ file holds (formulas, HTML, SQL-like text) is stored as written and escaped wher
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -73,7 +73,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     """Base of every table."""
 
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, str: Text}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, str: Text}
 
 
 class Area(Base):

@@ -29,8 +29,9 @@ def spreadsheet_cell(value: object) -> object:
 
     Examples
     --------
-    >>> spreadsheet_cell("=HYPERLINK(\\"http://x\\")"), spreadsheet_cell(-3), spreadsheet_cell("Vàng")
-    ('\\'=HYPERLINK("http://x")', -3, 'Vàng')
+    >>> spreadsheet_cell("=SUM(A1:A9)"), spreadsheet_cell(-3), spreadsheet_cell("Vàng")
+    ("'=SUM(A1:A9)", -3, 'Vàng')
+
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
@@ -44,6 +45,7 @@ def html_text(value: object) -> str:
     --------
     >>> html_text("<script>alert(1)</script>")
     '&lt;script&gt;alert(1)&lt;/script&gt;'
+
     """
     return html.escape("" if value is None else str(value), quote=True)
 

@@ -1,5 +1,7 @@
-"""Fixtures of the store tests: a fresh SQLite store in a temporary folder, with a clock the
-test moves by hand."""
+"""Fixtures of the store tests.
+
+A fresh SQLite store in a temporary folder, with a clock the test moves by hand.
+"""
 
 from __future__ import annotations
 

@@ -16,19 +16,25 @@ from patrol.store.db import Store
 
 def _fill(store: Store, count: int = 6) -> None:
     for i in range(count):
-        log_event(store, username=f"user{i}", action=Action.EXPORT, target=f"plan:{i}",
-                  source="10.0.0.1", detail=f"gpx team T{i}")  # fmt: skip
+        log_event(
+            store,
+            username=f"user{i}",
+            action=Action.EXPORT,
+            target=f"plan:{i}",
+            source="10.0.0.1",
+            detail=f"gpx team T{i}",
+        )
 
 
 def _raw(store: Store) -> sqlite3.Connection:
-    """A connection that goes around the product, as someone editing the file would."""
+    """Open a connection that goes around the product, as someone editing the file would."""
     conn = sqlite3.connect(store.sqlite_path)  # type: ignore[arg-type]
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("DROP TRIGGER audit_log_no_delete")
     return conn
 
 
-def test_chain_of_an_untouched_log_verifies(store: Store, clock) -> None:  # noqa: ANN001
+def test_chain_of_an_untouched_log_verifies(store: Store, clock) -> None:
     assert verify_chain(store).ok and verify_chain(store).rows == 0
     _fill(store)
     report = verify_chain(store)
@@ -91,14 +97,19 @@ def test_recomputed_hash_still_breaks_the_link(store: Store) -> None:
 
 
 def test_export_neutralises_formulas(store: Store, tmp_path: Path) -> None:
-    log_event(store, username="an", action=Action.UPLOAD, target='=HYPERLINK("http://x","y")',
-              detail="+cmd|' /C calc'!A0")  # fmt: skip
+    log_event(
+        store,
+        username="an",
+        action=Action.UPLOAD,
+        target='=HYPERLINK("http://x","y")',
+        detail="+cmd|' /C calc'!A0",
+    )
     log_event(store, username="an", action=Action.UPLOAD, target="@SUM(1)", detail="-2+3")
     out = tmp_path / "audit.csv"
     assert export_audit_csv(store, out) == 2
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert rows[0]["target"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[0]["target"] == '\'=HYPERLINK("http://x","y")'
     assert rows[0]["detail"].startswith("'+cmd")
     assert rows[1]["target"] == "'@SUM(1)" and rows[1]["detail"] == "'-2+3"
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())

@@ -18,7 +18,7 @@ from patrol.store.models import User
 PASSWORD = "đêm mưa ngõ Văn Chương"  # spaces and Vietnamese letters allowed
 
 
-def _totp(secret: str, clock) -> str:  # noqa: ANN001
+def _totp(secret: str, clock) -> str:
     return pyotp.TOTP(secret).at(clock.now)
 
 
@@ -89,7 +89,7 @@ def test_wrong_password_and_unknown_user_say_the_same(store: Store) -> None:
     assert outcomes == [("binh", "login", "fail"), ("an", "login", "fail")]
 
 
-def test_lockout_after_five_failures_until_unlocked(store: Store, clock) -> None:  # noqa: ANN001
+def test_lockout_after_five_failures_until_unlocked(store: Store, clock) -> None:
     auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
     for attempt in range(4):
         with pytest.raises(AuthError) as err:
@@ -108,7 +108,7 @@ def test_lockout_after_five_failures_until_unlocked(store: Store, clock) -> None
     assert auth.login(store, "an", PASSWORD).principal.username == "an"
 
 
-def test_failures_spread_over_more_than_15_minutes_do_not_lock(store: Store, clock) -> None:  # noqa: ANN001
+def test_failures_spread_over_more_than_15_minutes_do_not_lock(store: Store, clock) -> None:
     auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
     for attempt in range(8):
         with pytest.raises(AuthError) as err:
@@ -118,15 +118,19 @@ def test_failures_spread_over_more_than_15_minutes_do_not_lock(store: Store, clo
     assert auth.login(store, "an", PASSWORD)
 
 
-def test_totp_required_for_commander_and_codes_used_once(store: Store, clock) -> None:  # noqa: ANN001
+def test_totp_required_for_commander_and_codes_used_once(store: Store, clock) -> None:
     made = auth.create_user(store, "chihuy", PASSWORD, role=Role.COMMANDER)
     assert made.totp_secret and made.totp_uri and made.totp_uri.startswith("otpauth://totp/")
     with pytest.raises(AuthError) as err:
         auth.login(store, "chihuy", PASSWORD)
     assert err.value.reason == "totp_required"
     with pytest.raises(AuthError) as err:
-        auth.login(store, "chihuy", PASSWORD, totp_code="000000" if _totp(
-            made.totp_secret, clock) != "000000" else "111111")
+        auth.login(
+            store,
+            "chihuy",
+            PASSWORD,
+            totp_code="000000" if _totp(made.totp_secret, clock) != "000000" else "111111",
+        )
     assert err.value.reason == "bad_credentials"
     code = _totp(made.totp_secret, clock)
     assert auth.login(store, "chihuy", PASSWORD, totp_code=code).principal.role is Role.COMMANDER
@@ -141,7 +145,7 @@ def test_totp_required_for_commander_and_codes_used_once(store: Store, clock) ->
     assert err.value.reason == "bad_credentials"
 
 
-def test_totp_optional_for_others(store: Store, clock) -> None:  # noqa: ANN001
+def test_totp_optional_for_others(store: Store, clock) -> None:
     plain = auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
     assert plain.totp_secret is None
     careful = auth.create_user(store, "binh", PASSWORD, role=Role.ANALYST, with_totp=True)
@@ -151,7 +155,7 @@ def test_totp_optional_for_others(store: Store, clock) -> None:  # noqa: ANN001
     assert auth.login(store, "binh", PASSWORD, totp_code=_totp(careful.totp_secret, clock))
 
 
-def test_idle_timeout_and_maximum_age(store: Store, clock) -> None:  # noqa: ANN001
+def test_idle_timeout_and_maximum_age(store: Store, clock) -> None:
     auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
     token = auth.login(store, "an", PASSWORD).token
     clock.advance(minutes=29)
@@ -173,7 +177,7 @@ def test_idle_timeout_and_maximum_age(store: Store, clock) -> None:  # noqa: ANN
     assert reasons == ["max_age", "idle"]
 
 
-def test_unused_account_disabled_after_90_days(store: Store, clock) -> None:  # noqa: ANN001
+def test_unused_account_disabled_after_90_days(store: Store, clock) -> None:
     auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
     auth.create_user(store, "binh", PASSWORD, role=Role.ANALYST)
     clock.advance(days=60)
@@ -202,7 +206,7 @@ def test_password_change_ends_sessions(store: Store) -> None:
     assert auth.login(store, "an", "a new long passphrase")
 
 
-def test_permissions_by_role_and_refusals_audited(store: Store, clock) -> None:  # noqa: ANN001
+def test_permissions_by_role_and_refusals_audited(store: Store, clock) -> None:
     leader = auth.create_user(store, "totruong", PASSWORD, role=Role.PATROL_LEADER).principal
     analyst = auth.create_user(store, "an", PASSWORD, role=Role.ANALYST).principal
     admin = auth.create_user(store, "quantri", PASSWORD, role=Role.ADMINISTRATOR).principal
@@ -213,8 +217,9 @@ def test_permissions_by_role_and_refusals_audited(store: Store, clock) -> None: 
     assert all(not analyst.can(p) for p in (Permission.USER_MANAGE, Permission.BACKUP))
     auth.require(store, analyst, Permission.INCIDENT_VIEW)
     with pytest.raises(AccessDeniedError) as err:
-        auth.require(store, leader, Permission.INCIDENT_VIEW, target="page:incidents",
-                     source="10.0.0.9")  # fmt: skip
+        auth.require(
+            store, leader, Permission.INCIDENT_VIEW, target="page:incidents", source="10.0.0.9"
+        )
     assert "không có quyền" in (err.value.message_vi or "")
     denied = list_audit(store, username="totruong")
     assert [(d.outcome, d.target, d.source) for d in denied] == [

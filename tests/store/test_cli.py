@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from patrol.cli import app
+from patrol.errors import AuthError
 
 PASSWORD = "quản trị viên phường Cát Linh"
 
@@ -31,28 +32,56 @@ def test_first_administrator_and_user_management(settings_file: Path, tmp_path: 
     from patrol.store import auth
     from patrol.store.db import open_store
 
-    code, out, _ = run(settings_file, "users", "add", "quantri", "--role", "administrator",
-                       "--name", "Quản trị", "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    code, out, _ = run(
+        settings_file,
+        "users",
+        "add",
+        "quantri",
+        "--role",
+        "administrator",
+        "--name",
+        "Quản trị",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert code == 0 and "created quantri (administrator)" in out
     secret = out.split("authenticator app):")[1].split()[0]
     assert len(secret) == 32 and "otpauth://totp/" in out
     assert PASSWORD not in out
-    code, _, err = run(settings_file, "users", "add", "an", "--role", "boss", "--password-stdin",
-                       stdin=PASSWORD + "\n")  # fmt: skip
+    code, _, err = run(
+        settings_file,
+        "users",
+        "add",
+        "an",
+        "--role",
+        "boss",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert code == 2 and "role 'boss' unknown" in err
-    code, _, err = run(settings_file, "users", "add", "an", "--role", "analyst",
-                       "--password-stdin", stdin="12345678\n")  # fmt: skip
+    code, _, err = run(
+        settings_file,
+        "users",
+        "add",
+        "an",
+        "--role",
+        "analyst",
+        "--password-stdin",
+        stdin="12345678\n",
+    )
     assert code == 2 and "common passwords" in err
     # lock the administrator with failed logins, then unlock from the command line
     store = open_store(Settings.from_file(settings_file))
     for _ in range(5):
-        with pytest.raises(Exception, match="wrong|locked"):
+        with pytest.raises(AuthError, match=r"(wrong|locked)"):
             auth.login(store, "quantri", "not it at all")
     code, out, _ = run(settings_file, "users", "list")
     assert code == 0 and "quantri\tadministrator\t-\ttotp\tnever\tlocked" in out
     assert run(settings_file, "users", "unlock", "quantri")[0] == 0
     code_now = pyotp.TOTP(secret).now()
-    assert auth.login(store, "quantri", PASSWORD, totp_code=code_now).principal.username == "quantri"
+    assert (
+        auth.login(store, "quantri", PASSWORD, totp_code=code_now).principal.username == "quantri"
+    )
     store.close()
     code, out, _ = run(settings_file, "users", "disable", "quantri")
     assert code == 0
@@ -62,16 +91,44 @@ def test_first_administrator_and_user_management(settings_file: Path, tmp_path: 
 
 
 def test_backup_restore_and_tamper_detection(settings_file: Path, tmp_path: Path) -> None:
-    run(settings_file, "users", "add", "an", "--role", "analyst", "--password-stdin",
-        stdin=PASSWORD + "\n")  # fmt: skip
+    run(
+        settings_file,
+        "users",
+        "add",
+        "an",
+        "--role",
+        "analyst",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     copy = tmp_path / "sao-luu.bak"
-    code, out, _ = run(settings_file, "backup", str(copy), "--encrypt", "--passphrase-stdin",
-                       stdin="một cụm mật khẩu\n")  # fmt: skip
+    code, out, _ = run(
+        settings_file,
+        "backup",
+        str(copy),
+        "--encrypt",
+        "--passphrase-stdin",
+        stdin="một cụm mật khẩu\n",
+    )
     assert code == 0 and "encrypted" in out
-    run(settings_file, "users", "add", "binh", "--role", "analyst", "--password-stdin",
-        stdin=PASSWORD + "\n")  # fmt: skip
-    code, out, _ = run(settings_file, "restore", str(copy), "--yes", "--passphrase-stdin",
-                       stdin="một cụm mật khẩu\n")  # fmt: skip
+    run(
+        settings_file,
+        "users",
+        "add",
+        "binh",
+        "--role",
+        "analyst",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    code, out, _ = run(
+        settings_file,
+        "restore",
+        str(copy),
+        "--yes",
+        "--passphrase-stdin",
+        stdin="một cụm mật khẩu\n",
+    )
     assert code == 0 and "restored" in out
     listed = run(settings_file, "users", "list")[1]
     assert "an\t" in listed and "binh" not in listed

@@ -22,10 +22,19 @@ from patrol.store.migrate import current_revision, head_revision
 
 @pytest.mark.parametrize(
     ("version", "fixed"),
-    [("3.40.1", False), ("3.44.5", False), ("3.44.6", True), ("3.45.3", False),
-     ("3.50.6", False), ("3.50.7", True), ("3.51.2", False), ("3.51.3", True),
-     ("3.52.0", True), ("4.0.0", True)],
-)  # fmt: skip
+    [
+        ("3.40.1", False),
+        ("3.44.5", False),
+        ("3.44.6", True),
+        ("3.45.3", False),
+        ("3.50.6", False),
+        ("3.50.7", True),
+        ("3.51.2", False),
+        ("3.51.3", True),
+        ("3.52.0", True),
+        ("4.0.0", True),
+    ],
+)
 def test_wal_reset_fix_versions(version: str, fixed: bool) -> None:
     assert sqlite_wal_reset_fixed(version) is fixed
 
@@ -50,9 +59,22 @@ def test_store_file_pragmas_and_schema(store: Store, store_settings: Settings) -
     assert journal == sqlite_journal_mode(store_settings, version=sqlite3.sqlite_version)
     assert current_revision(store.engine) == head_revision()
     tables = set(inspect(store.engine).get_table_names())
-    assert {"areas", "facilities", "facility_changes", "incidents", "people", "teams",
-            "roster_entries", "plans", "plan_versions", "exports", "users", "sessions",
-            "audit_log", "audit_head"} <= tables  # fmt: skip
+    assert {
+        "areas",
+        "facilities",
+        "facility_changes",
+        "incidents",
+        "people",
+        "teams",
+        "roster_entries",
+        "plans",
+        "plan_versions",
+        "exports",
+        "users",
+        "sessions",
+        "audit_log",
+        "audit_head",
+    } <= tables
 
 
 def test_wal_mode_when_asked(tmp_path: Path) -> None:
@@ -66,8 +88,12 @@ def test_wal_mode_when_asked(tmp_path: Path) -> None:
 def test_reopening_keeps_data_and_does_not_migrate_twice(store_settings: Settings) -> None:
     first = open_store(store_settings)
     with first.transaction() as session:
-        session.execute(text("INSERT INTO areas (name, source, created_at) "
-                             "VALUES ('Văn Miếu', 'osm', '2026-11-23 00:00:00')"))  # fmt: skip
+        session.execute(
+            text(
+                "INSERT INTO areas (name, source, created_at) "
+                "VALUES ('Văn Miếu', 'osm', '2026-11-23 00:00:00')"
+            )
+        )
     first.close()
     second = open_store(store_settings)
     with second.transaction() as session:

@@ -12,10 +12,21 @@ from patrol.store.sanitize import html_text, spreadsheet_cell, write_csv
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+84 24 3823", "'+84 24 3823"), ("-1", "'-1"), ("@A1", "'@A1"),
-     ("\t=1", "'\t=1"), ("Tiệm vàng", "Tiệm vàng"), ("a=b", "a=b"), ("", ""), (-3.5, -3.5),
-     (7, 7), (None, None), (True, True)],
-)  # fmt: skip
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 24 3823", "'+84 24 3823"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\t=1", "'\t=1"),
+        ("Tiệm vàng", "Tiệm vàng"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (-3.5, -3.5),
+        (7, 7),
+        (None, None),
+        (True, True),
+    ],
+)
 def test_spreadsheet_cell(value: object, expected: object) -> None:
     assert spreadsheet_cell(value) == expected
 

@@ -1,5 +1,6 @@
-"""Initial schema: every table of ``patrol.store.models``, the audit head row and the triggers
-that make the audit log append-only.
+"""Initial schema, the audit head row and the append-only triggers of the audit log.
+
+Every table of ``patrol.store.models``.
 
 Revision ID: 0001
 Revises:
