@@ -6,6 +6,7 @@ mistake in the solver cannot hide itself. Used by ``bench/toptw.py`` and the rou
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 __all__ = ["check_plan"]
@@ -81,7 +82,7 @@ def check_plan(problem: dict[str, Any], plan: dict[str, Any]) -> list[str]:
     for sid, site in sites.items():
         gap = site.get("min_gap_s") or 0
         starts = sorted(t for (s, _), t in served.items() if s == sid)
-        for a, b in zip(starts, starts[1:], strict=False):
+        for a, b in itertools.pairwise(starts):
             if b - a < gap:
                 errors.append(f"site {sid}: visits start {b - a} s apart, gap is {gap}")
     if abs(plan.get("value", -1) - value) > 1e-6 * max(1.0, value):

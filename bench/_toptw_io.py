@@ -32,7 +32,7 @@ def read_instance(name: str) -> list[tuple[float, float, float, float, float, fl
 
 
 def to_problem(name: str, teams: int) -> dict[str, Any]:
-    """The ``patrol-problem/1`` document of instance ``name`` with ``teams`` teams."""
+    """Return the ``patrol-problem/1`` document of instance ``name`` with ``teams`` teams."""
     rows = read_instance(name)
     scale = 100 if name.startswith("pr") else 10
     n = len(rows)
@@ -70,4 +70,6 @@ def to_problem(name: str, teams: int) -> dict[str, Any]:
 def best_known() -> dict[tuple[str, int], float]:
     """Best known score per ``(instance, teams)``."""
     with (TOPTW / "best_known.csv").open() as fh:
-        return {(r["instance"], int(r["teams"])): float(r["best_known"]) for r in csv.DictReader(fh)}
+        return {
+            (r["instance"], int(r["teams"])): float(r["best_known"]) for r in csv.DictReader(fh)
+        }

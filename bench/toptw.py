@@ -31,8 +31,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _checker import check_plan  # noqa: E402
-from _toptw_io import best_known, to_problem  # noqa: E402
+from _checker import check_plan
+from _toptw_io import best_known, to_problem
 
 ROOT = Path(__file__).parents[1]
 DEFAULT_PAIRS = [
@@ -41,8 +41,10 @@ DEFAULT_PAIRS = [
 ]  # fmt: skip
 
 
-def _plan_from_orders(problem: dict[str, Any], orders: list[list[int]], name: str) -> dict[str, Any]:
-    """A plan document from site indices per team, times as early as possible (for the checker)."""
+def _plan_from_orders(
+    problem: dict[str, Any], orders: list[list[int]], name: str
+) -> dict[str, Any]:
+    """Build a plan document from site indices per team, starting each stop as early as possible."""
     travel = problem["travel_s"]
     routes = []
     served: set[int] = set()
@@ -57,8 +59,16 @@ def _plan_from_orders(problem: dict[str, Any], orders: list[list[int]], name: st
             leg = travel[here][site["node"]]
             arrive = clock + leg
             begin = max(arrive, site["visits"][0]["earliest"])
-            stops.append({"site": site["id"], "visit": 0, "node": site["node"], "arrive": arrive,
-                          "start": begin, "depart": begin + site["service_s"]})
+            stops.append(
+                {
+                    "site": site["id"],
+                    "visit": 0,
+                    "node": site["node"],
+                    "arrive": arrive,
+                    "start": begin,
+                    "depart": begin + site["service_s"],
+                }
+            )
             driven += leg
             here, clock = site["node"], begin + site["service_s"]
             served.add(s)
@@ -66,12 +76,26 @@ def _plan_from_orders(problem: dict[str, Any], orders: list[list[int]], name: st
         leg = travel[here][team["end"]]
         driven += leg
         total += driven
-        routes.append({"team": team["id"], "depart": team["shift"][0], "return": clock + leg,
-                       "travel_s": driven, "stops": stops})
-    unserved = [{"site": s["id"], "visit": 0} for i, s in enumerate(problem["sites"])
-                if i not in served]
-    return {"format": "patrol-plan/1", "problem": name, "value": value, "travel_s": total,
-            "routes": routes, "unserved": unserved}
+        routes.append(
+            {
+                "team": team["id"],
+                "depart": team["shift"][0],
+                "return": clock + leg,
+                "travel_s": driven,
+                "stops": stops,
+            }
+        )
+    unserved = [
+        {"site": s["id"], "visit": 0} for i, s in enumerate(problem["sites"]) if i not in served
+    ]
+    return {
+        "format": "patrol-plan/1",
+        "problem": name,
+        "value": value,
+        "travel_s": total,
+        "routes": routes,
+        "unserved": unserved,
+    }
 
 
 def run_patrol(problem: dict[str, Any], seconds: float, seed: int) -> tuple[dict[str, Any], float]:
@@ -81,9 +105,23 @@ def run_patrol(problem: dict[str, Any], seconds: float, seed: int) -> tuple[dict
         src.write_text(json.dumps(problem))
         began = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "patrol", "solve", str(src), "--time-limit", str(seconds),
-             "--seed", str(seed), "-o", str(out)],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                "-m",
+                "patrol",
+                "solve",
+                str(src),
+                "--time-limit",
+                str(seconds),
+                "--seed",
+                str(seed),
+                "-o",
+                str(out),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         wall = time.monotonic() - began
         if done.returncode != 0:
@@ -107,12 +145,20 @@ def run_pyvrp(problem: dict[str, Any], seconds: float, seed: int) -> tuple[dict[
         v = site["visits"][0]
         places.append(model.add_location(0, 0))
         model.add_client(
-            places[-1], service_duration=site["service_s"],
-            tw_early=v["earliest"], tw_late=v["latest"], prize=int(v["value"] * big),
+            places[-1],
+            service_duration=site["service_s"],
+            tw_early=v["earliest"],
+            tw_late=v["latest"],
+            prize=int(v["value"] * big),
             required=False,
         )
-    model.add_vehicle_type(num_available=len(problem["teams"]), start_depot=depot, end_depot=depot,
-                           tw_early=0, tw_late=close)
+    model.add_vehicle_type(
+        num_available=len(problem["teams"]),
+        start_depot=depot,
+        end_depot=depot,
+        tw_early=0,
+        tw_late=close,
+    )
     nodes = [0, *(s["node"] for s in problem["sites"])]
     for i, a in enumerate(places):
         for j, b in enumerate(places):
@@ -135,13 +181,25 @@ def run_vroom(problem: dict[str, Any]) -> tuple[dict[str, Any], float]:
     vrp = vroom.Input()
     vrp.set_durations_matrix(profile="car", matrix_input=travel)
     for t, team in enumerate(problem["teams"]):
-        vrp.add_vehicle(vroom.Vehicle(t + 1, start=team["start"], end=team["end"],
-                                      time_window=vroom.TimeWindow(*team["shift"])))
+        vrp.add_vehicle(
+            vroom.Vehicle(
+                t + 1,
+                start=team["start"],
+                end=team["end"],
+                time_window=vroom.TimeWindow(*team["shift"]),
+            )
+        )
     for s, site in enumerate(problem["sites"]):
         v = site["visits"][0]
-        vrp.add_job(vroom.Job(s + 1, location=site["node"], default_service=site["service_s"],
-                              priority=int(v["value"]),
-                              time_windows=[vroom.TimeWindow(v["earliest"], v["latest"])]))
+        vrp.add_job(
+            vroom.Job(
+                s + 1,
+                location=site["node"],
+                default_service=site["service_s"],
+                priority=int(v["value"]),
+                time_windows=[vroom.TimeWindow(v["earliest"], v["latest"])],
+            )
+        )
     began = time.monotonic()
     sol = vrp.solve(exploration_level=5, nb_threads=1)
     wall = time.monotonic() - began
@@ -173,7 +231,9 @@ def main(argv: list[str] | None = None) -> None:
     else:
         pairs = DEFAULT_PAIRS
 
-    head = f"{'pair':<10}{'best':>7}  {'patrol':>14} {'t_s':>5}  {'pyvrp':>14}  {'vroom':>14}  check"
+    head = (
+        f"{'pair':<10}{'best':>7}  {'patrol':>14} {'t_s':>5}  {'pyvrp':>14}  {'vroom':>14}  check"
+    )
     print(f"TOPTW, {seconds:g} s per solve, seed {args.seed}\n{head}\n{'-' * len(head)}")
     ratios: dict[str, list[float]] = {"patrol": [], "pyvrp": [], "vroom": []}
     at_least_pyvrp = 0
@@ -202,23 +262,30 @@ def main(argv: list[str] | None = None) -> None:
         if "pyvrp" in cells and cells["patrol"][0] >= cells["pyvrp"][0]:
             at_least_pyvrp += 1
 
-        def cell(key: str) -> str:
+        def cell(key: str, cells: dict[str, tuple[float, float]] = cells) -> str:
             if key not in cells:
                 return f"{'-':>14}"
             v, r = cells[key]
             return f"{v:>7g} ({r:.3f})"
 
-        print(f"{name + ':' + str(m):<10}{ref:>7g}  {cell('patrol')} {wall:>5.1f}  "
-              f"{cell('pyvrp')}  {cell('vroom')}  {'; '.join(notes) or 'ok'}", flush=True)
+        print(
+            f"{name + ':' + str(m):<10}{ref:>7g}  {cell('patrol')} {wall:>5.1f}  "
+            f"{cell('pyvrp')}  {cell('vroom')}  {'; '.join(notes) or 'ok'}",
+            flush=True,
+        )
     print("-" * len(head))
     for solver, values in ratios.items():
         if values:
-            print(f"{solver:<7} mean {sum(values) / len(values):.4f}  min {min(values):.3f}  "
-                  f"over {len(values)} pairs")
+            print(
+                f"{solver:<7} mean {sum(values) / len(values):.4f}  min {min(values):.3f}  "
+                f"over {len(values)} pairs"
+            )
     if ratios["pyvrp"]:
         print(f"patrol >= pyvrp on {at_least_pyvrp} of {len(pairs)} pairs")
-    print("(targets: mean >= 0.99, none below 0.97, >= PyVRP on 9 of 10 pairs; patrol uses two "
-          "processes, PyVRP and VROOM one thread; the machine is shared with other work)")
+    print(
+        "(targets: mean >= 0.99, none below 0.97, >= PyVRP on 9 of 10 pairs; patrol uses two "
+        "processes, PyVRP and VROOM one thread; the machine is shared with other work)"
+    )
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ def compile_problem(problem: PatrolProblem, *, variety: float = 0.0, seed: int =
     ------
     InfeasiblePlanError
         When the values are so large that the scaled objective would overflow int64.
+
     """
     travel = np.asarray(problem.travel_s, dtype=np.int64)
     if variety > 0:

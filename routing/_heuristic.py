@@ -20,6 +20,7 @@ ends the search early only when the machine is slower than the iteration budget 
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -138,7 +139,7 @@ class _State:
         self.travel[t] = travel
         f = self.f
         path = [f.start[t], *(f.node[k] for k in self.routes[t]), f.end[t]]
-        self.cost[t] = sum(f.cost[a][b] for a, b in zip(path, path[1:], strict=False))
+        self.cost[t] = sum(f.cost[a][b] for a, b in itertools.pairwise(path))
         self._positions[t] = None
 
     @property
@@ -209,7 +210,7 @@ class _State:
     def _block(
         self, t: int, pool: np.ndarray, rng: np.random.Generator, noise: float, by_cost: bool
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Insertion ratios of every pool visit at every position of route ``t`` (-1: no)."""
+        """Rate inserting every pool visit at every position of route ``t`` (-1: no)."""
         c = self.c
         _, index, prev, depart, nxt, slack = (np.asarray(x) for x in self._route_positions(t))
         nodes = c.node[pool]
@@ -304,6 +305,7 @@ def improve(
     -------
     HeuristicResult
         The best routes found.
+
     """
     began = time.monotonic()
     rng = np.random.default_rng(seed)
@@ -349,7 +351,9 @@ def improve(
                 near = np.argsort(c.travel[c.node[pivot], c.node[served]], kind="stable")
                 removed = {int(k) for k in served[near[:q]]}
             else:
-                removed = {int(k) for k in rng.choice(served, size=min(q, served.size), replace=False)}
+                removed = {
+                    int(k) for k in rng.choice(served, size=min(q, served.size), replace=False)
+                }
             trial.remove(removed)
         trial.recreate(candidates, rng, 0.3, by_cost=bool(rng.random() < 0.3))
         done += 1
@@ -360,6 +364,4 @@ def improve(
                 best, best_score = current, trial_score
                 last_better = done
     final = _State(c, best, lists)
-    return HeuristicResult(
-        best, final.units, sum(final.travel), sum(final.cost), done, stopped_by
-    )
+    return HeuristicResult(best, final.units, sum(final.travel), sum(final.cost), done, stopped_by)

@@ -1,9 +1,10 @@
 """The one module that imports OR-Tools: the routing model of a compiled problem and its search.
 
 Model: one routing node per reachable visit, one per distinct depot node; one vehicle per team
-with its own start and end node. Arc cost is the compiled cost (travel time, with the seeded variety surcharge); a ``time`` dimension carries
-travel plus the service time of the node left, with slack (waiting) allowed anywhere; each
-visit's cumul is its window for the start of service, each team's start and end cumul its shift.
+with its own start and end node. Arc cost is the compiled cost (travel time with the seeded
+variety surcharge); a ``time`` dimension carries travel plus the service time of the node
+left, with slack (waiting) allowed anywhere; each visit's cumul is its window for the start
+of service, each team's start and end cumul its shift.
 Each visit is its own disjunction with penalty ``units * big_m`` (see ``routing._compile``), so
 the objective is ``big_m * (value left out) + travel``: value first, then travel.
 
@@ -115,7 +116,9 @@ def _parameters(config: SearchConfig, limit: int, seconds: float) -> object:
         ruin.sisr.max_removed_sequence_size = 10
         ruin.sisr.avg_num_removed_visits = config.sisr_removed
         ruin.sisr.bypass_factor = 0.01
-        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        params.local_search_metaheuristic = (
+            routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+        )
     else:
         params.local_search_metaheuristic = getattr(
             routing_enums_pb2.LocalSearchMetaheuristic, config.metaheuristic
@@ -177,6 +180,7 @@ def search(c: Compiled, *, config: SearchConfig, initial: Routes | None = None) 
     -------
     SearchResult
         The best routes found, their start times and the objective.
+
     """
     clock_start = time.monotonic()
     manager, model, visits = _build(c)

@@ -13,7 +13,7 @@ from typing import Any
 from patrol.errors import SettingsError
 from routing.model import PatrolPlan, PatrolProblem
 
-__all__ = ["PlanMetrics", "TeamMetrics", "overlap", "summarize"]
+__all__ = ["PlanMetrics", "TeamMetrics", "overlap", "plan_metrics", "summarize"]
 
 HIGH_RISK_S = (10_800, 18_000)
 """01:00-03:00 in seconds from a 22:00 shift start (the default high-risk window)."""
@@ -73,6 +73,7 @@ def summarize(
     PlanMetrics
         Value and its share of all available value, high-risk visits served out of available,
         travel, time out, service and idle (waiting) time per team, unserved counts by reason.
+
     """
     sites = {s.id: s for s in problem.sites}
     lo, hi = high_risk_s
@@ -115,6 +116,16 @@ def summarize(
         teams=tuple(teams),
         unserved=dict(sorted(reasons.items())),
     )
+
+
+def plan_metrics(
+    problem: PatrolProblem,
+    plan: PatrolPlan,
+    *,
+    high_risk: tuple[int, int] = HIGH_RISK_S,
+) -> dict[str, Any]:
+    """Return ``summarize(...)`` as a plain dict, for ``patrol plan`` and the dashboard."""
+    return summarize(problem, plan, high_risk_s=high_risk).to_dict()
 
 
 def overlap(plan_a: PatrolPlan, plan_b: PatrolPlan, *, slot_s: int = 1800) -> float:

@@ -20,8 +20,8 @@ import numpy as np
 from patrol.errors import PlanFileError, ProblemFormatError
 
 __all__ = [
-    "PROBLEM_FORMAT",
     "PLAN_FORMAT",
+    "PROBLEM_FORMAT",
     "Node",
     "PatrolPlan",
     "PatrolProblem",
@@ -113,7 +113,7 @@ class PatrolProblem:
         return _read_problem(data, str(path))
 
     def to_dict(self) -> dict[str, Any]:
-        """The problem as a ``patrol-problem/1`` document."""
+        """Return the problem as a ``patrol-problem/1`` document."""
         return {
             "format": PROBLEM_FORMAT,
             "name": self.name,
@@ -208,7 +208,7 @@ class PatrolPlan:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The plan as a ``patrol-plan/1`` document, extras kept beside the contract's fields."""
+        """Return the plan as a ``patrol-plan/1`` document, extras beside the contract's fields."""
         return {
             "format": PLAN_FORMAT,
             "problem": self.problem,
@@ -324,7 +324,8 @@ _PROBLEM_KEYS = {"format", "name", "nodes", "travel_s", "teams", "sites", "time_
 def _read_problem(data: Any, source: str) -> PatrolProblem:
     check = _Checker(source)
     if not isinstance(data, dict):
-        raise ProblemFormatError(f"{source}: must be a JSON object")
+        msg = f"{source}: must be a JSON object"
+        raise ProblemFormatError(msg)
     if data.get("format") != PROBLEM_FORMAT:
         check.add("format", f"must be {PROBLEM_FORMAT!r}, got {data.get('format')!r}")
     name = data.get("name", "")
@@ -410,7 +411,9 @@ def _read_problem(data: Any, source: str) -> PatrolProblem:
         ):
             check.add(f"{where}.members", "must map roles to non-negative whole numbers")
             members = {}
-        extra = {k: v for k, v in raw.items() if k not in ("id", "start", "end", "shift", "members")}
+        extra = {
+            k: v for k, v in raw.items() if k not in ("id", "start", "end", "shift", "members")
+        }
         teams.append(Team(raw["id"], start, end, (a, b), members, extra))
 
     sites = []
@@ -473,7 +476,8 @@ _PLAN_KEYS = {"format", "problem", "value", "travel_s", "routes", "unserved"}
 def _read_plan(data: Any, source: str) -> PatrolPlan:
     check = _Checker(source)
     if not isinstance(data, dict):
-        raise PlanFileError(f"{source}: must be a JSON object")
+        msg = f"{source}: must be a JSON object"
+        raise PlanFileError(msg)
     if data.get("format") != PLAN_FORMAT:
         check.add("format", f"must be {PLAN_FORMAT!r}, got {data.get('format')!r}")
     routes = []
@@ -499,7 +503,8 @@ def _read_plan(data: Any, source: str) -> PatrolPlan:
             keys = ("visit", "node", "arrive", "start", "depart")
             values = [check.whole(rs.get(key), f"{sw}.{key}") for key in keys]
             extra = {k2: v for k2, v in rs.items() if k2 not in ("site", *keys)}
-            stops.append(Stop(rs["site"], *values, extra=extra))
+            visit, node, arrive, start, depart = values
+            stops.append(Stop(rs["site"], visit, node, arrive, start, depart, extra=extra))
         depart = check.whole(raw.get("depart"), f"{where}.depart")
         back = check.whole(raw.get("return"), f"{where}.return")
         travel = check.whole(raw.get("travel_s"), f"{where}.travel_s")

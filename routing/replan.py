@@ -109,11 +109,10 @@ def replan(
     ------
     InfeasiblePlanError
         When ``alarm_site`` is not a site of the problem.
+
     """
     where = positions_at(problem, plan, now_s) | dict(positions or {})
-    kept = {
-        r.team: tuple(s for s in r.stops if s.start <= now_s) for r in plan.routes
-    }
+    kept = {r.team: tuple(s for s in r.stops if s.start <= now_s) for r in plan.routes}
     travel = problem.travel_s
     dispatch = None
     if alarm_site is not None:
@@ -122,9 +121,11 @@ def replan(
             msg = f"alarm_site = {alarm_site!r}: no such site in problem {problem.name!r}"
             raise InfeasiblePlanError(msg)
 
+        node = site.node
+
         def arrival(team_id: str) -> int:
             p = where[team_id]
-            return p.time_s + int(travel[p.node, site.node])
+            return p.time_s + int(travel[p.node, node])
 
         # Nearest by time from where each team is now; ties go to the first team listed.
         chosen = min((t.id for t in problem.teams), key=arrival)
@@ -152,9 +153,15 @@ def replan(
             indices.append(k)
         if visits:
             sites.append(
-                {"id": site.id, "node": site.node, "service_s": site.service_s,
-                 "min_gap_s": site.min_gap_s, "visits": visits, **dict(site.extra),
-                 "visit_index": indices}
+                {
+                    "id": site.id,
+                    "node": site.node,
+                    "service_s": site.service_s,
+                    "min_gap_s": site.min_gap_s,
+                    "visits": visits,
+                    **dict(site.extra),
+                    "visit_index": indices,
+                }
             )
     teams = []
     for team in problem.teams:
@@ -162,8 +169,14 @@ def replan(
         # A team sent to an alarm may come home late: the alarm justifies it.
         end = max(team.shift[1], p.time_s + int(travel[p.node, team.end]))
         teams.append(
-            {"id": team.id, "start": p.node, "end": team.end, "shift": [p.time_s, end],
-             "members": dict(team.members), **dict(team.extra)}
+            {
+                "id": team.id,
+                "start": p.node,
+                "end": team.end,
+                "shift": [p.time_s, end],
+                "members": dict(team.members),
+                **dict(team.extra),
+            }
         )
     doc: dict[str, Any] = problem.to_dict() | {
         "name": f"{problem.name} (re-planned at {now_s} s)",

@@ -123,6 +123,7 @@ def form_teams(
     ------
     RosterError
         When there are too few police officers or military members, naming how many are missing.
+
     """
     people = list(people)
     if teams < 1 or police_per_team < 1 or military_per_team < 0:
@@ -182,6 +183,7 @@ def read_roster(source: str | Path, *, text: str | None = None) -> list[Person]:
     InputFileError
         With every problem of the file: missing columns, empty ids or names, duplicate ids,
         unknown roles.
+
     """
     name = str(source)
     if text is None:
@@ -192,8 +194,11 @@ def read_roster(source: str | Path, *, text: str | None = None) -> list[Person]:
     reader = csv.reader(io.StringIO(text))
     rows = list(reader)
     if not rows:
-        raise InputFileError(name, "the roster is empty: write a header id,name,role and a row per person",
-                             message_vi="Danh sách trống: cần dòng tiêu đề id,name,role.")
+        raise InputFileError(
+            name,
+            "the roster is empty: write a header id,name,role and a row per person",
+            message_vi="Danh sách trống: cần dòng tiêu đề id,name,role.",
+        )
     header = [h.strip().lower() for h in rows[0]]
     where: dict[str, int] = {}
     for key, words in _HEADERS.items():
@@ -204,8 +209,10 @@ def read_roster(source: str | Path, *, text: str | None = None) -> list[Person]:
     missing = [k for k in _HEADERS if k not in where]
     if missing:
         msg = f"missing column(s) {', '.join(missing)}: the header must name id, name and role"
-        raise InputFileError(name, [Problem(name, 1, None, ",".join(rows[0]), msg,
-                                            f"Thiếu cột {', '.join(missing)}.")])
+        raise InputFileError(
+            name,
+            [Problem(name, 1, None, ",".join(rows[0]), msg, f"Thiếu cột {', '.join(missing)}.")],
+        )
     problems: list[Problem] = []
     people: list[Person] = []
     seen: set[str] = set()
@@ -214,20 +221,29 @@ def read_roster(source: str | Path, *, text: str | None = None) -> list[Person]:
             continue
         cell = {k: (row[i].strip() if i < len(row) else "") for k, i in where.items()}
         if not cell["id"]:
-            problems.append(Problem(name, r, "id", "", "empty id: give each person an id",
-                                    "Thiếu mã người."))
+            problems.append(
+                Problem(name, r, "id", "", "empty id: give each person an id", "Thiếu mã người.")
+            )
         elif cell["id"] in seen:
-            problems.append(Problem(name, r, "id", cell["id"], "duplicate id: ids must be unique",
-                                    "Mã bị trùng."))
+            problems.append(
+                Problem(
+                    name, r, "id", cell["id"], "duplicate id: ids must be unique", "Mã bị trùng."
+                )
+            )
         if not cell["name"]:
             problems.append(Problem(name, r, "name", "", "empty name", "Thiếu họ tên."))
         role = _ROLE_WORDS.get(cell["role"].lower())
         if role is None:
-            problems.append(Problem(
-                name, r, "role", cell["role"],
-                "unknown role: write police (công an), military (quân sự) or militia (dân quân)",
-                "Lực lượng không hợp lệ: ghi công an, quân sự hoặc dân quân.",
-            ))
+            problems.append(
+                Problem(
+                    name,
+                    r,
+                    "role",
+                    cell["role"],
+                    "unknown role: write police (công an), military (quân sự), militia (dân quân)",
+                    "Lực lượng không hợp lệ: ghi công an, quân sự hoặc dân quân.",
+                )
+            )
         seen.add(cell["id"])
         if role is not None and cell["id"] and cell["name"]:
             people.append(Person(cell["id"], cell["name"], role))

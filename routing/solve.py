@@ -19,6 +19,7 @@ The wall-time limit is a cap; when a slow machine reaches it first, the plan say
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import sys
 import time
@@ -55,20 +56,20 @@ class _Outcome:
     stopped_by: str
 
 
-def _work(c: Compiled, seed: int, worker: int, time_limit_s: float) -> _Outcome:
+def _work(c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: float) -> _Outcome:
     """One worker: ruin and recreate, then OR-Tools local search from its best routes."""
     from routing._ortools import SearchConfig, search
 
-    began = time.monotonic()
+    # ``deadline`` is on the monotonic clock of the machine; a forked worker shares it.
     stream = int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
     found = improve(
         c,
         seed=stream,
         iterations=max(50, int(ITERATIONS_PER_S * time_limit_s)),
-        time_limit_s=time_limit_s * _HEURISTIC_SHARE,
+        time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
         patience=max(PATIENCE, 5 * c.n_visits),
     )
-    left = max(0.2, time_limit_s - (time.monotonic() - began))
+    left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
         metaheuristic="GREEDY_DESCENT",
         time_limit_s=left,
@@ -86,7 +87,12 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float) -> _Outcome:
         starts = _timed(c, found.routes)
         assert starts is not None, "the heuristic keeps only routes its own schedule passes"
         return _Outcome(
-            found.routes, starts, found.units, found.travel, found.cost, found.iterations,
+            found.routes,
+            starts,
+            found.units,
+            found.travel,
+            found.cost,
+            found.iterations,
             stopped_by,
         )
     return _Outcome(polished.routes, starts, units, travel, cost, found.iterations, stopped_by)
@@ -105,7 +111,9 @@ def _timed(c: Compiled, routes: list[list[int]]) -> dict[int, int] | None:
             here, clock = int(c.team_start[t]), int(c.team_open[t])
             for k in route:
                 node = int(c.node[k])
-                begin = max(clock + int(c.travel[here, node]), int(c.earliest[k]), release.get(k, 0))
+                begin = max(
+                    clock + int(c.travel[here, node]), int(c.earliest[k]), release.get(k, 0)
+                )
                 if begin > c.latest[k]:
                     return None
                 starts[k] = begin
@@ -133,7 +141,7 @@ def _travel(c: Compiled, routes: list[list[int]], matrix: np.ndarray | None = No
     total = 0
     for t, route in enumerate(routes):
         path = [int(c.team_start[t]), *(int(c.node[k]) for k in route), int(c.team_end[t])]
-        total += int(sum(matrix[a, b] for a, b in zip(path, path[1:], strict=False)))
+        total += int(sum(matrix[a, b] for a, b in itertools.pairwise(path)))
     return total
 
 
@@ -176,7 +184,9 @@ def solve(
     PatrolPlan
         Routes of the teams that leave their depot, totals, and every unserved visit with a
         reason. A problem where nothing can be served gives a plan without routes.
+
     """
+    began = time.monotonic()
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)
     if variety is None:
@@ -185,18 +195,18 @@ def solve(
     if not (c.reachable & (c.units > 0)).any():
         best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
-        outcomes = _run(c, seed, limit, workers)
+        outcomes = _run(c, seed, limit, workers, began + limit)
         best = max(outcomes, key=lambda o: (o.units, -o.cost))
     return _plan(problem, c, best, seed)
 
 
-def _run(c: Compiled, seed: int, limit: float, workers: int) -> list[_Outcome]:
+def _run(c: Compiled, seed: int, limit: float, workers: int, deadline: float) -> list[_Outcome]:
     context = _pool_context() if workers > 1 else None
     if context is None:
-        return [_work(c, seed, w, limit) for w in range(max(1, workers))]
+        return [_work(c, seed, w, limit, deadline) for w in range(max(1, workers))]
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        others = [pool.submit(_work, c, seed, w, limit) for w in range(1, workers)]
-        mine = _work(c, seed, 0, limit)
+        others = [pool.submit(_work, c, seed, w, limit, deadline) for w in range(1, workers)]
+        mine = _work(c, seed, 0, limit, deadline)
         return [mine, *(f.result() for f in others)]
 
 
@@ -233,10 +243,15 @@ def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> Pat
         for k in range(c.n_visits)
         if k not in served
     ]
-    value = float(sum(problem.sites[int(c.site_of[k])].visits[int(c.visit_of[k])].value
-                      for k in served))
-    search = {"seed": seed, "iterations": best.iterations, "stopped_by": best.stopped_by,
-              "variety": c.variety}
+    value = float(
+        sum(problem.sites[int(c.site_of[k])].visits[int(c.visit_of[k])].value for k in served)
+    )
+    search = {
+        "seed": seed,
+        "iterations": best.iterations,
+        "stopped_by": best.stopped_by,
+        "variety": c.variety,
+    }
     return PatrolPlan(
         problem=problem.name,
         value=value,
@@ -249,7 +264,7 @@ def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> Pat
 
 def _travel_of(c: Compiled, start: int, end: int, route: list[int]) -> int:
     path = [start, *(int(c.node[k]) for k in route), end]
-    return int(sum(int(c.travel[a, b]) for a, b in zip(path, path[1:], strict=False)))
+    return int(sum(int(c.travel[a, b]) for a, b in itertools.pairwise(path)))
 
 
 def _reason(problem: PatrolProblem, c: Compiled, k: int, served: dict[int, int]) -> str:
@@ -262,8 +277,8 @@ def _reason(problem: PatrolProblem, c: Compiled, k: int, served: dict[int, int])
     if gap:
         lo, hi = int(c.earliest[k]), int(c.latest[k])
         for other, begin in served.items():
-            if other != k and c.site_of[other] == c.site_of[k]:
-                # Every start inside the window would come too close to the served visit.
-                if begin - gap < lo and hi < begin + gap:
-                    return "min_gap"
+            # Every start inside the window would come too close to the served visit.
+            same = other != k and c.site_of[other] == c.site_of[k]
+            if same and begin - gap < lo and hi < begin + gap:
+                return "min_gap"
     return "no_time"

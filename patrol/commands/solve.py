@@ -24,7 +24,9 @@ def solve_command(
     problem: Annotated[Path, typer.Argument(help="patrol-problem/1 file (JSON).")],
     time_limit: Annotated[
         float | None,
-        typer.Option("--time-limit", min=0.1, help="Seconds the solver may use (default: the file's)."),
+        typer.Option(
+            "--time-limit", min=0.1, help="Seconds the solver may use (default: the file's)."
+        ),
     ] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", min=0, help="Search seed (default: the file's).")

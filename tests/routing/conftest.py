@@ -47,7 +47,7 @@ def make_problem(
     service_s: int = 300,
     spread_s: int = 900,
 ) -> dict[str, Any]:
-    """A random patrol-like problem: points on a plane, asymmetric travel, windows, values."""
+    """Make a random patrol-like problem: points on a plane, asymmetric travel, windows, values."""
     rng = np.random.default_rng(seed)
     n = depots + sites
     xy = rng.random((n, 2)) * spread_s
@@ -62,8 +62,13 @@ def make_problem(
             b = int(min(shift_s - 600, a + rng.integers(1200, 7200)))
             vs.append({"earliest": a, "latest": b, "value": int(rng.integers(1, 100))})
         doc_sites.append(
-            {"id": f"s{s}", "node": depots + s, "service_s": service_s, "min_gap_s": gap_s,
-             "visits": vs}
+            {
+                "id": f"s{s}",
+                "node": depots + s,
+                "service_s": service_s,
+                "min_gap_s": gap_s,
+                "visits": vs,
+            }
         )
     return {
         "format": "patrol-problem/1",
@@ -71,8 +76,13 @@ def make_problem(
         "nodes": [{"id": f"n{i}"} for i in range(n)],
         "travel_s": travel.tolist(),
         "teams": [
-            {"id": f"T{t + 1}", "start": t % depots, "end": t % depots, "shift": [0, shift_s],
-             "members": {"police": 2, "military": 1}}
+            {
+                "id": f"T{t + 1}",
+                "start": t % depots,
+                "end": t % depots,
+                "shift": [0, shift_s],
+                "members": {"police": 2, "military": 1},
+            }
             for t in range(teams)
         ],
         "sites": doc_sites,
@@ -81,6 +91,5 @@ def make_problem(
 
 @pytest.fixture(scope="session")
 def random_problem() -> Callable[..., dict[str, Any]]:
-    """Factory of random patrol-like problem documents (see ``make_problem``)."""
+    """Return the factory of random patrol-like problem documents (see ``make_problem``)."""
     return make_problem
-

@@ -16,14 +16,32 @@ GOOD: dict[str, Any] = {
     "name": "Văn Miếu night shift",
     "nodes": [{"id": "police-hq", "lat": 21.0281, "lon": 105.8357}, {"id": "n17"}, {"id": "n18"}],
     "travel_s": [[0, 95, 300], [101, 0, 250], [280, 240, 0]],
-    "teams": [{"id": "T1", "start": 0, "end": 0, "shift": [0, 25200],
-               "members": {"police": 2, "military": 1}}],
+    "teams": [
+        {
+            "id": "T1",
+            "start": 0,
+            "end": 0,
+            "shift": [0, 25200],
+            "members": {"police": 2, "military": 1},
+        }
+    ],
     "sites": [
-        {"id": "bank-bidv-1", "node": 1, "service_s": 600, "min_gap_s": 3600,
-         "visits": [{"earliest": 10800, "latest": 18000, "value": 80},
-                    {"earliest": 0, "latest": 25200, "value": 20}]},
-        {"id": "gold-1", "node": 2, "service_s": 300,
-         "visits": [{"earliest": 0, "latest": 25200, "value": 50}]},
+        {
+            "id": "bank-bidv-1",
+            "node": 1,
+            "service_s": 600,
+            "min_gap_s": 3600,
+            "visits": [
+                {"earliest": 10800, "latest": 18000, "value": 80},
+                {"earliest": 0, "latest": 25200, "value": 20},
+            ],
+        },
+        {
+            "id": "gold-1",
+            "node": 2,
+            "service_s": 300,
+            "visits": [{"earliest": 0, "latest": 25200, "value": 50}],
+        },
     ],
     "time_limit_s": 2,
     "seed": 7,
@@ -63,8 +81,10 @@ def _broken(change) -> dict[str, Any]:
         (_broken(lambda d: d["travel_s"][0].__setitem__(1, None)), "travel_s[0][1]"),
         (_broken(lambda d: d["sites"][1].__setitem__("node", 9)), "sites[1].node"),
         (_broken(lambda d: d["teams"][0].__setitem__("end", 3)), "teams[0].end"),
-        (_broken(lambda d: d["sites"][0]["visits"][0].update(earliest=18000, latest=10800)),
-         "sites[0].visits[0]"),
+        (
+            _broken(lambda d: d["sites"][0]["visits"][0].update(earliest=18000, latest=10800)),
+            "sites[0].visits[0]",
+        ),
         (_broken(lambda d: d["teams"][0].update(start=2, shift=[0, 100])), "teams[0].shift"),
         ("{not json", "not a UTF-8 JSON document"),
     ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -17,22 +18,59 @@ PROBLEM = {
     "name": "two banks",
     "nodes": [{"id": "hq"}, {"id": "a"}, {"id": "b"}],
     "travel_s": [[0, 100, 200], [100, 0, 150], [200, 150, 0]],
-    "teams": [{"id": "T1", "start": 0, "end": 0, "shift": [0, 25200]},
-              {"id": "T2", "start": 0, "end": 0, "shift": [0, 25200]}],
+    "teams": [
+        {"id": "T1", "start": 0, "end": 0, "shift": [0, 25200]},
+        {"id": "T2", "start": 0, "end": 0, "shift": [0, 25200]},
+    ],
     "sites": [
-        {"id": "a", "node": 1, "service_s": 600,
-         "visits": [{"earliest": 10800, "latest": 18000, "value": 60},
-                    {"earliest": 0, "latest": 25200, "value": 10}]},
-        {"id": "b", "node": 2, "service_s": 300,
-         "visits": [{"earliest": 12000, "latest": 14000, "value": 30}]},
+        {
+            "id": "a",
+            "node": 1,
+            "service_s": 600,
+            "visits": [
+                {"earliest": 10800, "latest": 18000, "value": 60},
+                {"earliest": 0, "latest": 25200, "value": 10},
+            ],
+        },
+        {
+            "id": "b",
+            "node": 2,
+            "service_s": 300,
+            "visits": [{"earliest": 12000, "latest": 14000, "value": 30}],
+        },
     ],
 }
 PLAN = {
-    "format": "patrol-plan/1", "problem": "two banks", "value": 90, "travel_s": 450,
-    "routes": [{"team": "T1", "depart": 10000, "return": 12500, "travel_s": 450, "stops": [
-        {"site": "a", "visit": 0, "node": 1, "arrive": 10100, "start": 10800, "depart": 11400},
-        {"site": "b", "visit": 0, "node": 2, "arrive": 11550, "start": 12000, "depart": 12300},
-    ]}],
+    "format": "patrol-plan/1",
+    "problem": "two banks",
+    "value": 90,
+    "travel_s": 450,
+    "routes": [
+        {
+            "team": "T1",
+            "depart": 10000,
+            "return": 12500,
+            "travel_s": 450,
+            "stops": [
+                {
+                    "site": "a",
+                    "visit": 0,
+                    "node": 1,
+                    "arrive": 10100,
+                    "start": 10800,
+                    "depart": 11400,
+                },
+                {
+                    "site": "b",
+                    "visit": 0,
+                    "node": 2,
+                    "arrive": 11550,
+                    "start": 12000,
+                    "depart": 12300,
+                },
+            ],
+        }
+    ],
     "unserved": [{"site": "a", "visit": 1, "reason": "no_time"}],
 }
 
@@ -48,8 +86,9 @@ def test_summary_figures_are_recomputed_from_the_stops(check):
     assert (t1.idle_s, t1.service_s) == (700 + 450, 900)
     assert m.unserved == {"no_time": 1}
     # A later high-risk window: visit a#0 is no longer inside it.
-    late = summarize(PatrolProblem.from_dict(PROBLEM), PatrolPlan.from_dict(PLAN),
-                     high_risk_s=(11_000, 18_000))
+    late = summarize(
+        PatrolProblem.from_dict(PROBLEM), PatrolPlan.from_dict(PLAN), high_risk_s=(11_000, 18_000)
+    )
     assert (late.high_risk_served, late.high_risk_available) == (1, 1)
     assert json.loads(json.dumps(m.to_dict()))["teams"][0]["idle_s"] == 1150
 
@@ -77,8 +116,11 @@ def test_two_seeds_make_nights_that_overlap_less(random_problem):
 
 def _originals(doc: dict[str, Any], plan: dict[str, Any]) -> list[tuple[str, int, int]]:
     sites = {s["id"]: s for s in doc["sites"]}
-    return [(s["site"], sites[s["site"]]["visit_index"][s["visit"]], s["start"])
-            for r in plan["routes"] for s in r["stops"]]
+    return [
+        (s["site"], sites[s["site"]]["visit_index"][s["visit"]], s["start"])
+        for r in plan["routes"]
+        for s in r["stops"]
+    ]
 
 
 def test_replan_after_an_alarm_sends_the_nearest_team_and_keeps_the_night_valid(
@@ -89,8 +131,15 @@ def test_replan_after_an_alarm_sends_the_nearest_team_and_keeps_the_night_valid(
     plan = solve(problem, time_limit_s=10, seed=1)
     now = 9000
     alarm = doc["sites"][5]
-    result = replan(problem, plan, now_s=now, alarm_site=alarm["id"], alarm_service_s=900,
-                    time_limit_s=10, seed=2)
+    result = replan(
+        problem,
+        plan,
+        now_s=now,
+        alarm_site=alarm["id"],
+        alarm_service_s=900,
+        time_limit_s=10,
+        seed=2,
+    )
 
     # Kept: exactly the stops started by now.
     for route in plan.routes:
@@ -114,7 +163,7 @@ def test_replan_after_an_alarm_sends_the_nearest_team_and_keeps_the_night_valid(
     assert len({(s, v) for s, v, _ in made + later}) == len(made) + len(later)
     for site in doc["sites"]:
         starts = sorted(t for s, _, t in made + later if s == site["id"])
-        assert all(b - a >= site["min_gap_s"] for a, b in zip(starts, starts[1:], strict=False))
+        assert all(b - a >= site["min_gap_s"] for a, b in itertools.pairwise(starts))
 
 
 def test_replan_without_alarm_and_unknown_alarm_site(random_problem, check):
@@ -123,7 +172,12 @@ def test_replan_without_alarm_and_unknown_alarm_site(random_problem, check):
     plan = solve(problem, time_limit_s=5, seed=1)
     result = replan(problem, plan, now_s=0, time_limit_s=5, seed=1)
     assert result.dispatch is None
-    assert check(json.loads(json.dumps(result.problem.to_dict())),
-                 json.loads(json.dumps(result.plan.to_dict()))) == []
+    assert (
+        check(
+            json.loads(json.dumps(result.problem.to_dict())),
+            json.loads(json.dumps(result.plan.to_dict())),
+        )
+        == []
+    )
     with pytest.raises(InfeasiblePlanError, match="no-such-bank"):
         replan(problem, plan, now_s=0, alarm_site="no-such-bank")

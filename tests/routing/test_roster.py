@@ -21,8 +21,14 @@ def test_read_roster_accepts_vietnamese_headers_and_roles(tmp_path):
     path = tmp_path / "roster.csv"
     path.write_text(ROSTER, encoding="utf-8")
     people = read_roster(path)
-    assert [p.role for p in people] == ["police", "military", "police", "militia", "police",
-                                        "military"]
+    assert [p.role for p in people] == [
+        "police",
+        "military",
+        "police",
+        "militia",
+        "police",
+        "military",
+    ]
     assert people[0] == Person("p1", "Nguyễn Văn An", "police")
 
 
@@ -37,8 +43,12 @@ def test_form_teams_puts_a_police_leader_and_the_military_asked_for_in_each_team
     # Militia count on the military side; everyone is placed exactly once.
     assert roster.team_of("d1") == "T2"
     assert roster.reserve == ()
-    assert roster.teams[1].names() == {"leader": "Lê Thị Cúc", "police": ["Lê Thị Cúc"],
-                                       "military": [], "militia": ["Phạm Văn Dũng"]}
+    assert roster.teams[1].names() == {
+        "leader": "Lê Thị Cúc",
+        "police": ["Lê Thị Cúc"],
+        "military": [],
+        "militia": ["Phạm Văn Dũng"],
+    }
     assert describe(roster)[0].startswith("T1 [motorbike]: leader Nguyễn Văn An")
 
 

@@ -53,8 +53,9 @@ def test_other_seeds_give_different_plans_of_near_equal_value(random_problem, ch
         assert check(doc, plan) == []
     best = max(p["value"] for p in plans)
     assert all(p["value"] >= 0.97 * best for p in plans)
-    orders = {tuple((r["team"], tuple(s["site"] for s in r["stops"])) for r in p["routes"])
-              for p in plans}
+    orders = {
+        tuple((r["team"], tuple(s["site"] for s in r["stops"])) for r in p["routes"]) for p in plans
+    }
     assert len(orders) > 1
 
 
@@ -104,8 +105,15 @@ def _exhaustive(doc: dict[str, Any]) -> tuple[float, int]:
 @pytest.mark.parametrize("seed", range(6))
 def test_small_problems_are_solved_to_proven_optimality(random_problem, check, seed):
     teams = 1 + seed % 2
-    doc = random_problem(100 + seed, sites=4 if teams == 2 else 6, visits=1, teams=teams,
-                         shift_s=5400, spread_s=1500, service_s=600)
+    doc = random_problem(
+        100 + seed,
+        sites=4 if teams == 2 else 6,
+        visits=1,
+        teams=teams,
+        shift_s=5400,
+        spread_s=1500,
+        service_s=600,
+    )
     if teams == 2:  # a seventh visit: one site with two visits
         doc["sites"][0]["visits"].append({"earliest": 2000, "latest": 4000, "value": 55})
         doc["sites"][1]["visits"].append({"earliest": 0, "latest": 1800, "value": 35})
@@ -122,11 +130,22 @@ def test_min_gap_is_kept_and_reported(check):
         "name": "gap",
         "nodes": [{"id": "depot"}, {"id": "bank"}],
         "travel_s": [[0, 100], [100, 0]],
-        "teams": [{"id": "T1", "start": 0, "end": 0, "shift": [0, 10_000]},
-                  {"id": "T2", "start": 0, "end": 0, "shift": [0, 10_000]}],
-        "sites": [{"id": "bank", "node": 1, "service_s": 60, "min_gap_s": 3600,
-                   "visits": [{"earliest": 1000, "latest": 3000, "value": 10},
-                              {"earliest": 1000, "latest": 3000, "value": 5}]}],
+        "teams": [
+            {"id": "T1", "start": 0, "end": 0, "shift": [0, 10_000]},
+            {"id": "T2", "start": 0, "end": 0, "shift": [0, 10_000]},
+        ],
+        "sites": [
+            {
+                "id": "bank",
+                "node": 1,
+                "service_s": 60,
+                "min_gap_s": 3600,
+                "visits": [
+                    {"earliest": 1000, "latest": 3000, "value": 10},
+                    {"earliest": 1000, "latest": 3000, "value": 5},
+                ],
+            }
+        ],
     }
     plan = _solve(doc, time_limit_s=5, seed=1)
     assert check(doc, plan) == []
@@ -146,10 +165,18 @@ def test_nothing_servable_gives_an_empty_plan_with_reasons(check):
         "travel_s": [[0, 5000, 10], [5000, 0, 10], [10, 10, 0]],
         "teams": [{"id": "T1", "start": 0, "end": 0, "shift": [0, 3600]}],
         "sites": [
-            {"id": "far", "node": 1, "service_s": 0, "visits": [{"earliest": 0, "latest": 3600,
-                                                                  "value": 9}]},
-            {"id": "late", "node": 2, "service_s": 0, "visits": [{"earliest": 3595, "latest": 3600,
-                                                                   "value": 9}]},
+            {
+                "id": "far",
+                "node": 1,
+                "service_s": 0,
+                "visits": [{"earliest": 0, "latest": 3600, "value": 9}],
+            },
+            {
+                "id": "late",
+                "node": 2,
+                "service_s": 0,
+                "visits": [{"earliest": 3595, "latest": 3600, "value": 9}],
+            },
         ],
     }
     plan = _solve(doc, time_limit_s=2, seed=1)
