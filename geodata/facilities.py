@@ -422,7 +422,7 @@ _FILL_BLANKS = ("name", "address", "operator")
 
 
 def _blank(value: object) -> bool:
-    return bool(pd.isna(value)) or str(value).strip() == ""  # type: ignore[call-overload]
+    return bool(pd.isna(value)) or str(value).strip() == ""
 
 
 def merge_facilities(

@@ -80,7 +80,7 @@ _NIGHT, _DAY, _EVENING = (w / w.sum() for w in (_NIGHT, _DAY, _EVENING))  # prob
 
 def _cdf(p: np.ndarray) -> list[float]:
     cdf = np.cumsum(p)
-    return (cdf / cdf[-1]).tolist()
+    return [float(v) for v in cdf / cdf[-1]]
 
 
 def _pick(rng: np.random.Generator, cdf: list[float]) -> int:

@@ -609,8 +609,10 @@ class _Checker:
             cleaned = cleaned.replace(",", ".")  # decimal comma: 21,0281
         dms = _DMS.fullmatch(cleaned)
         if dms:  # 21°01'41.3"N, as Google Maps shows a place
-            value = sum(float((part or "0").replace(",", ".")) / 60**k
-                        for k, part in enumerate(dms.group(1, 2, 3)))  # fmt: skip
+            value: float = sum(
+                float((part or "0").replace(",", ".")) / 60**k
+                for k, part in enumerate(dms.group(1, 2, 3))
+            )
             return -value if (dms[4] or "").upper() in ("S", "W") else value
         if not cleaned:
             self.add(
@@ -1205,7 +1207,7 @@ def _neutralise(value: str) -> str:
 
 
 def _yes_no_label(value: object, language: str) -> str:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return ""
     if language == "vi":
         return "Có" if value else "Không"
