@@ -181,30 +181,11 @@ _NAME_ABBREVIATIONS = {
 }
 # Words every bank-ish name carries: they say nothing about which site it is.
 _GENERIC_WORDS = frozenset(
-    {
-        "ngan",
-        "hang",
-        "chi",
-        "nhanh",
-        "phong",
-        "giao",
-        "dich",
-        "thuong",
-        "mai",
-        "co",
-        "phan",
-        "tiem",
-        "vang",
-        "cua",
-        "atm",
-        "cay",
-        "may",
-        "so",
-        "cong",
-        "ty",
-        "tnhh",
-        "the",
-    }
+    re.findall(
+        r"\S+",
+        "ngan hang chi nhanh phong giao dich thuong mai co phan tiem vang cua atm cay may so "
+        "cong ty tnhh the",
+    )
 )
 
 
