@@ -557,14 +557,20 @@ def _nfc(value: str) -> str:
     return unicodedata.normalize("NFC", str(value))
 
 
-def write_pdf(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> Path:
+def write_pdf(
+    review: MonthlyReview,
+    path: str | Path,
+    *,
+    lang: Lang = "vi",
+    figures: dict[str, bytes | None] | None = None,
+) -> Path:
     """Write the report as an A4 PDF: title page dated the 15th, gaps first, maps, tables."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     from patrol.export.pdf import font_path
 
-    figures = render_figures(review, lang=lang)
+    figures = figures if figures is not None else render_figures(review, lang=lang)
     font = "DejaVu"
 
     class _Report(FPDF):
@@ -780,9 +786,18 @@ def target_text(review: MonthlyReview, lang: Lang) -> str:
 # --- HTML -------------------------------------------------------------------------------------
 
 
-def write_html(review: MonthlyReview, path: str | Path, *, lang: Lang = "vi") -> Path:
-    """Write the report as one self-contained HTML file (images inline, no outside links)."""
-    figures = render_figures(review, lang=lang)
+def write_html(
+    review: MonthlyReview,
+    path: str | Path,
+    *,
+    lang: Lang = "vi",
+    figures: dict[str, bytes | None] | None = None,
+) -> Path:
+    """Write the report as one self-contained HTML file (images inline, no outside links).
+
+    ``figures`` are ``render_figures``'s PNGs when already drawn (the PDF and the HTML share them).
+    """
+    figures = figures if figures is not None else render_figures(review, lang=lang)
     tables = review_tables(review, lang=lang)
     esc = html.escape
     due = review.report_date

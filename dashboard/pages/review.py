@@ -259,15 +259,16 @@ def _files(signature: str, month: str, plans_key: str, settings_json: str, langu
            _review: Any) -> tuple[bytes, bytes, bytes]:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="patrol-review-") as tmp:
         folder = Path(tmp)
-        pdf = report.write_pdf(_review, folder / "report.pdf", lang=language).read_bytes()
-        page = report.write_html(_review, folder / "report.html", lang=language).read_bytes()
+        figures = report.render_figures(_review, lang=language)
+        pdf = report.write_pdf(_review, folder / "report.pdf", lang=language, figures=figures)
+        page = report.write_html(_review, folder / "report.html", lang=language, figures=figures)
         buffer = io.BytesIO()
         import pandas as pd
 
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, table in report.review_tables(_review, lang=language).items():
                 table.to_excel(writer, sheet_name=name[:31], index=False)
-    return pdf, page, buffer.getvalue()
+        return pdf.read_bytes(), page.read_bytes(), buffer.getvalue()
 
 
 if st.button(P("prepare"), key="review_prepare"):

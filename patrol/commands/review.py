@@ -73,7 +73,7 @@ def review_command(
 
         from geodata.area import load_area
         from geodata.review import check_month, monthly_review
-        from patrol.report import write_html, write_pdf, write_tables
+        from patrol.report import render_figures, write_html, write_pdf, write_tables
 
         # A month that has not begun is refused before anything is loaded.
         the_month = check_month(month)
@@ -104,9 +104,10 @@ def review_command(
             crs=the_area.crs,
             settings=settings,
         )
-        written = [write_pdf(review, output, lang=lang.value)]
+        figures = render_figures(review, lang=lang.value)
+        written = [write_pdf(review, output, lang=lang.value, figures=figures)]
         if html is not None:
-            written.append(write_html(review, html, lang=lang.value))
+            written.append(write_html(review, html, lang=lang.value, figures=figures))
         if tables is not None:
             written.extend(write_tables(review, tables, lang=lang.value))
         for notice in review.notices:

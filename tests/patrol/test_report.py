@@ -208,6 +208,10 @@ def test_dashboard_review_page_shows_the_review_and_its_notices() -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Vụ việc trong tháng"]) > 0
     assert any("Không có kế hoạch tuần tra đã phê duyệt" in w.value for w in at.warning)
+    # The report is made on request and offered as PDF, HTML and XLSX downloads.
+    at.button(key="review_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("download_button")) == 3
     # The month not yet over is said so, in Vietnamese.
     month = at.selectbox(key="review_month")
     month.set_value(month.options[0]).run()
