@@ -175,11 +175,18 @@ def test_emerging_rules_on_known_series() -> None:
     hot[[10, 11], 5] = True  # new: the last two months only
     z[hot[:, 3], 3] = z[hot[:, 4], 4] = 3
     z[10:, 5] = 3
-    categories, tau, _ = emerging_categories(hot, z)
+    categories, tau, trend_p = emerging_categories(hot, z)
     assert [c.value for c in categories] == [
         "intensifying", "diminishing", "persistent", "sporadic", "historical", "new",
     ]  # fmt: skip
     assert tau[0] == pytest.approx(1.0) and tau[1] == pytest.approx(-1.0)
+    # The trend is scipy's Kendall tau, vectorised: the same as one call per cell.
+    from scipy.stats import kendalltau
+
+    for c in range(3):
+        direct = kendalltau(np.arange(months), z[:, c])
+        assert tau[c] == pytest.approx(direct.statistic)
+        assert trend_p[c] == pytest.approx(direct.pvalue)
     # Three months at the end is no longer new with new_months=2, hot in every month is not new.
     hot3 = np.zeros((months, 1), dtype=bool)
     hot3[9:, 0] = True
