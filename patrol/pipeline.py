@@ -1,0 +1,442 @@
+"""The one pipeline: load area -> score risk -> build problem -> solve -> plan with geometry.
+
+``patrol plan`` and the dashboard both go through here, so a plan made on the command line and
+one made on the map are the same plan for the same inputs and seed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from patrol.config import Settings
+from patrol.errors import InfeasiblePlanError, SettingsError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geodata.area import Area
+    from geodata.problem import TeamSpec
+    from geodata.risk import RiskAssessment
+    from geodata.shift import Shift
+    from geodata.travel import TravelTimes
+    from routing.model import PatrolPlan, PatrolProblem
+    from routing.roster import JointTeam
+
+__all__ = [
+    "DEFAULT_MEMBERS",
+    "SITE_KINDS",
+    "Inputs",
+    "ShiftPlan",
+    "choose_depots",
+    "load_inputs",
+    "plan_shift",
+    "write_plan_outputs",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MEMBERS = {"police": 2, "military": 1}
+"""A joint team as the ward usually sends it: two officers and one soldier or militia member."""
+
+SITE_KINDS = (
+    "bank",
+    "transaction_office",
+    "atm",
+    "gold_shop",
+    "pawn_shop",
+    "treasury",
+    "government_office",
+    "town_hall",
+    "post_office",
+    "market",
+)
+"""Kinds the night loops visit by default (schools are surveyed but not patrol targets at
+night)."""
+
+FORCED_VALUE_FACTOR = 1000.0
+"""Visits of sites the commander forces in are worth this many times their risk value, so that
+the engine serves them before anything else whenever they can be reached."""
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """Everything a shift is planned from: the area, its facilities, the incident history."""
+
+    area: Area
+    facilities: gpd.GeoDataFrame
+    incidents: gpd.GeoDataFrame
+    demo_incidents: bool
+    """True when the incidents are generated demonstration data (dữ liệu minh họa)."""
+
+
+@dataclass(frozen=True, eq=False)
+class ShiftPlan:
+    """A planned shift: the problem given to the engine, its plan, and the risk behind it."""
+
+    shift: Shift
+    problem: PatrolProblem
+    plan: PatrolPlan
+    assessment: RiskAssessment
+    travel: TravelTimes
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def load_inputs(
+    settings: Settings | None = None,
+    *,
+    area_path: str | Path | None = None,
+    mode: str | None = None,
+    survey: gpd.GeoDataFrame | None = None,
+    incidents: gpd.GeoDataFrame | None = None,
+    demo_until: date | None = None,
+    demo_seed: int = 2026,
+    area: Area | None = None,
+) -> Inputs:
+    """Load an area and its tables; generate demonstration incidents when none are given.
+
+    Parameters
+    ----------
+    settings
+        The settings; defaults when ``None``.
+    area_path
+        OSM extract; ``None`` loads the embedded default area.
+    mode
+        Travel mode; ``None`` uses ``settings.network.default_mode``.
+    survey
+        The ward's facility survey (``geodata.io.read_facility_survey``), merged into the OSM
+        facilities (near-duplicates matched, not doubled).
+    incidents
+        The ward's incident history (``geodata.io.read_incidents``). ``None`` generates 13
+        months of seeded demonstration incidents ending ``demo_until`` (default today), every
+        record marked as demonstration data.
+    demo_until, demo_seed
+        Last day and seed of the generated incidents.
+    area
+        An already loaded area (the dashboard caches it); ``area_path`` and ``mode`` are then
+        ignored.
+
+    """
+    from geodata.area import load_area
+    from geodata.facilities import merge_facilities
+    from geodata.incidents import generate_demo_incidents
+
+    settings = settings or Settings()
+    if area is None:
+        area = load_area(area_path, mode=mode, settings=settings)  # type: ignore[arg-type]
+    facilities = area.facilities
+    if survey is not None and len(survey):
+        facilities = merge_facilities(facilities, survey)
+    demo = incidents is None
+    if incidents is None:
+        last = demo_until or date.today()
+        incidents = generate_demo_incidents(
+            facilities, area.bbox, start=last - timedelta(days=395), end=last, seed=demo_seed
+        )
+    return Inputs(area, facilities, incidents, demo)
+
+
+def choose_depots(facilities: gpd.GeoDataFrame, *, given: Sequence[str] | None = None) -> list[str]:
+    """Return the depots teams leave from: ``given`` ids, else the area's police posts.
+
+    Police posts named as a ward police (Công an phường / xã) come first; the ward military
+    command follows as a second depot when the area has one.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        When the area has no police post and none was given: name one.
+
+    """
+    if given:
+        unknown = [d for d in given if d not in facilities.index]
+        if unknown:
+            msg = f"depots: {', '.join(unknown)} are not facilities of the area; pick a police post"
+            raise SettingsError(msg)
+        return list(given)
+    kinds = facilities["kind"].astype(str)
+    police = facilities[kinds == "police"]
+    ward = police["name"].str.lower().str.contains("phường|xã|phuong|ward", regex=True, na=False)
+    ordered = [*police.index[ward], *police.index[~ward]]
+    military = list(facilities.index[kinds == "military"])
+    depots = ordered[:1] + military[:1]
+    if not depots:
+        msg = (
+            "the area has no police post (amenity=police) or military command: choose the "
+            "depot teams leave from (add it to the facility survey as 'Công an phường')"
+        )
+        raise InfeasiblePlanError(msg)
+    return depots
+
+
+def plan_shift(
+    inputs: Inputs,
+    shift: Shift,
+    *,
+    n_teams: int = 3,
+    roster: Sequence[JointTeam] | None = None,
+    depots: Sequence[str] | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    kinds: Iterable[str] = SITE_KINDS,
+    time_limit_s: float | None = None,
+    seed: int | None = None,
+    events: Iterable[date | str] = (),
+    settings: Settings | None = None,
+) -> ShiftPlan:
+    """Plan one shift end to end.
+
+    Parameters
+    ----------
+    inputs
+        From ``load_inputs``.
+    shift
+        Date, start, end and high-risk window.
+    n_teams
+        Number of joint teams (each ``DEFAULT_MEMBERS``) when no ``roster`` is given.
+    roster
+        Joint teams formed by ``routing.roster.form_teams``; overrides ``n_teams``.
+    depots
+        Facility ids of the depots; ``None`` picks the area's ward police post (and military
+        command). Teams are spread over the depots in turn.
+    include, exclude
+        Facility ids to force into the loops or leave out.
+    kinds
+        Facility kinds that are candidate sites.
+    time_limit_s, seed
+        Solver limits; ``None`` uses the settings.
+    events
+        Days the commander marks as events (risk rises).
+    settings
+        Risk weights, speeds, solver defaults.
+
+    Returns
+    -------
+    ShiftPlan
+        Problem, plan (with street paths and stop names for the map and exports), risk, travel.
+
+    """
+    from geodata.problem import build_problem
+    from geodata.risk import assess_risk
+    from geodata.travel import travel_times
+    from routing.solve import solve
+
+    settings = settings or Settings()
+    facilities = inputs.facilities
+    depot_ids = choose_depots(facilities, given=depots)
+    include, exclude = set(include), set(exclude)
+    unknown = sorted((include | exclude) - set(facilities.index))
+    if unknown:
+        msg = f"sites {', '.join(unknown[:10])} are not facilities of the area"
+        raise SettingsError(msg)
+    kind = facilities["kind"].astype(str)
+    wanted = (kind.isin(set(kinds)) | facilities.index.isin(include)) & ~facilities.index.isin(
+        exclude
+    )
+    site_ids = [f for f in facilities.index[wanted] if f not in depot_ids]
+    chosen = facilities.loc[[*depot_ids, *site_ids]]
+    assessment = assess_risk(
+        chosen,
+        inputs.incidents,
+        shift=shift,
+        residential=inputs.area.residential,
+        buildings=inputs.area.buildings,
+        crs=inputs.area.crs,
+        events=events,
+        settings=settings,
+    )
+    node_ids = [*depot_ids, *site_ids]
+    travel = travel_times(
+        inputs.area,
+        chosen.loc[node_ids, ["lon", "lat"]].to_numpy(),
+        labels=node_ids,
+        settings=settings,
+    )
+    teams = _team_specs(roster, n_teams, depot_ids)
+    problem = build_problem(
+        assessment,
+        travel_s=travel.travel_s,
+        node_ids=node_ids,
+        teams=teams,
+        area=inputs.area.name,
+        settings=settings,
+    )
+    if include:
+        problem = _force(problem, include)
+    plan = solve(problem, time_limit_s=time_limit_s, seed=seed)
+    plan = _with_geometry(plan, problem, travel, inputs, depot_ids)
+    return ShiftPlan(shift, problem, plan, assessment, travel, _metrics(problem, plan, shift))
+
+
+def _team_specs(
+    roster: Sequence[JointTeam] | None, n_teams: int, depot_ids: Sequence[str]
+) -> list[TeamSpec]:
+    from geodata.problem import TeamSpec
+
+    if roster:
+        return [
+            TeamSpec(
+                team.id,
+                depot_ids[k % len(depot_ids)],
+                team.counts(),
+                extra={"members": team.names(), "vehicle": team.vehicle},
+            )
+            for k, team in enumerate(roster)
+        ]
+    if not 1 <= n_teams <= 50:
+        msg = f"teams = {n_teams}: give between 1 and 50 teams"
+        raise SettingsError(msg)
+    return [
+        TeamSpec(f"T{k + 1}", depot_ids[k % len(depot_ids)], dict(DEFAULT_MEMBERS))
+        for k in range(n_teams)
+    ]
+
+
+def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
+    """Make forced sites' visits dominate every other value (see ``FORCED_VALUE_FACTOR``)."""
+    from routing.model import Visit
+
+    sites = tuple(
+        replace(
+            s,
+            visits=tuple(
+                Visit(v.earliest, v.latest, round(max(v.value, 1.0) * FORCED_VALUE_FACTOR, 2))
+                for v in s.visits
+            ),
+            extra={**s.extra, "forced": True},
+        )
+        if s.id in include
+        else s
+        for s in problem.sites
+    )
+    return replace(problem, sites=sites)
+
+
+def _with_geometry(
+    plan: PatrolPlan,
+    problem: PatrolProblem,
+    travel: TravelTimes,
+    inputs: Inputs,
+    depot_ids: Sequence[str],
+) -> PatrolPlan:
+    """Add what the map and the exports need beside the contract's fields."""
+    from geodata.area import ATTRIBUTION
+
+    sites = {s.id: s for s in problem.sites}
+    teams = {t.id: t for t in problem.teams}
+    facilities = inputs.facilities
+    routes = []
+    for route in plan.routes:
+        team = teams[route.team]
+        sequence = [team.start, *(stop.node for stop in route.stops), team.end]
+        depot = problem.nodes[team.start]
+        stops = []
+        for stop in route.stops:
+            site = sites[stop.site]
+            visit = site.visits[stop.visit]
+            stops.append(
+                replace(
+                    stop,
+                    extra={
+                        **stop.extra,
+                        "name": _display_name(facilities.loc[stop.site]),
+                        "kind": site.extra.get("kind", ""),
+                        "lat": site.extra.get("lat"),
+                        "lon": site.extra.get("lon"),
+                        "risk_level": site.extra.get("risk_level", ""),
+                        "earliest": visit.earliest,
+                        "latest": visit.latest,
+                    },
+                )
+            )
+        path = [[round(x, 6), round(y, 6)] for x, y in travel.route_path(sequence)]
+        routes.append(
+            replace(
+                route,
+                stops=tuple(stops),
+                extra={
+                    **route.extra,
+                    "members": team.extra.get("members", dict(team.members)),
+                    "member_counts": dict(team.members),
+                    "depot": {
+                        "id": depot.id,
+                        "name": _display_name(facilities.loc[depot.id]),
+                        "lat": depot.lat,
+                        "lon": depot.lon,
+                    },
+                    "path": path,
+                },
+            )
+        )
+    extra = {
+        **plan.extra,
+        "shift": problem.extra.get("shift", {}),
+        "area": inputs.area.name,
+        "version": 1,
+        "status": "draft",
+        "approved_by": None,
+        "approved_at": None,
+        "attribution": ATTRIBUTION,
+        "depots": list(depot_ids),
+        "demo_incidents": inputs.demo_incidents,
+    }
+    return replace(plan, routes=tuple(routes), extra=extra)
+
+
+def _display_name(row: Any) -> str:
+    """Return a facility's name, else its operator and kind (many OSM ATMs have no name)."""
+    from geodata.schema import FacilityKind
+
+    name = str(row.get("name", "") or "").strip()
+    if name:
+        return name
+    operator = str(row.get("operator", "") or "").strip()
+    label = FacilityKind(str(row["kind"])).label_vi
+    return f"{label} {operator}".strip() if operator else f"{label} ({row.name})"
+
+
+def _metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str, Any]:
+    from routing.metrics import plan_metrics
+
+    return plan_metrics(problem, plan, high_risk=shift.high_risk_s)
+
+
+def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
+    """Write ``problem.json``, ``plan.json`` and ``summary.txt`` into ``out_dir``, atomically."""
+    from patrol.summary import plan_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "problem.json": json.dumps(
+            result.problem.to_dict(), ensure_ascii=False, indent=1, default=_json_default
+        ),
+        "plan.json": json.dumps(
+            result.plan.to_dict(), ensure_ascii=False, indent=1, default=_json_default
+        ),
+        "summary.txt": plan_summary(result, lang=lang),
+    }
+    written = []
+    for name, text in files.items():
+        target = out / name
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    raise TypeError(type(value).__name__)

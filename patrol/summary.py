@@ -1,0 +1,130 @@
+"""A planned shift as plain text a commander reads (Vietnamese by default, English on request)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from geodata.schema import FacilityKind
+
+if TYPE_CHECKING:
+    from patrol.pipeline import ShiftPlan
+
+__all__ = ["plan_summary"]
+
+_TEXT = {
+    "vi": {
+        "title": "KẾ HOẠCH TUẦN TRA KHÉP KÍN",
+        "shift": "Ca tuần tra",
+        "high_risk": "khung giờ nguy cơ cao",
+        "status_draft": "Trạng thái: BẢN NHÁP (chưa phê duyệt)",
+        "status_approved": "Trạng thái: đã phê duyệt bởi {by} lúc {at}",
+        "demo": "Vụ việc dùng để đánh giá nguy cơ: DỮ LIỆU MINH HỌA (không phải số liệu thật)",
+        "value": "Giá trị tuần tra đạt được: {got:.0f} / {total:.0f} ({share:.0%})",
+        "high": "Lượt kiểm tra trong khung giờ nguy cơ cao: {served} / {available}",
+        "team": "Tổ {team} ({members}) — xuất phát {depot} lúc {depart}, về lúc {back}",
+        "stop": "{n:>3}. {start}–{end}  {name} [{kind}] mức nguy cơ: {level}",
+        "no_routes": "Không tổ nào xuất phát: không có điểm nào phục vụ được trong ca này.",
+        "unserved": "Lượt kiểm tra chưa bố trí được: {count}",
+        "roles": {"police": "công an", "military": "quân sự", "militia": "dân quân"},
+        "levels": {"low": "thấp", "medium": "trung bình", "high": "cao", "very_high": "rất cao"},
+        "reasons": {
+            "no_time": "không đủ thời gian",
+            "window_unreachable": "không kịp khung giờ",
+            "min_gap": "quá gần lượt trước",
+        },
+    },
+    "en": {
+        "title": "CLOSED-LOOP PATROL PLAN",
+        "shift": "Shift",
+        "high_risk": "high-risk window",
+        "status_draft": "Status: DRAFT (not approved)",
+        "status_approved": "Status: approved by {by} at {at}",
+        "demo": "Incidents behind the risk: DEMONSTRATION DATA (not real records)",
+        "value": "Patrol value collected: {got:.0f} / {total:.0f} ({share:.0%})",
+        "high": "Checks inside the high-risk window: {served} / {available}",
+        "team": "Team {team} ({members}) — leaves {depot} at {depart}, back at {back}",
+        "stop": "{n:>3}. {start}–{end}  {name} [{kind}] risk: {level}",
+        "no_routes": "No team leaves: nothing can be served in this shift.",
+        "unserved": "Checks not scheduled: {count}",
+        "roles": {"police": "police", "military": "military", "militia": "militia"},
+        "levels": {"low": "low", "medium": "medium", "high": "high", "very_high": "very high"},
+        "reasons": {
+            "no_time": "no time",
+            "window_unreachable": "window unreachable",
+            "min_gap": "too close to the previous check",
+        },
+    },
+}
+
+
+def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
+    """Return the shift's plan as text: header, totals, each team's timed stops, unserved."""
+    t = _TEXT["vi" if lang == "vi" else "en"]
+    shift, plan, problem = result.shift, result.plan, result.problem
+    clock = lambda s: f"{shift.at(s):%H:%M}"  # noqa: E731 - local formatter
+    hr = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
+    lines = [
+        t["title"] + f" — {plan.extra.get('area', '')}",
+        f"{t['shift']}: {shift.label()}; {t['high_risk']} {hr}",
+    ]
+    if plan.extra.get("status") == "approved":
+        lines.append(
+            t["status_approved"].format(by=plan.extra["approved_by"], at=plan.extra["approved_at"])
+        )
+    else:
+        lines.append(t["status_draft"])
+    if plan.extra.get("demo_incidents"):
+        lines.append(t["demo"])
+    total = problem.total_value
+    lines.append(
+        t["value"].format(got=plan.value, total=total, share=plan.value / total if total else 0)
+    )
+    metrics = result.metrics
+    if "high_risk_served" in metrics:
+        lines.append(
+            t["high"].format(
+                served=metrics["high_risk_served"], available=metrics["high_risk_available"]
+            )
+        )
+    lines.append("")
+    if not plan.routes:
+        lines.append(t["no_routes"])
+    for route in plan.routes:
+        counts = route.extra.get("member_counts", {})
+        members = ", ".join(f"{n} {t['roles'].get(r, r)}" for r, n in counts.items())
+        depot = route.extra.get("depot", {}).get("name", "")
+        lines.append(
+            t["team"].format(
+                team=route.team,
+                members=members,
+                depot=depot,
+                depart=clock(route.depart),
+                back=clock(route.return_),
+            )
+        )
+        for n, stop in enumerate(route.stops, start=1):
+            kind = stop.extra.get("kind", "")
+            kind_label = (
+                FacilityKind(kind).label_vi if lang == "vi" else FacilityKind(kind).label_en
+            )
+            level = stop.extra.get("risk_level", "")
+            lines.append(
+                t["stop"].format(
+                    n=n,
+                    start=clock(stop.start),
+                    end=clock(stop.depart),
+                    name=stop.extra.get("name", stop.site),
+                    kind=kind_label,
+                    level=t["levels"].get(level, level),
+                )
+            )
+        lines.append("")
+    if plan.unserved:
+        reasons: dict[str, int] = {}
+        for u in plan.unserved:
+            label = t["reasons"].get(u.reason or "", u.reason or "?")
+            reasons[label] = reasons.get(label, 0) + 1
+        detail = ", ".join(f"{label}: {n}" for label, n in sorted(reasons.items()))
+        lines.append(t["unserved"].format(count=len(plan.unserved)) + f" ({detail})")
+    lines.append(str(plan.extra.get("attribution", "")))
+    return "\n".join(lines) + "\n"
