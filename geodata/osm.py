@@ -206,17 +206,36 @@ def _parse(stream: IO[bytes] | gzip.GzipFile | bz2.BZ2File, source: str) -> OsmD
                     raise InputFileError(source, [_problem(source, msg, msg_vi, row=1)])
             continue
         tag = elem.tag
-        if tag == "node":
+        if tag in {"node", "way", "relation"} and (
+            elem.get("visible") == "false" or elem.get("action") == "delete"
+        ):
+            pass  # deleted in the history export or in the editor (JOSM): not on the map
+        elif tag == "node":
             _read_node(elem, source, coords, node_tags, problems)
-        elif tag == "way":
-            refs = tuple(int(nd.get("ref")) for nd in elem.iterfind("nd"))
-            ways.append(OsmWay(int(elem.get("id")), refs, _tags(elem)))
-        elif tag == "relation":
-            members = tuple(
-                (m.get("type", ""), int(m.get("ref")), m.get("role", ""))
-                for m in elem.iterfind("member")
-            )
-            relations.append(OsmRelation(int(elem.get("id")), members, _tags(elem)))
+        elif tag in {"way", "relation"}:
+            try:
+                if tag == "way":
+                    refs = tuple(int(nd.get("ref")) for nd in elem.iterfind("nd"))
+                    ways.append(OsmWay(int(elem.get("id")), refs, _tags(elem)))
+                else:
+                    members = tuple(
+                        (m.get("type", ""), int(m.get("ref")), m.get("role", ""))
+                        for m in elem.iterfind("member")
+                    )
+                    relations.append(OsmRelation(int(elem.get("id")), members, _tags(elem)))
+            except (TypeError, ValueError):
+                msg = f"a <{tag}> without a numeric id or member ref; {_FIX}"
+                msg_vi = f"phần tử <{tag}> thiếu mã số (id/ref) hợp lệ; {_FIX_VI}"
+                problems.append(
+                    _problem(
+                        source,
+                        msg,
+                        msg_vi,
+                        row=elem.sourceline,
+                        column="id/ref",
+                        value=elem.get("id"),
+                    )
+                )
         elif tag == "bounds":
             try:
                 bounds = (
@@ -279,8 +298,20 @@ def _read_node(
     node_tags: dict[int, dict[str, str]],
     problems: list[Problem],
 ) -> None:
-    node_id = int(elem.get("id"))
-    if elem.get("visible") == "false":
+    try:
+        node_id = int(elem.get("id"))
+    except (TypeError, ValueError):
+        msg = f"a <node> without a numeric id; {_FIX}"
+        problems.append(
+            _problem(
+                source,
+                msg,
+                f"điểm (node) thiếu mã số hợp lệ; {_FIX_VI}",
+                row=elem.sourceline,
+                column="id",
+                value=elem.get("id"),
+            )
+        )
         return
     try:
         lat, lon = float(elem.get("lat")), float(elem.get("lon"))

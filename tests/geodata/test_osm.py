@@ -183,6 +183,18 @@ def test_every_extract_parses_and_gives_frames(name: str) -> None:
                 "node 4",
             ],
         ),
+        (
+            "bad-ids.osm",
+            [
+                "3 problems",
+                "row 5",
+                "'x3'",
+                "row 8",
+                "<way> without a numeric id",
+                "row 9",
+                "<relation>",
+            ],
+        ),
         ("no-such-file.osm", ["file not found", ".osm.bz2"]),
     ],
 )
@@ -203,3 +215,16 @@ def test_compression_is_recognised_by_content_not_name(tmp_path: Path) -> None:
     renamed.write_bytes((OSM / "hcmc-cho-quan.osm.bz2").read_bytes())
     data = read_osm(renamed)
     assert len(data.ways) == 784 and data.source == str(renamed)
+
+
+def test_deleted_elements_are_not_on_the_map(tmp_path: Path) -> None:
+    """JOSM marks deleted objects ``action="delete"``; history exports ``visible="false"``."""
+    text = (BROKEN.parent / "osm_broken" / "motorway-only.osm").read_text(encoding="utf-8")
+    edited = text.replace('<way id="200">', '<way id="200" action="delete">').replace(
+        '<node id="9" ', '<node id="9" visible="false" '
+    )
+    path = tmp_path / "edited.osm"
+    path.write_text(edited, encoding="utf-8")
+    data = read_osm(path)
+    assert data.ways == () and 9 not in data.coords and len(data.coords) == 8
+    assert len(read_osm(BROKEN / "motorway-only.osm").ways) == 1
