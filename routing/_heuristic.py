@@ -33,7 +33,10 @@ __all__ = ["HeuristicResult", "improve", "schedule"]
 Routes = list[list[int]]
 
 # Largest loss of value (share of the first solution's) a round may accept early in the search.
-_THRESHOLD = 0.1
+_THRESHOLD = 0.05
+
+# Most visits one round removes (and inserts again): bigger rounds cost more time each.
+_MAX_REMOVED = 10
 
 
 @dataclass(frozen=True)
@@ -332,11 +335,12 @@ def improve(
         if patience is not None and done - last_better >= patience:
             stopped_by = "patience"
             break
-        progress = done / max(iterations, 1)
+        # Cool down over the work budget, or over the time cap when that comes first.
+        progress = max(done / max(iterations, 1), (time.monotonic() - began) / time_limit_s)
         trial = _State(c, current, lists)
         served = np.flatnonzero(trial.served())
         if served.size:
-            most = max(min(served.size, 4), min(30, int(0.3 * served.size)))
+            most = max(min(served.size, 4), min(_MAX_REMOVED, int(0.3 * served.size)))
             q = int(rng.integers(1, most + 1))
             mode = rng.random()
             if mode < 0.4:
