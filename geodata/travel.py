@@ -119,9 +119,10 @@ class TravelTimes:
         return _dedupe(coords)  # type: ignore[arg-type]
 
     def route_path(self, sequence: Sequence[int]) -> list[tuple[float, float]]:
-        """Street geometry of a whole route visiting ``sequence`` in order (a loop ends home).
+        """Street geometry of a whole route visiting ``sequence`` in order.
 
-        >>> # times.route_path([depot, 3, 7, depot]) -> [(lon, lat), ...]
+        A closed loop starts and ends at its depot: ``times.route_path([depot, 3, 7, depot])``
+        gives ``[(lon, lat), ...]`` from the depot's door round the streets back to it.
         """
         coords: list[tuple[float, float]] = []
         for a, b in itertools.pairwise(sequence):
