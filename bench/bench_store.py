@@ -97,13 +97,17 @@ def main() -> None:
         write_incidents(synthetic_incidents(args.upload_rows, seed=1, prefix="up"), path)
         from geodata.io import read_incidents
 
-        read_s, _ = timed(lambda: read_incidents(path))
-        upload_s, _ = timed(lambda: repo.upload_incident_file(store, who, path, area=AREAS[0]))
+        # the two halves of repo.upload_incident_file, timed apart: geodata.io reading the
+        # file, then the store checking the frame and writing it in one transaction
+        read_s, frame = timed(lambda: read_incidents(path))
+        store_s, _ = timed(
+            lambda: repo.import_incidents(store, who, frame, area=AREAS[0], filename=path.name)
+        )
+        upload_s = read_s + store_s
         print(
             f"upload {args.upload_rows:,} rows ({path.stat().st_size / 1e6:.1f} MB CSV): "
-            f"{upload_s:.1f} s in all (reading the file alone {read_s:.1f} s, so storing "
-            f"~{upload_s - read_s:.1f} s); target < 30 s: "
-            f"{'met' if upload_s < 30 else 'NOT met'}"
+            f"{upload_s:.1f} s = reading the file (geodata.io) {read_s:.1f} s + checking and "
+            f"storing {store_s:.1f} s; target < 30 s: {'met' if upload_s < 30 else 'NOT met'}"
         )
 
         # 2. bulk: the rest of the incidents as uploads of up to 100,000 rows

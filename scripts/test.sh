@@ -14,4 +14,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 bash scripts/setup.sh test,dev
+PATROL_TEST_PG_URL="$(bash scripts/postgres.sh)" && export PATROL_TEST_PG_URL || echo "PostgreSQL could not be started: the store tests run on SQLite only" >&2
 exec .venv/bin/python -m pytest "$@"

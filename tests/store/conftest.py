@@ -1,19 +1,38 @@
 """Fixtures of the store tests.
 
-A fresh SQLite store in a temporary folder, with a clock the test moves by hand.
+A fresh store for each test with a clock the test moves by hand: a SQLite file in a temporary
+folder and, when a PostgreSQL server is available, a new database on it (``any_store``, so the
+same tests run on both). PostgreSQL is used when ``PATROL_TEST_PG_URL`` names a server (any
+database on it; ``bash scripts/postgres.sh`` starts one and prints the URL) or when the socket
+of ``scripts/postgres.sh``'s default cluster exists; otherwise its cases are skipped.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from patrol.config import Settings
 from patrol.store.db import Store, open_store
+
+_DEFAULT_PG = "postgresql+psycopg://postgres@/patrol_test?host=/tmp/patrol-pg&port=54329"
+
+
+def postgres_url() -> str | None:
+    """URL of the test PostgreSQL server, or ``None`` when there is none."""
+    url = os.environ.get("PATROL_TEST_PG_URL")
+    if url:
+        return url
+    if Path("/tmp/patrol-pg/.s.PGSQL.54329").exists():
+        return _DEFAULT_PG
+    return None
 
 
 @dataclass
@@ -42,5 +61,64 @@ def store_settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def store(store_settings: Settings, clock: FakeClock) -> Iterator[Store]:
     opened = open_store(store_settings, clock=clock)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """URL of a database made for this test run on the PostgreSQL server, schema migrated."""
+    base = postgres_url()
+    if base is None:
+        pytest.skip("no PostgreSQL server (run scripts/postgres.sh or set PATROL_TEST_PG_URL)")
+    import psycopg
+
+    url = make_url(base)
+    name = f"patrol_t_{uuid.uuid4().hex[:12]}"
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    test_url = url.set(database=name).render_as_string(hide_password=False)
+    open_store(Settings(), url=test_url).close()  # migrations once
+    yield test_url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def empty_postgres(url: str) -> None:
+    """Empty every table of the test database, as a fresh store is (the audit chain too)."""
+    from sqlalchemy import create_engine
+
+    from patrol.store.models import Base
+
+    engine = create_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        # TRUNCATE fires no row trigger: the test resets what the product may never touch.
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql(
+            f"INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '{'0' * 64}')"
+        )
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_empty_url(pg_database: str) -> str:
+    """URL of the test PostgreSQL database, emptied for this test."""
+    empty_postgres(pg_database)
+    return pg_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(
+    request: pytest.FixtureRequest, store_settings: Settings, clock: FakeClock
+) -> Iterator[Store]:
+    """Open a fresh store on each database the machine has."""
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_empty_url")
+    opened = open_store(store_settings, url=url, clock=clock, migrate=url is None)
     yield opened
     opened.close()

@@ -10,8 +10,22 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
-from patrol.store.audit import Action, export_audit_csv, list_audit, log_event, verify_chain
+from patrol.store.audit import (
+    Action,
+    _row_hash,
+    export_audit_csv,
+    list_audit,
+    log_event,
+    verify_chain,
+)
 from patrol.store.db import Store
+from patrol.store.models import AuditRow
+
+
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test of this module runs on SQLite and, when available, PostgreSQL."""
+    return any_store
 
 
 def _fill(store: Store, count: int = 6) -> None:
@@ -26,12 +40,20 @@ def _fill(store: Store, count: int = 6) -> None:
         )
 
 
-def _raw(store: Store) -> sqlite3.Connection:
-    """Open a connection that goes around the product, as someone editing the file would."""
-    conn = sqlite3.connect(store.sqlite_path)  # type: ignore[arg-type]
-    conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute("DROP TRIGGER audit_log_no_delete")
-    return conn
+def _tamper(store: Store, statement: str, params: dict[str, object] | None = None) -> None:
+    """Run ``statement`` around the product's guards, as someone editing the database would."""
+    if store.sqlite_path is not None:
+        conn = sqlite3.connect(store.sqlite_path)
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
+        conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        with conn:
+            conn.execute(text(statement).text, params or {})
+        conn.close()
+        return
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        conn.execute(text(statement), params or {})
+        conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
 
 
 def test_chain_of_an_untouched_log_verifies(store: Store, clock) -> None:
@@ -66,32 +88,25 @@ def test_chain_detects_edited_or_deleted_rows(
     store: Store, statement: str, bad_id: int, says: str
 ) -> None:
     _fill(store)
-    conn = _raw(store)
-    with conn:
-        conn.execute(statement)
-    conn.close()
+    _tamper(store, statement)
     report = verify_chain(store)
     assert not report.ok and report.first_bad_id == bad_id and says in report.problem
 
 
 def test_recomputed_hash_still_breaks_the_link(store: Store) -> None:
     """Rewriting a row and its own hash is caught by the next row's link."""
-    from patrol.store.audit import _row_hash
-
     _fill(store)
-    conn = _raw(store)
-    row = conn.execute("SELECT * FROM audit_log WHERE id = 2").fetchone()
-    with conn:
-        conn.execute("UPDATE audit_log SET detail = 'nothing happened' WHERE id = 2")
-    conn.close()
-    from datetime import UTC, datetime
-
-    at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC)
-    forged = _row_hash(2, at, row[2], row[3], row[4], row[5], row[6], "nothing happened", row[8])
-    conn = sqlite3.connect(store.sqlite_path)  # type: ignore[arg-type]
-    with conn:
-        conn.execute("UPDATE audit_log SET hash = ? WHERE id = 2", (forged,))
-    conn.close()
+    with store.transaction() as session:
+        row = session.get(AuditRow, 2)
+        assert row is not None
+        fields = (row.at, row.username, row.action, row.target, row.source, row.outcome)
+        prev = row.prev_hash
+    forged = _row_hash(2, *fields, "nothing happened", prev)
+    _tamper(
+        store,
+        "UPDATE audit_log SET detail = 'nothing happened', hash = :h WHERE id = 2",
+        {"h": forged},
+    )
     report = verify_chain(store)
     assert not report.ok and report.first_bad_id == 3
 

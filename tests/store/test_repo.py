@@ -43,6 +43,12 @@ DATA_TABLES = (
 )
 
 
+@pytest.fixture
+def store(any_store: Store) -> Store:
+    """Every test of this module runs on SQLite and, when available, PostgreSQL."""
+    return any_store
+
+
 def snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every data table (the audit log grows on refusals, by design)."""
     with store.transaction() as session:
