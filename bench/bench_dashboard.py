@@ -1,0 +1,159 @@
+"""Benchmark the dashboard in a real browser (Debian's Chromium through Playwright), offline.
+
+Three figures on the default area (Văn Miếu - Cát Linh), each from navigation or click to the
+moment the map has drawn what it must show:
+
+- first map render: open the dashboard, wait for the sites on the map (target < 3 s); the first
+  session after the server starts (area, risk and explanations computed) is shown apart from
+  later sessions (served from the cross-session cache);
+- planned shift: on "Lập kế hoạch ca" press Solve, wait for the loops on the map (target < 8 s;
+  the solver's own time limit, ``--time-limit``, is part of it);
+- map with 50,000 incidents: upload a 50,000-row incident log on "Dữ liệu" (its validation is
+  timed apart), then open "Bản đồ" and wait for the sites and the incident cells (target < 5 s).
+
+Run::
+
+    .venv/bin/python bench/bench_dashboard.py                 # 3 repeats, 3 s solver limit
+    .venv/bin/python bench/bench_dashboard.py --repeats 1 --incidents 20000
+
+The machine is shared: medians of the repeats are printed beside the targets, all in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dashboard import serve
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+]  # fmt: skip
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TYPES = ("Trộm cắp tài sản", "Cướp giật tài sản", "Cướp tài sản", "Trộm cắp tài sản (đột nhập)")
+
+
+def write_incidents(path: Path, n: int, bbox: tuple[float, float, float, float]) -> None:
+    """A ward incident log of ``n`` rows over the last 12 months, clustered around 300 spots."""
+    rng = np.random.default_rng(11)
+    west, south, east, north = bbox
+    spots = np.column_stack([rng.uniform(south, north, 300), rng.uniform(west, east, 300)])
+    picks = spots[rng.integers(0, len(spots), n)] + rng.normal(0, 0.0006, (n, 2))
+    lat = np.clip(picks[:, 0], south, north)
+    lon = np.clip(picks[:, 1], west, east)
+    first = datetime.now().replace(second=0, microsecond=0) - timedelta(days=365)
+    minutes = rng.integers(0, 364 * 24 * 60, n)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Mã vụ việc", "Thời gian", "Loại vụ việc", "Vĩ độ", "Kinh độ"])
+        for i in range(n):
+            when = first + timedelta(minutes=int(minutes[i]))
+            writer.writerow([f"B-{i + 1}", f"{when:%d/%m/%Y %H:%M}", TYPES[i % len(TYPES)],
+                             f"{lat[i]:.6f}", f"{lon[i]:.6f}"])  # fmt: skip
+
+
+def timed(action: Callable[[], Any], wait: Callable[[], Any]) -> float:
+    """Seconds from ``action`` until ``wait`` returns."""
+    began = time.perf_counter()
+    action()
+    wait()
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    """Run the three measurements and print them beside their targets."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--time-limit", type=float, default=3.0, help="solver seconds")
+    parser.add_argument("--incidents", type=int, default=50_000)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    from geodata.area import load_area
+
+    bbox = load_area().bbox
+    with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp_name:
+        tmp = Path(tmp_name)
+        log_csv = tmp / f"incidents-{args.incidents}.csv"
+        write_incidents(log_csv, args.incidents, bbox)
+        settings = tmp / "settings.toml"
+        settings.write_text(f"[routing]\ntime_limit_s = {args.time_limit}\n", encoding="utf-8")
+        env = {"PATROL_SETTINGS": str(settings)}
+        with serve.running(env=env, log=tmp / "streamlit.log") as app, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+
+            def fresh() -> Any:
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.set_default_timeout(240_000)
+                return page
+
+            def drawn(page: Any, selector: str) -> Callable[[], None]:
+                locator = page.frame_locator(MAP_FRAME).locator(selector).first
+                return lambda: locator.wait_for(state="attached")
+
+            maps = []
+            for _ in range(args.repeats + 1):
+                page = fresh()
+                maps.append(timed(lambda p=page: p.goto(app.url), drawn(page, "path.facility")))
+                page.context.close()
+            plans = []
+            for _ in range(args.repeats):
+                page = fresh()
+                page.goto(f"{app.url}/plan")
+                button = page.get_by_role("button", name="Lập kế hoạch", exact=True)
+                button.wait_for()
+                plans.append(timed(button.click, drawn(page, "path.route")))
+                page.context.close()
+            page = fresh()
+            page.goto(f"{app.url}/data")
+            page.get_by_role("heading", name="Dữ liệu").first.wait_for()
+            page.get_by_role("tab", name="Vụ việc").click()
+            upload = page.locator('input[type="file"]').nth(1)
+            accepted = page.get_by_text(f"Đã nạp {args.incidents:,}".replace(",", "."))
+            validate = timed(lambda: upload.set_input_files(str(log_csv)), accepted.wait_for)
+            nav = page.get_by_role("link", name="Bản đồ")
+            big = []
+            for i in range(args.repeats):
+                if i:
+                    page.get_by_role("link", name="Dữ liệu").click()
+                    page.get_by_role("heading", name="Dữ liệu").first.wait_for()
+                cells = page.frame_locator(MAP_FRAME).locator("path.incident-cell").first
+                big.append(timed(nav.click, lambda: (drawn(page, "path.facility")(),
+                                                     cells.wait_for(state="attached"))))  # fmt: skip
+            browser.close()
+
+    def row(name: str, seconds: list[float], target: float | None) -> str:
+        median = statistics.median(seconds)
+        verdict = "" if target is None else ("ok" if median < target else "OVER")
+        shown = "" if target is None else f"< {target:.0f} s"
+        each = ", ".join(f"{s:.2f}" for s in seconds)
+        return f"{name:<44} {median:7.2f} s  {shown:>7}  {verdict:<4}  [{each}]"
+
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"default area, {args.repeats} repeats (median), solver limit {args.time_limit:g} s, "
+          f"{os.cpu_count()} cores, load average {load} (a shared machine slows every figure)")
+    print(row("first map render, first session after start", maps[:1], None))
+    print(row("first map render, later sessions", maps[1:], 3))
+    print(row("planned shift (Solve -> loops drawn)", plans, 8))
+    print(row(f"validate + load {args.incidents:,} incidents (upload)", [validate], None))
+    print(row(f"map page with {args.incidents:,} incidents, first visit", big[:1], 5))
+    if len(big) > 1:
+        print(row(f"map page with {args.incidents:,} incidents, again", big[1:], 5))
+
+
+if __name__ == "__main__":
+    main()
