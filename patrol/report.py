@@ -388,18 +388,29 @@ def _cells_map(
     fig = _new_figure()
     ax = _map_axes(fig, review, lang)
     values = review.cells[column]
-    geoms = review.grid.cells.geometry
-    shown = values != ("ns" if column == "gi_class" else "none")
-    geoms[~shown.to_numpy()].plot(
-        ax=ax,
-        color=colours["ns" if column == "gi_class" else "none"],
-        edgecolor="#dddddd",
-        linewidth=0.2,
-    )
-    for value, colour in colours.items():
-        mask = (values == value).to_numpy() & shown.to_numpy()
-        if mask.any():
-            geoms[mask].plot(ax=ax, color=colour, edgecolor="#888888", linewidth=0.3)
+    background = "ns" if column == "gi_class" else "none"
+    grid = review.grid
+    if grid.kind == "square":
+        # One raster for the whole lattice: thousands of city cells draw in milliseconds.
+        from matplotlib.colors import to_rgba
+
+        rgba = np.array([to_rgba(colours.get(v, colours[background])) for v in values])
+        nrows, ncols = grid.shape
+        x0, y0 = grid.origin
+        ax.imshow(
+            rgba.reshape(nrows, ncols, 4),
+            origin="lower",
+            interpolation="nearest",
+            extent=(x0, x0 + ncols * grid.cell_m, y0, y0 + nrows * grid.cell_m),
+        )
+    else:
+        geoms = grid.cells.geometry
+        shown = (values != background).to_numpy()
+        geoms[~shown].plot(ax=ax, color=colours[background], edgecolor="#dddddd", linewidth=0.2)
+        for value, colour in colours.items():
+            mask = (values == value).to_numpy() & shown
+            if mask.any():
+                geoms[mask].plot(ax=ax, color=colour, edgecolor="#888888", linewidth=0.3)
     _draw_context(ax, review, lang)
     present = [v for v in colours if (values == v).any()]
     handles = [Patch(facecolor=colours[v], edgecolor="#888888", label=labels[v]) for v in present]
