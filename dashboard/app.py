@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
 # `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project root.
 _ROOT = Path(__file__).resolve().parent.parent
 if str(_ROOT) not in sys.path:

@@ -16,7 +16,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -29,18 +28,18 @@ if TYPE_CHECKING:
     from patrol.pipeline import Inputs
 
 __all__ = [
+    "EXPLAIN_ALL_LIMIT",
     "area",
     "base_layers",
     "default_inputs",
-    "EXPLAIN_ALL_LIMIT",
     "depots",
     "explain_one",
     "inputs",
     "inputs_signature",
-    "upload_signature",
     "risk_table",
     "sites",
     "tonight",
+    "upload_signature",
 ]
 
 
@@ -183,7 +182,8 @@ def _assessment(signature: str, day: date, _inputs: Any, settings_json: str) -> 
     area_ = _inputs.area
     return assess_risk(
         _inputs.facilities, _inputs.incidents, shift=shift,
-        residential=getattr(area_, "residential", None), buildings=getattr(area_, "buildings", None),
+        residential=getattr(area_, "residential", None),
+        buildings=getattr(area_, "buildings", None),
         crs=getattr(area_, "crs", None), settings=settings,
     )  # fmt: skip
 

@@ -79,7 +79,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.view.heat": ("Bản đồ nhiệt", "Heat map"),
     "map.view.cluster": ("Cụm điểm", "Clusters"),
     "map.view.none": ("Không hiển thị", "Hidden"),
-    "map.online_tiles": ("Nền bản đồ trực tuyến (cần Internet)", "Online base map (needs internet)"),
+    "map.online_tiles": (
+        "Nền bản đồ trực tuyến (cần Internet)",
+        "Online base map (needs internet)",
+    ),
     "map.click_add": ("Nhấp trên bản đồ để thêm", "Click on the map to add"),
     "map.add.none": ("Không thêm", "Nothing"),
     "map.add.incident": ("Vụ việc", "An incident"),
@@ -115,7 +118,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "popup.unnamed": ("(chưa có tên)", "(no name)"),
     "popup.cell": ("{n} vụ việc trong ô 50 m", "{n} incidents in this 50 m cell"),
     "popup.stop": ("Điểm dừng {k}: {name}", "Stop {k}: {name}"),
-    "popup.stop_time": ("Đến {arrive}, kiểm tra {start}-{depart}", "Arrive {arrive}, check {start}-{depart}"),
+    "popup.stop_time": (
+        "Đến {arrive}, kiểm tra {start}-{depart}",
+        "Arrive {arrive}, check {start}-{depart}",
+    ),
     "risk.low": ("Thấp", "Low"),
     "risk.medium": ("Trung bình", "Medium"),
     "risk.high": ("Cao", "High"),
@@ -136,8 +142,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.reseed": ("Phương án khác tương đương", "Another equally good plan"),
     "plan.solving": ("Đang tính lộ trình cho {n} tổ...", "Planning routes for {n} teams..."),
     "plan.done": ("Đã lập kế hoạch ({s} giây).", "Plan ready ({s} s)."),
-    "plan.none": ("Chưa có kế hoạch. Chọn thông số rồi bấm “Lập kế hoạch”.",
-                  "No plan yet. Choose the options and press “Solve”."),
+    "plan.none": (
+        "Chưa có kế hoạch. Chọn thông số rồi bấm “Lập kế hoạch”.",
+        "No plan yet. Choose the options and press “Solve”.",
+    ),
     "plan.metrics": ("Chỉ tiêu kế hoạch", "Plan metrics"),
     "plan.metric.value": ("Giá trị phục vụ", "Value served"),
     "plan.metric.served": ("Lượt kiểm tra", "Visits served"),
@@ -146,8 +154,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "plan.metric.teams": ("Số tổ xuất phát", "Teams on the road"),
     "plan.metric.high_risk": ("Lượt trong khung giờ nguy cơ cao", "Visits in the high-risk window"),
     "plan.unserved_warning": (
-        "{n} lượt kiểm tra nguy cơ cao chưa được phục vụ: {names}. Thêm tổ, kéo dài ca hoặc bỏ bớt mục tiêu.",
-        "{n} high-risk visits are not served: {names}. Add a team, lengthen the shift or leave some sites out.",
+        "{n} lượt kiểm tra nguy cơ cao chưa được phục vụ: {names}. "
+        "Thêm tổ, kéo dài ca hoặc bỏ bớt mục tiêu.",
+        "{n} high-risk visits are not served: {names}. "
+        "Add a team, lengthen the shift or leave some sites out.",
     ),
     "plan.choose": ("Chọn...", "Choose..."),
     "plan.value_detail": (
@@ -173,11 +183,18 @@ TEXT: dict[str, tuple[str, str]] = {
     # data page
     "data.survey": ("Danh sách mục tiêu (khảo sát)", "Facility survey"),
     "data.incidents": ("Vụ việc", "Incidents"),
-    "data.upload_survey": ("Tải lên danh sách mục tiêu (CSV/XLSX)", "Upload the facility survey (CSV/XLSX)"),
-    "data.upload_incidents": ("Tải lên danh sách vụ việc (CSV/XLSX)", "Upload the incidents (CSV/XLSX)"),
+    "data.upload_survey": (
+        "Tải lên danh sách mục tiêu (CSV/XLSX)",
+        "Upload the facility survey (CSV/XLSX)",
+    ),
+    "data.upload_incidents": (
+        "Tải lên danh sách vụ việc (CSV/XLSX)",
+        "Upload the incidents (CSV/XLSX)",
+    ),
     "data.refused": (
         "Tệp {file} có {n} lỗi; chưa lưu dữ liệu nào. Sửa các dòng dưới đây rồi tải lên lại.",
-        "The file {file} has {n} problems; nothing was saved. Fix the rows below and upload it again.",
+        "The file {file} has {n} problems; nothing was saved. "
+        "Fix the rows below and upload it again.",
     ),
     "data.accepted": ("Đã nạp {n} dòng từ {file}.", "Loaded {n} rows from {file}."),
     "data.col.file": ("Tệp", "File"),
@@ -190,7 +207,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.rows": ("{n} dòng", "{n} rows"),
     "data.reset": ("Trở về dữ liệu mặc định", "Back to the default data"),
     "data.source_uploaded": ("Nguồn: tệp tải lên {file}", "Source: uploaded file {file}"),
-    "data.source_default": ("Nguồn: dữ liệu OpenStreetMap của địa bàn", "Source: the area's OpenStreetMap data"),
+    "data.source_default": (
+        "Nguồn: dữ liệu OpenStreetMap của địa bàn",
+        "Source: the area's OpenStreetMap data",
+    ),
     # settings page
     "settings.mode": ("Phương tiện tuần tra", "Travel mode"),
     "settings.mode.motorbike": ("Xe máy", "Motorbike"),
@@ -199,11 +219,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "settings.time_limit": ("Thời gian tính toán mặc định (giây)", "Default solver time (seconds)"),
     "settings.seed": ("Hạt giống ngẫu nhiên mặc định", "Default random seed"),
     "settings.shift": ("Ca trực mặc định", "Default shift"),
-    "settings.saved": ("Đã áp dụng cài đặt cho phiên làm việc này.", "Settings applied to this session."),
+    "settings.saved": (
+        "Đã áp dụng cài đặt cho phiên làm việc này.",
+        "Settings applied to this session.",
+    ),
     "settings.apply": ("Áp dụng", "Apply"),
     "settings.area": ("Địa bàn đang dùng", "Area in use"),
     "settings.assets": ("Thư viện bản đồ ngoại tuyến", "Offline map library"),
-    "settings.assets_ok": ("Đã cài đặt, phục vụ tại máy này.", "Installed, served by this computer."),
+    "settings.assets_ok": (
+        "Đã cài đặt, phục vụ tại máy này.",
+        "Installed, served by this computer.",
+    ),
     "settings.assets_missing": ("Thiếu tệp: {files}", "Missing files: {files}"),
     "settings.attribution": (
         "Dữ liệu bản đồ © OpenStreetMap contributors, giấy phép ODbL.",

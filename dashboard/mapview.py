@@ -247,7 +247,8 @@ class _MapSetup(MacroElement):
         {% macro script(this, kwargs) %}
         L.Icon.Default.imagePath = {{ this.image_path|tojson }};
         {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution|tojson }});
+        {{ this._parent.get_name() }}.attributionControl.addAttribution(
+            {{ this.attribution|tojson }});
         {% endmacro %}
         """
     )
@@ -385,17 +386,21 @@ def add_facilities(
                  "fillColor": RISK_COLOURS.get(level or "", _NO_RISK),
                  "className": f"facility risk-{level or 'unknown'}"}  # fmt: skip
         features.append(
-            _point(float(row["lat"]), float(row["lon"]), style=style, popup=popup,
-                   tip=html.escape(f"{name} - {kind}"), id=str(fid))  # fmt: skip
+            _point(
+                float(row["lat"]),
+                float(row["lon"]),
+                style=style,
+                popup=popup,
+                tip=html.escape(f"{name} - {kind}"),
+                id=str(fid),
+            )
         )
     layer = VectorLayer(_collection(features), name=t("layer.facilities", lang))
     layer.add_to(fmap)
     return layer
 
 
-def add_depots(
-    fmap: folium.Map, depots: pd.DataFrame, *, lang: Lang = "vi"
-) -> VectorLayer:
+def add_depots(fmap: folium.Map, depots: pd.DataFrame, *, lang: Lang = "vi") -> VectorLayer:
     """Draw the depots (police post, military command) as labelled squares."""
     icon = (
         "<div class='depot' style='width:18px;height:18px;background:#0d47a1;border:2px solid "
@@ -407,17 +412,20 @@ def add_depots(
         kind = kind_label(str(row["kind"]), lang)
         name = str(row.get("name") or "") or kind
         features.append(
-            _point(float(row["lat"]), float(row["lon"]), icon=icon, id=str(fid),
-                   tip=html.escape(f"{name} - {kind}"))  # fmt: skip
+            _point(
+                float(row["lat"]),
+                float(row["lon"]),
+                icon=icon,
+                id=str(fid),
+                tip=html.escape(f"{name} - {kind}"),
+            )
         )
     layer = VectorLayer(_collection(features), name=t("layer.depots", lang))
     layer.add_to(fmap)
     return layer
 
 
-def incident_cells(
-    incidents: pd.DataFrame, *, cell_m: float = 50.0
-) -> tuple[dict[str, Any], int]:
+def incident_cells(incidents: pd.DataFrame, *, cell_m: float = 50.0) -> tuple[dict[str, Any], int]:
     """Count incidents in square grid cells of about ``cell_m`` metres.
 
     Returns
@@ -562,8 +570,14 @@ def add_routes(
                       depart=fmt_clock(shift.at(stop.depart)))  # fmt: skip
             tip = f"{team}<br>{t('popup.stop', lang, k=k, name=name)}<br>{times}"
             features.append(
-                _point(float(info["lat"]), float(info["lon"]), icon=_stop_icon(k, colour),
-                       icon_size=24, tip=tip, popup=tip)  # fmt: skip
+                _point(
+                    float(info["lat"]),
+                    float(info["lon"]),
+                    icon=_stop_icon(k, colour),
+                    icon_size=24,
+                    tip=tip,
+                    popup=tip,
+                )
             )
         layer = VectorLayer(_collection(features), name=t("layer.routes", lang, team=route.team))
         layer.add_to(fmap)

@@ -44,9 +44,7 @@ class Server:
             self.process.wait()
 
 
-def start(
-    *, env: Mapping[str, str] | None = None, log: Path, timeout_s: float = 90.0
-) -> Server:
+def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float = 90.0) -> Server:
     """Start ``streamlit run dashboard/app.py`` on a free localhost port; wait until healthy.
 
     Parameters
@@ -62,6 +60,7 @@ def start(
     ------
     RuntimeError
         When the server does not answer in time (the log's end is in the message).
+
     """
     port = free_port()
     with log.open("wb") as out:

@@ -1,5 +1,6 @@
 """What pages share: the app shell (navigation, language switch, guide link, demonstration-data
-label), their inputs, the map component call."""
+label), their inputs, the map component call.
+"""
 
 from __future__ import annotations
 

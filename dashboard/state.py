@@ -9,9 +9,9 @@ message: it catches only ``PatrolError`` and never shows a traceback.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pandas as pd

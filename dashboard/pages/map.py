@@ -65,8 +65,10 @@ risk = None
 with session.guard():
     risk = cache.risk_table(inputs, int(hour), lang=lang)
 
-path, mode, settings_json = session.get("area_path"), settings.network.default_mode, session.get(
-    "settings_json"
+path, mode, settings_json = (
+    session.get("area_path"),
+    settings.network.default_mode,
+    session.get("settings_json"),
 )
 fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang,
                          online_tiles=online)  # fmt: skip

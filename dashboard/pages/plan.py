@@ -27,10 +27,11 @@ st.title(T("page.plan"))
 
 
 def _label(frame: Any) -> dict[str, str]:
-    return {
-        str(fid): f"{row['name'] or kind_label(str(row['kind']), lang)} ({kind_label(str(row['kind']), lang)})"
-        for fid, row in frame.iterrows()
-    }
+    labels = {}
+    for fid, row in frame.iterrows():
+        kind = kind_label(str(row["kind"]), lang)
+        labels[str(fid)] = f"{row['name'] or kind} ({kind})"
+    return labels
 
 
 site_names = _label(sites)
@@ -112,7 +113,9 @@ if st.button(T("plan.reseed"), key="plan_reseed"):
 
 shift: Shift = request["shift"]
 plan, problem = result.plan, result.problem
-st.caption(T("plan.shift_label", label=shift.label()) + " · " + T("plan.seed", seed=request["seed"]))
+st.caption(
+    T("plan.shift_label", label=shift.label()) + " · " + T("plan.seed", seed=request["seed"])
+)
 
 summary = planview.summarise(problem, plan, shift)
 st.subheader(T("plan.metrics"))
@@ -128,8 +131,10 @@ if missed:
     st.warning(T("plan.unserved_warning", n=len(missed), names=names))
 
 info = planview.site_info(problem)
-path, mode, settings_json = session.get("area_path"), settings.network.default_mode, session.get(
-    "settings_json"
+path, mode, settings_json = (
+    session.get("area_path"),
+    settings.network.default_mode,
+    session.get("settings_json"),
 )
 fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
 mapview.add_facilities(fmap, sites, risk=None, lang=lang)

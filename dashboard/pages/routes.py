@@ -43,8 +43,10 @@ st.markdown(T("routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
               travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
 
 one = dataclasses.replace(plan, routes=(route,))
-path, mode, settings_json = session.get("area_path"), settings.network.default_mode, session.get(
-    "settings_json"
+path, mode, settings_json = (
+    session.get("area_path"),
+    settings.network.default_mode,
+    session.get("settings_json"),
 )
 fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
 mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)

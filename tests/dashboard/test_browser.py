@@ -110,7 +110,9 @@ def test_map_renders_offline_with_streets_and_sites(server: str, page: Any) -> N
     assert frame.locator(".depot").count() >= 1
     street = paths.nth(paths.count() // 2).bounding_box()
     assert street is not None
-    assert "OpenStreetMap contributors" in frame.locator(".leaflet-control-attribution").inner_text()
+    assert (
+        "OpenStreetMap contributors" in frame.locator(".leaflet-control-attribution").inner_text()
+    )
     assert "Dữ liệu minh họa" in page.inner_text("body")
     shot(page, "01-map")
     sites.nth(0).click(force=True)

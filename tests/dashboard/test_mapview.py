@@ -49,7 +49,7 @@ def test_map_is_offline_with_zoom_range_and_attribution(base: mapview.BaseLayers
     text = _script(fmap)
     assert '"maxZoom": 19' in text
     assert "OpenStreetMap contributors, ODbL" in text
-    assert "L.Icon.Default.imagePath = \"/app/static/vendor/leaflet/images/\"" in text
+    assert 'L.Icon.Default.imagePath = "/app/static/vendor/leaflet/images/"' in text
     assert not any("tile" in name for name in fmap._children)
     links = [src for _, src in fmap.default_js] + [href for _, href in fmap.default_css]
     assert links and all(link.startswith(assets.STATIC_URL) for link in links)

@@ -122,7 +122,9 @@ def test_plan_page_solves_and_shows_the_loops(planned: AppTest) -> None:
     assert metrics["Số tổ xuất phát"] == str(sum(1 for r in plan.routes if r.stops))
     assert plan.routes and all(len(r.extra["path"]) >= 2 for r in plan.routes)
     script = _map_args(at)["script"]
-    assert script.count("route route-") == len([r for r in plan.routes if len(r.extra["path"]) >= 2])
+    assert script.count("route route-") == len(
+        [r for r in plan.routes if len(r.extra["path"]) >= 2]
+    )
     assert script.count("stop-number") == sum(len(r.stops) for r in plan.routes)
     # One timeline per team, one row per stop.
     tables = at.dataframe
