@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -38,6 +40,7 @@ __all__ = [
     "inputs_signature",
     "risk_table",
     "sites",
+    "table_file",
     "tonight",
     "upload_signature",
 ]
@@ -237,3 +240,20 @@ def explain_one(inputs_: Any, facility_id: str, hour: int, *, lang: str = "vi") 
     assessment = _assessment(inputs_signature(), tonight(), inputs_, session.get("settings_json"))
     slot = _slot(assessment, int(hour))
     return str(assessment.explain(facility_id, slot=slot).text(lang=lang))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _table_file(signature: str, kind: str, suffix: str, lang: str, _frame: Any) -> bytes:
+    from geodata.io import write_facilities, write_incidents
+
+    writer = write_facilities if kind == "facilities" else write_incidents
+    with tempfile.TemporaryDirectory(prefix="patrol-export-") as tmp:
+        path = writer(_frame, Path(tmp) / f"{kind}{suffix}", language=lang)
+        return path.read_bytes()
+
+
+def table_file(inputs_: Any, kind: str, suffix: str, *, lang: str = "vi") -> bytes:
+    """This session's facilities or incidents as the ward's table (``.csv`` or ``.xlsx``),
+    written by ``geodata.io`` (headers, kinds and yes/no in ``lang``; read back unchanged)."""
+    frame = inputs_.facilities if kind == "facilities" else inputs_.incidents
+    return _table_file(inputs_signature(), kind, suffix, lang, frame)

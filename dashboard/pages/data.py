@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import shell
+from dashboard import cache, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, translator
 from patrol.errors import PatrolError
@@ -38,33 +38,22 @@ def _read(upload: Any, kind: str) -> pd.DataFrame:
         return readers.read_incidents(path, bbox=bbox)
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    shown = frame.drop(columns=["geometry"], errors="ignore").copy()
-    index_name = shown.index.name or "id"
-    return shown.reset_index(names=index_name)
-
-
-def _downloads(frame: pd.DataFrame, stem: str) -> None:
-    plain = _plain(frame)
+def _downloads(stem: str) -> pd.DataFrame:
+    """Download buttons for the table; return it as shown (the ward's headers and words)."""
+    current = shell.page_inputs()  # after an accepted upload, not the inputs the page began with
+    csv = cache.table_file(current, stem, ".csv", lang=lang)
+    xlsx = cache.table_file(current, stem, ".xlsx", lang=lang)
     c1, c2 = st.columns(2)
-    # utf-8-sig: Excel opens Vietnamese diacritics right only with the byte-order mark.
-    c1.download_button(T("data.download_csv"), plain.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"{stem}.csv", mime="text/csv", key=f"csv_{stem}")  # fmt: skip
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        xlsx = plain.copy()
-        for column in xlsx.columns:
-            if isinstance(xlsx[column].dtype, pd.BooleanDtype):
-                xlsx[column] = xlsx[column].astype(object)
-        xlsx.to_excel(writer, index=False, sheet_name=stem[:31])
+    c1.download_button(T("data.download_csv"), csv, file_name=f"{stem}.csv", mime="text/csv",
+                       key=f"csv_{stem}")  # fmt: skip
     c2.download_button(
-        T("data.download_xlsx"), buffer.getvalue(), file_name=f"{stem}.xlsx",
+        T("data.download_xlsx"), xlsx, file_name=f"{stem}.xlsx", key=f"xlsx_{stem}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"xlsx_{stem}",
     )  # fmt: skip
+    return pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
-def _section(kind: str, label: str, frame: pd.DataFrame, stem: str) -> None:
+def _section(kind: str, label: str, stem: str) -> None:
     upload = st.file_uploader(T(f"data.upload_{kind}"), type=["csv", "xlsx"], key=f"up_{kind}")
     # A refused file is checked again on every re-run (cheap) so its table stays in view; an
     # accepted one is read once.
@@ -78,7 +67,6 @@ def _section(kind: str, label: str, frame: pd.DataFrame, stem: str) -> None:
             st.session_state[kind] = (upload.name, accepted)
             session.set_plan(None, None)
             st.success(T("data.accepted", n=fmt_number(len(accepted), lang), file=upload.name))
-            frame = shell.page_inputs().facilities if kind == "survey" else accepted
     kept = session.get(kind)
     if kept is not None:
         st.caption(T("data.source_uploaded", file=kept[0]))
@@ -89,13 +77,13 @@ def _section(kind: str, label: str, frame: pd.DataFrame, stem: str) -> None:
             st.rerun()
     else:
         st.caption(T("data.source_default"))
-    st.markdown(f"**{label}** · {T('data.rows', n=fmt_number(len(frame), lang))}")
-    st.dataframe(_plain(frame), hide_index=True, height=320)
-    _downloads(frame, stem)
+    shown = _downloads(stem)
+    st.markdown(f"**{label}** · {T('data.rows', n=fmt_number(len(shown), lang))}")
+    st.dataframe(shown, hide_index=True, height=320)
 
 
 tab_survey, tab_incidents = st.tabs([T("data.survey"), T("data.incidents")])
 with tab_survey:
-    _section("survey", T("data.survey"), inputs.facilities, "facilities")
+    _section("survey", T("data.survey"), "facilities")
 with tab_incidents:
-    _section("incidents", T("data.incidents"), inputs.incidents, "incidents")
+    _section("incidents", T("data.incidents"), "incidents")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import assets
 from geodata.io import read_facility_survey
-from geodata.schema import DEPOT_KINDS
+from geodata.schema import DEPOT_KINDS, FacilityKind
 from patrol.errors import InputFileError
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -213,3 +213,15 @@ def test_settings_page_applies_to_the_session() -> None:
     settings = json.loads(at.session_state["settings_json"])
     assert settings["network"]["default_mode"] == "foot"
     assert settings["routing"]["time_limit_s"] == 4.0
+
+
+def test_data_page_shows_the_wards_tables(inputs: Any) -> None:
+    at = _page(_app(), "data")
+    facilities, incidents = (t.value for t in at.dataframe)
+    assert len(facilities) == len(inputs.facilities) and len(incidents) == len(inputs.incidents)
+    # The ward's own headers and words, as geodata.io writes them for the downloads.
+    assert {"Tên cơ sở", "Loại hình", "Vĩ độ", "Kinh độ"} <= set(facilities.columns)
+    assert set(facilities["Loại hình"]) <= {k.label_vi for k in FacilityKind}
+    assert "Thời gian" in incidents.columns
+    assert incidents["Thời gian"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
+    assert len(at.get("download_button")) == 4  # CSV and XLSX of each table
