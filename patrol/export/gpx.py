@@ -42,8 +42,14 @@ def _utc(when: datetime) -> str:
     return when.replace(tzinfo=WARD_TZ).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _lon(value: float) -> str:
+    # GPX longitudes lie in [-180, 180): the antimeridian is written as -180, as printed.
+    text = f"{value:.7f}"
+    return "-180.0000000" if float(text) >= 180 else text
+
+
 def _ll(lon: float, lat: float) -> dict[str, str]:
-    return {"lat": f"{lat:.7f}", "lon": f"{lon:.7f}"}
+    return {"lat": f"{lat:.7f}", "lon": _lon(lon)}
 
 
 def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> bytes:
@@ -106,9 +112,9 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         meta,
         "bounds",
         minlat=f"{min(lats):.7f}",
-        minlon=f"{min(lons):.7f}",
+        minlon=_lon(min(lons)),
         maxlat=f"{max(lats):.7f}",
-        maxlon=f"{max(lons):.7f}",
+        maxlon=_lon(max(lons)),
     )
 
     # Schema order: every wpt, then every rte, then every trk.
