@@ -358,7 +358,8 @@ def add_facilities(
         (``add_depots`` draws them).
     risk
         Optional frame on the same index with ``level`` (``low``/``medium``/``high``/
-        ``very_high``) and ``explanation`` (text); without it the circles are grey.
+        ``very_high``) and optionally ``explanation`` (text; empty: shown below the map on a
+        click); without ``risk`` the circles are grey.
     lang
         Language of the popups.
 
@@ -366,10 +367,10 @@ def add_facilities(
     sites = facilities[~facilities["kind"].isin([k.value for k in DEPOT_KINDS])]
     features = []
     for fid, row in sites.iterrows():
-        level, why = None, ""
+        level, why = None, None
         if risk is not None and fid in risk.index:
             level = str(risk.at[fid, "level"]) if "level" in risk else None
-            why = str(risk.at[fid, "explanation"]) if "explanation" in risk else ""
+            why = str(risk.at[fid, "explanation"]) if "explanation" in risk else None
         name = str(row.get("name") or "") or t("popup.unnamed", lang)
         kind = kind_label(str(row["kind"]), lang)
         popup = _popup_html(
@@ -378,7 +379,8 @@ def add_facilities(
                 (t("popup.address", lang), str(row.get("address") or "")),
                 (t("popup.hours", lang), str(row.get("opening_hours") or "")),
                 (t("popup.risk", lang), risk_level_label(level, lang)),
-                (t("popup.why", lang), why or t("popup.why_below", lang)),
+                # An empty explanation is shown below the map when the site is clicked.
+                (t("popup.why", lang), "" if why is None else why or t("popup.why_below", lang)),
             ],
             name,
         )

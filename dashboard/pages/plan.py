@@ -137,7 +137,9 @@ path, mode, settings_json = (
     session.get("settings_json"),
 )
 fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
-mapview.add_facilities(fmap, sites, risk=None, lang=lang)
+# Each site in the colour of its peak risk over the shift the plan was made for.
+levels = result.assessment.levels.to_frame("level")
+mapview.add_facilities(fmap, sites, risk=levels, lang=lang)
 mapview.add_depots(fmap, depots, lang=lang)
 mapview.add_routes(fmap, plan, shift=shift, lang=lang, sites=info)
 folium.LayerControl(collapsed=True).add_to(fmap)

@@ -146,6 +146,9 @@ def test_plan_a_shift_draws_the_loops(server: str, page: Any) -> None:
     body = page.inner_text("body")
     assert "Chỉ tiêu kế hoạch" in body and "Lượt kiểm tra" in body
     shot(page, "04-plan")
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    frame.locator(".stop-number").first.hover(force=True)
+    shot(page, "05-plan-loops")
 
 
 def test_bad_upload_shows_every_problem(server: str, page: Any) -> None:
@@ -156,5 +159,5 @@ def test_bad_upload_shows_every_problem(server: str, page: Any) -> None:
     error.wait_for()
     grid = page.get_by_test_id("stDataFrame").first
     grid.wait_for()
-    shot(page, "05-bad-upload")
+    shot(page, "06-bad-upload")
     assert "chưa lưu dữ liệu nào" in page.inner_text("body")
