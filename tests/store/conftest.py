@@ -10,6 +10,7 @@ of ``scripts/postgres.sh``'s default cluster exists; otherwise its cases are ski
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from patrol.config import Settings
-from patrol.store.db import Store, open_store
+from patrol.store.db import DB_FILENAME, Store, open_store
 
 _DEFAULT_PG = "postgresql+psycopg://postgres@/patrol_test?host=/tmp/patrol-pg&port=54329"
 
@@ -58,9 +59,24 @@ def store_settings(tmp_path: Path) -> Settings:
     return Settings().replace(store={"data_dir": str(tmp_path / "data")})
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate a SQLite store file once; each test starts from a copy of it."""
+    folder = tmp_path_factory.mktemp("template")
+    open_store(Settings().replace(store={"data_dir": str(folder)})).close()
+    return folder / DB_FILENAME
+
+
+def _fresh_sqlite(settings: Settings, template: Path, clock: FakeClock) -> Store:
+    folder = Path(settings.store.data_dir or "")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, folder / DB_FILENAME)  # a closed file: a plain copy is whole
+    return open_store(settings, clock=clock, migrate=False)
+
+
 @pytest.fixture
-def store(store_settings: Settings, clock: FakeClock) -> Iterator[Store]:
-    opened = open_store(store_settings, clock=clock)
+def store(store_settings: Settings, clock: FakeClock, migrated_sqlite: Path) -> Iterator[Store]:
+    opened = _fresh_sqlite(store_settings, migrated_sqlite, clock)
     yield opened
     opened.close()
 
@@ -116,9 +132,10 @@ def any_store(
     request: pytest.FixtureRequest, store_settings: Settings, clock: FakeClock
 ) -> Iterator[Store]:
     """Open a fresh store on each database the machine has."""
-    url = None
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_empty_url")
-    opened = open_store(store_settings, url=url, clock=clock, migrate=url is None)
+        opened = open_store(store_settings, url=url, clock=clock, migrate=False)
+    else:
+        opened = _fresh_sqlite(store_settings, request.getfixturevalue("migrated_sqlite"), clock)
     yield opened
     opened.close()
