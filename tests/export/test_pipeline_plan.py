@@ -1,0 +1,50 @@
+"""End to end: ``patrol plan`` on the default area, then ``patrol export`` of its plan file only."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import gpxpy
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from patrol.cli import app
+from patrol.export import read_plan
+
+pytestmark = pytest.mark.slow
+
+
+def test_plan_then_export_on_the_default_area(
+    tmp_path: Path, data_dir: Path, streets: object
+) -> None:
+    runner = CliRunner()
+    made = runner.invoke(app, ["plan", "--date", "2026-11-23", "-o", str(tmp_path / "plan"),
+                               "--teams", "2", "--time-limit", "2", "--seed", "7"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    plan_file = tmp_path / "plan" / "plan.json"
+    out = tmp_path / "exports"
+    done = runner.invoke(app, ["export", str(plan_file), "-o", str(out)])
+    assert done.exit_code == 0, done.output
+    plan = read_plan(plan_file)
+    assert plan.is_draft and plan.teams  # a fresh plan is a draft until approved
+    parser = etree.XMLParser(no_network=True)
+    schema = etree.XMLSchema(etree.parse(str(data_dir / "schemas" / "gpx-1.1.xsd"), parser))
+    for route in plan.routes:
+        (gpx_file,) = out.glob(f"*-{route.team.lower()}-nhap.gpx")
+        assert schema.validate(etree.parse(str(gpx_file), parser)), schema.error_log
+        gpx = gpxpy.parse(gpx_file.read_text(encoding="utf-8"))
+        track = gpx.tracks[0].segments[0].points
+        assert len(track) > 10
+        far = [
+            d for p in track
+            if (d := streets.distance_m(p.longitude, p.latitude)) > 3.0  # type: ignore[attr-defined]
+        ]  # fmt: skip
+        assert not far
+        stops = [w for w in gpx.waypoints if w.type != "depot"]
+        assert len(stops) == len(route.stops)
+        (pdf,) = out.glob(f"*-{route.team.lower()}-nhap.pdf")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
+        flat = " ".join(text.stdout.decode("utf-8").split())
+        assert "BẢN NHÁP" in flat and route.depot.name in flat
