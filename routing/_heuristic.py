@@ -35,6 +35,9 @@ Routes = list[list[int]]
 # Largest loss of value (share of the first solution's) a round may accept early in the search.
 _THRESHOLD = 0.05
 
+# Restarts from the best routes, threshold warm again, when a search stops improving.
+_REHEATS = 2
+
 # Most visits one round removes (and inserts again): bigger rounds cost more time each.
 _MAX_REMOVED = 10
 
@@ -124,6 +127,7 @@ class _State:
         self.travel = [0] * c.n_teams
         self.cost = [0] * c.n_teams
         self._positions: list[tuple[list[int], ...] | None] = [None] * c.n_teams
+        self.power = 2.0
         self.partners: dict[int, list[tuple[int, int]]] = {}
         for a, b, gap in c.gap_pairs:
             self.partners.setdefault(a, []).append((b, gap))
@@ -230,7 +234,7 @@ class _State:
             # The detour in cost rather than the time added: finds the shorter loops.
             detour = c.cost[prev][:, nodes] + c.cost[nodes][:, nxt].T - c.cost[prev, nxt][:, None]
             added = np.maximum(detour, 0)
-        ratio = (value * value) / (added + 1.0)
+        ratio = value**self.power / (added + 1.0)
         if noise:
             ratio *= 1.0 + noise * rng.random(ratio.shape)
         return np.where(ok, ratio, -1.0), index
@@ -300,7 +304,8 @@ def improve(
     time_limit_s
         Wall-time cap; reaching it first makes the result depend on the machine's speed.
     patience
-        Stop after this many rounds without a better best solution (``None``: never).
+        After this many rounds without a better best solution, start again from the best
+        with the threshold warm again, at most ``_REHEATS`` times, then stop (``None``: never).
     initial
         Feasible routes to start from.
 
@@ -326,6 +331,8 @@ def improve(
     best, best_score = current, current_score
     done = 0
     last_better = 0
+    reheats = 0
+    cool_done, cool_t = 0, began
     stopped_by = "iterations"
     threshold0 = _THRESHOLD * max(state.units, 1) * big
     while done < iterations:
@@ -333,10 +340,19 @@ def improve(
             stopped_by = "time"
             break
         if patience is not None and done - last_better >= patience:
-            stopped_by = "patience"
-            break
+            if reheats == _REHEATS:
+                stopped_by = "patience"
+                break
+            # Stuck: start again from the best routes with the threshold warm again.
+            reheats += 1
+            current, current_score = [list(r) for r in best], best_score
+            last_better = done
+            cool_done, cool_t = done, time.monotonic()
         # Cool down over the work budget, or over the time cap when that comes first.
-        progress = max(done / max(iterations, 1), (time.monotonic() - began) / time_limit_s)
+        progress = max(
+            (done - cool_done) / max(iterations - cool_done, 1),
+            (time.monotonic() - cool_t) / max(began + time_limit_s - cool_t, 1e-9),
+        )
         trial = _State(c, current, lists)
         served = np.flatnonzero(trial.served())
         if served.size:
@@ -359,7 +375,11 @@ def improve(
                     int(k) for k in rng.choice(served, size=min(q, served.size), replace=False)
                 }
             trial.remove(removed)
-        trial.recreate(candidates, rng, 0.3, by_cost=bool(rng.random() < 0.3))
+        # Vary the greed of the insertion from round to round: value squared or plain value
+        # per second added, and more or less noise.
+        trial.power = 2.0 if rng.random() < 0.7 else 1.0
+        noise = (0.1, 0.3, 0.6)[int(rng.integers(3))]
+        trial.recreate(candidates, rng, noise, by_cost=bool(rng.random() < 0.3))
         done += 1
         trial_score = score(trial)
         if trial_score >= current_score - threshold0 * (1.0 - progress):
