@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -314,7 +314,7 @@ def _insert_incidents(
                     }
                     for values in zip(*(c[start : start + 20_000] for c in columns), strict=True)
                 ]
-                connection.execute(Incident.__table__.insert(), chunk)
+                connection.execute(insert(Incident), chunk)
         record(
             session,
             store,
