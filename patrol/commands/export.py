@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from patrol.cli import app, run_guarded
+from patrol.cli import app, load_settings, run_guarded
 
 __all__ = ["export_command", "serve_exports_command"]
 
@@ -47,6 +47,14 @@ def export_command(
     hotline: Annotated[
         str | None, typer.Option("--hotline", help="Ward hotline printed on the PDF briefing.")
     ] = None,
+    area: Annotated[
+        str | None,
+        typer.Option(
+            "--area",
+            help="Check the plan against this OSM extract ('default': the "
+            "embedded ward) before exporting.",
+        ),
+    ] = None,
     publish_root: Annotated[
         Path | None,
         typer.Option("--publish", help="Also publish into this private folder for serve-exports."),
@@ -66,6 +74,12 @@ def export_command(
 
         language: Lang = "en" if lang is _Lang.en else "vi"
         checked = read_plan(plan)
+        if area is not None:
+            from geodata.area import load_area
+            from patrol.export import check_against_area
+
+            loaded = load_area(None if area == "default" else area, settings=load_settings())
+            check_against_area(checked, sites=loaded.facilities.index, bbox=loaded.bbox)
         formats = "all" if fmt is _Format.all else fmt.value
         written = write_exports(
             checked, output, team=team, formats=formats, lang=language, hotline=hotline

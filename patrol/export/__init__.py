@@ -22,7 +22,7 @@ from patrol.export._common import (
     dumps_json,
     write_atomic,
 )
-from patrol.export._read import read_plan
+from patrol.export._read import check_against_area, read_plan
 from patrol.export.geojson import to_geojson, write_geojson
 from patrol.export.gpx import to_gpx, write_gpx
 from patrol.export.html import to_html, write_html
@@ -48,6 +48,7 @@ __all__ = [
     "MapLinks",
     "PlanExport",
     "TeamRoute",
+    "check_against_area",
     "export_files",
     "export_zip",
     "link_for",

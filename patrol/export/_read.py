@@ -6,9 +6,10 @@ naming each field (``routes[1].path``, ``shift``...), with the same in Vietnames
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from patrol.errors import PlanFileError, SettingsError
 from patrol.export._common import OSM_ATTRIBUTION, Depot, PlanExport, StopView, TeamRoute, slug
 from routing.model import PatrolPlan
 
-__all__ = ["read_plan"]
+__all__ = ["check_against_area", "read_plan"]
 
 
 class _Problems:
@@ -298,3 +299,69 @@ def _read_counts(raw: Any, counts: Any) -> dict[str, int]:
                 if isinstance(count, int) and not isinstance(count, bool) and count > 0:
                     found.setdefault(str(role), count)
     return found
+
+
+def check_against_area(
+    plan: PlanExport,
+    *,
+    sites: Collection[str],
+    bbox: tuple[float, float, float, float] | None = None,
+    margin_m: float = 300.0,
+) -> None:
+    """Check that a plan belongs to an area: its sites exist there and its geometry lies inside.
+
+    Parameters
+    ----------
+    plan
+        A plan read by ``read_plan``.
+    sites
+        Facility ids of the area (``area.facilities.index``); every stop's site and every depot
+        must be one of them.
+    bbox
+        ``(west, south, east, north)`` of the area; stops, depots and path points farther than
+        ``margin_m`` outside it are reported.
+    margin_m
+        Slack around ``bbox`` in metres (a loop may use a street just beyond the extract's edge).
+
+    Raises
+    ------
+    PlanFileError
+        Every unknown site and every point outside the area, named by its field, at once.
+
+    """
+    known = set(sites)
+    check = _Problems(plan.source)
+    inside = _inside(bbox, margin_m) if bbox is not None else None
+    for i, route in enumerate(plan.routes):
+        where = f"routes[{i}]"
+        if route.depot.id not in known:
+            check.add(f"{where}.depot.id", f"{route.depot.id!r} is not a facility of the area; "
+                      "was the plan made for another area?",
+                      f"trụ sở {route.depot.id!r} không thuộc địa bàn")  # fmt: skip
+        for k, stop in enumerate(route.stops):
+            if stop.site not in known:
+                check.add(f"{where}.stops[{k}].site", f"{stop.site!r} is not a site of the area; "
+                          "was the plan made for another area?",
+                          f"mục tiêu {stop.site!r} không thuộc địa bàn")  # fmt: skip
+            if inside is not None and not inside(stop.lon, stop.lat):
+                check.add(f"{where}.stops[{k}]", f"({stop.lat}, {stop.lon}) lies outside the area",
+                          "điểm dừng nằm ngoài địa bàn")  # fmt: skip
+        if inside is not None:
+            outside = [n for n, (lon, lat) in enumerate(route.path) if not inside(lon, lat)]
+            if outside:
+                check.add(f"{where}.path[{outside[0]}]", f"{len(outside)} point(s) of the street "
+                          "path lie outside the area", "lộ trình đi ra ngoài địa bàn")  # fmt: skip
+    check.raise_if_any()
+
+
+def _inside(
+    bbox: tuple[float, float, float, float], margin_m: float
+) -> Callable[[float, float], bool]:
+    west, south, east, north = bbox
+    dlat = margin_m / 110_574.0
+    dlon = margin_m / (111_320.0 * max(math.cos(math.radians((south + north) / 2)), 0.01))
+
+    def inside(lon: float, lat: float) -> bool:
+        return west - dlon <= lon <= east + dlon and south - dlat <= lat <= north + dlat
+
+    return inside

@@ -48,3 +48,18 @@ def test_plan_then_export_on_the_default_area(
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
         flat = " ".join(text.stdout.decode("utf-8").split())
         assert "BẢN NHÁP" in flat and route.depot.name in flat
+
+
+def test_export_checks_the_area_when_asked(
+    sample_path: Path, tmp_path: Path, default_osm: Path
+) -> None:
+    runner = CliRunner()
+    fine = runner.invoke(app, ["export", str(sample_path), "--area", str(default_osm), "-o",
+                               str(tmp_path / "ok"), "-f", "geojson"])  # fmt: skip
+    assert fine.exit_code == 0, fine.output
+    other = default_osm.parent / "hcmc-cho-quan.osm.bz2"  # a ward of Hồ Chí Minh City
+    refused = runner.invoke(app, ["export", str(sample_path), "--area", str(other), "-o",
+                                  str(tmp_path / "no")])  # fmt: skip
+    assert refused.exit_code == 2
+    assert "is not a site of the area" in refused.output and "outside the area" in refused.output
+    assert not (tmp_path / "no").exists()

@@ -208,3 +208,22 @@ def test_teams_sharing_a_file_name_refused(sample_doc: dict[str, Any]) -> None:
     sample_doc["routes"][1]["team"] = "To-1"
     with pytest.raises(PlanFileError, match=r"routes\[1\]\.team"):
         read_plan(sample_doc)
+
+
+def test_plan_checked_against_its_area(plan: PlanExport, sample_doc: dict[str, Any]) -> None:
+    from patrol.export import check_against_area
+
+    sites = {r.depot.id for r in plan.routes} | {s.site for r in plan.routes for s in r.stops}
+    # The area of the extract (tests/data/osm/hanoi-van-mieu-cat-linh.osm.bz2 <bounds>).
+    bbox = (105.82683, 21.02329, 105.83901, 21.03035)
+    check_against_area(plan, sites=sites, bbox=bbox)
+    sample_doc["routes"][0]["stops"][1]["site"] = "osm-node-999"
+    sample_doc["routes"][1]["stops"][0]["lat"] = 10.77  # Sài Gòn, not Hà Nội
+    sample_doc["routes"][1]["path"][3] = [106.70, 10.77]
+    moved = read_plan(sample_doc, source="moved.json")
+    with pytest.raises(PlanFileError) as info:
+        check_against_area(moved, sites=sites, bbox=bbox)
+    text = str(info.value)
+    assert "moved.json" in text and "3 problem" in text
+    assert "routes[0].stops[1].site" in text and "osm-node-999" in text
+    assert "routes[1].stops[0]" in text and "routes[1].path[3]" in text
