@@ -273,3 +273,16 @@ def test_restore_refuses_what_is_not_a_backup(store: Store, tmp_path: Path) -> N
         restore(store, other)
     with pytest.raises(PatrolError, match="no such backup"):
         restore(store, tmp_path / "missing.bak")
+
+
+def test_restore_refuses_a_backup_from_a_newer_product(store: Store, tmp_path: Path) -> None:
+    info = backup(store, tmp_path / "new.sqlite3")
+    conn = sqlite3.connect(info.path)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.close()
+    ensure_area(store, "still here")
+    with pytest.raises(PatrolError, match="newer version of the product"):
+        restore(store, info.path)
+    with store.transaction() as session:
+        assert session.execute(text("SELECT name FROM areas")).scalars().all() == ["still here"]
