@@ -24,9 +24,9 @@ fi
 
 if [ ! -x "$bin/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
+  $sudo apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 \
-    postgresql-15-postgis-3 >/dev/null
+    postgresql-15-postgis-3 >&2
 fi
 
 mkdir -p "$dir"
