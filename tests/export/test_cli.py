@@ -7,6 +7,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from patrol.cli import app
@@ -69,3 +70,54 @@ def test_bad_plan_exit_2_names_the_field(sample_path: Path, tmp_path: Path) -> N
         app, ["export", str(sample_path), "--team", "T9", "-o", str(tmp_path / "y")]
     )
     assert result.exit_code == 2 and "T9" in result.output
+
+
+def test_serve_exports_command_serves_signed_links_only(sample_path: Path, tmp_path: Path) -> None:
+    import sys
+    import urllib.error
+    import urllib.request
+
+    pub = tmp_path / "private"
+    made = runner.invoke(
+        app,
+        [
+            "export",
+            str(sample_path),
+            "-o",
+            str(tmp_path / "x.zip"),
+            "-f",
+            "gpx",
+            "--publish",
+            str(pub),
+            "--base-url",
+            "http://127.0.0.1:1",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    command = [sys.executable, "-m", "patrol", "serve-exports", "--root", str(pub), "--host",
+               "127.0.0.1", "--port", "0"]  # fmt: skip
+    # The real command, as the ward's machine runs it; stopped by its own handle below.
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            assert server.stdout is not None
+            port = int(server.stdout.readline().rsplit(":", 1)[1])
+            token = next(x for x in made.output.split() if "/r/v1." in x).split("/r/")[1]
+            url = f"http://127.0.0.1:{port}/r/{token}"
+            try:
+                with urllib.request.urlopen(f"{url}/gpx", timeout=5) as answer:
+                    status, body = answer.status, answer.read()
+            except urllib.error.HTTPError as exc:  # the sample shift is over by the wall clock
+                exc.close()
+                status, body = exc.code, b""
+            # Valid until the shift ends (24/11/2026 05:00 ward time), refused after: either way
+            # the server checked the token against this machine's clock.
+            assert (status, body[:5]) in ((200, b"<?xml"), (403, b""))
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{url[:-4]}AAAA/gpx", timeout=5)
+            assert refused.value.code == 403
+            refused.value.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
