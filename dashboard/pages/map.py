@@ -90,6 +90,9 @@ if target and risk is not None:
             st.code(text or cache.explain_one(inputs, fid, int(hour), lang=lang), language=None)
 
 point = (clicked or {}).get("last_clicked")
+# The component keeps returning the last click: a point already added is not offered again.
+if point and (point["lat"], point["lng"]) == st.session_state.get("map_click_done"):
+    point = None
 if point and add_mode != "none":
     lat, lon = round(float(point["lat"]), 6), round(float(point["lng"]), 6)
     st.info(T("map.clicked", lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
@@ -111,6 +114,7 @@ if point and add_mode != "none":
                     )  # fmt: skip
                     st.success(T("map.added_incident", lat=f"{lat:.6f}", lon=f"{lon:.6f}"))
                     session.set_plan(None, None)
+                    st.session_state["map_click_done"] = (point["lat"], point["lng"])
                     st.rerun()
     else:
         with st.form("add_facility"):
@@ -128,6 +132,7 @@ if point and add_mode != "none":
                      "alarm": pd.NA, "contact": "", "notes": ""}
                 )  # fmt: skip
                 session.set_plan(None, None)
+                st.session_state["map_click_done"] = (point["lat"], point["lng"])
                 st.rerun()
 
 st.subheader(T("map.by_kind"))

@@ -161,3 +161,26 @@ def test_bad_upload_shows_every_problem(server: str, page: Any) -> None:
     grid.wait_for()
     shot(page, "06-bad-upload")
     assert "chưa lưu dữ liệu nào" in page.inner_text("body")
+
+
+def test_click_on_the_map_adds_an_incident(server: str, page: Any) -> None:
+    page.goto(server)
+    frame = wait_for_map(page)
+    before = int(page.get_by_test_id("stMetricValue").nth(1).inner_text().replace(".", ""))
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Vụ việc", exact=True).click()  # what a click on the map adds
+    page.wait_for_timeout(1500)  # the page re-runs with the new choice
+    frame = wait_for_map(page)
+    box = frame.locator(".leaflet-container").bounding_box()
+    assert box is not None  # a point near the centre lies inside the area
+    centre = {"x": box["width"] / 2 + 15, "y": box["height"] / 2 + 15}
+    frame.locator(".leaflet-container").click(position=centre)
+    page.get_by_text("Vị trí đã chọn").wait_for()
+    page.get_by_role("button", name="Thêm").click()
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".some(e => e.innerText.replace('.', '') == String(n))",
+        arg=before + 1,
+    )
+    page.get_by_text("Vị trí đã chọn").wait_for(state="detached")  # not offered twice
+    shot(page, "07-incident-added")
