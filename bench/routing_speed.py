@@ -74,7 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sites", type=int, default=60)
     ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--time-limit", type=float, default=10.0)
+    ap.add_argument("--time-limit", type=float, default=4.0)
     args = ap.parse_args()
     for seed in range(1, args.seeds + 1):
         problem = PatrolProblem.from_dict(night(args.sites, seed))

@@ -436,7 +436,7 @@ class RoutingSettings(BaseModel):
 
     model_config = _FROZEN
 
-    time_limit_s: float = Field(default=4.5, gt=0, le=3600)
+    time_limit_s: float = Field(default=4.0, gt=0, le=3600)
     """Wall time the solver may use at most (a night of the default area plans in under 5 s;
     the search also stops earlier once it stops improving)."""
     seed: int = Field(default=7, ge=0, le=2**31 - 1)

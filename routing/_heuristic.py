@@ -36,7 +36,7 @@ Routes = list[list[int]]
 _THRESHOLD = 0.05
 
 # Restarts from the best routes, threshold warm again, when a search stops improving.
-_REHEATS = 2
+_REHEATS = 4
 
 # Most visits one round removes (and inserts again): bigger rounds cost more time each.
 _MAX_REMOVED = 10
@@ -85,6 +85,9 @@ class _Lists:
     def __init__(self, c: Compiled) -> None:
         self.travel: list[list[int]] = c.travel.tolist()
         self.cost: list[list[int]] = c.cost.tolist()
+        # Transposed copies: rows of "from every node to these" are then contiguous.
+        self.travel_t = np.ascontiguousarray(c.travel.T)
+        self.cost_t = np.ascontiguousarray(c.cost.T)
         self.node: list[int] = c.node.tolist()
         self.earliest: list[int] = c.earliest.tolist()
         self.latest: list[int] = c.latest.tolist()
@@ -114,6 +117,17 @@ def _schedule(f: _Lists, team: int, route: list[int]) -> tuple[list[int], int, i
     if clock + leg > f.close[team]:
         return None
     return starts, clock + leg, travel + leg
+
+
+class _Pool:
+    """The visits waiting to be inserted, with their arrays gathered once per recreate."""
+
+    def __init__(self, c: Compiled, pool: np.ndarray, power: float) -> None:
+        self.nodes = c.node[pool]
+        self.earliest = c.earliest[pool]
+        self.latest = c.latest[pool]
+        self.service = c.service[pool]
+        self.weight = c.units[pool].astype(np.float64) ** power
 
 
 class _State:
@@ -215,26 +229,25 @@ class _State:
         return ([t] * size, list(range(size)), nodes[:-1], departs, nodes[1:], slacks)
 
     def _block(
-        self, t: int, pool: np.ndarray, rng: np.random.Generator, noise: float, by_cost: bool
+        self, t: int, pool: _Pool, rng: np.random.Generator, noise: float, by_cost: bool
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rate inserting every pool visit at every position of route ``t`` (-1: no)."""
-        c = self.c
+        c, f = self.c, self.f
         _, index, prev, depart, nxt, slack = (np.asarray(x) for x in self._route_positions(t))
-        nodes = c.node[pool]
-        begin = np.maximum(depart[:, None] + c.travel[prev][:, nodes], c.earliest[pool])
-        added = (
-            begin
-            + c.service[pool]
-            + c.travel[nodes][:, nxt].T
-            - (depart + c.travel[prev, nxt])[:, None]
-        )
-        ok = (begin <= c.latest[pool]) & (added <= slack[:, None])
-        value = c.units[pool].astype(np.float64)
+        into = c.travel[np.ix_(prev, pool.nodes)]
+        out = f.travel_t[np.ix_(nxt, pool.nodes)]
+        begin = np.maximum(depart[:, None] + into, pool.earliest)
+        added = begin + pool.service + out - (depart + c.travel[prev, nxt])[:, None]
+        ok = (begin <= pool.latest) & (added <= slack[:, None])
         if by_cost:
             # The detour in cost rather than the time added: finds the shorter loops.
-            detour = c.cost[prev][:, nodes] + c.cost[nodes][:, nxt].T - c.cost[prev, nxt][:, None]
+            detour = (
+                c.cost[np.ix_(prev, pool.nodes)]
+                + f.cost_t[np.ix_(nxt, pool.nodes)]
+                - c.cost[prev, nxt][:, None]
+            )
             added = np.maximum(detour, 0)
-        ratio = value**self.power / (added + 1.0)
+        ratio = pool.weight / (added + 1.0)
         if noise:
             ratio *= 1.0 + noise * rng.random(ratio.shape)
         return np.where(ok, ratio, -1.0), index
@@ -246,13 +259,14 @@ class _State:
         pool = np.array([k for k in candidates if self.start[k] < 0], dtype=np.int64)
         if not pool.size:
             return
+        ctx = _Pool(c, pool, self.power)
         alive = np.ones(pool.size, dtype=bool)
         blocks: list[tuple[np.ndarray, np.ndarray] | None] = [None] * c.n_teams
         tries = 8 if c.gap_pairs else 1
         while alive.any():
             for t in range(c.n_teams):
                 if blocks[t] is None:
-                    blocks[t] = self._block(t, pool, rng, noise, by_cost)
+                    blocks[t] = self._block(t, ctx, rng, noise, by_cost)
             ratios = [b[0] for b in blocks if b is not None]
             sizes = np.cumsum([0, *(r.shape[0] for r in ratios)])
             ratio = np.vstack(ratios)
