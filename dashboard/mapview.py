@@ -18,6 +18,7 @@ import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
@@ -26,6 +27,7 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.map import Layer
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
 
 from dashboard import assets
 from dashboard.i18n import (
@@ -88,6 +90,11 @@ _STREET_STYLE = {
 _COORD_DECIMALS = 6  # ~0.1 m: smaller GeoJSON, no visible change
 
 
+def _to_json(data: dict[str, Any]) -> str:
+    # HTML-safe like Jinja's tojson: the JSON goes inside a <script>.
+    return str(htmlsafe_json_dumps(data, separators=(",", ":")))
+
+
 @dataclass(frozen=True)
 class BaseLayers:
     """GeoJSON of the base map, built once per area (cached by ``dashboard.cache``)."""
@@ -98,6 +105,14 @@ class BaseLayers:
     boundary: dict[str, Any]
     bbox: tuple[float, float, float, float]
     """``(west, south, east, north)`` in degrees."""
+
+    @cached_property
+    def json(self) -> dict[str, str]:
+        """Each layer serialised once (the layers are cached across sessions, so is this)."""
+        return {
+            name: _to_json(getattr(self, name))
+            for name in ("streets", "buildings", "residential", "boundary")
+        }
 
     @property
     def street_count(self) -> int:
@@ -187,12 +202,13 @@ class VectorLayer(Layer):
     ``popup`` (HTML, already escaped), ``icon`` (HTML of a div icon for a point; without it a
     point is a circle marker in ``style``). ``cls`` picks a style from ``styles`` when a feature
     has no ``style`` of its own; ``styles[""]`` is the style of every other feature.
+    ``data_json`` is ``data`` already serialised (``BaseLayers.json``).
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data|tojson }}, {
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
             interactive: {{ this.interactive|tojson }},
             style: function (f) {
                 var styles = {{ this.styles|tojson }};
@@ -226,10 +242,14 @@ class VectorLayer(Layer):
         styles: Mapping[str, Mapping[str, Any]] | None = None,
         interactive: bool = True,
         show: bool = True,
+        data_json: str | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "VectorLayer"
         self.data = data
+        # Serialised once (HTML-safe, as Jinja's tojson): the map is rendered three times per
+        # page run (folium, then streamlit-folium twice), and the data is most of it.
+        self.data_json = data_json if data_json is not None else _to_json(data)
         self.styles = dict(styles or {})
         self.interactive = interactive
 
@@ -312,17 +332,20 @@ def build_map(
             "OpenStreetMap", name=t("layer.online", lang), attr=ATTRIBUTION, max_zoom=19
         ).add_to(fmap)
     VectorLayer(
-        base.residential, name=t("layer.residential", lang), interactive=False,
+        base.residential, data_json=base.json["residential"], name=t("layer.residential", lang), interactive=False,
         styles={"": {"color": "#d7ccc8", "weight": 0, "fillColor": "#efebe9", "fillOpacity": 0.8}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
-        base.buildings, name=t("layer.buildings", lang), interactive=False,
+        base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang), interactive=False,
         styles={"": {"color": "#bcaaa4", "weight": 0.5, "fillColor": "#d7ccc8",
                      "fillOpacity": 0.9}},
     ).add_to(fmap)  # fmt: skip
-    VectorLayer(base.streets, name=t("layer.streets", lang), styles=_STREET_STYLE).add_to(fmap)
     VectorLayer(
-        base.boundary, name=t("layer.boundary", lang), interactive=False,
+        base.streets, data_json=base.json["streets"], name=t("layer.streets", lang),
+        styles=_STREET_STYLE,
+    ).add_to(fmap)  # fmt: skip
+    VectorLayer(
+        base.boundary, data_json=base.json["boundary"], name=t("layer.boundary", lang), interactive=False,
         styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
     ).add_to(fmap)  # fmt: skip
     fmap.fit_bounds([[south, west], [north, east]])

@@ -68,7 +68,7 @@ def test_map_page_shows_the_area_offline(inputs: Any) -> None:
     assert links and all(link.startswith(assets.STATIC_URL + "/") for link in links)
     script = args["script"]
     for fid in sites.index:  # every site on the map, with its risk class
-        assert f'"id": "{fid}"' in script
+        assert f'"id":"{fid}"' in script
     assert len(re.findall(r"facility risk-(?:low|medium|high|very_high)", script)) == len(sites)
     assert json.dumps("Lý do")[1:-1] in script  # the popups explain the risk
     # The kinds table adds up to the sites.
