@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time as clock
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
@@ -70,9 +71,14 @@ def _run(request: dict[str, Any]) -> None:
 
     shift = Shift(request["date"], request["start"], request["end"], request["hr_start"],
                   request["hr_end"])  # fmt: skip
-    with st.status(T("plan.solving", n=request["n_teams"]), expanded=False) as status:
-        began = clock.perf_counter()
-        result = plan_shift(
+    # The engine runs beside the page so that a progress bar can count down its time limit;
+    # its errors come back through result() and are shown by the caller's guard.
+    expected_s = float(request["time_limit"]) + 3.0  # + risk, travel times and paths
+    bar = st.progress(0.0, text=T("plan.solving", n=request["n_teams"]))
+    began = clock.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        job = pool.submit(
+            plan_shift,
             inputs,
             shift,
             n_teams=request["n_teams"],
@@ -83,8 +89,15 @@ def _run(request: dict[str, Any]) -> None:
             seed=request["seed"],
             settings=settings,
         )
-        status.update(label=T("plan.done", s=f"{clock.perf_counter() - began:.1f}"),
-                      state="complete")  # fmt: skip
+        while not job.done():
+            share = min((clock.perf_counter() - began) / expected_s, 0.99)
+            bar.progress(share, text=T("plan.solving", n=request["n_teams"]))
+            clock.sleep(0.25)
+        try:
+            result = job.result()
+        finally:
+            bar.empty()
+    st.success(T("plan.done", s=f"{clock.perf_counter() - began:.1f}"))
     session.set_plan(result, {**request, "shift": shift})
 
 
