@@ -154,10 +154,11 @@ def test_plan_a_shift_draws_the_loops(server: str, page: Any) -> None:
 def test_bad_upload_shows_every_problem(server: str, page: Any) -> None:
     page.goto(f"{server}/data")
     page.get_by_role("heading", name="Dữ liệu").first.wait_for()
-    page.locator('input[type="file"]').first.set_input_files(str(TABLES / "survey-bad-cash.csv"))
-    error = page.get_by_text("survey-bad-cash.csv có 1 lỗi")
-    error.wait_for()
-    grid = page.get_by_test_id("stDataFrame").first
+    page.get_by_role("tab", name="Danh sách mục tiêu (khảo sát)").click()
+    panel = page.get_by_role("tabpanel", name="Danh sách mục tiêu (khảo sát)")
+    panel.locator('input[type="file"]').set_input_files(str(TABLES / "survey-bad-cash.csv"))
+    panel.get_by_text("survey-bad-cash.csv có 1 lỗi").wait_for()
+    grid = panel.get_by_test_id("stDataFrame").first
     grid.wait_for()
     shot(page, "06-bad-upload")
     assert "chưa lưu dữ liệu nào" in page.inner_text("body")
