@@ -27,6 +27,7 @@ __all__ = [
     "get",
     "guard",
     "init",
+    "keep",
     "lang",
     "problems_frame",
     "set_plan",
@@ -89,6 +90,23 @@ def lang() -> Lang:
 def settings() -> Settings:
     """The settings of this session."""
     return Settings.model_validate_json(st.session_state["settings_json"])
+
+
+def keep(name: str, default: Any = None) -> str:
+    """Key of a widget whose option labels are translated, for this session's language.
+
+    The browser shows a keyed radio whose labels changed with nothing chosen, so each language
+    has its own widget; the value chosen in the other language (else ``default``) carries over.
+    Pass no ``value``/``index``/``default`` to the widget itself.
+    """
+    key = f"{name}.{lang()}"
+    if key not in st.session_state:
+        other = f"{name}.{'vi' if lang() == 'en' else 'en'}"
+        if other in st.session_state:
+            st.session_state[key] = st.session_state[other]
+        elif default is not None:
+            st.session_state[key] = default
+    return key
 
 
 def set_plan(plan: Any, request: dict[str, Any] | None) -> None:

@@ -51,14 +51,14 @@ with st.sidebar:
         T("map.incident_view"),
         options=["cells", "heat", "cluster", "none"],
         format_func=lambda v: T(f"map.view.{v}"),
-        key="map_view",
+        key=session.keep("map_view"),
     )
     online = st.checkbox(T("map.online_tiles"), value=False, key="map_online")
     add_mode = st.radio(
         T("map.click_add"),
         options=["none", "incident", "facility"],
         format_func=lambda v: T(f"map.add.{v}"),
-        key="map_add_mode",
+        key=session.keep("map_add_mode"),
     )
 
 risk = None

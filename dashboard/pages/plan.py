@@ -52,14 +52,14 @@ hr_end = c5.time_input(T("plan.hr_end"), value=parse_clock(settings.shift.high_r
 n_teams = c6.number_input(T("plan.teams"), min_value=1, max_value=8, value=3, step=1,
                           key="plan_teams")  # fmt: skip
 chosen_depots = st.multiselect(
-    T("plan.depots"), list(depot_names), default=list(depot_names),
-    format_func=depot_names.get, key="plan_depots", placeholder=T("plan.choose"),
+    T("plan.depots"), list(depot_names), format_func=depot_names.get,
+    key=session.keep("plan_depots", list(depot_names)), placeholder=T("plan.choose"),
 )  # fmt: skip
 c7, c8 = st.columns(2)
 include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.get,
-                         key="plan_include", placeholder=T("plan.choose"))  # fmt: skip
+                         key=session.keep("plan_include"), placeholder=T("plan.choose"))  # fmt: skip
 exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.get,
-                         key="plan_exclude", placeholder=T("plan.choose"))  # fmt: skip
+                         key=session.keep("plan_exclude"), placeholder=T("plan.choose"))  # fmt: skip
 time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
                        value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
 solve = st.button(T("plan.solve"), type="primary", key="plan_solve")

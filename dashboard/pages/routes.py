@@ -33,7 +33,7 @@ if not teams:
     st.info(T("plan.none"))
     st.stop()
 team = st.radio(T("plan.teams"), teams, format_func=lambda x: T("routes.team", team=x),
-                horizontal=True, key="routes_team")  # fmt: skip
+                horizontal=True, key=session.keep("routes_team"))  # fmt: skip
 route = next(r for r in plan.routes if r.team == team)
 depot = route.extra.get("depot") or {}
 if depot.get("name"):

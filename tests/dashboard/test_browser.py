@@ -128,8 +128,10 @@ def test_language_switch(server: str, page: Any) -> None:
     page.get_by_text("English", exact=True).click()
     page.get_by_role("heading", name="Map").wait_for()
     assert "Demonstration data" in page.inner_text("body")
+    page.get_by_role("heading", name="Sites by kind").wait_for()  # the page has re-run
     frame = wait_for_map(page)
     assert frame.locator(".leaflet-control-layers").count() == 1
+    assert page.get_by_role("radio", name="50 m grid cells").is_checked()  # choice kept
     shot(page, "03-map-english")
     page.get_by_text("Tiếng Việt", exact=True).click()
     page.get_by_role("heading", name="Bản đồ").wait_for()

@@ -92,7 +92,7 @@ def test_hour_slider_recolours_by_the_risk_model(inputs: Any) -> None:
 def test_incident_views_switch_layers() -> None:
     at = _app()
     assert "incident-cell" in _map_args(at)["script"]
-    at.radio(key="map_view").set_value("heat").run()
+    at.radio(key="map_view.vi").set_value("heat").run()
     script = _map_args(at)["script"]
     assert "heatLayer" in script and "incident-cell" not in script
     assert _map_args(at)["js_links"][-1].endswith("/heat/leaflet_heat.min.js")
@@ -100,8 +100,10 @@ def test_incident_views_switch_layers() -> None:
 
 def test_language_switch_translates_every_page() -> None:
     at = _app()
+    at.radio(key="map_view.vi").set_value("heat").run()
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Map"
+    assert at.radio(key="map_view.en").value == "heat"  # choices carry over
     assert set(_metrics(at)) == {"Sites", "Incidents", "Depots"}
     assert any("Demonstration data" in w.value for w in at.warning)
     _page(at, "help")
@@ -148,7 +150,7 @@ def test_second_seed_gives_another_plan(planned: AppTest) -> None:
 def test_routes_page_lists_each_team(planned: AppTest) -> None:
     at = _page(planned, "routes")
     plan = at.session_state["plan"].plan
-    assert at.radio(key="routes_team").options == [f"Tổ {r.team}" for r in plan.routes]
+    assert at.radio(key="routes_team.vi").options == [f"Tổ {r.team}" for r in plan.routes]
     (table,) = at.dataframe
     assert len(table.value) == len(plan.routes[0].stops)
     script = _map_args(at)["script"]
