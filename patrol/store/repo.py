@@ -152,13 +152,9 @@ def upload_incident_file(
     from geodata.io import read_incidents
 
     path = Path(path)
-    require(store, principal, Permission.INCIDENT_UPLOAD, target=f"file:{path.name}", source=source)
-    try:
-        _check_upload_size(store, path)
-        frame = read_incidents(path, bbox=bbox)
-    except InputFileError as exc:
-        _audit_refused_upload(store, principal, path.name, exc, source)
-        raise
+    frame = _read_upload(
+        store, principal, path, Permission.INCIDENT_UPLOAD, read_incidents, bbox, source
+    )
     return import_incidents(store, principal, frame, area=area, filename=path.name, source=source)
 
 
@@ -175,14 +171,29 @@ def upload_facility_file(
     from geodata.io import read_facility_survey
 
     path = Path(path)
-    require(store, principal, Permission.FACILITY_EDIT, target=f"file:{path.name}", source=source)
+    frame = _read_upload(
+        store, principal, path, Permission.FACILITY_EDIT, read_facility_survey, bbox, source
+    )
+    return import_facilities(store, principal, frame, area=area, filename=path.name, source=source)
+
+
+def _read_upload(
+    store: Store,
+    principal: Principal,
+    path: Path,
+    permission: Permission,
+    reader: Any,
+    bbox: tuple[float, float, float, float] | None,
+    source: str,
+) -> Any:
+    """Check the role and the size, then read the whole file; a refusal is audited."""
+    require(store, principal, permission, target=f"file:{path.name}", source=source)
     try:
         _check_upload_size(store, path)
-        frame = read_facility_survey(path, bbox=bbox)
+        return reader(path, bbox=bbox)
     except InputFileError as exc:
         _audit_refused_upload(store, principal, path.name, exc, source)
         raise
-    return import_facilities(store, principal, frame, area=area, filename=path.name, source=source)
 
 
 def _audit_refused_upload(
