@@ -181,7 +181,12 @@ def choose_depots(facilities: gpd.GeoDataFrame, *, given: Sequence[str] | None =
             "the area has no police post (amenity=police) or military command: choose the "
             "depot teams leave from (add it to the facility survey as 'Công an phường')"
         )
-        raise InfeasiblePlanError(msg)
+        error = InfeasiblePlanError(msg)
+        error.message_vi = (
+            "Địa bàn chưa có trụ sở Công an phường hoặc Ban chỉ huy quân sự: hãy chọn nơi xuất "
+            "phát của các tổ (thêm vào danh sách cơ sở với loại hình 'Công an phường')"
+        )
+        raise error
     return depots
 
 

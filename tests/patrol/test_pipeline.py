@@ -42,8 +42,9 @@ def test_depot_is_a_ward_police_post(inputs) -> None:  # type: ignore[no-untyped
 
 def test_area_without_police_asks_for_a_depot(inputs) -> None:  # type: ignore[no-untyped-def]
     no_depot = inputs.facilities[~inputs.facilities["kind"].isin(["police", "military"])]
-    with pytest.raises(InfeasiblePlanError, match="no police post"):
+    with pytest.raises(InfeasiblePlanError, match="no police post") as info:
         choose_depots(no_depot)
+    assert "Công an phường" in (info.value.message_vi or "")
     with pytest.raises(SettingsError, match="not facilities"):
         choose_depots(inputs.facilities, given=["osm-node-0"])
 
