@@ -48,6 +48,7 @@ def plan_command(
     lang: Annotated[str, typer.Option("--lang", help="Summary language: vi or en.")] = "vi",
 ) -> None:
     """Plan a night shift end to end and write problem.json, plan.json and summary.txt."""
+    from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
     from geodata.shift import Shift
     from patrol.pipeline import load_inputs, plan_shift, write_plan_outputs
@@ -56,12 +57,11 @@ def plan_command(
 
     def run() -> list[Path]:
         the_shift = Shift.parse(date, shift, high_risk)
-        inputs = load_inputs(settings, area_path=area)
-        if facilities is not None or incidents is not None:
-            bbox = inputs.area.bbox
-            survey = read_facility_survey(facilities, bbox=bbox) if facilities else None
-            history = read_incidents(incidents, bbox=bbox) if incidents else None
-            inputs = load_inputs(settings, area=inputs.area, survey=survey, incidents=history)
+        the_area = load_area(area, settings=settings, progress=True)
+        bbox = the_area.bbox
+        survey = read_facility_survey(facilities, bbox=bbox) if facilities else None
+        history = read_incidents(incidents, bbox=bbox) if incidents else None
+        inputs = load_inputs(settings, area=the_area, survey=survey, incidents=history)
         typer.echo(f"planning {the_shift.label()} for {inputs.area.name} ...", err=True)
         result = plan_shift(
             inputs,
