@@ -1,4 +1,4 @@
-"""A commander's changes on the real default area: move and lock stops, re-solve, answer an alarm."""
+"""A commander's changes on the default area: move and lock stops, re-solve, answer an alarm."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ CHECKER = Path(__file__).parents[2] / "bench" / "_checker.py"
 
 
 def _check(problem: Any, plan: Any) -> list[str]:
-    """The independent contract checker of ``bench/`` on the JSON documents."""
+    """Run the independent contract checker of ``bench/`` on the JSON documents."""
     spec = importlib.util.spec_from_file_location("bench_checker", CHECKER)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
