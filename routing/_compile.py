@@ -34,6 +34,8 @@ class Compiled:
 
     ``reachable[k]`` is False for a visit no team can serve inside its window and still get home
     in time; such visits are left out of the search and reported as ``window_unreachable``.
+    ``locked[t]`` lists the visits team ``t`` must serve, in that order (other visits may come
+    between them); the search never removes them or moves them to another team.
     """
 
     travel: np.ndarray
@@ -54,6 +56,7 @@ class Compiled:
     value_scale: int
     big_m: int
     variety: float = 0.0
+    locked: tuple[tuple[int, ...], ...] = ()
 
     @property
     def n_visits(self) -> int:
@@ -64,6 +67,13 @@ class Compiled:
     def n_teams(self) -> int:
         """Number of teams (vehicles)."""
         return len(self.team_start)
+
+    def locked_mask(self) -> np.ndarray:
+        """Boolean mask over visits: True for the visits locked to a team."""
+        mask = np.zeros(self.n_visits, dtype=bool)
+        for seq in self.locked:
+            mask[list(seq)] = True
+        return mask
 
 
 def compile_problem(problem: PatrolProblem, *, variety: float = 0.0, seed: int = 0) -> Compiled:

@@ -96,6 +96,7 @@ class _Lists:
         self.end: list[int] = c.team_end.tolist()
         self.open: list[int] = c.team_open.tolist()
         self.close: list[int] = c.team_close.tolist()
+        self.fixed: list[bool] = c.locked_mask().tolist()
 
 
 def _schedule(f: _Lists, team: int, route: list[int]) -> tuple[list[int], int, int] | None:
@@ -142,8 +143,12 @@ class _State:
         self.cost = [0] * c.n_teams
         self._positions: list[tuple[list[int], ...] | None] = [None] * c.n_teams
         self.power = 2.0
+        self.fixed = lists.fixed
         self.partners: dict[int, list[tuple[int, int]]] = {}
         for a, b, gap in c.gap_pairs:
+            if self.fixed[a] and self.fixed[b]:
+                # Both locked: the final schedule waits where the gap asks (``solve._timed``).
+                continue
             self.partners.setdefault(a, []).append((b, gap))
             self.partners.setdefault(b, []).append((a, gap))
         for t in range(c.n_teams):
@@ -188,10 +193,14 @@ class _State:
         # later one (it may come back in the next insertion).
         while True:
             bad = None
+            fixed = self.fixed
             for a, b, gap in self.c.gap_pairs:
                 sa, sb = self.start[a], self.start[b]
+                if fixed[a] and fixed[b]:
+                    continue
                 if sa >= 0 and sb >= 0 and abs(int(sa) - int(sb)) < gap:
-                    bad = a if sa > sb else b
+                    # Never a locked visit: drop the other one.
+                    bad = b if fixed[a] else a if fixed[b] else a if sa > sb else b
                     break
             if bad is None:
                 return
@@ -331,9 +340,12 @@ def improve(
     """
     began = time.monotonic()
     rng = np.random.default_rng(seed)
-    candidates = np.flatnonzero(c.reachable & (c.units > 0))
+    fixed = c.locked_mask()
+    candidates = np.flatnonzero(c.reachable & (c.units > 0) & ~fixed)
     lists = _Lists(c)
-    state = _State(c, initial or [[] for _ in range(c.n_teams)], lists)
+    if initial is None:
+        initial = [list(c.locked[t]) if c.locked else [] for t in range(c.n_teams)]
+    state = _State(c, initial, lists)
     state.recreate(candidates, rng, 0.0)
     big = c.big_m
 
@@ -368,16 +380,15 @@ def improve(
             (time.monotonic() - cool_t) / max(began + time_limit_s - cool_t, 1e-9),
         )
         trial = _State(c, current, lists)
-        served = np.flatnonzero(trial.served())
+        served = np.flatnonzero(trial.served() & ~fixed)
         if served.size:
             most = max(min(served.size, 4), min(_MAX_REMOVED, int(0.3 * served.size)))
             q = int(rng.integers(1, most + 1))
             mode = rng.random()
             if mode < 0.4:
                 t = int(rng.integers(c.n_teams))
-                route = trial.routes[t]
-                if not route:
-                    route = trial.routes[int(np.argmax([len(r) for r in trial.routes]))]
+                free = [[k for k in r if not fixed[k]] for r in trial.routes]
+                route = free[t] or free[int(np.argmax([len(r) for r in free]))]
                 first = int(rng.integers(len(route)))
                 removed = set(route[first : first + q])
             elif mode < 0.8:

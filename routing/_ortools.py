@@ -8,6 +8,9 @@ of service, each team's start and end cumul its shift.
 Each visit is its own disjunction with penalty ``units * big_m`` (see ``routing._compile``), so
 the objective is ``big_m * (value left out) + travel``: value first, then travel.
 
+Locked visits (``Compiled.locked``) have no disjunction (they must be served), their vehicle is
+fixed to their team, and a ``rank`` dimension (one per stop) keeps their order.
+
 The minimum gap between two visits of one site is a constraint posted on the CP solver for the
 pairs whose windows allow a violation: ``|t_a - t_b| >= gap * active_a * active_b``.
 
@@ -17,6 +20,7 @@ on wall time, so the same inputs give the same result; wall time only ends the l
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -82,10 +86,15 @@ def _build(c: Compiled) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingM
     horizon = int(max(int(c.team_close.max()), int(c.latest.max(initial=0)))) + 1
     model.AddDimension(timed, horizon, horizon, False, "time")
     clock = model.GetDimensionOrDie("time")
+    owner = {k: t for t, seq in enumerate(c.locked) for k in seq}
     for i, k in enumerate(visits):
         index = manager.NodeToIndex(i)
         clock.CumulVar(index).SetRange(int(c.earliest[k]), int(c.latest[k]))
-        model.AddDisjunction([index], int(c.units[k]) * c.big_m)
+        if k in owner:
+            # Locked: mandatory (no disjunction), on its team only.
+            model.VehicleVar(index).SetValue(owner[k])
+        else:
+            model.AddDisjunction([index], int(c.units[k]) * c.big_m)
     for t in range(c.n_teams):
         lo, hi = int(c.team_open[t]), int(c.team_close[t])
         clock.CumulVar(model.Start(t)).SetRange(lo, hi)
@@ -93,6 +102,15 @@ def _build(c: Compiled) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingM
 
     solver = model.solver()
     slot = {k: i for i, k in enumerate(visits)}
+    if any(len(seq) > 1 for seq in c.locked):
+        # The order of locked visits: a rank counting stops along the route must increase.
+        model.AddConstantDimension(1, len(place) + 1, True, "rank")
+        rank = model.GetDimensionOrDie("rank")
+        for seq in c.locked:
+            for a, b in itertools.pairwise(seq):
+                ra = rank.CumulVar(manager.NodeToIndex(slot[a]))
+                rb = rank.CumulVar(manager.NodeToIndex(slot[b]))
+                solver.Add(ra < rb)
     for a, b, gap in c.gap_pairs:
         if a not in slot or b not in slot:
             continue

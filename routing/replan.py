@@ -12,7 +12,7 @@ its plan (checkable like any plan), the stops kept and the dispatch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +80,7 @@ def replan(
     alarm_service_s: int = 900,
     time_limit_s: float | None = None,
     seed: int | None = None,
+    locked: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> Replan:
     """Plan the rest of the night from ``now_s``.
 
@@ -99,6 +100,10 @@ def replan(
         How long the sent team stays at the alarm.
     time_limit_s, seed
         Passed to ``routing.solve``.
+    locked
+        Stops the rest of the night must keep, as for ``routing.solve``: team id -> ordered
+        ``(site id, visit index)`` pairs, visit indices of ``problem``; stops already made
+        are left out of the locks.
 
     Returns
     -------
@@ -108,7 +113,8 @@ def replan(
     Raises
     ------
     InfeasiblePlanError
-        When ``alarm_site`` is not a site of the problem.
+        When ``alarm_site`` is not a site of the problem, or a locked stop cannot be made
+        any more (see ``routing.solve``).
 
     """
     where = positions_at(problem, plan, now_s) | dict(positions or {})
@@ -184,5 +190,36 @@ def replan(
         "sites": sites,
     }
     rest = PatrolProblem.from_dict(doc, source=doc["name"])
-    new_plan = solve(rest, time_limit_s=time_limit_s, seed=seed)
+    new_locked = _relock(rest, kept, locked) if locked else None
+    new_plan = solve(rest, time_limit_s=time_limit_s, seed=seed, locked=new_locked)
     return Replan(rest, new_plan, kept, dispatch)
+
+
+def _relock(
+    rest: PatrolProblem,
+    kept: Mapping[str, tuple[Stop, ...]],
+    locked: Mapping[str, Sequence[tuple[str, int]]],
+) -> dict[str, list[tuple[str, int]]]:
+    """Locks in the visit indices of the re-planned problem; stops already made drop out."""
+    made = {(s.site, s.visit) for stops in kept.values() for s in stops}
+    index = {site.id: list(site.extra.get("visit_index", [])) for site in rest.sites}
+    out: dict[str, list[tuple[str, int]]] = {}
+    for team, pairs in locked.items():
+        out[team] = []
+        for site_id, visit in pairs:
+            if (site_id, visit) in made:
+                continue
+            if visit not in index.get(site_id, []):
+                msg = (
+                    f"team {team} cannot serve its locked stop at site {site_id!r} (visit "
+                    f"{visit}) any more: its window has passed or the site's gap rule forbids "
+                    "it; unlock the stop"
+                )
+                error = InfeasiblePlanError(msg)
+                error.message_vi = (
+                    f"Tổ {team} không còn kịp đến điểm dừng cố định {site_id!r} (lượt {visit}):"
+                    " đã qua khung giờ hoặc quá gần lượt kiểm tra trước; hãy bỏ cố định"
+                )
+                raise error
+            out[team].append((site_id, index[site_id].index(visit)))
+    return out

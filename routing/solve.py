@@ -19,16 +19,20 @@ The wall-time limit is a cap; when a slow machine reaches it first, the plan say
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import sys
 import time
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 
 from patrol.config import RoutingSettings
+from patrol.errors import InfeasiblePlanError
 from routing._compile import Compiled, compile_problem
 from routing._heuristic import improve
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
@@ -85,6 +89,20 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: fl
     starts = _timed(c, polished.routes) if polished.stopped_by != "no_solution" else None
     if starts is None or (units, -cost) < (found.units, -found.cost):
         starts = _timed(c, found.routes)
+        if starts is None and c.locked:
+            # Waiting for a gap between two locked visits left no room for the others.
+            fallback = [list(seq) for seq in c.locked]
+            starts = _timed(c, fallback)
+            assert starts is not None, "locked stops were checked before the search"
+            return _Outcome(
+                fallback,
+                starts,
+                int(sum(int(c.units[k]) for r in fallback for k in r)),
+                _travel(c, fallback),
+                _travel(c, fallback, c.cost),
+                found.iterations,
+                stopped_by,
+            )
         assert starts is not None, "the heuristic keeps only routes its own schedule passes"
         return _Outcome(
             found.routes,
@@ -160,6 +178,7 @@ def solve(
     seed: int | None = None,
     workers: int = 2,
     variety: float | None = None,
+    locked: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -178,12 +197,23 @@ def solve(
         Seeded random surcharge on arc costs (see ``routing._compile``): another seed gives
         other loops of equal value and nearly equal travel. ``0`` minimises travel exactly as
         the contract's objective says; ``None`` uses ``RoutingSettings().variety``.
+    locked
+        Stops the plan must keep: team id -> ordered ``(site id, visit index)`` pairs. Each is
+        served by that team, in that order (other stops may come between them); the search
+        never drops them or gives them to another team. Not part of the problem document.
 
     Returns
     -------
     PatrolPlan
         Routes of the teams that leave their depot, totals, and every unserved visit with a
         reason. A problem where nothing can be served gives a plan without routes.
+
+    Raises
+    ------
+    InfeasiblePlanError
+        When ``locked`` names an unknown team, site or visit, locks one visit twice, or asks
+        for stops a team cannot make (a window missed, the shift's end, a gap rule); the
+        message names the team and the site, in English and Vietnamese (``message_vi``).
 
     """
     began = time.monotonic()
@@ -192,12 +222,106 @@ def solve(
     if variety is None:
         variety = RoutingSettings().variety
     c = compile_problem(problem, variety=variety, seed=seed)
-    if not (c.reachable & (c.units > 0)).any():
+    if locked:
+        c = dataclasses.replace(c, locked=_resolve_locks(problem, c, locked))
+    if not c.locked and not (c.reachable & (c.units > 0)).any():
         best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
         outcomes = _run(c, seed, limit, workers, began + limit)
         best = max(outcomes, key=lambda o: (o.units, -o.cost))
+    for t, seq in enumerate(c.locked):
+        kept = [k for k in best.routes[t] if k in set(seq)]
+        assert kept == list(seq), f"internal: locked stops of team {t} were not kept in order"
     return _plan(problem, c, best, seed)
+
+
+def _refuse(message: str, message_vi: str) -> NoReturn:
+    error = InfeasiblePlanError(message)
+    error.message_vi = message_vi
+    raise error
+
+
+def _resolve_locks(
+    problem: PatrolProblem, c: Compiled, locked: Mapping[str, Sequence[tuple[str, int]]]
+) -> tuple[tuple[int, ...], ...]:
+    """Visit indices locked to each team, in order; every lock checked against the problem.
+
+    The locked stops alone must make a feasible route for their team (windows, shift, gaps);
+    otherwise the error names the team and the first site that cannot be served.
+    """
+    teams = {team.id: t for t, team in enumerate(problem.teams)}
+    first: dict[str, int] = {}
+    k = 0
+    for site in problem.sites:
+        first[site.id] = k
+        k += len(site.visits)
+    sites = {site.id: site for site in problem.sites}
+    out: list[list[int]] = [[] for _ in problem.teams]
+    owner: dict[int, str] = {}
+    for team_id, pairs in locked.items():
+        if team_id not in teams:
+            _refuse(
+                f"locked stops: no team {team_id!r} in problem {problem.name!r}",
+                f"Điểm dừng cố định: không có tổ {team_id!r} trong kế hoạch {problem.name!r}",
+            )
+        for site_id, visit in pairs:
+            known = sites.get(site_id)
+            if known is None or not 0 <= visit < len(known.visits):
+                _refuse(
+                    f"locked stops of team {team_id}: site {site_id!r} has no visit {visit} "
+                    "in this problem",
+                    f"Điểm dừng cố định của tổ {team_id}: mục tiêu {site_id!r} không có lượt "
+                    f"kiểm tra số {visit} trong kế hoạch này",
+                )
+            k = first[site_id] + visit
+            if k in owner:
+                _refuse(
+                    f"locked stops: visit {visit} of site {site_id!r} is locked twice "
+                    f"(teams {owner[k]} and {team_id})",
+                    f"Điểm dừng cố định: lượt {visit} của mục tiêu {site_id!r} bị gán hai lần "
+                    f"(tổ {owner[k]} và tổ {team_id})",
+                )
+            owner[k] = team_id
+            out[teams[team_id]].append(k)
+    for t, seq in enumerate(out):
+        team = problem.teams[t]
+        here, clock = int(c.team_start[t]), int(c.team_open[t])
+        for k in seq:
+            site_id = problem.sites[int(c.site_of[k])].id
+            begin = max(clock + int(c.travel[here, c.node[k]]), int(c.earliest[k]))
+            if begin > c.latest[k]:
+                _refuse(
+                    f"team {team.id} cannot serve its locked stop at site {site_id!r} "
+                    f"(visit {int(c.visit_of[k])}) inside its window: the earliest it can "
+                    f"start there is {begin} s, the window closes at {int(c.latest[k])} s; "
+                    "unlock the stop or move it to another team",
+                    f"Tổ {team.id} không thể đến điểm dừng cố định {site_id!r} (lượt "
+                    f"{int(c.visit_of[k])}) trong khung giờ của nó; hãy bỏ cố định điểm dừng "
+                    "này hoặc giao cho tổ khác",
+                )
+            here, clock = int(c.node[k]), begin + int(c.service[k])
+        if seq and clock + int(c.travel[here, c.team_end[t]]) > c.team_close[t]:
+            site_id = problem.sites[int(c.site_of[seq[-1]])].id
+            _refuse(
+                f"team {team.id} cannot serve its locked stops up to site {site_id!r} and be "
+                f"back at its depot by the end of its shift ({int(c.team_close[t])} s); "
+                "unlock a stop or move it to another team",
+                f"Tổ {team.id} không kịp phục vụ các điểm dừng cố định đến {site_id!r} và trở "
+                "về nơi xuất phát trước khi hết ca tuần tra; hãy bỏ cố định một điểm dừng "
+                "hoặc giao cho tổ khác",
+            )
+    locks = tuple(tuple(seq) for seq in out)
+    if _timed(c, [list(seq) for seq in locks]) is None:
+        hit = [(a, b) for a, b, gap in c.gap_pairs if a in owner and b in owner]
+        named = ", ".join(sorted({repr(problem.sites[int(c.site_of[a])].id) for a, _ in hit}))
+        teams_hit = ", ".join(sorted({owner[k] for pair in hit for k in pair}))
+        _refuse(
+            f"locked stops of team(s) {teams_hit} at site(s) {named} cannot keep the site's "
+            "minimum gap between two visits; unlock one of them",
+            f"Các điểm dừng cố định của tổ {teams_hit} tại mục tiêu {named} không giữ được "
+            "khoảng cách tối thiểu giữa hai lượt kiểm tra; hãy bỏ cố định một lượt",
+        )
+    return locks
 
 
 def _run(c: Compiled, seed: int, limit: float, workers: int, deadline: float) -> list[_Outcome]:
