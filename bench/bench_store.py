@@ -18,7 +18,6 @@ Usage: ``python bench/bench_store.py [--incidents 1000000] [--upload-rows 100000
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -34,7 +33,7 @@ from geodata.io import write_incidents
 from geodata.schema import IncidentType
 from patrol.config import Settings
 from patrol.store import auth, repo
-from patrol.store.db import open_store, sqlite_journal_mode
+from patrol.store.db import open_store, sqlite, sqlite_journal_mode
 
 BBOX = (105.826, 21.020, 105.842, 21.034)
 AREAS = ["Văn Miếu - Quốc Tử Giám", "Cát Linh", "Chợ Quán", "Tân Định"]
@@ -85,7 +84,8 @@ def main() -> None:
         settings = Settings().replace(store={"data_dir": tmp, "sqlite_journal": args.journal})
         store = open_store(settings)
         print(
-            f"SQLite {sqlite3.sqlite_version}, journal_mode={sqlite_journal_mode(settings)}, "
+            f"SQLite {sqlite.sqlite_version} ({sqlite.__name__}), "
+            f"journal_mode={sqlite_journal_mode(settings)}, "
             "synchronous=FULL"
         )
         who = auth.create_user(

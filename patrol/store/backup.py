@@ -13,6 +13,9 @@ writes the backup into the live database with SQLite's online backup API, in one
 connections see the old content or the new, never a mix. The schema is then upgraded if the
 backup was older, and the restore is added to the (restored) audit log.
 
+Every connection here is made with the store's own SQLite library (``patrol.store.db.sqlite``),
+the one that writes the live file in WAL mode.
+
 PostgreSQL stores are backed up with ``pg_dump``, outside this module (see ``docs/store.md``).
 """
 
@@ -22,14 +25,13 @@ import base64
 import hashlib
 import os
 import secrets
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from patrol.errors import PatrolError
 from patrol.store.audit import Action, log_event
-from patrol.store.db import Store
+from patrol.store.db import Store, sqlite
 
 __all__ = ["ENCRYPTED_MAGIC", "BackupInfo", "backup", "restore"]
 
@@ -83,11 +85,11 @@ def _check_copy(path: Path) -> tuple[str | None, int]:
     if path.read_bytes()[:16] != _SQLITE_MAGIC:
         msg = f"{path}: not a SQLite database (nor an encrypted patrol backup)"
         raise PatrolError(msg)
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite.connect(f"file:{path}?mode=ro", uri=True)
     try:
         try:
             check = conn.execute("PRAGMA integrity_check").fetchall()
-        except sqlite3.DatabaseError as exc:
+        except sqlite.DatabaseError as exc:
             check = [(str(exc),)]
         if check != [("ok",)]:
             msg = f"{path}: the copy is damaged ({check[:3]}); use an older backup"
@@ -95,7 +97,7 @@ def _check_copy(path: Path) -> tuple[str | None, int]:
         try:
             revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             rows = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-        except sqlite3.DatabaseError:
+        except sqlite.DatabaseError:
             msg = f"{path}: a SQLite file, but not a patrol store (no schema revision)"
             raise PatrolError(msg) from None
     finally:
@@ -136,7 +138,7 @@ def backup(
     fernet = _fernet(passphrase, salt := secrets.token_bytes(16)) if passphrase else None
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as tmp:
         plain = Path(tmp) / "copy.sqlite3"
-        conn = sqlite3.connect(live, timeout=store.settings.store.busy_timeout_s)
+        conn = sqlite.connect(live, timeout=store.settings.store.busy_timeout_s)
         try:
             conn.execute("VACUUM INTO ?", (str(plain),))
         finally:
@@ -219,8 +221,8 @@ def restore(
             raise PatrolError(msg)
         stamp = store.now().strftime("%Y%m%dT%H%M%SZ")
         backup(store, live.parent / f"pre-restore-{stamp}.sqlite3", actor=actor, source=source)
-        src = sqlite3.connect(f"file:{plain}?mode=ro", uri=True)
-        dst = sqlite3.connect(live, timeout=store.settings.store.busy_timeout_s)
+        src = sqlite.connect(f"file:{plain}?mode=ro", uri=True)
+        dst = sqlite.connect(live, timeout=store.settings.store.busy_timeout_s)
         try:
             src.backup(dst)  # all pages in one step: one write transaction on the live file
         finally:

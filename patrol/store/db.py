@@ -13,6 +13,13 @@ falls back to the rollback journal (``journal_mode=DELETE``), which the bug does
 as durable, at the cost of readers waiting for a writer. ``StoreSettings.sqlite_journal`` can force
 either.
 
+The SQLite library is ``pysqlite3`` (a DB-API module bundling a recent SQLite, 3.53 in 0.6.1, with
+the fix) when it is installed: a project dependency on Linux x86-64, where Python's own
+``sqlite3`` often links an older system library (3.40.1 on Debian 12). Elsewhere the standard
+``sqlite3`` module is used. ``sqlite`` below is that module: everything that opens the store's
+file (the engine, backups, integrity checks, tests, benchmarks) goes through it, so one library
+with one set of file-format and locking rules touches the file.
+
 The schema is brought up to date by Alembic (``patrol/store/migrations``) when the store opens.
 A ``database_url`` in the settings points at another database (PostgreSQL); the same code runs
 on it.
@@ -21,13 +28,12 @@ on it.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -35,16 +41,29 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from patrol.config import Settings
 
+if TYPE_CHECKING:
+    import sqlite3 as sqlite  # pysqlite3 has the same API
+else:
+    try:
+        from pysqlite3 import dbapi2 as sqlite
+    except ImportError:  # not Linux x86-64: the standard module (and its system library)
+        import sqlite3 as sqlite
+
 __all__ = [
     "DB_FILENAME",
+    "SQLITE_VERSION",
     "Store",
     "database_url",
     "default_data_dir",
     "open_store",
+    "sqlite",
     "sqlite_journal_mode",
     "sqlite_wal_reset_fixed",
     "utc_now",
 ]
+
+SQLITE_VERSION: str = sqlite.sqlite_version
+"""Version of the SQLite library the store uses (``sqlite.sqlite_version``)."""
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +78,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def sqlite_wal_reset_fixed(version: str = sqlite3.sqlite_version) -> bool:
+def sqlite_wal_reset_fixed(version: str = SQLITE_VERSION) -> bool:
     """Whether a SQLite library version carries the fix of the WAL-reset corruption bug.
 
     Parameters
     ----------
     version
-        ``major.minor.patch`` as ``sqlite3.sqlite_version`` gives it.
+        ``major.minor.patch`` as ``sqlite.sqlite_version`` gives it; by default the
+        library the store uses.
 
     Returns
     -------
@@ -89,7 +109,7 @@ def sqlite_wal_reset_fixed(version: str = sqlite3.sqlite_version) -> bool:
     return False
 
 
-def sqlite_journal_mode(settings: Settings, *, version: str = sqlite3.sqlite_version) -> str:
+def sqlite_journal_mode(settings: Settings, *, version: str = SQLITE_VERSION) -> str:
     """Return the SQLite journal mode of the store under ``settings``: ``"wal"`` or ``"delete"``."""
     choice = settings.store.sqlite_journal
     if choice != "auto":
@@ -206,11 +226,13 @@ def _make_engine(url: str, settings: Settings) -> Engine:
         log.warning(
             "SQLite %s lacks the WAL-reset corruption fix (3.51.3+, 3.50.7+, 3.44.6+); "
             "WAL was forced by store.sqlite_journal",
-            sqlite3.sqlite_version,
+            SQLITE_VERSION,
         )
     timeout_s = settings.store.busy_timeout_s
     # isolation_level=None: the driver leaves transactions to us (BEGIN IMMEDIATE below).
-    engine = create_engine(url, connect_args={"timeout": timeout_s, "isolation_level": None})
+    engine = create_engine(
+        url, module=sqlite, connect_args={"timeout": timeout_s, "isolation_level": None}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from patrol.store.audit import (
     log_event,
     verify_chain,
 )
-from patrol.store.db import Store
+from patrol.store.db import Store, sqlite
 from patrol.store.models import AuditRow
 
 
@@ -43,7 +42,7 @@ def _fill(store: Store, count: int = 6) -> None:
 def _tamper(store: Store, statement: str, params: dict[str, object] | None = None) -> None:
     """Run ``statement`` around the product's guards, as someone editing the database would."""
     if store.sqlite_path is not None:
-        conn = sqlite3.connect(store.sqlite_path)
+        conn = sqlite.connect(store.sqlite_path)
         conn.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
         conn.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
         with conn:

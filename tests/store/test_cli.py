@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pyotp
@@ -11,6 +10,7 @@ from typer.testing import CliRunner
 
 from patrol.cli import app
 from patrol.errors import AuthError
+from patrol.store.db import sqlite
 
 PASSWORD = "quản trị viên phường Cát Linh"
 
@@ -134,7 +134,7 @@ def test_backup_restore_and_tamper_detection(settings_file: Path, tmp_path: Path
     assert "an\t" in listed and "binh" not in listed
     # someone edits the audit log behind the product's back
     db = tmp_path / "data" / "patrol.sqlite3"
-    conn = sqlite3.connect(db)
+    conn = sqlite.connect(db)
     conn.execute("DROP TRIGGER audit_log_no_update")
     conn.execute("UPDATE audit_log SET username = 'someone else' WHERE id = 1")
     conn.commit()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
+import platform
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from patrol.config import Settings
 from patrol.errors import SettingsError
 from patrol.store.db import (
     DB_FILENAME,
+    SQLITE_VERSION,
     Store,
     open_store,
+    sqlite,
     sqlite_journal_mode,
     sqlite_wal_reset_fixed,
 )
@@ -49,6 +52,21 @@ def test_auto_journal_follows_the_library() -> None:
         settings.replace(store={"sqlite_journal": "memory"})
 
 
+def test_store_uses_a_sqlite_with_the_wal_reset_fix_and_wal_by_default(tmp_path: Path) -> None:
+    if sys.platform == "linux" and platform.machine() == "x86_64":
+        # pysqlite3 is a dependency here: its bundled SQLite, not the system's, runs the store
+        assert sqlite.__name__ == "pysqlite3.dbapi2"
+        assert sqlite_wal_reset_fixed(SQLITE_VERSION)
+    store = open_store(Settings().replace(store={"data_dir": str(tmp_path)}))
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT sqlite_version()")).scalar() == SQLITE_VERSION
+        journal = conn.execute(text("PRAGMA journal_mode")).scalar()
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+    assert journal == ("wal" if sqlite_wal_reset_fixed(SQLITE_VERSION) else "delete")
+    assert store.engine.dialect.dbapi is sqlite
+    store.close()
+
+
 def test_store_file_pragmas_and_schema(store: Store, store_settings: Settings) -> None:
     assert store.sqlite_path == Path(store_settings.store.data_dir or "") / DB_FILENAME
     assert store.sqlite_path.exists()
@@ -56,7 +74,7 @@ def test_store_file_pragmas_and_schema(store: Store, store_settings: Settings) -
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         journal = conn.execute(text("PRAGMA journal_mode")).scalar()
-    assert journal == sqlite_journal_mode(store_settings, version=sqlite3.sqlite_version)
+    assert journal == sqlite_journal_mode(store_settings, version=sqlite.sqlite_version)
     assert current_revision(store.engine) == head_revision()
     tables = set(inspect(store.engine).get_table_names())
     assert {

@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import random
 import signal
-import sqlite3
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from patrol.config import Settings
 from patrol.errors import PatrolError
 from patrol.store.audit import Action, record, verify_chain
 from patrol.store.backup import ENCRYPTED_MAGIC, backup, restore
-from patrol.store.db import Store, open_store
+from patrol.store.db import Store, open_store, sqlite
 from patrol.store.models import Incident, Upload
 from patrol.store.repo import ensure_area
 
@@ -143,7 +142,7 @@ def _whole(store: Store) -> dict[str, int]:
 
 
 def _integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
+    conn = sqlite.connect(path)
     try:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
@@ -265,7 +264,7 @@ def test_restore_refuses_what_is_not_a_backup(store: Store, tmp_path: Path) -> N
     with pytest.raises(PatrolError):
         restore(store, junk)
     other = tmp_path / "other.sqlite3"
-    conn = sqlite3.connect(other)
+    conn = sqlite.connect(other)
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
@@ -277,7 +276,7 @@ def test_restore_refuses_what_is_not_a_backup(store: Store, tmp_path: Path) -> N
 
 def test_restore_refuses_a_backup_from_a_newer_product(store: Store, tmp_path: Path) -> None:
     info = backup(store, tmp_path / "new.sqlite3")
-    conn = sqlite3.connect(info.path)
+    conn = sqlite.connect(info.path)
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = '0099'")
     conn.close()

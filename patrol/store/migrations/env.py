@@ -5,11 +5,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from patrol.store.db import sqlite
 from patrol.store.models import Base
 
 config = context.config
+url = config.get_main_option("sqlalchemy.url") or "sqlite://"
+# A SQLite URL is opened with the store's own library (pysqlite3 when installed), like the store.
 engine = config.attributes.get("engine") or create_engine(
-    config.get_main_option("sqlalchemy.url") or "sqlite://"
+    url, **({"module": sqlite} if url.startswith("sqlite") else {})
 )
 
 with engine.begin() as connection:
