@@ -11,6 +11,7 @@ rebuilt only when those change (``st.cache_data`` keyed by the frames).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import tempfile
 from datetime import date
@@ -23,7 +24,7 @@ import streamlit as st
 
 from dashboard import mapview
 from dashboard import state as session
-from patrol.config import Settings
+from patrol.config import Settings, StoreSettings
 
 if TYPE_CHECKING:
     from geodata.area import Area
@@ -33,6 +34,7 @@ __all__ = [
     "EXPLAIN_ALL_LIMIT",
     "area",
     "base_layers",
+    "core_settings",
     "default_inputs",
     "depots",
     "explain_one",
@@ -46,27 +48,51 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=64)
+def core_settings(settings_json: str) -> str:
+    """Return ``settings_json`` without where the store is, as the key of the area caches.
+
+    Sessions on different stores (tests, a restored copy) share one area, its layers and its
+    default inputs: none of them depends on the store.
+    """
+    settings = Settings.model_validate_json(settings_json)
+    return settings.model_copy(update={"store": StoreSettings()}).model_dump_json()
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def area(path: str | None, mode: str | None, settings_json: str) -> Area:
-    """The area of ``path`` (``None``: the embedded default), loaded once for all sessions."""
+def _area(path: str | None, mode: str | None, settings_json: str) -> Area:
     from geodata.area import load_area
 
-    return load_area(path, mode=mode, settings=Settings.model_validate_json(settings_json))
+    settings = Settings.model_validate_json(settings_json)
+    return load_area(path, mode=mode, settings=settings)  # type: ignore[arg-type]
+
+
+def area(path: str | None, mode: str | None, settings_json: str) -> Area:
+    """Return the area of ``path`` (``None``: the embedded default), loaded once for all."""
+    return _area(path, mode, core_settings(settings_json))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def base_layers(path: str | None, mode: str | None, settings_json: str) -> mapview.BaseLayers:
-    """The base-map layers of the area (GeoJSON), built once for all sessions."""
+def _base_layers(path: str | None, mode: str | None, settings_json: str) -> mapview.BaseLayers:
     return mapview.base_layers(area(path, mode, settings_json))
 
 
+def base_layers(path: str | None, mode: str | None, settings_json: str) -> mapview.BaseLayers:
+    """Return the base-map layers of the area (GeoJSON), built once for all sessions."""
+    return _base_layers(path, mode, core_settings(settings_json))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def default_inputs(path: str | None, mode: str | None, settings_json: str) -> Inputs:
-    """``patrol.pipeline.load_inputs`` on the area alone (OSM facilities, demo incidents)."""
+def _default_inputs(path: str | None, mode: str | None, settings_json: str) -> Inputs:
     from patrol.pipeline import load_inputs
 
     settings = Settings.model_validate_json(settings_json)
     return load_inputs(settings, area=area(path, mode, settings_json))
+
+
+def default_inputs(path: str | None, mode: str | None, settings_json: str) -> Inputs:
+    """Return ``load_inputs`` on the area alone (OSM facilities, demo incidents), cached."""
+    return _default_inputs(path, mode, core_settings(settings_json))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -84,7 +110,8 @@ def _uploaded_inputs(
 
 def _session_key() -> tuple[str | None, str | None, str]:
     settings = session.settings()
-    return session.get("area_path"), settings.network.default_mode, session.get("settings_json")
+    core = core_settings(session.get("settings_json"))
+    return session.get("area_path"), settings.network.default_mode, core
 
 
 def _added_frame(rows: list[dict[str, Any]], prefix: str) -> gpd.GeoDataFrame | None:
@@ -232,12 +259,13 @@ def risk_table(inputs_: Any, hour: int, *, lang: str = "vi") -> pd.DataFrame:
     """
     explain = len(inputs_.incidents) <= EXPLAIN_ALL_LIMIT
     return _risk_at(inputs_signature(), tonight(), int(hour), lang, explain, inputs_,
-                    session.get("settings_json"))  # fmt: skip
+                    core_settings(session.get("settings_json")))  # fmt: skip
 
 
 def explain_one(inputs_: Any, facility_id: str, hour: int, *, lang: str = "vi") -> str:
     """The explanation of one facility's risk at ``hour`` of tonight's shift."""
-    assessment = _assessment(inputs_signature(), tonight(), inputs_, session.get("settings_json"))
+    core = core_settings(session.get("settings_json"))
+    assessment = _assessment(inputs_signature(), tonight(), inputs_, core)
     slot = _slot(assessment, int(hour))
     return str(assessment.explain(facility_id, slot=slot).text(lang=lang))
 
@@ -254,6 +282,7 @@ def _table_file(signature: str, kind: str, suffix: str, lang: str, _frame: Any) 
 
 def table_file(inputs_: Any, kind: str, suffix: str, *, lang: str = "vi") -> bytes:
     """This session's facilities or incidents as the ward's table (``.csv`` or ``.xlsx``),
-    written by ``geodata.io`` (headers, kinds and yes/no in ``lang``; read back unchanged)."""
+    written by ``geodata.io`` (headers, kinds and yes/no in ``lang``; read back unchanged).
+    """
     frame = inputs_.facilities if kind == "facilities" else inputs_.incidents
     return _table_file(inputs_signature(), kind, suffix, lang, frame)

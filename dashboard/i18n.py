@@ -237,6 +237,59 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     # help
     "help.title": ("Hướng dẫn sử dụng", "User guide"),
+    # access and records
+    "role.commander": ("Chỉ huy", "Commander"),
+    "role.patrol_leader": ("Tổ trưởng tuần tra", "Patrol leader"),
+    "role.analyst": ("Cán bộ phân tích", "Analyst"),
+    "role.administrator": ("Quản trị hệ thống", "Administrator"),
+    "login.title": ("Đăng nhập", "Log in"),
+    "login.banner_title": ("Thông báo", "Notice"),
+    "login.username": ("Tên đăng nhập", "User name"),
+    "login.password": ("Mật khẩu", "Password"),
+    "login.totp": (
+        "Mã xác thực (6 chữ số, bắt buộc với chỉ huy và quản trị hệ thống)",
+        "Authenticator code (6 digits; commanders and administrators must give it)",
+    ),
+    "login.submit": ("Đăng nhập", "Log in"),
+    "login.bad_credentials": (
+        "Sai tên đăng nhập, mật khẩu hoặc mã xác thực.",
+        "Wrong user name, password or authenticator code.",
+    ),
+    "login.totp_required": (
+        "Nhập mã 6 chữ số từ ứng dụng xác thực của bạn rồi đăng nhập lại.",
+        "Enter the 6-digit code of your authenticator app and log in again.",
+    ),
+    "login.locked": (
+        "Tài khoản bị khóa do đăng nhập sai nhiều lần. Liên hệ quản trị hệ thống để mở khóa.",
+        "The account is locked after repeated failed logins. Ask an administrator to unlock it.",
+    ),
+    "login.disabled": (
+        "Tài khoản đã bị vô hiệu hóa. Liên hệ quản trị hệ thống.",
+        "The account is disabled. Ask an administrator.",
+    ),
+    "login.expired": (
+        "Phiên làm việc đã hết hạn (quá lâu không thao tác hoặc quá thời gian tối đa). "
+        "Vui lòng đăng nhập lại.",
+        "Your session has expired (idle too long or past its maximum age). Please log in again.",
+    ),
+    "login.ended": (
+        "Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.",
+        "Your session has ended. Please log in again.",
+    ),
+    "login.logged_out": ("Đã đăng xuất.", "You have logged out."),
+    "login.no_user": (
+        "Chưa có tài khoản nào. Trên máy chủ, tạo quản trị viên đầu tiên bằng lệnh:",
+        "There is no account yet. On the server, create the first administrator with:",
+    ),
+    "access.user": ("Người dùng: **{name}** ({role})", "User: **{name}** ({role})"),
+    "access.team": ("Tổ: {team}", "Team: {team}"),
+    "access.logout": ("Đăng xuất", "Log out"),
+    "access.denied": (
+        "Bạn không có quyền truy cập nội dung này. Lần truy cập đã được ghi vào nhật ký.",
+        "You are not allowed to see this. The attempt has been logged.",
+    ),
+    "page.users": ("Người dùng", "Users"),
+    "page.audit": ("Nhật ký hệ thống", "Audit log"),
 }
 
 

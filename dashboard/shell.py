@@ -9,9 +9,10 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import cache
+from dashboard import access, cache
 from dashboard import state as session
-from dashboard.i18n import Lang, fmt_number, t
+from dashboard.i18n import TEXT, Lang, fmt_number, t
+from patrol.store.auth import Permission
 
 __all__ = [
     "MAP_KEY_PREFIX",
@@ -41,35 +42,86 @@ def _icon() -> Any:
 
 
 def run_app() -> None:
-    """Declare the grouped pages, draw the shared sidebar, run the chosen page."""
+    """Declare the grouped pages, draw the shared sidebar, run the chosen page.
+
+    Nobody logged in: only the login form. Logged in: every page is declared, those the role may
+    not use hidden from the menu, and the chosen one checked on the server before it runs
+    (``access.require_page``), so an address typed by hand is refused and logged too.
+    """
     st.set_page_config(page_title=t("app.title", session.lang()), page_icon=_icon(), layout="wide")
     session.init(shell=True)
     lang = session.lang()
+    user = access.current()
+    if user is None:
+        login = st.Page(access.login_form, title=t("login.title", lang), url_path="login",
+                        default=True)  # fmt: skip
+        _language_switch(lang)
+        st.navigation([login], position="hidden").run()
+        return
+
+    names: dict[int, str] = {}
 
     def page(name: str, key: str, icon: str, *, default: bool = False) -> st.Page:
-        return st.Page(
-            PAGES / f"{name}.py", title=t(key, lang), icon=icon, url_path=name, default=default
-        )
+        visible = access.page_allowed(user, name)
+        title = t(key, lang) if key in TEXT else name
+        made = st.Page(
+            PAGES / f"{name}.py", title=title, icon=icon, url_path=name,
+            default=default, visibility="visible" if visible else "hidden",
+        )  # fmt: skip
+        names[id(made)] = name
+        return made
 
-    help_page = page("help", "page.help", ":material/help:")
+    first = next(
+        (name for name in ("map", "routes", "users") if access.page_allowed(user, name)), "help"
+    )
+    help_page = page("help", "page.help", ":material/help:", default=first == "help")
     plan_pages = [
-        page("map", "page.map", ":material/map:", default=True),
+        page("map", "page.map", ":material/map:", default=first == "map"),
         page("plan", "page.plan", ":material/route:"),
-        page("routes", "page.routes", ":material/schedule:"),
+        page("routes", "page.routes", ":material/schedule:", default=first == "routes"),
     ]
-    # The hotspot review page is written by its own part of the project; listed once it exists.
+    # Pages written by other parts of the project are listed once they exist.
+    if (PAGES / "alarm.py").is_file():
+        plan_pages.append(page("alarm", "page.alarm", ":material/notifications:"))
     if (PAGES / "review.py").is_file():
         plan_pages.append(page("review", "page.review", ":material/local_fire_department:"))
-    navigation = st.navigation(
-        {
-            t("app.group.plan", lang): plan_pages,
-            t("app.group.data", lang): [page("data", "page.data", ":material/table:")],
-            t("app.group.help", lang): [
-                page("settings", "page.settings", ":material/settings:"),
-                help_page,
-            ],
-        }
-    )
+    groups = {
+        t("app.group.plan", lang): plan_pages,
+        t("app.group.data", lang): [
+            page("data", "page.data", ":material/table:"),
+            page("audit", "page.audit", ":material/history:"),
+        ],
+        t("app.group.help", lang): [
+            page("users", "page.users", ":material/group:", default=first == "users"),
+            page("settings", "page.settings", ":material/settings:"),
+            help_page,
+        ],
+    }
+    # The menu lists the groups with a page this role may use; the other pages stay declared
+    # (hidden) so that their address reaches the server's refusal instead of a blank page.
+    menu = {g: [p for p in ps if p.visibility == "visible"] for g, ps in groups.items()}
+    menu = {g: ps for g, ps in menu.items() if ps}
+    hidden = [p for ps in groups.values() for p in ps if p.visibility == "hidden"]
+    menu[next(reversed(menu))] += hidden
+    navigation = st.navigation(menu)
+    with st.sidebar:
+        st.markdown(t("access.user", lang, name=user.display_name, role=access.role_label(
+            user.role, lang)))  # fmt: skip
+        if user.team:
+            st.caption(t("access.team", lang, team=user.team))
+        if st.button(t("access.logout", lang), key="logout", icon=":material/logout:"):
+            access.logout()
+            st.rerun()
+        _language_switch(lang)
+        st.page_link(help_page, label=t("app.help_link", lang), icon=":material/help:")
+    access.require_page(names[id(navigation)])
+    with session.guard():
+        if user.can(Permission.INCIDENT_VIEW):
+            demo_notice(lang)
+        navigation.run()
+
+
+def _language_switch(lang: Lang) -> None:
     with st.sidebar:
         st.radio(
             t("app.lang", lang),
@@ -78,10 +130,6 @@ def run_app() -> None:
             key="lang",
             horizontal=True,
         )
-        st.page_link(help_page, label=t("app.help_link", lang), icon=":material/help:")
-    with session.guard():
-        demo_notice(lang)
-        navigation.run()
 
 
 def page_inputs() -> Any:

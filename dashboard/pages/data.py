@@ -12,12 +12,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, shell
+from dashboard import access, cache, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, translator
 from patrol.errors import PatrolError
+from patrol.store.auth import Permission
 
 session.init()
+user = access.require(Permission.INCIDENT_VIEW)
 lang = session.lang()
 T = translator(lang)
 inputs = shell.page_inputs()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import access
 from dashboard import state as session
 from dashboard.i18n import translator
 
 session.init()
+access.principal()
 lang = session.lang()
 T = translator(lang)
 

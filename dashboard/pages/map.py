@@ -10,13 +10,15 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, mapview, shell
+from dashboard import access, cache, mapview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, incident_label, kind_label, translator
 from geodata.schema import FacilityKind, IncidentType
 from geodata.shift import parse_clock, parse_date
+from patrol.store.auth import Permission
 
 session.init()
+user = access.require(Permission.MAP_VIEW, Permission.INCIDENT_VIEW)
 lang = session.lang()
 T = translator(lang)
 settings = session.settings()

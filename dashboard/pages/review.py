@@ -20,12 +20,14 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import cache, shell
+from dashboard import access, cache, shell
 from dashboard import state as session
 from dashboard.i18n import translator
 from patrol.errors import PatrolError
+from patrol.store.auth import Permission
 
 session.init()
+access.require(Permission.HOTSPOT_REVIEW)
 lang = session.lang()
 T = translator(lang)
 settings = session.settings()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import assets
+from dashboard import access, assets
 from dashboard import state as session
 from dashboard.i18n import translator
 from geodata.shift import parse_clock
 
 session.init()
+user = access.principal()
 lang = session.lang()
 T = translator(lang)
 current = session.settings()

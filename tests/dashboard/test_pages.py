@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,16 +16,8 @@ from geodata.io import read_facility_survey
 from geodata.schema import DEPOT_KINDS, FacilityKind
 from patrol.errors import InputFileError
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
 DEPOTS = [k.value for k in DEPOT_KINDS]
-
-
-def _app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def _page(at: AppTest, name: str) -> AppTest:
@@ -43,17 +36,17 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def planned() -> AppTest:
-    """A session that planned tonight's shift with 3 teams and a 2 s solver limit."""
-    at = _page(_app(), "plan")
+def planned(ward_factory: Callable[[], Any]) -> AppTest:
+    """Give a commander's session that planned tonight's shift (3 teams, 2 s solver limit)."""
+    at = ward_factory()("commander", "plan")
     at.slider(key="plan_time_limit").set_value(2)
     at.button(key="plan_solve").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def test_map_page_shows_the_area_offline(inputs: Any) -> None:
-    at = _app()
+def test_map_page_shows_the_area_offline(inputs: Any, app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander")
     sites = inputs.facilities[~inputs.facilities["kind"].isin(DEPOTS)]
     assert at.title[0].value == "Bản đồ"
     assert _metrics(at) == {
@@ -76,8 +69,10 @@ def test_map_page_shows_the_area_offline(inputs: Any) -> None:
     assert table.value["Số lượng"].sum() == len(sites)
 
 
-def test_hour_slider_recolours_by_the_risk_model(inputs: Any) -> None:
-    at = _app()
+def test_hour_slider_recolours_by_the_risk_model(
+    inputs: Any, app_as: Callable[..., AppTest]
+) -> None:
+    at = app_as("commander")
     levels = {}
     for hour in (22, 1):
         at.select_slider(key="map_hour").set_value(hour).run()
@@ -89,8 +84,8 @@ def test_hour_slider_recolours_by_the_risk_model(inputs: Any) -> None:
     assert high[1] > high[22]
 
 
-def test_incident_views_switch_layers() -> None:
-    at = _app()
+def test_incident_views_switch_layers(app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander")
     assert "incident-cell" in _map_args(at)["script"]
     at.radio(key="map_view.vi").set_value("heat").run()
     script = _map_args(at)["script"]
@@ -98,8 +93,8 @@ def test_incident_views_switch_layers() -> None:
     assert _map_args(at)["js_links"][-1].endswith("/heat/leaflet_heat.min.js")
 
 
-def test_language_switch_translates_every_page() -> None:
-    at = _app()
+def test_language_switch_translates_every_page(app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander")
     at.radio(key="map_view.vi").set_value("heat").run()
     at.radio(key="lang").set_value("en").run()
     assert at.title[0].value == "Map"
@@ -108,10 +103,10 @@ def test_language_switch_translates_every_page() -> None:
     assert any("Demonstration data" in w.value for w in at.warning)
     _page(at, "help")
     assert at.title[0].value == "User guide"
-    assert "For patrol leaders" in at.markdown[-1].value
+    assert "For patrol leaders" in at.main.markdown[-1].value
     at.radio(key="lang").set_value("vi").run()
     assert at.title[0].value == "Hướng dẫn sử dụng"
-    assert "Dành cho tổ trưởng tuần tra" in at.markdown[-1].value
+    assert "Dành cho tổ trưởng tuần tra" in at.main.markdown[-1].value
 
 
 def test_plan_page_solves_and_shows_the_loops(planned: AppTest) -> None:
@@ -157,13 +152,13 @@ def test_routes_page_lists_each_team(planned: AppTest) -> None:
     assert script.count("route route-") <= 1
 
 
-def test_routes_page_without_a_plan() -> None:
-    at = _page(_app(), "routes")
+def test_routes_page_without_a_plan(app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander", "routes")
     assert any("Chưa có kế hoạch" in i.value for i in at.info)
 
 
-def test_impossible_shift_is_explained_without_traceback() -> None:
-    at = _page(_app(), "plan")
+def test_impossible_shift_is_explained_without_traceback(app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander", "plan")
     from datetime import time
 
     at.time_input(key="plan_end").set_value(time(23, 0))  # 01:00-03:00 lies outside 22-23
@@ -173,11 +168,11 @@ def test_impossible_shift_is_explained_without_traceback() -> None:
     assert at.session_state["plan"] is None
 
 
-def test_bad_upload_is_refused_with_every_problem() -> None:
+def test_bad_upload_is_refused_with_every_problem(app_as: Callable[..., AppTest]) -> None:
     bad = TABLES / "survey-bad-cash.csv"
     with pytest.raises(InputFileError) as caught:
         read_facility_survey(bad)
-    at = _page(_app(), "data")
+    at = app_as("commander", "data")
     at.file_uploader(key="up_survey").set_value((bad.name, bad.read_bytes(), "text/csv")).run()
     assert not at.exception
     assert any("survey-bad-cash.csv" in e.value and "chưa lưu" in e.value for e in at.error)
@@ -190,9 +185,9 @@ def test_bad_upload_is_refused_with_every_problem() -> None:
     assert at.session_state["survey"] is None  # nothing kept
 
 
-def test_good_upload_is_merged_into_the_sites(inputs: Any) -> None:
+def test_good_upload_is_merged_into_the_sites(inputs: Any, app_as: Callable[..., AppTest]) -> None:
     good = TABLES / "survey-van-mieu.csv"
-    at = _page(_app(), "data")
+    at = app_as("commander", "data")
     at.file_uploader(key="up_survey").set_value((good.name, good.read_bytes(), "text/csv")).run()
     assert not at.exception and not at.error
     name, survey = at.session_state["survey"]
@@ -205,8 +200,8 @@ def test_good_upload_is_merged_into_the_sites(inputs: Any) -> None:
     assert osm_sites <= sites <= osm_sites + len(survey)
 
 
-def test_settings_page_applies_to_the_session() -> None:
-    at = _page(_app(), "settings")
+def test_settings_page_applies_to_the_session(app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander", "settings")
     assert any("Đã cài đặt" in s.value for s in at.success)  # the offline map library
     at.selectbox[0].set_value("foot")
     at.number_input[0].set_value(4)
@@ -217,8 +212,8 @@ def test_settings_page_applies_to_the_session() -> None:
     assert settings["routing"]["time_limit_s"] == 4.0
 
 
-def test_data_page_shows_the_wards_tables(inputs: Any) -> None:
-    at = _page(_app(), "data")
+def test_data_page_shows_the_wards_tables(inputs: Any, app_as: Callable[..., AppTest]) -> None:
+    at = app_as("commander", "data")
     facilities, incidents = (t.value for t in at.dataframe)
     assert len(facilities) == len(inputs.facilities) and len(incidents) == len(inputs.incidents)
     # The ward's own headers and words, as geodata.io writes them for the downloads.
