@@ -4,8 +4,9 @@
 inputs per (area file, travel mode, settings) for every session: they are large and read-only.
 Arguments are plain strings so that they hash; settings travel as their JSON.
 
-A session's inputs are the default inputs with its uploads and map additions applied; they are
-rebuilt only when those change (``st.cache_data`` keyed by the frames).
+A session's inputs are the area with the ward's records from the store (facilities merged into the
+OSM ones, the incident log in place of the demonstration incidents) and the session's map
+additions; they are rebuilt only when the stored records change (``stored_signature``).
 """
 
 from __future__ import annotations
@@ -22,17 +23,20 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapview
+from dashboard import access, mapview
 from dashboard import state as session
 from patrol.config import Settings, StoreSettings
+from patrol.store.auth import Permission, Principal
 
 if TYPE_CHECKING:
     from geodata.area import Area
     from patrol.pipeline import Inputs
+    from patrol.store.db import Store
 
 __all__ = [
     "EXPLAIN_ALL_LIMIT",
     "area",
+    "area_name",
     "base_layers",
     "core_settings",
     "default_inputs",
@@ -42,9 +46,10 @@ __all__ = [
     "inputs_signature",
     "risk_table",
     "sites",
+    "stored_frames",
+    "stored_signature",
     "table_file",
     "tonight",
-    "upload_signature",
 ]
 
 
@@ -96,7 +101,7 @@ def default_inputs(path: str | None, mode: str | None, settings_json: str) -> In
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _uploaded_inputs(
+def _stored_inputs(
     signature: str, path: str | None, mode: str | None, settings_json: str,
     _survey: gpd.GeoDataFrame | None, _incidents: gpd.GeoDataFrame | None,
 ) -> Inputs:  # fmt: skip
@@ -114,6 +119,88 @@ def _session_key() -> tuple[str | None, str | None, str]:
     return session.get("area_path"), settings.network.default_mode, core
 
 
+def area_name() -> str:
+    """Return the name of this session's area, under which the store keeps its records."""
+    return str(area(*_session_key()).name)
+
+
+def _store_state(store: Store, name: str) -> tuple[int, int, str, int, int]:
+    """Count and date the latest changes of an area's stored facilities and incidents."""
+    from sqlalchemy import func, select
+
+    from patrol.store.models import Area as AreaRow
+    from patrol.store.models import Facility, FacilityChange, Incident
+
+    with store.transaction() as db:
+        area_id = db.scalar(select(AreaRow.id).where(AreaRow.name == name))
+        if area_id is None:
+            return (0, 0, "", 0, 0)
+        n_sites, updated = db.execute(
+            select(func.count(Facility.id), func.max(Facility.updated_at)).where(
+                Facility.area_id == area_id
+            )
+        ).one()
+        last_change = db.scalar(select(func.max(FacilityChange.id))) or 0
+        n_incidents, last_incident = db.execute(
+            select(func.count(Incident.id), func.max(Incident.id)).where(
+                Incident.area_id == area_id
+            )
+        ).one()
+    return (n_sites, last_change, str(updated), n_incidents, last_incident or 0)
+
+
+def stored_signature() -> str:
+    """Return a short text that changes whenever the store's records of this area change.
+
+    Empty when nobody is logged in or the store holds nothing of the area that the user may
+    read (facilities need ``MAP_VIEW``, incidents ``INCIDENT_VIEW``).
+    """
+    user = access.current()
+    if user is None:
+        return ""
+    the_store = access.store()
+    n_sites, last_change, updated, n_incidents, last_incident = _store_state(the_store, area_name())
+    sites_ = n_sites if user.can(Permission.MAP_VIEW) else 0
+    incidents_ = n_incidents if user.can(Permission.INCIDENT_VIEW) else 0
+    if not sites_ and not incidents_:
+        return ""
+    parts = [str(the_store.engine.url), str(sites_), str(incidents_)]
+    if sites_:
+        parts += [str(last_change), updated]
+    if incidents_:
+        parts.append(str(last_incident))
+    return _digest(parts)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _stored_frames(
+    signature: str, name: str, _store: Store, _user: Principal
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    from patrol.store import repo
+
+    facilities = incidents = None
+    if _user.can(Permission.MAP_VIEW):
+        facilities = repo.load_facilities(_store, _user, area=name)
+    if _user.can(Permission.INCIDENT_VIEW):
+        incidents = repo.load_incidents(_store, _user, area=name)
+    return (
+        None if facilities is None or facilities.empty else facilities,
+        None if incidents is None or incidents.empty else incidents,
+    )
+
+
+def stored_frames() -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Return the store's facilities and incidents of this area that the user may read.
+
+    ``None`` for a table the store does not hold (or the role may not read).
+    """
+    signature = stored_signature()
+    user = access.current()
+    if not signature or user is None:
+        return None, None
+    return _stored_frames(signature, area_name(), access.store(), user)
+
+
 def _added_frame(rows: list[dict[str, Any]], prefix: str) -> gpd.GeoDataFrame | None:
     if not rows:
         return None
@@ -124,32 +211,30 @@ def _added_frame(rows: list[dict[str, Any]], prefix: str) -> gpd.GeoDataFrame | 
 
 
 def inputs() -> Inputs:
-    """This session's inputs: the defaults, its accepted uploads and its map additions.
+    """Return this session's inputs: the area, the ward's stored records, its map additions.
 
-    An uploaded survey is merged into the OSM facilities and an uploaded incident log replaces
-    the demonstration incidents (``load_inputs``); sites and incidents added on the map are
-    appended.
+    The store's facilities of the area (the uploaded survey, as edited) are merged into the OSM
+    facilities and its incidents replace the demonstration incidents (``load_inputs``); with
+    nothing stored, the OSM facilities and seeded demonstration incidents (labelled as such).
+    Sites and incidents added on the map in this session are appended.
     """
     path, mode, settings_json = _session_key()
-    survey = session.get("survey")
-    uploaded = session.get("incidents")
-    if survey is None and uploaded is None:
+    signature = stored_signature()
+    if not signature:
         base = default_inputs(path, mode, settings_json)
     else:
-        base = _uploaded_inputs(
-            upload_signature(), path, mode, settings_json,
-            None if survey is None else survey[1], None if uploaded is None else uploaded[1],
-        )  # fmt: skip
+        survey, incidents = stored_frames()
+        base = _stored_inputs(signature, path, mode, settings_json, survey, incidents)
     added_f = _added_frame(session.get("added_facilities"), "map-site")
     added_i = _added_frame(session.get("added_incidents"), "map-incident")
     if added_f is None and added_i is None:
         return base
-    facilities, incidents = base.facilities, base.incidents
+    facilities, incidents_ = base.facilities, base.incidents
     if added_f is not None:
         facilities = pd.concat([facilities, added_f[list(facilities.columns)]])
     if added_i is not None:
-        incidents = pd.concat([incidents, added_i[list(incidents.columns)]])
-    return dataclasses.replace(base, facilities=facilities, incidents=incidents)
+        incidents_ = pd.concat([incidents_, added_i[list(incidents_.columns)]])
+    return dataclasses.replace(base, facilities=facilities, incidents=incidents_)
 
 
 def sites(facilities: pd.DataFrame) -> pd.DataFrame:
@@ -175,24 +260,12 @@ def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
-def upload_signature() -> str:
-    """A short text that changes whenever this session's accepted uploads change."""
-    return _digest(
-        [
-            repr(st.session_state.get("seen_survey")),
-            repr(st.session_state.get("seen_incidents")),
-            repr((session.get("survey") or ("",))[0]),
-            repr((session.get("incidents") or ("",))[0]),
-        ]
-    )
-
-
 def inputs_signature() -> str:
-    """A short text that changes whenever this session's inputs change (cache key)."""
+    """Return a short text that changes whenever this session's inputs change (cache key)."""
     path, mode, settings_json = _session_key()
     return _digest(
         [
-            str(path), str(mode), settings_json, upload_signature(),
+            str(path), str(mode), settings_json, stored_signature(),
             repr(session.get("added_facilities")), repr(session.get("added_incidents")),
         ]
     )  # fmt: skip
@@ -253,9 +326,10 @@ def _risk_at(signature: str, day: date, hour: int, lang: str, explain: bool, _in
 
 
 def risk_table(inputs_: Any, hour: int, *, lang: str = "vi") -> pd.DataFrame:
-    """Risk of every facility at ``hour`` (0-23) of tonight's shift: ``score``, ``level`` and
-    ``explanation`` (the parts of the score in ``lang``; empty above ``EXPLAIN_ALL_LIMIT``
-    incidents), on the facilities' index.
+    """Return the risk of every facility at ``hour`` (0-23) of tonight's shift.
+
+    Columns ``score``, ``level`` and ``explanation`` (the parts of the score in ``lang``; empty
+    above ``EXPLAIN_ALL_LIMIT`` incidents), on the facilities' index.
     """
     explain = len(inputs_.incidents) <= EXPLAIN_ALL_LIMIT
     return _risk_at(inputs_signature(), tonight(), int(hour), lang, explain, inputs_,
@@ -263,7 +337,7 @@ def risk_table(inputs_: Any, hour: int, *, lang: str = "vi") -> pd.DataFrame:
 
 
 def explain_one(inputs_: Any, facility_id: str, hour: int, *, lang: str = "vi") -> str:
-    """The explanation of one facility's risk at ``hour`` of tonight's shift."""
+    """Return the explanation of one facility's risk at ``hour`` of tonight's shift."""
     core = core_settings(session.get("settings_json"))
     assessment = _assessment(inputs_signature(), tonight(), inputs_, core)
     slot = _slot(assessment, int(hour))
@@ -281,8 +355,9 @@ def _table_file(signature: str, kind: str, suffix: str, lang: str, _frame: Any) 
 
 
 def table_file(inputs_: Any, kind: str, suffix: str, *, lang: str = "vi") -> bytes:
-    """This session's facilities or incidents as the ward's table (``.csv`` or ``.xlsx``),
-    written by ``geodata.io`` (headers, kinds and yes/no in ``lang``; read back unchanged).
+    """Return this session's facilities or incidents as the ward's table (``.csv``, ``.xlsx``).
+
+    Written by ``geodata.io`` (headers, kinds and yes/no in ``lang``; read back unchanged).
     """
     frame = inputs_.facilities if kind == "facilities" else inputs_.incidents
     return _table_file(inputs_signature(), kind, suffix, lang, frame)

@@ -1,8 +1,9 @@
 """Session state of one user, initialised in one place.
 
-A session keeps its inputs (language, settings, uploaded or added data) and the latest plan,
-nothing else: heavy objects (area, graph, base layers, default inputs) are cached across
-sessions in ``dashboard.cache``. ``guard`` is the one place a page turns a core error into a
+A session keeps its inputs (language, settings, data added on the map), its login token
+(``dashboard.access``) and the latest plan, nothing else: the ward's records are in the store,
+heavy objects (area, graph, base layers, default inputs) are cached across sessions in
+``dashboard.cache``. ``guard`` is the one place a page turns a core error into a
 message: it catches only ``PatrolError`` and never shows a traceback.
 """
 
@@ -39,8 +40,6 @@ DEFAULTS: dict[str, Any] = {
     "lang": "vi",  # "vi" or "en"; the sidebar switch writes it
     "settings_json": None,  # Settings as JSON (hashable cache key); None: defaults
     "area_path": None,  # OSM extract; None: the embedded default area
-    "survey": None,  # (file name, facilities frame) of an accepted survey upload
-    "incidents": None,  # (file name, incidents frame) of an accepted incidents upload
     "added_incidents": [],  # incidents added by clicking on the map: dicts of INCIDENT_COLUMNS
     "added_facilities": [],  # sites added by clicking on the map: dicts of FACILITY_COLUMNS
     "plan": None,  # the latest ShiftPlan
@@ -77,18 +76,18 @@ def init(*, shell: bool = False) -> None:
 
 
 def get(key: str) -> Any:
-    """A session value (``init`` has run)."""
+    """Return a session value (``init`` has run)."""
     return st.session_state[key]
 
 
 def lang() -> Lang:
-    """The language of this session."""
+    """Return the language of this session."""
     value = st.session_state.get("lang", "vi")
     return "en" if value == "en" else "vi"
 
 
 def settings() -> Settings:
-    """The settings of this session."""
+    """Return the settings of this session."""
     return Settings.model_validate_json(st.session_state["settings_json"])
 
 
@@ -116,7 +115,7 @@ def set_plan(plan: Any, request: dict[str, Any] | None) -> None:
 
 
 def error_text(exc: PatrolError, language: Lang) -> str:
-    """The text of a core error in ``language`` (its ``message_vi`` when Vietnamese)."""
+    """Return the text of a core error in ``language`` (``message_vi`` in Vietnamese)."""
     if language == "vi" and exc.message_vi:
         return exc.message_vi
     return str(exc)

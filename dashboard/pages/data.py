@@ -1,5 +1,9 @@
-"""Dữ liệu: upload the facility survey and the incident log (checked whole: a file with any
-problem is refused and every problem shown before anything is kept), view and download.
+"""Dữ liệu: the ward's records in the store.
+
+Uploads of the facility survey and the incident log go to the store whole or not at all (a file
+with any problem is refused and every problem shown; nothing stored changes); the stored
+facilities can be edited in place, every change kept in their history; both tables can be
+viewed and downloaded.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ import streamlit as st
 
 from dashboard import access, cache, shell
 from dashboard import state as session
-from dashboard.i18n import fmt_number, translator
-from patrol.errors import PatrolError
+from dashboard.i18n import fmt_number, kind_label, translator
+from geodata.schema import CashLevel, FacilityKind
+from patrol.errors import InputFileError, PatrolError
+from patrol.store import repo
 from patrol.store.auth import Permission
 
 session.init()
@@ -24,20 +30,48 @@ lang = session.lang()
 T = translator(lang)
 inputs = shell.page_inputs()
 bbox = tuple(inputs.area.bbox)
+area = cache.area_name()
+store = access.store()
 
 st.title(T("page.data"))
 
+_NEEDS = {"survey": Permission.FACILITY_EDIT, "incidents": Permission.INCIDENT_UPLOAD}
+_EDITABLE = ["name", "kind", "address", "opening_hours", "operator", "cash_level", "guard",
+             "camera", "alarm", "contact", "notes"]  # fmt: skip
 
-def _read(upload: Any, kind: str) -> pd.DataFrame:
-    """Check an uploaded file with the core reader; the file keeps its own name in messages."""
-    from geodata import io as readers
 
+def _store_upload(upload: Any, kind: str) -> repo.UploadResult:
+    """Check an uploaded file and store it whole (or nothing); it keeps its own name."""
+    access.require(_NEEDS[kind], target=f"upload:{kind}")
     with tempfile.TemporaryDirectory(prefix="patrol-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
-        if kind == "survey":
-            return readers.read_facility_survey(path, bbox=bbox)
-        return readers.read_incidents(path, bbox=bbox)
+        send = repo.upload_facility_file if kind == "survey" else repo.upload_incident_file
+        return send(store, user, path, area=area, bbox=bbox, source=access.source())  # type: ignore[arg-type]
+
+
+def _uploader(kind: str) -> None:
+    upload = st.file_uploader(T(f"data.upload_{kind}"), type=["csv", "xlsx"], key=f"up_{kind}")
+    if upload is None:
+        return
+    # A file is sent to the store once; its outcome stays in view on later re-runs.
+    seen = st.session_state.get(f"seen_{kind}")
+    if seen is None or seen[0] != upload.file_id:
+        try:
+            outcome: Any = _store_upload(upload, kind)
+        except PatrolError as exc:
+            outcome = exc
+        else:
+            session.set_plan(None, None)
+        seen = (upload.file_id, upload.name, outcome)
+        st.session_state[f"seen_{kind}"] = seen
+    _, name, outcome = seen
+    if isinstance(outcome, PatrolError):
+        session.show_error(outcome, lang)
+    else:
+        st.success(T("data.stored", n=fmt_number(outcome.rows, lang), file=name,
+                     added=fmt_number(outcome.added, lang),
+                     changed=fmt_number(outcome.changed, lang)))  # fmt: skip
 
 
 def _downloads(stem: str) -> pd.DataFrame:
@@ -55,37 +89,109 @@ def _downloads(stem: str) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig", dtype=str, keep_default_na=False)
 
 
-def _section(kind: str, label: str, stem: str) -> None:
-    upload = st.file_uploader(T(f"data.upload_{kind}"), type=["csv", "xlsx"], key=f"up_{kind}")
-    # A refused file is checked again on every re-run (cheap) so its table stays in view; an
-    # accepted one is read once.
-    if upload is not None and st.session_state.get(f"seen_{kind}") != upload.file_id:
-        try:
-            accepted = _read(upload, kind)
-        except PatrolError as exc:
-            session.show_error(exc, lang)
-        else:
-            st.session_state[f"seen_{kind}"] = upload.file_id
-            st.session_state[kind] = (upload.name, accepted)
-            session.set_plan(None, None)
-            st.success(T("data.accepted", n=fmt_number(len(accepted), lang), file=upload.name))
-    kept = session.get(kind)
-    if kept is not None:
-        st.caption(T("data.source_uploaded", file=kept[0]))
-        if st.button(T("data.reset"), key=f"reset_{kind}"):
-            st.session_state[kind] = None
-            st.session_state.pop(f"seen_{kind}", None)
-            session.set_plan(None, None)
-            st.rerun()
+def _table(kind: str, stem: str) -> None:
+    stored, _ = cache.stored_frames()
+    if kind == "survey":
+        has = stored is not None
     else:
-        st.caption(T("data.source_default"))
+        has = not bool(shell.demo_count(shell.page_inputs()))
+    st.caption(T("data.source_store") if has else T("data.source_default"))
     shown = _downloads(stem)
-    st.markdown(f"**{label}** · {T('data.rows', n=fmt_number(len(shown), lang))}")
+    st.markdown(f"**{T(f'data.{kind}')}** · {T('data.rows', n=fmt_number(len(shown), lang))}")
     st.dataframe(shown, hide_index=True, height=320)
+
+
+def _editor() -> None:
+    """Show the stored facilities, editable by those who may, and each one's history."""
+    stored, _ = cache.stored_frames()
+    st.subheader(T("data.edit_title"))
+    if stored is None:
+        st.info(T("data.edit_none"))
+        return
+    frame = stored[_EDITABLE].copy()
+    frame.index.name = "facility_id"
+    kinds = [k.value for k in FacilityKind]
+    cash = ["", *(c.value for c in CashLevel)]
+    config: dict[str, Any] = {
+        "name": st.column_config.TextColumn(T("data.col.name"), required=True),
+        "kind": st.column_config.SelectboxColumn(
+            T("data.col.kind"),
+            options=kinds,
+            format_func=lambda k: kind_label(str(k), lang),
+            required=True,
+        ),
+        "address": T("data.col.address"),
+        "opening_hours": T("data.col.hours"),
+        "operator": T("data.col.operator"),
+        "cash_level": st.column_config.SelectboxColumn(
+            T("data.col.cash"), options=cash, format_func=lambda c: T(f"cash.{c or 'unknown'}")
+        ),
+        "guard": st.column_config.CheckboxColumn(T("data.col.guard")),
+        "camera": st.column_config.CheckboxColumn(T("data.col.camera")),
+        "alarm": st.column_config.CheckboxColumn(T("data.col.alarm")),
+        "contact": T("data.col.contact"),
+        "notes": T("data.col.notes"),
+    }
+    may_edit = user.can(Permission.FACILITY_EDIT)
+    edited = st.data_editor(frame, column_config=config, disabled=not may_edit,
+                            num_rows="fixed", key="facility_editor", height=320)  # fmt: skip
+    if may_edit and st.button(T("data.edit_save"), key="facility_save", type="primary"):
+        access.require(Permission.FACILITY_EDIT, target="facilities")
+        changed = 0
+        for facility_id, row in edited.iterrows():
+            before = frame.loc[facility_id]
+            changes = {
+                name: (None if pd.isna(row[name]) else row[name])
+                for name in _EDITABLE
+                if not _same(before[name], row[name])
+            }
+            if not changes:
+                continue
+            try:
+                changed += repo.edit_facility(store, user, area=area, facility_id=str(facility_id),
+                                              changes=changes, source=access.source())  # fmt: skip
+            except InputFileError as exc:
+                session.show_error(exc, lang)
+        if changed:
+            session.set_plan(None, None)
+            st.session_state.pop("facility_editor", None)
+        st.session_state["facility_saved"] = changed
+        st.rerun()
+    if "facility_saved" in st.session_state:
+        st.success(T("data.edit_saved", n=st.session_state.pop("facility_saved")))
+    names = {str(fid): f"{row['name']} ({fid})" for fid, row in frame.iterrows()}
+    chosen = st.selectbox(T("data.history"), list(names), format_func=lambda v: names[v],
+                          key="facility_history")  # fmt: skip
+    if chosen:
+        history = repo.facility_history(store, area=area, facility_id=chosen)
+        rows = [
+            {
+                T("data.col.when"): f"{h.at:%d/%m/%Y %H:%M} UTC",
+                T("data.col.by"): h.by,
+                T("data.col.field"): h.field,
+                T("data.col.old"): h.old or "",
+                T("data.col.new"): h.new or "",
+            }
+            for h in history
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if pd.isna(old) and pd.isna(new):
+        return True
+    if pd.isna(old) or pd.isna(new):
+        return False
+    return bool(old == new)
 
 
 tab_survey, tab_incidents = st.tabs([T("data.survey"), T("data.incidents")])
 with tab_survey:
-    _section("survey", T("data.survey"), "facilities")
+    if user.can(Permission.FACILITY_EDIT):
+        _uploader("survey")
+    _table("survey", "facilities")
+    _editor()
 with tab_incidents:
-    _section("incidents", T("data.incidents"), "incidents")
+    if user.can(Permission.INCIDENT_UPLOAD):
+        _uploader("incidents")
+    _table("incidents", "incidents")

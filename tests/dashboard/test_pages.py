@@ -12,9 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import assets
+from geodata.area import DEFAULT_AREA_NAME
 from geodata.io import read_facility_survey
 from geodata.schema import DEPOT_KINDS, FacilityKind
 from patrol.errors import InputFileError
+from patrol.store import audit, repo
 
 TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
 DEPOTS = [k.value for k in DEPOT_KINDS]
@@ -168,7 +170,20 @@ def test_impossible_shift_is_explained_without_traceback(app_as: Callable[..., A
     assert at.session_state["plan"] is None
 
 
-def test_bad_upload_is_refused_with_every_problem(app_as: Callable[..., AppTest]) -> None:
+def _stored(ward: Any) -> tuple[int, int]:
+    """Count the facilities and incidents in the ward's store."""
+    from sqlalchemy import func, select
+
+    from patrol.store.models import Facility, Incident
+
+    with ward.store.transaction() as db:
+        return (
+            db.scalar(select(func.count(Facility.id))) or 0,
+            db.scalar(select(func.count(Incident.id))) or 0,
+        )
+
+
+def test_bad_upload_is_refused_with_every_problem(app_as: Any) -> None:
     bad = TABLES / "survey-bad-cash.csv"
     with pytest.raises(InputFileError) as caught:
         read_facility_survey(bad)
@@ -182,22 +197,64 @@ def test_bad_upload_is_refused_with_every_problem(app_as: Callable[..., AppTest]
     assert problems["Tệp"].tolist() == ["survey-bad-cash.csv"] * len(problems)
     first = caught.value.problems[0]
     assert problems.iloc[0]["Dòng"] == first.row and problems.iloc[0]["Lỗi"] == first.message_vi
-    assert at.session_state["survey"] is None  # nothing kept
+    assert _stored(app_as) == (0, 0)  # nothing stored
+    # The refusal is in the audit log, once (a re-run does not send the file again).
+    at.run()
+    assert any("chưa lưu" in e.value for e in at.error)
+    refused = [e for e in audit.list_audit(app_as.store, action="upload") if e.outcome == "fail"]
+    assert len(refused) == 1 and "survey-bad-cash.csv" in refused[0].target + refused[0].detail
 
 
-def test_good_upload_is_merged_into_the_sites(inputs: Any, app_as: Callable[..., AppTest]) -> None:
+def test_good_upload_is_stored_and_merged_into_the_sites(inputs: Any, app_as: Any) -> None:
     good = TABLES / "survey-van-mieu.csv"
+    survey = read_facility_survey(good)
     at = app_as("commander", "data")
     at.file_uploader(key="up_survey").set_value((good.name, good.read_bytes(), "text/csv")).run()
     assert not at.exception and not at.error
-    name, survey = at.session_state["survey"]
-    assert name == good.name and len(survey) == len(read_facility_survey(good))
     assert any("survey-van-mieu.csv" in s.value for s in at.success)
-    _page(at, "map")
-    sites = int(_metrics(at)["Mục tiêu"])
+    assert _stored(app_as) == (len(survey), 0)
+    # A new session of another user reads the stored survey: the ward's records, not a session's.
+    other = app_as("analyst", "map")
+    sites = int(_metrics(other)["Mục tiêu"])
     osm_sites = int((~inputs.facilities["kind"].isin(DEPOTS)).sum())
     # Survey rows are matched with OSM sites where they are the same place, added otherwise.
-    assert osm_sites <= sites <= osm_sites + len(survey)
+    assert osm_sites < sites <= osm_sites + len(survey)
+
+
+def test_stored_facility_is_edited_with_its_history(app_as: Any) -> None:
+    good = TABLES / "survey-van-mieu.csv"
+    at = app_as("commander", "data")
+    at.file_uploader(key="up_survey").set_value((good.name, good.read_bytes(), "text/csv")).run()
+    stored = repo.load_facilities(app_as.store, _commander(app_as), area=DEFAULT_AREA_NAME)
+    first = str(stored.index[0])
+    (editor,) = [d for d in at.dataframe if d.key == "facility_editor"]
+    assert len(editor.value) == len(stored)
+    at.session_state["facility_editor"] = {
+        "edited_rows": {0: {"notes": "Kiểm tra lúc 01:30"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="facility_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1" in s.value for s in at.success)
+    again = repo.load_facilities(app_as.store, _commander(app_as), area=DEFAULT_AREA_NAME)
+    assert again.loc[first, "notes"] == "Kiểm tra lúc 01:30"
+    history = repo.facility_history(app_as.store, area=DEFAULT_AREA_NAME, facility_id=first)
+    assert [(h.field, h.new, h.by) for h in history][-1] == (
+        "notes",
+        "Kiểm tra lúc 01:30",
+        "chihuy",
+    )
+    at.selectbox(key="facility_history").set_value(first).run()
+    table = at.tabs[0].dataframe[-1].value  # below the choice of facility
+    assert table["Giá trị mới"].tolist()[-1] == "Kiểm tra lúc 01:30"
+    assert table["Người sửa"].tolist()[-1] == "chihuy"
+
+
+def _commander(ward: Any) -> Any:
+    from patrol.store.auth import Principal, Role
+
+    return Principal(0, "chihuy", "", Role.COMMANDER, None)
 
 
 def test_settings_page_applies_to_the_session(app_as: Callable[..., AppTest]) -> None:
