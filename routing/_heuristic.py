@@ -38,6 +38,13 @@ _THRESHOLD = 0.05
 # Restarts from the best routes, threshold warm again, when a search stops improving.
 _REHEATS = 4
 
+# Work units (about milliseconds on this machine, idle) of the counted operations; fitted on
+# TOPTW instances and the default area's night (``docs/routing.md``).
+_W_STOP = 0.0015
+_W_BLOCK = 0.16
+_W_CELL = 0.00004
+_W_ROUND = 0.1
+
 # Most visits one round removes (and inserts again): bigger rounds cost more time each.
 _MAX_REMOVED = 10
 
@@ -97,6 +104,13 @@ class _Lists:
         self.open: list[int] = c.team_open.tolist()
         self.close: list[int] = c.team_close.tolist()
         self.fixed: list[bool] = c.locked_mask().tolist()
+        # Work done so far, counted: stops scheduled, insertion blocks and their cells.
+        self.counts = [0, 0, 0]
+
+    def work(self) -> float:
+        """Work done so far in *work units*, roughly milliseconds of this machine when idle."""
+        stops, blocks, cells = self.counts
+        return stops * _W_STOP + blocks * _W_BLOCK + cells * _W_CELL
 
 
 def _schedule(f: _Lists, team: int, route: list[int]) -> tuple[list[int], int, int] | None:
@@ -155,6 +169,7 @@ class _State:
             self._time(t)
 
     def _time(self, t: int) -> None:
+        self.f.counts[0] += len(self.routes[t])
         got = _schedule(self.f, t, self.routes[t])
         if got is None:  # pragma: no cover - callers only keep feasible routes
             msg = f"internal: route of team {t} became infeasible"
@@ -243,6 +258,8 @@ class _State:
         """Rate inserting every pool visit at every position of route ``t`` (-1: no)."""
         c, f = self.c, self.f
         _, index, prev, depart, nxt, slack = (np.asarray(x) for x in self._route_positions(t))
+        f.counts[1] += 1
+        f.counts[2] += len(index) * len(pool.nodes)
         into = c.travel[np.ix_(prev, pool.nodes)]
         out = f.travel_t[np.ix_(nxt, pool.nodes)]
         begin = np.maximum(depart[:, None] + into, pool.earliest)
@@ -313,8 +330,9 @@ def improve(
     time_limit_s: float,
     patience: int | None = None,
     initial: Routes | None = None,
+    work: float | None = None,
 ) -> HeuristicResult:
-    """Ruin and recreate from ``initial`` (or from empty routes) for ``iterations`` rounds.
+    """Ruin and recreate from ``initial`` (or from empty routes) within a work budget.
 
     Parameters
     ----------
@@ -323,14 +341,18 @@ def improve(
     seed
         Seed of the random choices.
     iterations
-        Work budget: the number of ruin-and-recreate rounds.
+        Most ruin-and-recreate rounds.
     time_limit_s
         Wall-time cap; reaching it first makes the result depend on the machine's speed.
     patience
         After this many rounds without a better best solution, start again from the best
         with the threshold warm again, at most ``_REHEATS`` times, then stop (``None``: never).
     initial
-        Feasible routes to start from.
+        Feasible routes to start from (``None``: the locked visits of each team).
+    work
+        Work budget in work units (counted operations weighted to about a millisecond of
+        this machine, idle; ``None``: rounds only). Counted, not timed, so the same seed gives
+        the same routes on any machine that is fast enough.
 
     Returns
     -------
@@ -358,10 +380,18 @@ def improve(
     done = 0
     last_better = 0
     reheats = 0
-    cool_done, cool_t = 0, began
+    cool_done, cool_work = 0, 0.0
+    budget = float("inf") if work is None else float(work)
+
+    def spent() -> float:
+        return lists.work() + _W_ROUND * done
+
     stopped_by = "iterations"
     threshold0 = _THRESHOLD * max(state.units, 1) * big
     while done < iterations:
+        if spent() >= budget:
+            stopped_by = "work"
+            break
         if time.monotonic() - began > time_limit_s:
             stopped_by = "time"
             break
@@ -373,11 +403,12 @@ def improve(
             reheats += 1
             current, current_score = [list(r) for r in best], best_score
             last_better = done
-            cool_done, cool_t = done, time.monotonic()
-        # Cool down over the work budget, or over the time cap when that comes first.
+            cool_done, cool_work = done, spent()
+        # Cool down over the budget of rounds or work, whichever is nearer its end (counted,
+        # never timed: the same seed gives the same search).
         progress = max(
             (done - cool_done) / max(iterations - cool_done, 1),
-            (time.monotonic() - cool_t) / max(began + time_limit_s - cool_t, 1e-9),
+            (spent() - cool_work) / max(budget - cool_work, 1e-9),
         )
         trial = _State(c, current, lists)
         served = np.flatnonzero(trial.served() & ~fixed)

@@ -37,10 +37,22 @@ from routing._compile import Compiled, compile_problem
 from routing._heuristic import improve
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
 
-__all__ = ["ITERATIONS_PER_S", "PATIENCE", "solve"]
+__all__ = ["PATIENCE", "WORK_PER_S", "solve"]
 
-ITERATIONS_PER_S = 500
-"""Ruin-and-recreate rounds budgeted per second of the time limit (per worker)."""
+WORK_PER_S = 500.0
+"""Work units (about a millisecond of this machine, idle) budgeted per second of the time limit,
+per worker, for the ruin-and-recreate search and the estimated OR-Tools polish together: the
+search ends by this count, well inside the time limit, so the same seed gives the same plan;
+the wall-time limit is only a safety net."""
+
+# Estimated OR-Tools polish in work units: per visit, and per gap pair (each a CP constraint
+# that slows every move). Measured on TOPTW (100 visits, ~0.1 s) and the default area's night
+# (172 visits, 116 pairs, 1-1.5 s).
+_POLISH_PER_VISIT = 2.0
+_POLISH_PER_GAP = 6.0
+
+# Most rounds per second of the time limit (small problems end by patience or by this).
+_ROUNDS_PER_S = 500
 
 PATIENCE = 200
 """Rounds without improvement after which a worker stops early (at least 5 per visit)."""
@@ -60,7 +72,9 @@ class _Outcome:
     stopped_by: str
 
 
-def _work(c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: float) -> _Outcome:
+def _work(
+    c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: float, work_s: float
+) -> _Outcome:
     """One worker: ruin and recreate, then OR-Tools local search from its best routes."""
     from routing._ortools import SearchConfig, search
 
@@ -69,9 +83,10 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: fl
     found = improve(
         c,
         seed=stream,
-        iterations=max(50, int(ITERATIONS_PER_S * time_limit_s)),
+        iterations=max(50, int(_ROUNDS_PER_S * work_s)),
         time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
         patience=max(PATIENCE, 5 * c.n_visits),
+        work=_heuristic_work(c, work_s),
     )
     left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
@@ -114,6 +129,13 @@ def _work(c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: fl
             stopped_by,
         )
     return _Outcome(polished.routes, starts, units, travel, cost, found.iterations, stopped_by)
+
+
+def _heuristic_work(c: Compiled, work_s: float) -> float:
+    """Work units for ruin and recreate: the budget less the polish's estimate (at least 10%)."""
+    total = WORK_PER_S * work_s
+    polish = _POLISH_PER_VISIT * c.n_visits + _POLISH_PER_GAP * len(c.gap_pairs)
+    return max(0.1 * total, total - polish)
 
 
 def _timed(c: Compiled, routes: list[list[int]]) -> dict[int, int] | None:
@@ -179,6 +201,7 @@ def solve(
     workers: int = 2,
     variety: float | None = None,
     locked: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+    work_s: float | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -201,6 +224,11 @@ def solve(
         Stops the plan must keep: team id -> ordered ``(site id, visit index)`` pairs. Each is
         served by that team, in that order (other stops may come between them); the search
         never drops them or gives them to another team. Not part of the problem document.
+    work_s
+        Work budget of the search, in seconds of the time limit it is sized for: ``None``
+        sizes it for ``time_limit_s`` (the search then ends by its counted work at about half
+        the limit on an idle machine). The work is counted, not timed, so a plan depends only
+        on the problem, the seed and this budget, unless the wall-time cap comes first.
 
     Returns
     -------
@@ -227,7 +255,8 @@ def solve(
     if not c.locked and not (c.reachable & (c.units > 0)).any():
         best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
-        outcomes = _run(c, seed, limit, workers, began + limit)
+        work = limit if work_s is None else float(work_s)
+        outcomes = _run(c, seed, limit, workers, began + limit, work)
         best = max(outcomes, key=lambda o: (o.units, -o.cost))
     for t, seq in enumerate(c.locked):
         kept = [k for k in best.routes[t] if k in set(seq)]
@@ -324,13 +353,17 @@ def _resolve_locks(
     return locks
 
 
-def _run(c: Compiled, seed: int, limit: float, workers: int, deadline: float) -> list[_Outcome]:
+def _run(
+    c: Compiled, seed: int, limit: float, workers: int, deadline: float, work_s: float
+) -> list[_Outcome]:
     context = _pool_context() if workers > 1 else None
     if context is None:
-        return [_work(c, seed, w, limit, deadline) for w in range(max(1, workers))]
+        return [_work(c, seed, w, limit, deadline, work_s) for w in range(max(1, workers))]
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-        others = [pool.submit(_work, c, seed, w, limit, deadline) for w in range(1, workers)]
-        mine = _work(c, seed, 0, limit, deadline)
+        others = [
+            pool.submit(_work, c, seed, w, limit, deadline, work_s) for w in range(1, workers)
+        ]
+        mine = _work(c, seed, 0, limit, deadline, work_s)
         return [mine, *(f.result() for f in others)]
 
 
