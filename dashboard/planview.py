@@ -1,12 +1,13 @@
-"""Tables and figures of a plan for the pages: metrics, per-team timelines, unserved high-risk
-visits. Pure: no Streamlit; takes a ``ShiftPlan`` (``patrol.pipeline.plan_shift``) or its
-parts.
+"""Tables and figures of a plan for the pages: metrics, timelines, unserved high-risk visits.
+
+Pure: no Streamlit; takes a ``ShiftPlan`` (``patrol.pipeline.plan_shift``) or its parts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -22,17 +23,26 @@ from dashboard.i18n import (
 )
 
 if TYPE_CHECKING:
+    import folium
+
     from geodata.shift import Shift
     from routing.model import PatrolPlan, PatrolProblem
 
 __all__ = [
+    "WARD_TZ",
     "PlanSummary",
+    "add_dispatch",
     "high_risk_unserved",
+    "members_line",
     "metrics_rows",
     "site_info",
     "summarise",
     "timeline",
+    "ward_time",
 ]
+
+WARD_TZ = timezone(timedelta(hours=7))
+"""Vietnam's time (UTC+7 all year): the ward's clock."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,9 @@ def _overlaps(earliest: int, latest: int, window: tuple[int, int]) -> bool:
 
 
 def summarise(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> PlanSummary:
-    """Totals of ``plan``: value, visits served and not, travel time, teams on the road, visits
-    served in the high-risk window.
+    """Totals of ``plan``: value, visits served and not, travel, teams out, high-risk visits.
+
+    High-risk visits are those served in the high-risk window.
     """
     window = shift.high_risk_s
     served = [s for r in plan.routes for s in r.stops]
@@ -94,8 +105,9 @@ def site_info(problem: PatrolProblem) -> dict[str, dict[str, Any]]:
 def high_risk_unserved(
     problem: PatrolProblem, plan: PatrolPlan, shift: Shift, *, lang: Lang = "vi"
 ) -> list[tuple[str, int]]:
-    """Unserved visits whose window meets the high-risk window: ``(site name, visit index)``,
-    most valuable first.
+    """Unserved visits whose window meets the high-risk window, most valuable first.
+
+    Each is ``(site name, visit index)``.
     """
     window = shift.high_risk_s
     by_id = {s.id: s for s in problem.sites}
@@ -146,3 +158,77 @@ def timeline(
             ],
         )
     return tables
+
+
+def members_line(members: Any, lang: Lang) -> str:
+    """``Tổ trưởng: A · Công an: A, B · Quân sự: C`` from a route's ``members`` extra."""
+    if not isinstance(members, Mapping):
+        return ""
+    parts = []
+    if members.get("leader"):
+        parts.append(f"{t('ops.col.leader', lang)}: {members['leader']}")
+    for role in ("police", "military", "militia"):
+        names = members.get(role)
+        if isinstance(names, Sequence) and not isinstance(names, str) and names:
+            parts.append(f"{t(f'ops.role.{role}', lang)}: {', '.join(map(str, names))}")
+    return " · ".join(parts)
+
+
+def ward_time(moment: datetime | None) -> str:
+    """Write ``moment`` as ``23:41 23/11/2026`` in the ward's time (naive means UTC)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(WARD_TZ):%H:%M %d/%m/%Y}"
+
+
+def add_dispatch(
+    fmap: folium.Map,
+    path: Sequence[Sequence[float]],
+    *,
+    lat: float,
+    lon: float,
+    tip: str,
+    lang: Lang,
+) -> None:
+    """Draw the drive of the team sent to an alarm (thick red dashes) and the alarm site."""
+    from dashboard.mapview import VectorLayer
+
+    features: list[dict[str, Any]] = []
+    if len(path) >= 2:
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "tip": tip,
+                    "style": {
+                        "color": "#d50000",
+                        "weight": 8,
+                        "opacity": 0.95,
+                        "dashArray": "10 8",
+                        "className": "dispatch",
+                    },
+                },
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[float(x), float(y)] for x, y in path],
+                },
+            }
+        )
+    icon = (
+        "<div class='alarm' style='width:26px;height:26px;border-radius:13px;background:#d50000;"
+        "border:3px solid white;box-shadow:0 0 6px #d50000;color:white;font:bold 15px "
+        "sans-serif;text-align:center;line-height:26px'>!</div>"
+    )
+    features.append(
+        {
+            "type": "Feature",
+            "properties": {"tip": tip, "popup": tip, "icon": icon, "icon_size": 30},
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+        }
+    )
+    layer = VectorLayer(
+        {"type": "FeatureCollection", "features": features}, name=t("alarm.layer", lang)
+    )
+    layer.add_to(fmap)

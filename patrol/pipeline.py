@@ -307,7 +307,9 @@ def _team_specs(
                 team.id,
                 depot_ids[k % len(depot_ids)],
                 team.counts(),
-                extra={"members": team.names(), "vehicle": team.vehicle},
+                # Not "members": the contract's team field holds the counts by side, and an
+                # extra of that name would replace them in the problem's JSON.
+                extra={"member_names": team.names(), "vehicle": team.vehicle},
             )
             for k, team in enumerate(roster)
         ]
@@ -384,7 +386,7 @@ def _with_geometry(
                 stops=tuple(stops),
                 extra={
                     **route.extra,
-                    "members": team.extra.get("members", dict(team.members)),
+                    "members": team.extra.get("member_names", dict(team.members)),
                     "member_counts": dict(team.members),
                     "depot": {
                         "id": depot.id,

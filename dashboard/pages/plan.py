@@ -1,4 +1,9 @@
-"""Lập kế hoạch ca: the shift's options, Solve, then the loops on the map, metrics, warnings."""
+"""Lập kế hoạch ca: options, roster, Solve, loops, metrics; adjust, compare, save, approve.
+
+After Solve the page shows the loops on the map, the metrics and warnings; then the commander
+moves or locks stops and re-solves around them, compares alternatives side by side and saves and
+approves the plan in the store.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from typing import Any
 import folium
 import streamlit as st
 
-from dashboard import cache, mapview, planview, shell
+from dashboard import access, cache, mapview, planops, planview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
+from patrol.store import plans as stored_plans
+from patrol.store.auth import Permission
 
 session.init()
 lang = session.lang()
@@ -52,21 +59,47 @@ hr_end = c5.time_input(T("plan.hr_end"), value=parse_clock(settings.shift.high_r
 n_teams = c6.number_input(T("plan.teams"), min_value=1, max_value=8, value=3, step=1,
                           key="plan_teams")  # fmt: skip
 chosen_depots = st.multiselect(
-    T("plan.depots"), list(depot_names), format_func=depot_names.get,
+    T("plan.depots"), list(depot_names), format_func=depot_names.__getitem__,
     key=session.keep("plan_depots", list(depot_names)), placeholder=T("plan.choose"),
 )  # fmt: skip
 c7, c8 = st.columns(2)
-include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.get,
-                         key=session.keep("plan_include"), placeholder=T("plan.choose"))  # fmt: skip
-exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.get,
-                         key=session.keep("plan_exclude"), placeholder=T("plan.choose"))  # fmt: skip
+choose = T("plan.choose")
+include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_names.__getitem__,
+                         key=session.keep("plan_include"), placeholder=choose)  # fmt: skip
+exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.__getitem__,
+                         key=session.keep("plan_exclude"), placeholder=choose)  # fmt: skip
 time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
                        value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
+with st.expander(T("ops.roster"), expanded=False):
+    # Who is on duty tonight: police officers lead, military or militia members join.
+    roster_file = st.file_uploader(T("ops.roster_upload"), type=["csv", "xlsx"],
+                                   key="plan_roster_file")  # fmt: skip
+    r1, r2 = st.columns(2)
+    per_police = r1.number_input(T("ops.per_police"), min_value=1, max_value=5, value=1, step=1,
+                                 key="plan_roster_police")  # fmt: skip
+    per_military = r2.number_input(T("ops.per_military"), min_value=0, max_value=5, value=1,
+                                   step=1, key="plan_roster_military")  # fmt: skip
+    st.session_state["plan_roster"] = None
+    if roster_file is not None:
+        from routing.roster import form_teams
+
+        with session.guard():
+            people = planops.read_roster_upload(roster_file.name, roster_file.getvalue())
+            st.session_state["plan_roster"] = form_teams(
+                people, teams=int(n_teams), police_per_team=int(per_police),
+                military_per_team=int(per_military),
+            )  # fmt: skip
+    formed = st.session_state["plan_roster"]
+    if formed is not None:
+        st.success(T("ops.roster_formed", n=len(formed.teams), reserve=len(formed.reserve)))
+        st.dataframe(planops.roster_table(formed, lang), hide_index=True)
+    else:
+        st.caption(T("ops.roster_hint"))
 solve = st.button(T("plan.solve"), type="primary", key="plan_solve")
 
 
-def _run(request: dict[str, Any]) -> None:
-    """Solve one request and keep the plan in the session."""
+def _run(request: dict[str, Any], *, fresh: bool = False) -> None:
+    """Solve one request and keep the plan in the session (and among the alternatives)."""
     from patrol.pipeline import plan_shift
 
     shift = Shift(request["date"], request["start"], request["end"], request["hr_start"],
@@ -88,6 +121,7 @@ def _run(request: dict[str, Any]) -> None:
             time_limit_s=float(request["time_limit"]),
             seed=request["seed"],
             settings=settings,
+            roster=request.get("roster"),
         )
         while not job.done():
             share = min((clock.perf_counter() - began) / expected_s, 0.99)
@@ -99,6 +133,17 @@ def _run(request: dict[str, Any]) -> None:
             bar.empty()
     st.success(T("plan.done", s=f"{clock.perf_counter() - began:.1f}"))
     session.set_plan(result, {**request, "shift": shift})
+    _keep_alternative(result, request["seed"], T("ops.note.seed", seed=request["seed"]),
+                      fresh=fresh)  # fmt: skip
+
+
+def _keep_alternative(result: Any, seed: int, note: str, *, fresh: bool = False) -> None:
+    """Keep ``result`` among the alternatives to compare (a new Solve starts a new list)."""
+    alternatives = [] if fresh else list(st.session_state.get("plan_alternatives") or [])
+    label = planops.next_label(alternatives)
+    alternatives.append(planops.Alternative(label, note, result, int(seed)))
+    st.session_state["plan_alternatives"] = alternatives[-8:]
+    st.session_state["plan_current"] = label
 
 
 if solve:
@@ -109,7 +154,9 @@ if solve:
                 "n_teams": int(n_teams), "depots": list(chosen_depots), "include": list(include),
                 "exclude": list(exclude), "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
-            }
+                "roster": formed.teams if formed is not None else None,
+            },
+            fresh=True,
         )  # fmt: skip
 
 result = session.get("plan")
@@ -164,4 +211,142 @@ for team, table in planview.timeline(plan, shift, lang=lang, sites=info).items()
         "routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
         back=f"{shift.at(route.return_):%H:%M}", n=len(route.stops),
         travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
+    members = planview.members_line(route.extra.get("members"), lang)
+    if members:
+        st.caption(members)
     st.dataframe(table, hide_index=True)
+
+
+# ---- Adjust: move a stop to another team and/or time, lock stops, re-solve around them ----
+st.subheader(T("ops.adjust"))
+choices = planops.stop_choices(result, lang)
+served = {k: v for k, v in choices.items() if not v.startswith(T("ops.unserved"))}
+teams = [team.id for team in problem.teams]
+# Choices of an earlier plan that this plan no longer has are dropped before the widgets draw.
+keep_key, move_key = session.keep("plan_keep"), session.keep("plan_move_stop")
+if keep_key in st.session_state:
+    st.session_state[keep_key] = [k for k in st.session_state[keep_key] or [] if k in served]
+if st.session_state.get(move_key) not in choices:
+    st.session_state[move_key] = None
+keep = st.multiselect(T("ops.keep"), list(served), format_func=choices.__getitem__,
+                      key=keep_key, placeholder=choose)  # fmt: skip
+a1, a2 = st.columns([3, 1])
+move_stop = a1.selectbox(T("ops.move_stop"), list(choices), index=None, format_func=choices.__getitem__,
+                         key=move_key, placeholder=choose)  # fmt: skip
+move_team = a2.selectbox(T("ops.move_team"), teams, key="plan_move_team")
+a3, a4, a5 = st.columns(3)
+timed = a3.checkbox(T("ops.move_timed"), key="plan_move_timed")
+default_from = shift.at(shift.high_risk_s[0]).time()
+move_from = a4.time_input(T("ops.move_from"), value=default_from, key="plan_move_from",
+                          disabled=not timed)  # fmt: skip
+move_to = a5.time_input(T("ops.move_to"), value=shift.at(shift.high_risk_s[0] + 1800).time(),
+                        key="plan_move_to", disabled=not timed)  # fmt: skip
+if st.button(T("ops.relock"), key="plan_relock", disabled=not (keep or move_stop)):
+    from patrol.pipeline import Move, lock_order, replan_with_locks
+
+    with session.guard():
+        moves = []
+        if move_stop:
+            site_id, visit = move_stop.rsplit("|", 1)
+            window = (
+                (planops.seconds_of(shift, move_from), planops.seconds_of(shift, move_to))
+                if timed
+                else (None, None)
+            )
+            moves.append(Move(site_id, int(visit), str(move_team), *window))
+        kept = [(k.rsplit("|", 1)[0], int(k.rsplit("|", 1)[1])) for k in keep]
+        locked, windows = lock_order(problem, plan, keep=kept, moves=moves)
+        with st.spinner(T("plan.solving", n=len(teams))):
+            adjusted = replan_with_locks(
+                result, inputs, locked=locked, windows=windows, seed=int(request["seed"]),
+                time_limit_s=float(request["time_limit"]),
+            )  # fmt: skip
+        session.set_plan(adjusted, request)
+        _keep_alternative(adjusted, int(request["seed"]), T("ops.note.adjusted",
+                          n=sum(len(v) for v in locked.values())))  # fmt: skip
+        st.rerun()
+
+# ---- Compare: alternatives side by side, choose one as current ----
+alternatives: list[planops.Alternative] = list(st.session_state.get("plan_alternatives") or [])
+if not any(alt.result is result for alt in alternatives):
+    _keep_alternative(result, int(request["seed"]), T("ops.note.seed", seed=request["seed"]))
+    alternatives = list(st.session_state["plan_alternatives"])
+current = next(alt for alt in alternatives if alt.result is result)
+st.caption(T("ops.current", label=current.label, note=current.note))
+if len(alternatives) >= 2:
+    st.subheader(T("ops.compare"))
+    labels = {alt.label: f"{alt.label} · {alt.note}" for alt in alternatives}
+    c1, c2 = st.columns(2)
+    left = c1.selectbox(T("ops.left"), list(labels), index=len(labels) - 2, format_func=labels.__getitem__,
+                        key="plan_cmp_a")  # fmt: skip
+    right = c2.selectbox(T("ops.right"), list(labels), index=len(labels) - 1,
+                         format_func=labels.__getitem__, key="plan_cmp_b")  # fmt: skip
+    alt_a = next(alt for alt in alternatives if alt.label == left)
+    alt_b = next(alt for alt in alternatives if alt.label == right)
+    st.dataframe(planops.compare_rows(alt_a, alt_b, lang), hide_index=True)
+    base = cache.base_layers(path, mode, settings_json)
+    for column, alt in ((c1, alt_a), (c2, alt_b)):
+        with column:
+            st.markdown(f"**{T('ops.plan_label', label=alt.label)}**")
+            small = mapview.build_map(base, lang=lang)
+            mapview.add_depots(small, depots, lang=lang)
+            mapview.add_routes(small, alt.result.plan, shift=shift, lang=lang,
+                               sites=planview.site_info(alt.result.problem))  # fmt: skip
+            shell.show_map(small, key=f"plan_cmp_{'a' if column is c1 else 'b'}", height=380)
+            if alt.result is not result and st.button(
+                T("ops.use", label=alt.label), key=f"plan_use_{'a' if column is c1 else 'b'}"
+            ):
+                session.set_plan(alt.result, {**request, "seed": alt.seed})
+                st.session_state["plan_current"] = alt.label
+                st.rerun()
+
+# ---- Save and approve (commanders) ----
+st.subheader(T("ops.approve_title"))
+saved = st.session_state.get("plan_saved")
+if saved is not None and saved.get("shift_date") != shift.date:
+    saved = None  # another night: a new plan in the store
+
+
+def _save() -> dict[str, Any]:
+    """Save the current plan (a new version of tonight's stored plan); ConflictError if stale."""
+    user = access.require(Permission.PLAN_EDIT)
+    ref = stored_plans.save_plan(
+        access.store(), user, planops.plan_document(result), area=inputs.area.name,
+        shift_date=shift.date, name=T("ops.plan_name", date=f"{shift.date:%d/%m/%Y}"),
+        plan_id=saved["plan_id"] if saved else None,
+        expected_version=saved["version"] if saved else None, source=access.source(),
+    )  # fmt: skip
+    record = {"plan_id": ref.plan_id, "version": ref.version, "shift_date": shift.date,
+              "result": result, "approved_by": None, "approved_at": None}  # fmt: skip
+    st.session_state["plan_saved"] = record
+    return record
+
+
+b1, b2 = st.columns(2)
+if b1.button(T("ops.save"), key="plan_save"):
+    with session.guard():
+        saved = _save()
+        st.success(T("ops.saved", id=saved["plan_id"], version=saved["version"]))
+if b2.button(T("ops.approve"), key="plan_approve", type="primary"):
+    user = access.require(Permission.PLAN_APPROVE)
+    with session.guard():
+        if saved is None or saved.get("result") is not result:
+            saved = _save()
+        ref = stored_plans.approve_plan(
+            access.store(), user, saved["plan_id"], expected_version=saved["version"],
+            source=access.source(),
+        )  # fmt: skip
+        got = stored_plans.get_plan(access.store(), user, ref.plan_id, source=access.source())
+        saved = {**saved, "version": ref.version, "approved_by": got.approved_by,
+                 "approved_at": got.approved_at}  # fmt: skip
+        st.session_state["plan_saved"] = saved
+saved = st.session_state.get("plan_saved")
+if saved is not None and saved.get("result") is result:
+    if saved.get("approved_by"):
+        when = planview.ward_time(saved["approved_at"])
+        st.success(T("ops.approved", id=saved["plan_id"], version=saved["version"],
+                     who=saved["approved_by"], when=when))  # fmt: skip
+    else:
+        st.info(T("ops.draft", id=saved["plan_id"], version=saved["version"]))
+else:
+    st.caption(T("ops.unsaved"))

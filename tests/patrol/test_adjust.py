@@ -152,3 +152,32 @@ def test_alarm_sends_the_team_that_gets_there_first(
         assert route.extra["path"]
     with pytest.raises(InfeasiblePlanError, match="not a site"):
         alarm_replan(night, inputs, site="osm-node-0", at_s=now)
+
+
+def test_a_roster_plan_keeps_counts_in_the_problem_and_names_on_the_routes(
+    inputs,  # type: ignore[no-untyped-def]
+) -> None:
+    from routing.model import PatrolProblem
+    from routing.roster import Person, form_teams
+
+    people = [
+        Person("c1", "Nguyễn Văn An", "police"),
+        Person("m1", "Trần Văn Bình", "militia"),
+        Person("c2", "Lê Thị Cúc", "police"),
+        Person("m2", "Phạm Văn Dũng", "military"),
+    ]
+    roster = form_teams(people, teams=2)
+    result = plan_shift(inputs, SHIFT, roster=roster.teams, time_limit_s=2, seed=3)
+    again = PatrolProblem.from_dict(json.loads(json.dumps(result.problem.to_dict())))
+    assert [dict(t.members) for t in again.teams] == [{"police": 1, "military": 1}] * 2
+    routes = {r.team: r.extra["members"] for r in result.plan.routes}
+    assert routes["T2"] == {
+        "leader": "Lê Thị Cúc",
+        "police": ["Lê Thị Cúc"],
+        "military": ["Phạm Văn Dũng"],
+        "militia": [],
+    }
+    # The rest of the night after an alarm is a valid problem too (it is built from the JSON).
+    site = result.problem.sites[2].id
+    answer = alarm_replan(result, inputs, site=site, at_s=SHIFT.high_risk_s[0], time_limit_s=1)
+    assert _check(answer.rest.problem, answer.rest.plan) == []
