@@ -27,6 +27,7 @@ from patrol.store.auth import Permission, Principal, Role
 from patrol.store.db import Store
 
 __all__ = [
+    "MENU_KEY",
     "PAGE_ACCESS",
     "TOKEN_KEY",
     "current",
@@ -48,6 +49,8 @@ TOKEN_KEY = "auth_token"
 _NOTICE_KEY = "auth_notice"  # why the login form is shown again: "expired", "ended", "logged_out"
 _RUN_KEY = "auth_run"  # (this run's marker, token, principal): one check per run
 _PAGE_KEY = "auth_page"  # the page this run shows (audit targets)
+MENU_KEY = "auth_menu"
+"""Session-state key of the pages listed in this user's menu (names of ``dashboard/pages``)."""
 
 _P = Permission
 PAGE_ACCESS: Mapping[str, tuple[frozenset[Permission], ...]] = {

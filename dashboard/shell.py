@@ -1,5 +1,8 @@
-"""What pages share: the app shell (navigation, language switch, guide link, demonstration-data
-label), their inputs, the map component call.
+"""What pages share: the app shell, their inputs, the map component call.
+
+The shell is the login form until someone logs in, then the pages of the user's role (grouped,
+``st.navigation``), the user and the logout button, the language switch, the guide link and the
+demonstration-data label.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ PAGES = Path(__file__).parent / "pages"
 
 @st.cache_resource(show_spinner=False)
 def _icon() -> Any:
-    """The tab icon, drawn here: a Material or emoji icon would be fetched from an outside host."""
+    """Draw the tab icon here: a Material or emoji icon would be fetched from an outside host."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
@@ -102,6 +105,7 @@ def run_app() -> None:
     menu = {g: [p for p in ps if p.visibility == "visible"] for g, ps in groups.items()}
     menu = {g: ps for g, ps in menu.items() if ps}
     hidden = [p for ps in groups.values() for p in ps if p.visibility == "hidden"]
+    st.session_state[access.MENU_KEY] = [names[id(p)] for ps in menu.values() for p in ps]
     menu[next(reversed(menu))] += hidden
     navigation = st.navigation(menu)
     with st.sidebar:
@@ -133,7 +137,7 @@ def _language_switch(lang: Lang) -> None:
 
 
 def page_inputs() -> Any:
-    """The session's inputs; stops the page with a plain message if the pipeline is missing."""
+    """Return the session's inputs; stop the page plainly if the pipeline is missing."""
     try:
         return cache.inputs()
     except ModuleNotFoundError as exc:
@@ -142,7 +146,7 @@ def page_inputs() -> Any:
 
 
 def demo_count(inputs: Any) -> int:
-    """Number of generated (demonstration) incidents among the inputs."""
+    """Count the generated (demonstration) incidents among the inputs."""
     incidents = inputs.incidents
     if incidents is None or incidents.empty or "demo" not in incidents:
         return 0

@@ -1,5 +1,7 @@
-"""Cài đặt: this session's travel mode, solver defaults and default shift; the area in use and
-the offline map library.
+"""Cài đặt: this session's travel mode, solver defaults and default shift.
+
+Also the area in use and the offline map library. Roles that do not plan (patrol leaders,
+administrators) choose the language only; administrators see where the database is.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dashboard import access, assets
 from dashboard import state as session
 from dashboard.i18n import translator
 from geodata.shift import parse_clock
+from patrol.store.auth import Permission
+from patrol.store.db import database_url
 
 session.init()
 user = access.principal()
@@ -18,6 +22,14 @@ T = translator(lang)
 current = session.settings()
 
 st.title(T("page.settings"))
+if not (user.can(Permission.PLAN_EDIT) or user.can(Permission.HOTSPOT_REVIEW)):
+    st.info(T("settings.language_only"))
+    if user.can(Permission.BACKUP):
+        st.subheader(T("settings.store"))
+        from sqlalchemy.engine import make_url
+
+        st.code(make_url(database_url(current)).render_as_string(hide_password=True))
+    st.stop()
 
 modes = ["motorbike", "car", "foot"]
 mode = st.selectbox(T("settings.mode"), modes, index=modes.index(current.network.default_mode),

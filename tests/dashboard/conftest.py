@@ -73,7 +73,8 @@ class Ward:
     accounts: dict[str, Account] = field(default_factory=dict)
 
     @classmethod
-    def create(cls, folder: Path) -> Ward:
+    def create(cls, folder: Path, *, accounts: bool = True) -> Ward:
+        """Open a store in ``folder`` with one account per role (or none)."""
         folder.mkdir(parents=True, exist_ok=True)
         settings_path = folder / "settings.toml"
         settings_path.write_text(
@@ -81,7 +82,7 @@ class Ward:
         )
         store = open_store(Settings.from_file(settings_path))
         ward = cls(folder, settings_path, store)
-        for n, role in enumerate(ROLES, start=1):
+        for n, role in enumerate(ROLES if accounts else (), start=1):
             team_id = None
             if role == "patrol_leader":
                 from geodata.area import DEFAULT_AREA_NAME
@@ -149,7 +150,8 @@ class Ward:
         at = self.app()
         code = self.code(role) if account.secret else ""
         self.login(at, account.username, account.password, code)
-        assert not at.get("text_input"), "the login form is still shown"
+        shown = [w.key for w in at.text_input if w.key == "login_username"]
+        assert not shown, ("the login form is still shown", [e.value for e in at.error])
         if page is not None:
             at.switch_page(f"pages/{page}.py").run()
             assert not at.exception, [e.value for e in at.exception]
@@ -175,6 +177,14 @@ def ward_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
 def ward(ward_factory: Callable[[], Ward]) -> Ward:
     """Give this test a fresh ward: a store with one account per role."""
     return ward_factory()
+
+
+@pytest.fixture
+def empty_ward(tmp_path: Path) -> Iterator[Ward]:
+    """Give this test a store with no account at all (a first start)."""
+    ward = Ward.create(tmp_path / "empty", accounts=False)
+    yield ward
+    ward.store.close()
 
 
 @pytest.fixture
