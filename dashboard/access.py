@@ -13,6 +13,8 @@ source of truth for roles; ``PAGE_ACCESS`` only says which permissions each page
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -220,7 +222,10 @@ def login_form() -> None:
     the_store = store()
     if not auth.list_users(the_store):
         st.info(t("login.no_user", lang))
-        st.code(".venv/bin/patrol users add quantri --role administrator --name 'Họ và tên'")
+        path = os.environ.get("PATROL_SETTINGS")
+        where = f"--settings {shlex.quote(path)} " if path else ""
+        st.code(f".venv/bin/patrol {where}users add quantri --role administrator "
+                "--name 'Họ và tên'")  # fmt: skip
     with st.form("login", clear_on_submit=False):
         username = st.text_input(t("login.username", lang), key="login_username")
         password = st.text_input(t("login.password", lang), type="password", key="login_password")

@@ -1,6 +1,31 @@
 #!/usr/bin/env bash
-# One command: set everything up, then start the dashboard on the embedded default area.
+# One command: set everything up, create the first administrator on the very first start, then
+# start the dashboard on the embedded default area (PATROL_AREA / PATROL_SETTINGS choose others).
+#
+# With no account in the store yet: from a terminal, the first administrator is created here
+# (password asked without echo, the authenticator secret shown once with a QR code); without a
+# terminal (a service), the command to run is printed and the login page says the same.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+settings=()
+if [ -n "${PATROL_SETTINGS:-}" ]; then settings=(--settings "$PATROL_SETTINGS"); fi
+patrol=(.venv/bin/patrol "${settings[@]}")
+if [ -z "$("${patrol[@]}" users list)" ]; then
+  if [ -t 0 ] && [ -t 1 ]; then
+    echo "Chưa có tài khoản nào: tạo tài khoản quản trị hệ thống đầu tiên."
+    echo "No account yet: create the first administrator."
+    read -r -p "Tên đăng nhập / user name [quantri]: " username
+    read -r -p "Họ và tên / full name: " full_name
+    until "${patrol[@]}" users add "${username:-quantri}" --role administrator \
+        --name "${full_name:-${username:-quantri}}"; do
+      echo "Thử lại / try again (Ctrl-C to stop)."
+    done
+    echo "Đăng nhập bằng tài khoản này và mã của ứng dụng xác thực; tạo các tài khoản khác ở trang Người dùng."
+    echo "Log in with this account and the authenticator app's code; add the other accounts on the Users page."
+  else
+    echo "Chưa có tài khoản nào / no account yet. Create the first administrator with:" >&2
+    echo "  $(printf '%q ' "${patrol[@]}")users add quantri --role administrator --name 'Họ và tên'" >&2
+  fi
+fi
 exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
