@@ -27,9 +27,10 @@ GUIDE_VI = """
    có một lộ trình khép kín, tô một màu, các điểm dừng đánh số kèm giờ. Nếu còn lượt kiểm tra
    nguy cơ cao chưa được phục vụ, hệ thống cảnh báo. Bấm **Phương án khác tương đương** để có
    một phương án khác cùng chất lượng.
-3. **Dữ liệu** - tải lên danh sách mục tiêu khảo sát và danh sách vụ việc (CSV hoặc XLSX). Tệp
-   có lỗi bị từ chối toàn bộ; bảng lỗi chỉ rõ tệp, dòng, cột, giá trị và cách sửa. Có thể tải
-   dữ liệu về dạng CSV/XLSX.
+3. **Dữ liệu** - tải lên danh sách mục tiêu khảo sát và danh sách vụ việc (CSV hoặc XLSX); dữ
+   liệu được lưu vào cơ sở dữ liệu của phường. Tệp có lỗi bị từ chối toàn bộ, không lưu dòng nào;
+   bảng lỗi chỉ rõ tệp, dòng, cột, giá trị và cách sửa. Sửa thông tin mục tiêu ngay trong bảng
+   (lịch sử thay đổi được giữ lại). Có thể tải dữ liệu về dạng CSV/XLSX.
 4. **Cài đặt** - phương tiện tuần tra (xe máy, ô tô, đi bộ), thời gian tính toán, ca mặc định.
 
 ### Dành cho tổ trưởng tuần tra
@@ -37,6 +38,15 @@ GUIDE_VI = """
 - Trang **Lộ trình**: chọn tổ của mình để xem bản đồ lộ trình và **bảng thời gian** (đến, bắt đầu
   kiểm tra, rời đi) của từng điểm dừng. Giờ ghi theo 24 giờ, ngày theo dd/mm/yyyy.
 - Đi đúng thứ tự điểm dừng; đến sớm thì chờ đến giờ bắt đầu kiểm tra.
+
+### Đăng nhập và tài khoản
+
+- Mỗi người dùng tài khoản riêng. Chỉ huy và quản trị hệ thống nhập thêm **mã 6 chữ số** của
+  ứng dụng xác thực. Sai 5 lần trong 15 phút thì tài khoản bị khóa; quản trị hệ thống mở khóa ở
+  trang **Người dùng**.
+- Phiên làm việc kết thúc sau 30 phút không thao tác, tối đa 12 giờ, hoặc khi bấm **Đăng xuất**.
+  Tải lại trang cũng phải đăng nhập lại. Mỗi người chỉ thấy các trang của vai trò mình; mọi thao
+  tác đều được ghi vào **nhật ký hệ thống**.
 
 ### Lưu ý
 
@@ -58,9 +68,10 @@ GUIDE_EN = """
    to force in or leave out and the solver time; press **Solve**. Each team gets a closed loop in
    its own colour with numbered stops and times. Unserved high-risk visits are flagged. **Another
    equally good plan** gives a different plan of the same quality.
-3. **Data** - upload the facility survey and the incident log (CSV or XLSX). A file with errors
-   is refused whole; the table names the file, row, column, value and how to fix it. Everything
-   can be downloaded as CSV/XLSX.
+3. **Data** - upload the facility survey and the incident log (CSV or XLSX); they are kept in the
+   ward's database. A file with errors is refused whole, no row is kept; the table names the
+   file, row, column, value and how to fix it. Edit a site's details in the table (its history
+   of changes is kept). Everything can be downloaded as CSV/XLSX.
 4. **Settings** - travel mode (motorbike, car, on foot), solver time, default shift.
 
 ### For patrol leaders
@@ -68,6 +79,15 @@ GUIDE_EN = """
 - **Routes**: pick your team to see its loop on the map and the **timeline** (arrive, check from,
   leave) of every stop. Times are 24-hour, dates dd/mm/yyyy.
 - Keep to the order of the stops; when early, wait until the check time.
+
+### Logging in and accounts
+
+- Everyone has their own account. Commanders and administrators also type the **6-digit code** of
+  their authenticator app. Five failures within 15 minutes lock the account; an administrator
+  unlocks it on the **Users** page.
+- A session ends after 30 minutes without activity, after 12 hours at most, or at **Log out**.
+  Reloading the page also means logging in again. Each person sees only their role's pages;
+  every action is written to the **audit log**.
 
 ### Notes
 
