@@ -198,15 +198,20 @@ def _page_name() -> str:
     return str(st.session_state.get(_PAGE_KEY) or "?")
 
 
+def _forget_session() -> None:
+    """Forget what the session holds but its language, area and settings (where the store is)."""
+    for key in list(st.session_state):
+        if key not in {"lang", "area_path", "settings_json"}:
+            del st.session_state[key]
+
+
 def logout() -> None:
-    """End this session's login (audited) and forget the token."""
+    """End this session's login (audited) and forget what the session held (plan, additions)."""
     token = st.session_state.get(TOKEN_KEY)
     if token:
         auth.logout(store(), token, source=source())
-    st.session_state[TOKEN_KEY] = None
-    st.session_state[_RUN_KEY] = None
+    _forget_session()
     st.session_state[_NOTICE_KEY] = "logged_out"
-    session.set_plan(None, None)
 
 
 def login_form() -> None:
@@ -241,9 +246,6 @@ def login_form() -> None:
         key = "login.bad_credentials" if reason == "bad" else f"login.{reason}"
         st.error(t(key, lang))
         return
-    for key in ("login_password", "login_totp"):
-        st.session_state.pop(key, None)
+    _forget_session()  # nothing of an earlier user of this browser tab carries over
     st.session_state[TOKEN_KEY] = result.token
-    st.session_state[_NOTICE_KEY] = None
-    st.session_state[_RUN_KEY] = None
     st.rerun()

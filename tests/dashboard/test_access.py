@@ -223,3 +223,14 @@ def test_audit_page_shows_the_log_and_its_chain(app_as: Any) -> None:
     at.button(key="audit_export").click().run()
     (download,) = at.get("download_button")
     assert not at.exception and download is not None
+
+
+def test_next_user_of_the_tab_starts_afresh(app_as: Any) -> None:
+    at = app_as("commander", "help")
+    at.session_state["added_incidents"] = [{"marker": "the commander's addition"}]
+    at.button(key="logout").click().run()
+    account = app_as.accounts["analyst"]
+    app_as.login(at, account.username, account.password)
+    assert not _form_shown(at)
+    assert at.session_state["added_incidents"] == [] and at.session_state["plan"] is None
+    assert any("Cán bộ phân tích" in m.value for m in at.sidebar.markdown)
