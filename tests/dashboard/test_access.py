@@ -234,3 +234,38 @@ def test_next_user_of_the_tab_starts_afresh(app_as: Any) -> None:
     assert not _form_shown(at)
     assert at.session_state["added_incidents"] == [] and at.session_state["plan"] is None
     assert any("Cán bộ phân tích" in m.value for m in at.sidebar.markdown)
+
+
+def test_analyst_uploads_incidents_but_may_not_touch_the_survey(app_as: Any, inputs: Any) -> None:
+    from geodata.io import read_incidents
+
+    log = Path(__file__).resolve().parents[1] / "data" / "tables" / "incidents-van-mieu.csv"
+    rows = len(read_incidents(log, bbox=tuple(inputs.area.bbox)))
+    at = app_as("analyst", "data")
+    uploaders = {u.key for u in at.get("file_uploader")}
+    assert uploaders == {"up_incidents"}  # the survey is the commander's
+    at.file_uploader(key="up_incidents").set_value((log.name, log.read_bytes(), "text/csv")).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any(log.name in s.value for s in at.success)
+    # The ward's own log replaces the demonstration incidents, for every user of the store.
+    commander = app_as("commander", "map")
+    assert commander.metric[1].label == "Vụ việc" and commander.metric[1].value == str(rows)
+    assert not any("Dữ liệu minh họa" in w.value for w in commander.warning)
+    uploads = [e for e in audit.list_audit(app_as.store, action="upload") if e.outcome == "ok"]
+    assert [e.username for e in uploads] == ["phantich"]
+
+
+def test_administrator_resets_a_password_and_the_old_session_ends(app_as: Any) -> None:
+    analyst = app_as("analyst", "help")
+    at = app_as("administrator", "users")
+    at.selectbox(key="users_chosen").set_value("phantich").run()
+    at.text_input(key="reset_password").input("mật khẩu mới của phân tích")
+    (submit,) = [b for b in at.button if b.label == "Đặt lại mật khẩu"]
+    submit.click().run()
+    assert any("Đã đặt lại mật khẩu của phantich" in s.value for s in at.success)
+    analyst.run()
+    assert _form_shown(analyst)  # the analyst's open session has ended
+    app_as.login(analyst, "phantich", app_as.accounts["analyst"].password)
+    assert _form_shown(analyst)
+    app_as.login(analyst, "phantich", "mật khẩu mới của phân tích")
+    assert not _form_shown(analyst)
