@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geodata.facilities import fold_text, parse_kind
@@ -77,6 +79,14 @@ def read_table(path: str | Path) -> pd.DataFrame:
         Missing, empty, damaged, unreadable file, or a file that is not what its extension says.
 
     """
+    cells = _read_cells(path)
+    frame = cells.frame()
+    frame.attrs["encoding"] = cells.encoding
+    return frame
+
+
+def _read_cells(path: str | Path) -> _Cells:
+    """``read_table`` without the frame: the cells as lists per column (see ``read_table``)."""
     path = Path(path)
     name = str(path)
     if not path.is_file():
@@ -94,11 +104,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
             message_vi="tệp rỗng: lưu lại bảng kèm dòng tiêu đề và dữ liệu",
         )
     if suffix in (".xlsx", ".xlsm"):
-        rows, encoding = _xlsx_rows(raw, name), "xlsx"
+        rows, encoding, composed = _xlsx_rows(raw, name), "xlsx", False
     elif suffix in (".csv", ".tsv", ".txt"):
         _refuse_binary(raw, name)
+        # _decode composes the whole text (NFC); no separator, quote or line break composes
+        # with a mark, so every cell is composed already.
         text, encoding = _decode(raw, name)
-        rows = _csv_rows(text)
+        rows, composed = _csv_rows(text), True
     elif suffix == ".xls":
         raise InputFileError(
             name,
@@ -112,9 +124,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
             message_vi=f"không hỗ trợ loại tệp {suffix or '(không có)'!r}: lưu bảng dạng "
             ".xlsx hoặc .csv",
         )
-    frame = _frame(rows, name)
-    frame.attrs["encoding"] = encoding
-    return frame
+    return _cells(rows, name, encoding=encoding, composed=composed)
 
 
 def _refuse_binary(raw: bytes, name: str) -> None:
@@ -273,7 +283,7 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
             key=lambda sep: (len(next(csv.reader([header], delimiter=sep))), sep == ","),
         )
     reader = csv.reader(io.StringIO(body), delimiter=separator)
-    return [(number, cells) for number, cells in enumerate(reader, start=1)]
+    return list(enumerate(reader, start=1))
 
 
 def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
@@ -326,8 +336,14 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _frame(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
-    rows = [(n, [unicodedata.normalize("NFC", c).strip() for c in cells]) for n, cells in rows]
+def _cells(
+    rows: list[tuple[int, list[str]]], name: str, *, encoding: str, composed: bool
+) -> _Cells:
+    """Return the cells below the header, stripped (and composed unless ``composed``)."""
+    if composed:
+        rows = [(n, [c.strip() for c in cells]) for n, cells in rows]
+    else:
+        rows = [(n, [unicodedata.normalize("NFC", c).strip() for c in cells]) for n, cells in rows]
     rows = [(n, cells) for n, cells in rows if any(cells)]
     # A title line above the header ("DANH SÁCH MỤC TIÊU") has one filled cell: skip it.
     while len(rows) > 1 and sum(map(bool, rows[0][1])) <= 1 < sum(map(bool, rows[1][1])):
@@ -362,6 +378,8 @@ def _frame(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
     # Cells right of the last header: in a CSV, mostly a value holding the separator unquoted.
     named = max((i + 1 for i, h in enumerate(header) if h), default=0)
     for number, cells in rows[1:]:
+        if len(cells) <= named:
+            continue
         stray = [i for i in range(named, len(cells)) if cells[i]]
         if stray:
             letter = _column_letter(stray[0])
@@ -375,10 +393,16 @@ def _frame(rows: list[tuple[int, list[str]]], name: str) -> pd.DataFrame:
                 "hoặc đặt tiêu đề cho cột"))  # fmt: skip
     if problems:
         raise InputFileError(name, problems)
-    data = [cells + [""] * (width - len(cells)) for _, cells in rows[1:]]
-    frame = pd.DataFrame(data, columns=names, index=[n for n, _ in rows[1:]], dtype=object)
-    frame.index.name = "row"
-    return frame
+    body = [cells for _, cells in rows[1:]]
+    # One list per column (transposed in C); short rows are padded with blank cells.
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else [()] * width
+    columns += [("",) * len(body)] * (width - len(columns))
+    return _Cells(
+        names,
+        [n for n, _ in rows[1:]],
+        {c: list(values) for c, values in zip(names, columns, strict=True)},
+        encoding,
+    )
 
 
 def _column_letter(i: int) -> str:
@@ -584,13 +608,9 @@ class _Checker:
             return None
 
     def yes_no(self, row: int, key: str, text: str) -> bool | None:
-        if not text:
-            return None
-        folded = fold_text(text)
-        if folded in _YES or (len(text) == 1 and text in _YES_MARKS):
-            return True
-        if folded in _NO or text in ("✗", "✘", "-"):
-            return False
+        value, understood = _yes_no(text)
+        if understood:
+            return value
         self.add(
             row,
             key,
@@ -689,6 +709,19 @@ class _Checker:
             )
 
 
+@functools.lru_cache(maxsize=1024)
+def _yes_no(text: str) -> tuple[bool | None, bool]:
+    """Read a yes/no cell: ``(value, understood)``; blank is ``(None, True)``."""
+    if not text:
+        return None, True
+    folded = fold_text(text)
+    if folded in _YES or (len(text) == 1 and text in _YES_MARKS):
+        return True, True
+    if folded in _NO or text in ("✗", "✘", "-"):
+        return False, True
+    return None, False
+
+
 _DMS = re.compile(
     r"(\d{1,3})°(?:(\d{1,2}(?:[.,]\d+)?)['′’])?(?:(\d{1,2}(?:[.,]\d+)?)(?:\"|″|''|”))?([NSEWnsew])?"
 )
@@ -711,28 +744,36 @@ def _inside(lat: float, lon: float, bbox: Bbox) -> bool:
 
 @dataclass(frozen=True)
 class _Cells:
-    """A table's text cells by column and spreadsheet row: plain dicts, fast to read per cell."""
+    """A table's text cells: one list per column, ``index`` the spreadsheet row of each."""
 
     columns: list[str]
     index: list[int]
-    data: dict[str, dict[int, str]]
+    data: dict[str, list[str]]
+    encoding: str
 
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> _Cells:
-        rows = [int(r) for r in frame.index]
-        data = {c: dict(zip(rows, map(str, frame[c].tolist()), strict=True)) for c in frame.columns}
-        return cls(list(frame.columns), rows, data)
+    @functools.cached_property
+    def _position(self) -> dict[int, int]:
+        return {row: k for k, row in enumerate(self.index)}
 
     @property
     def empty(self) -> bool:
         return not self.index
 
     def cell(self, row: int, column: str) -> str:
-        return self.data[column][row]
+        return self.data[column][self._position[row]]
+
+    def frame(self) -> pd.DataFrame:
+        """Return the cells as a frame, the way ``read_table`` gives them."""
+        return pd.DataFrame(
+            {c: self.data[c] for c in self.columns},
+            columns=self.columns,
+            index=pd.Index(self.index, name="row"),
+            dtype=object,
+        )
 
 
 def _start(path: str | Path, fields: tuple[_Field, ...]) -> tuple[_Cells, _Checker]:
-    table = _Cells.of(read_table(path))
+    table = _read_cells(path)
     lost = [h for h in table.columns if re.search(r"\w\?|\?\w", h)]
     if lost:
         # Excel on a Western Windows wrote "?" for every letter its code page lacks.
@@ -781,16 +822,33 @@ def _text(table: _Cells, headers: dict[str, str], row: int, key: str) -> str:
 
 def _unquote(value: str) -> str:
     """Drop the apostrophe that only neutralised a formula on export (see ``_neutralise``)."""
-    return value[1:] if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r" else value
+    return value[1:] if _QUOTED.match(value) else value
+
+
+def _column(table: _Cells, headers: dict[str, str], key: str) -> list[str]:
+    """Return a field's cells top to bottom as ``_text`` reads them (blank without the column)."""
+    column = headers.get(key)
+    if column is None:
+        return [""] * len(table.index)
+    return _unquote_all(table.data[column])
+
+
+def _unquote_all(values: list[str]) -> list[str]:
+    """``_unquote`` of every cell."""
+    return [v[1:] if v[:1] == "'" and _QUOTED.match(v) else v for v in values]
+
+
+# Apostrophes before a formula character: the writer added the first one (``_neutralise``).
+_QUOTED = re.compile(r"'+[=+\-@\t\r]")
 
 
 def _ids(checker: _Checker, table: _Cells, *, id_key: str, prefix: str) -> dict[int, str]:
     """Index per row: the file's own id, else ``<prefix>-<STT>``, else by order."""
     ids: dict[int, str] = {}
     used: dict[str, int] = {}
-    for order, row in enumerate(table.index, start=1):
-        own = _text(table, checker.headers, row, id_key)
-        stt = _text(table, checker.headers, row, "stt")
+    owns = _column(table, checker.headers, id_key)
+    stts = _column(table, checker.headers, "stt")
+    for order, (row, own, stt) in enumerate(zip(table.index, owns, stts, strict=True), start=1):
         if own:
             ident = own if not own.isdigit() else f"{prefix}-{own}"
             key = id_key
@@ -1075,72 +1133,265 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
         raise InputFileError(check.file, check.problems)
     ids = _ids(check, table, id_key="incident_id", prefix="inc")
     extras = _extras(table, check)
-    today = date.today()
-    records: list[dict[str, Any]] = []
-    seen: dict[tuple[datetime, str, float, float], int] = {}
-    for row in table.index:
-        get = functools.partial(_text, table, check.headers, row)
-        when_key = "time" if "time" in check.headers else "date"
-        when, why_en, why_vi = _parse_when(get(when_key), get("clock"))
+    column = functools.partial(_column, table, check.headers)
+    rows = table.index
+    when_key = "time" if "time" in check.headers else "date"
+    when_text, clock_text = column(when_key), column("clock")
+    times, slow = _incident_times(when_text, clock_text)
+    reasons: dict[int, tuple[str, str]] = {}
+    for k in np.flatnonzero(slow).tolist():  # other layouts, and every mistake
+        when, why_en, why_vi = _parse_when(when_text[k], clock_text[k])
         if when is None:
-            check.add(row, when_key, get(when_key) or get("clock"), why_en, why_vi)
-        elif when.date() > today:
+            reasons[k] = (why_en, why_vi)
+        elif when.year < _FIRST_YEAR:
+            reasons[k] = (
+                f"the year {when.year} is too early: check the year",
+                f"năm {when.year} quá sớm: kiểm tra lại năm",
+            )
+        else:
+            times[k] = np.datetime64(when, "ns")
+    known = ~np.isnat(times)
+    future = known & (times.astype("datetime64[D]") > np.datetime64(date.today(), "D"))
+    type_text = column("type")
+    parsed = {text: parse_incident_type(text) for text in dict.fromkeys(type_text)}
+    kinds = [parsed[text] for text in type_text]
+    lat, lon, placed, place_problems = _positions(check, column, rows, bbox)
+    demo_text = column("demo")
+    demo = [_yes_no(text) for text in demo_text]
+    typed = np.array([kind is not None for kind in kinds], dtype=bool)
+    duplicate_of = _duplicate_incidents(rows, times, kinds, lat, lon, known & typed & placed)
+    # Problems row by row, in the order the rules are listed in docs/formats.md.
+    flagged = set(reasons) | set(np.flatnonzero(future).tolist()) | set(place_problems)
+    flagged |= set(np.flatnonzero(~typed).tolist())
+    flagged |= {k for k, (_, understood) in enumerate(demo) if not understood}
+    flagged |= set(duplicate_of)
+    for k in sorted(flagged):
+        row = rows[k]
+        if k in reasons:
+            check.add(row, when_key, when_text[k] or clock_text[k], *reasons[k])
+        elif future[k]:
             check.add(
                 row,
                 when_key,
-                get(when_key),
+                when_text[k],
                 "the date is in the future: check the year",
                 "ngày nằm trong tương lai: kiểm tra lại năm",
             )
-        kind = parse_incident_type(get("type"))
-        if kind is None:
+        if kinds[k] is None:
             accepted = "; ".join(
                 f"{t.label_vi} ({t.label_en})" for t in dict.fromkeys(TYPE_ALIASES.values())
             )
             check.add(
                 row,
                 "type",
-                get("type"),
+                type_text[k],
                 f"unknown incident type: write one of {accepted}",
                 f"loại vụ việc không rõ: ghi một trong các loại {accepted}",
             )
-        position = check.coordinates(row, get, bbox)
-        demo = check.yes_no(row, "demo", get("demo"))
-        if when is not None and kind is not None and position is not None:
-            key = (when, kind.value, round(position[0], 5), round(position[1], 5))
-            if key in seen:
-                check.add(
-                    row,
-                    when_key,
-                    get(when_key),
-                    f"duplicate of row {seen[key]} (same time, type and place): delete one of them",
-                    f"trùng với dòng {seen[key]} (cùng thời gian, loại và địa điểm): xóa một dòng",
-                )
-            seen.setdefault(key, row)
-        records.append(
-            {
-                "incident_id": ids.get(row, ""),
-                "time": when,
-                "type": kind.value if kind else "",
-                "lat": position[0] if position else float("nan"),
-                "lon": position[1] if position else float("nan"),
-                "facility_id": get("facility_id"),
-                "description": get("description"),
-                "demo": bool(demo),
-                **{column: _unquote(table.cell(row, column)) for column in extras},
-            }
-        )
+        check.problems.extend(place_problems.get(k, ()))
+        check.yes_no(row, "demo", demo_text[k])
+        if k in duplicate_of:
+            first = duplicate_of[k]
+            check.add(
+                row,
+                when_key,
+                when_text[k],
+                f"duplicate of row {first} (same time, type and place): delete one of them",
+                f"trùng với dòng {first} (cùng thời gian, loại và địa điểm): xóa một dòng",
+            )
     if check.problems:
         raise InputFileError(check.file, check.problems)
-    columns = [
-        "incident_id",
-        *(c for c in INCIDENT_COLUMNS if c != "geometry"),
-        *_extras(table, check),
-    ]
-    frame = pd.DataFrame.from_records(records, columns=columns)
+    data: dict[str, Any] = {
+        "incident_id": [ids[row] for row in rows],
+        "time": times,
+        "type": [kind.value for kind in kinds if kind is not None],
+        "lat": lat,
+        "lon": lon,
+        "facility_id": column("facility_id"),
+        "description": column("description"),
+        "demo": np.array([bool(value) for value, _ in demo], dtype=bool),
+        **{name: _unquote_all(table.data[name]) for name in extras},
+    }
+    columns = ["incident_id", *(c for c in INCIDENT_COLUMNS if c != "geometry"), *extras]
+    if len(set(columns)) < len(columns):  # an extra column named like a field: as rows, as ever
+        frame = pd.DataFrame.from_records(
+            [dict(zip(data, values, strict=True)) for values in zip(*data.values(), strict=True)],
+            columns=columns,
+        )
+    else:
+        frame = pd.DataFrame(data, columns=columns)
     frame["time"] = pd.to_datetime(frame["time"]).astype("datetime64[ns]")
     frame["demo"] = frame["demo"].astype(bool)
     return _geoframe(frame.set_index("incident_id"), INCIDENT_COLUMNS)
+
+
+# Dates before this year are refused: the frame's times (nanoseconds) start in September 1677.
+_FIRST_YEAR = 1678
+
+# The usual layouts of a time cell, read for a whole column at once: D, M, Y, h, m are digits of
+# the day, month, year, hour and minute, s of seconds (dropped, as ``_parse_when`` drops them);
+# any other character stands for the separators ``_parse_when`` accepts at that place.
+_DATE_LAYOUTS = ("DD/MM/YYYY", "YYYY/MM/DD")
+_CLOCK_LAYOUTS = ("hh:mm", "hh:mm;ss")
+_LAYOUT_SEPARATORS = {"/": "/.-", " ": " T", ":": ":hH", ";": ":"}
+
+
+def _incident_times(texts: list[str], clocks: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Read the common time layouts column-wise, exactly as ``_parse_when`` reads them.
+
+    Returns
+    -------
+    tuple
+        ``datetime64[ns]`` times (``NaT`` where not read) and which rows are left for
+        ``_parse_when``: other layouts, impossible dates or clock times, and rows whose date
+        the column pass does not take (years outside 1900-2200).
+
+    """
+    n = len(texts)
+    fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "DMYhm"}
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
+    clock_lengths = np.fromiter(map(len, clocks), dtype=np.int64, count=n)
+    has_clock = clock_lengths > 0
+    read = np.zeros(n, dtype=bool)
+    # With a separate clock the date cell may hold a time too (ignored); without, it must.
+    for date_layout in _DATE_LAYOUTS:
+        for clock_layout in _CLOCK_LAYOUTS:
+            _read_layout(texts, lengths, f"{date_layout} {clock_layout}", fields, read)
+        _read_layout(texts, lengths, date_layout, fields, read, where=has_clock)
+    clock_fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "hm"}
+    clock_read = np.zeros(n, dtype=bool)
+    for clock_layout in _CLOCK_LAYOUTS:
+        _read_layout(clocks, clock_lengths, clock_layout, clock_fields, clock_read, where=has_clock)
+    hour = np.where(has_clock, clock_fields["h"], fields["h"])
+    minute = np.where(has_clock, clock_fields["m"], fields["m"])
+    read &= np.where(has_clock, clock_read, True)
+    year, month, day = fields["Y"], fields["M"], fields["D"]
+    read &= (year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12)
+    read &= (hour >= 0) & (hour <= 23) & (minute >= 0) & (minute <= 59)
+    months = np.where(read, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first_day = months.astype("datetime64[D]")
+    month_days = ((months + 1).astype("datetime64[D]") - first_day).astype(np.int64)
+    read &= (day >= 1) & (day <= month_days)
+    times = (
+        first_day.astype("datetime64[ns]")
+        + ((day - 1) * 1440 + hour * 60 + minute).astype("timedelta64[m]")
+    ).astype("datetime64[ns]")
+    times[~read] = np.datetime64("NaT")
+    return times, ~read
+
+
+def _read_layout(
+    texts: list[str],
+    lengths: np.ndarray,
+    layout: str,
+    fields: dict[str, np.ndarray],
+    read: np.ndarray,
+    *,
+    where: np.ndarray | None = None,
+) -> None:
+    """Fill ``fields`` and ``read`` for the rows not read yet whose text has ``layout``."""
+    todo = ~read & (lengths == len(layout))
+    if where is not None:
+        todo &= where
+    rows = np.flatnonzero(todo)
+    if not rows.size:
+        return
+    codes = (
+        np.array([texts[k] for k in rows], dtype=f"<U{len(layout)}")
+        .view(np.uint32)
+        .reshape(rows.size, len(layout))
+        .astype(np.int64)
+    )
+    fits = np.ones(rows.size, dtype=bool)
+    values: dict[str, np.ndarray] = {}
+    for place, letter in enumerate(layout):
+        code = codes[:, place]
+        if letter in _LAYOUT_SEPARATORS:
+            fits &= np.isin(code, [ord(c) for c in _LAYOUT_SEPARATORS[letter]])
+        else:
+            fits &= (code >= ord("0")) & (code <= ord("9"))
+            values[letter] = values.get(letter, np.zeros(rows.size, np.int64)) * 10 + code - 48
+    rows = rows[fits]
+    for letter, value in values.items():
+        if letter in fields:
+            fields[letter][rows] = value[fits]
+    read[rows] = True
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _positions(
+    check: _Checker, column: Callable[[str], list[str]], rows: list[int], bbox: Bbox | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[int, list[Problem]]]:
+    """Return latitudes, longitudes, which rows have a position, and the other rows' problems.
+
+    Plain decimal pairs inside the area (Vietnam without one) are read column-wise; every other
+    row goes through ``_Checker.coordinates`` as it always did (decimal commas, degrees and
+    minutes, one Tọa độ cell, and every mistake).
+    """
+    lat_text, lon_text = column("lat"), column("lon")
+    nan = float("nan")
+    lat = np.array([float(t) if _PLAIN_NUMBER.fullmatch(t) else nan for t in lat_text])
+    lon = np.array([float(t) if _PLAIN_NUMBER.fullmatch(t) else nan for t in lon_text])
+    west, south, east, north = bbox or _VIETNAM
+    with np.errstate(invalid="ignore"):
+        placed = (west <= lon) & (lon <= east) & (south <= lat) & (lat <= north)
+    placed &= ~((lat == 0) & (lon == 0))
+    problems: dict[int, list[Problem]] = {}
+    slow = np.flatnonzero(~placed).tolist()
+    if slow:
+        cells = {key: column(key) for key in ("lat", "lon", "coords")}
+        scratch = _Checker(check.file, check.headers)
+        for k in slow:
+
+            def get(key: str, k: int = k) -> str:
+                return cells[key][k]
+
+            position = scratch.coordinates(rows[k], get, bbox)
+            if position is None:
+                lat[k] = lon[k] = nan
+                problems[k] = scratch.problems
+                scratch.problems = []
+            else:
+                lat[k], lon[k] = position
+                placed[k] = True
+    return lat, lon, placed, problems
+
+
+def _duplicate_incidents(
+    rows: list[int],
+    times: np.ndarray,
+    kinds: list[Any],
+    lat: np.ndarray,
+    lon: np.ndarray,
+    complete: np.ndarray,
+) -> dict[int, int]:
+    """Map each row (by position) repeating an earlier row to that row's spreadsheet number.
+
+    Rows repeat when time, type and place (rounded to 5 decimals) are the same.
+    """
+    candidates = np.flatnonzero(complete)
+    keys = pd.DataFrame(
+        {
+            "time": times[candidates].view(np.int64),
+            "type": [kinds[k].value for k in candidates],
+            # Python's rounding, as the rule always used; + 0.0 makes -0.0 equal to 0.0.
+            "lat": [round(float(v), 5) + 0.0 for v in lat[candidates]],
+            "lon": [round(float(v), 5) + 0.0 for v in lon[candidates]],
+        }
+    )
+    repeated = keys.duplicated(keep=False).to_numpy()
+    first: dict[tuple[Any, ...], int] = {}
+    found: dict[int, int] = {}
+    for k, key in zip(
+        candidates[repeated], keys[repeated].itertuples(index=False, name=None), strict=True
+    ):
+        if key in first:
+            found[int(k)] = first[key]
+        else:
+            first[key] = rows[k]
+    return found
 
 
 # --------------------------------------------------------------------------- writing
@@ -1149,8 +1400,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _neutralise(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV/formula injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Keep a spreadsheet from running a cell as a formula (CSV/formula injection).
+
+    A text that already starts with apostrophes and a formula character gets one more, so that
+    reading it back (``_unquote``) gives the text as it was.
+    """
+    if value.startswith(_FORMULA_START) or _QUOTED.match(value):
+        return "'" + value
+    return value
 
 
 def _yes_no_label(value: object, language: str) -> str:

@@ -46,6 +46,11 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _texts(values: Any) -> list[str]:
+    """``_text`` of every value; strings (nearly all of them) pass as they are."""
+    return [v if type(v) is str else _text(v) for v in values]
+
+
 def _tristate(value: Any) -> bool | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -98,7 +103,21 @@ class IncidentRows:
     """Checked incident columns, ready to insert (one entry per row)."""
 
     ids: list[str]
-    times: list[datetime]
+    time_ns: Any  # numpy datetime64[ns] array, local ward time
+
+    @property
+    def times(self) -> list[datetime]:
+        """Return the times as ``datetime`` objects."""
+        import pandas as pd
+
+        return list(pd.Series(self.time_ns).dt.to_pydatetime())
+
+    def time_texts(self) -> list[str]:
+        """Return the times as SQLAlchemy writes them in SQLite (``2026-11-23 22:00:00.000000``)."""
+        import numpy as np
+
+        return [s.replace("T", " ") for s in np.datetime_as_string(self.time_ns, unit="us")]
+
     types: list[str]
     lat: list[float]
     lon: list[float]
@@ -115,7 +134,7 @@ def incident_rows(frame: Any, filename: str) -> tuple[IncidentRows | None, list[
     problems = _missing_columns(frame, INCIDENT_COLUMNS, filename)
     if problems:
         return None, problems
-    ids = pd.Series([_text(i).strip() for i in frame.index], dtype=object)
+    ids = pd.Series([i.strip() for i in _texts(frame.index)], dtype=object)
     times = frame["time"]
     if not (pd.api.types.is_datetime64_dtype(times) and getattr(times.dt, "tz", None) is None):
         times = pd.Series(
@@ -126,7 +145,7 @@ def incident_rows(frame: Any, filename: str) -> tuple[IncidentRows | None, list[
             dtype="datetime64[ns]",
         )
     times = pd.Series(times.to_numpy(), dtype="datetime64[ns]")
-    types = pd.Series(frame["type"].to_numpy(), dtype=object).map(_text)
+    types = pd.Series(_texts(frame["type"].to_numpy()), dtype=object)
     coords = {
         name: pd.to_numeric(
             pd.Series(frame[name].to_numpy(), dtype=object), errors="coerce"
@@ -193,14 +212,14 @@ def incident_rows(frame: Any, filename: str) -> tuple[IncidentRows | None, list[
             if bad_coord["lat"][k] or bad_coord["lon"][k]:
                 problems += _coordinate_problems(filename, row, raw["lat"], raw["lon"])
         return None, problems
-    texts = {
-        name: pd.Series(frame[name].to_numpy(), dtype=object).map(_text).tolist()
-        for name in ("facility_id", "description")
-    }
-    demo = pd.Series(frame["demo"].to_numpy(), dtype=object).map(_tristate).map(bool).tolist()
+    texts = {name: _texts(frame[name].to_numpy()) for name in ("facility_id", "description")}
+    if pd.api.types.is_bool_dtype(frame["demo"]) and not frame["demo"].hasnans:
+        demo = frame["demo"].to_numpy(bool).tolist()
+    else:
+        demo = pd.Series(frame["demo"].to_numpy(), dtype=object).map(_tristate).map(bool).tolist()
     rows = IncidentRows(
         ids.tolist(),
-        list(times.dt.to_pydatetime()),
+        times.to_numpy(),
         types.tolist(),
         coords["lat"].tolist(),
         coords["lon"].tolist(),

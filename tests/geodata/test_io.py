@@ -463,3 +463,108 @@ def test_us_month_first_dates_are_named(tmp_path: Path) -> None:
         read_incidents(path)
     assert "month/day/year" in caught.value.problems[0].message
     assert caught.value.problems[0].row == 2
+
+
+# --------------------------------------------------------------------------- large logs
+
+
+def _log(path: Path, rows: list[list[str]], header: list[str] | None = None) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header or ["Mã vụ việc", "Thời gian", "Loại vụ việc", "Vĩ độ", "Kinh độ"])
+        writer.writerows(rows)
+    return path
+
+
+def test_every_time_layout_reads_as_the_row_rules_read_it(tmp_path: Path) -> None:
+    """The column pass over common layouts gives exactly what ``_parse_when`` gives per row."""
+    from geodata.io import _parse_when
+
+    texts = [
+        "23/11/2025 22:00", "03.01.2026 01:30", "3/1/2026 1:30", "2026-01-03 01:30",
+        "2026/01/03 01h30", "2026-01-03T01:30:45", "23-11/2025 22H05", "29/02/2024 23:59",
+        "2026-01-03 00:00:00", "01/01/1900 00:00", "22h00 ngày 23/11/2025", "23/11/2025 10:15 PM",
+        "1899-12-31 12:00", "23/11/2025 7h", "31/12/2025 23:59:59",
+    ]  # fmt: skip
+    rows = [
+        [f"VV-{k}", text, "Trộm cắp", f"{21.02 + k * 1e-4:.6f}", "105.83"]
+        for k, text in enumerate(texts)
+    ]
+    frame = read_incidents(_log(tmp_path / "vv.csv", rows))
+    expected = [_parse_when(text, "")[0] for text in texts]
+    assert frame["time"].dt.to_pydatetime().tolist() == expected
+    # a separate clock column wins over a time written in the date cell
+    split = [
+        ["1", "23/11/2025", "22:00", "Trộm cắp", "21.0281", "105.8329"],
+        ["2", "2025-11-23 00:00:00", "01:45:00", "Trộm cắp", "21.0282", "105.8329"],
+        ["3", "23/11/2025 09:00", "1h30", "Trộm cắp", "21.0283", "105.8329"],
+        ["4", "23/11/2025 09:00", "", "Trộm cắp", "21.0284", "105.8329"],
+    ]
+    header = ["STT", "Ngày", "Giờ", "Loại vụ việc", "Vĩ độ", "Kinh độ"]
+    frame = read_incidents(_log(tmp_path / "split.csv", split, header))
+    assert frame["time"].dt.strftime("%Y-%m-%d %H:%M").tolist() == [
+        "2025-11-23 22:00", "2025-11-23 01:45", "2025-11-23 01:30", "2025-11-23 09:00",
+    ]  # fmt: skip
+
+
+def test_problems_of_a_long_log_come_row_by_row_with_spreadsheet_rows(tmp_path: Path) -> None:
+    rows = [
+        [f"VV-{k}", f"{1 + k % 28:02d}/{1 + k % 12:02d}/2025 {k % 24:02d}:{k % 60:02d}",
+         "Trộm cắp", f"{21.024 + (k % 50) * 1e-4:.6f}", f"{105.828 + (k // 50) * 1e-5:.6f}"]
+        for k in range(5_000)
+    ]  # fmt: skip
+    rows[4_000][1] = "31/02/2025 22:00"  # spreadsheet row 4,002
+    rows[4_000][3] = "21,0281"  # decimal comma: read, no problem
+    rows[120][2] = "Karaoke"  # row 122
+    rows[120][4] = "0"  # and its longitude: both reported, type first
+    rows[3_000] = [*rows[10][:1], *rows[10][1:]]  # row 3,002 repeats row 12 ...
+    rows[3_000][0] = "VV-dup"  # ... under another id
+    rows[4_500][3], rows[4_500][4] = rows[4_500][4], rows[4_500][3]  # swapped, row 4,502
+    with pytest.raises(InputFileError) as caught:
+        read_incidents(_log(tmp_path / "vv.csv", rows), bbox=VAN_MIEU)
+    found = [(p.row, p.column, p.message.split(":")[0]) for p in caught.value.problems]
+    assert found == [
+        (122, "Loại vụ việc", "unknown incident type"),
+        (122, "Vĩ độ", "outside the area (west, south, east, north = 105.8268, 21.0233, 105.8390, "
+         "21.0303)"),
+        (3002, "Thời gian", "duplicate of row 12 (same time, type and place)"),
+        (4002, "Thời gian", "no such date (31/2/2025)"),
+        (4502, "Vĩ độ", "latitude and longitude look swapped (swapped they fall in the area's "
+         "bounds)"),
+    ]  # fmt: skip
+    assert "row 122" in str(caught.value)
+
+
+def test_a_long_clean_log_reads_whole(tmp_path: Path) -> None:
+    rows = [
+        [f"VV-{k}", f"{1 + k % 28:02d}/{1 + k % 12:02d}/2025 {k % 24:02d}:{k % 60:02d}",
+         ["Trộm cắp", "Cướp giật", "Đột nhập"][k % 3], f"{21.024 + (k % 50) * 1e-4:.6f}",
+         f"{105.828 + (k // 50) * 1e-5:.6f}"]
+        for k in range(3_000)
+    ]  # fmt: skip
+    rows[7][3] = "21°01'41.3\"N"  # degrees and minutes, read by the row rules
+    frame = read_incidents(_log(tmp_path / "vv.csv", rows), bbox=VAN_MIEU)
+    assert len(frame) == 3_000 and frame.index[2_999] == "VV-2999"
+    assert frame["type"].value_counts().to_dict() == {
+        "theft": 1_000, "snatch_theft": 1_000, "burglary": 1_000,
+    }  # fmt: skip
+    assert frame.loc["VV-7", "lat"] == pytest.approx(21 + 1 / 60 + 41.3 / 3600)
+    assert frame.loc["VV-100", "time"] == pd.Timestamp("2025-05-17 04:40")
+    assert frame.geometry.y.tolist() == frame["lat"].tolist()
+
+
+def test_a_date_before_1678_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = _log(tmp_path / "vv.csv", [["1", "01/01/1500 10:00", "Trộm cắp", "21.0297", "105.83"]])
+    with pytest.raises(InputFileError) as caught:
+        read_incidents(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "Thời gian")]
+    assert "too early" in caught.value.problems[0].message
+
+
+def test_text_starting_with_an_apostrophe_and_a_formula_sign_round_trips(tmp_path: Path) -> None:
+    incidents = read_incidents(TABLES / "incidents-van-mieu.csv")
+    incidents.loc["VV-2026-001", "description"] = "'=1+1"
+    incidents.loc["VV-2026-002", "description"] = "''@x"
+    incidents.loc["VV-2026-003", "description"] = "'không phải công thức"
+    path = write_incidents(incidents, tmp_path / "i.csv")
+    assert_geodataframe_equal(read_incidents(path), incidents)
