@@ -38,6 +38,7 @@ __all__ = [
     "read_roster_upload",
     "roster_table",
     "seconds_of",
+    "site_names",
     "stop_choices",
     "stored_document",
     "TeamExport",
@@ -111,12 +112,35 @@ def seconds_of(shift: Shift, clock: time) -> int:
     return (clock.hour * 3600 + clock.minute * 60 - start) % 86400
 
 
-def stop_choices(result: ShiftPlan, lang: Lang) -> dict[str, str]:
+def site_names(result: ShiftPlan, facilities: pd.DataFrame | None = None) -> dict[str, str]:
+    """Map each site id to the name it is shown by.
+
+    The plan's stop names first, then the facility's display name (its operator and kind when
+    OSM gives no name), else the site's own name or its id.
+    """
+    from patrol.pipeline import display_name
+
+    names = {}
+    for site in result.problem.sites:
+        if facilities is not None and site.id in facilities.index:
+            names[site.id] = display_name(facilities, site.id)
+        else:
+            names[site.id] = str(site.extra.get("name") or site.id)
+    for route in result.plan.routes:
+        for stop in route.stops:
+            if stop.extra.get("name"):
+                names[stop.site] = str(stop.extra["name"])
+    return names
+
+
+def stop_choices(
+    result: ShiftPlan, lang: Lang, *, facilities: pd.DataFrame | None = None
+) -> dict[str, str]:
     """``"site|visit"`` -> label of every visit a commander can move or lock.
 
     Served visits first, by team and order (``T1 · 3. Name (01:05)``), then the unserved ones.
     """
-    names = {s.id: str(s.extra.get("name") or s.id) for s in result.problem.sites}
+    names = site_names(result, facilities)
     shift = result.shift
     out = {}
     for route in result.plan.routes:

@@ -43,6 +43,7 @@ __all__ = [
     "adjust_problem",
     "alarm_replan",
     "choose_depots",
+    "display_name",
     "load_inputs",
     "lock_order",
     "plan_shift",
@@ -411,6 +412,11 @@ def _with_geometry(
         "demo_incidents": inputs.demo_incidents,
     }
     return replace(plan, routes=tuple(routes), extra=extra)
+
+
+def display_name(facilities: gpd.GeoDataFrame, facility_id: str) -> str:
+    """Return the name a facility is shown by (its operator and kind when it has no name)."""
+    return _display_name(facilities.loc[facility_id])
 
 
 def _display_name(row: Any) -> str:

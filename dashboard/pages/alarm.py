@@ -33,8 +33,9 @@ if result is None or request is None:
     st.stop()
 
 shift = request["shift"]
+shown = planops.site_names(result, inputs.facilities)
 names = {
-    s.id: f"{s.extra.get('name') or s.id} ({kind_label(str(s.extra.get('kind', '')), lang)})"
+    s.id: f"{shown[s.id]} ({kind_label(str(s.extra.get('kind', '')), lang)})"
     for s in result.problem.sites
 }
 c1, c2, c3 = st.columns([3, 1, 1])

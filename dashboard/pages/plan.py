@@ -219,7 +219,7 @@ for team, table in planview.timeline(plan, shift, lang=lang, sites=info).items()
 
 # ---- Adjust: move a stop to another team and/or time, lock stops, re-solve around them ----
 st.subheader(T("ops.adjust"))
-choices = planops.stop_choices(result, lang)
+choices = planops.stop_choices(result, lang, facilities=facilities)
 served = {k: v for k, v in choices.items() if not v.startswith(T("ops.unserved"))}
 teams = [team.id for team in problem.teams]
 # Choices of an earlier plan that this plan no longer has are dropped before the widgets draw.
@@ -231,7 +231,8 @@ if st.session_state.get(move_key) not in choices:
 keep = st.multiselect(T("ops.keep"), list(served), format_func=choices.__getitem__,
                       key=keep_key, placeholder=choose)  # fmt: skip
 a1, a2 = st.columns([3, 1])
-move_stop = a1.selectbox(T("ops.move_stop"), list(choices), index=None, format_func=choices.__getitem__,
+move_stop = a1.selectbox(T("ops.move_stop"), list(choices), index=None,
+                         format_func=choices.__getitem__,
                          key=move_key, placeholder=choose)  # fmt: skip
 move_team = a2.selectbox(T("ops.move_team"), teams, key="plan_move_team")
 a3, a4, a5 = st.columns(3)
@@ -276,8 +277,12 @@ st.caption(T("ops.current", label=current.label, note=current.note))
 if len(alternatives) >= 2:
     st.subheader(T("ops.compare"))
     labels = {alt.label: f"{alt.label} · {alt.note}" for alt in alternatives}
+    for key in ("plan_cmp_a", "plan_cmp_b"):
+        if key in st.session_state and st.session_state[key] not in labels:
+            del st.session_state[key]  # a label of an earlier list
     c1, c2 = st.columns(2)
-    left = c1.selectbox(T("ops.left"), list(labels), index=len(labels) - 2, format_func=labels.__getitem__,
+    left = c1.selectbox(T("ops.left"), list(labels), index=len(labels) - 2,
+                        format_func=labels.__getitem__,
                         key="plan_cmp_a")  # fmt: skip
     right = c2.selectbox(T("ops.right"), list(labels), index=len(labels) - 1,
                          format_func=labels.__getitem__, key="plan_cmp_b")  # fmt: skip
@@ -285,6 +290,7 @@ if len(alternatives) >= 2:
     alt_b = next(alt for alt in alternatives if alt.label == right)
     st.dataframe(planops.compare_rows(alt_a, alt_b, lang), hide_index=True)
     base = cache.base_layers(path, mode, settings_json)
+    c1, c2 = st.columns(2)
     for column, alt in ((c1, alt_a), (c2, alt_b)):
         with column:
             st.markdown(f"**{T('ops.plan_label', label=alt.label)}**")

@@ -50,7 +50,10 @@ with session.guard():
 
 options: dict[str, str] = {}
 result, request = session.get("plan"), session.get("plan_request")
-if everything and result is not None and request is not None:
+saved = st.session_state.get("plan_saved") or {}
+saved_id = str(saved["plan_id"]) if saved.get("result") is result and result else None
+if everything and result is not None and request is not None and saved_id not in stored:
+    # The plan being made, unless it is the stored plan's version already (then that one).
     options[SESSION] = T("routes.session_plan")
 for key, item in stored.items():
     options[key] = T("routes.stored_plan", id=item.plan_id, date=fmt_date(item.shift_date, lang),
@@ -61,7 +64,7 @@ if not options:
         st.page_link("pages/plan.py", label=T("page.plan"), icon=":material/route:")
     st.stop()
 
-default = wanted_plan if wanted_plan in options else next(iter(options))
+default = next(k for k in (wanted_plan, saved_id, *options) if k in options)
 choice = st.selectbox(T("routes.choose_plan"), list(options), index=list(options).index(default),
                       format_func=options.__getitem__, key="routes_plan")  # fmt: skip
 

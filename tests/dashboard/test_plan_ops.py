@@ -156,7 +156,7 @@ def test_approve_stores_the_plan_with_its_approver(commander: AppTest, ward: Any
     assert {r["team"] for r in document["routes"]} == {"T1", "T2", "T3"}
     assert document["routes"][1]["members"]["leader"] == "Lê Thị Cúc"
     assert any(
-        "phê duyệt lúc" in s and stored.approved_by in s for s in _texts(commander, "success")
+        "phê duyệt lúc" in s and str(stored.approved_by) in s for s in _texts(commander, "success")
     )
 
 
@@ -210,7 +210,8 @@ def test_leader_of_t1_sees_only_t1_and_is_refused_t2(ward: Any) -> None:
 
 def test_exports_give_valid_gpx_a_qr_code_and_are_recorded(ward: Any) -> None:
     at: AppTest = ward("patrol_leader", "routes")
-    labels = [b.label for b in at.get("download_button")]
+    buttons: list[Any] = list(at.get("download_button"))
+    labels = [b.label for b in buttons]
     assert labels[:5] == [
         "GPX (OsmAnd, Organic Maps)", "KML", "GeoJSON", "Bản đồ ngoại tuyến (HTML)",
         "Bản in A4 (PDF)",
@@ -228,7 +229,7 @@ def test_exports_give_valid_gpx_a_qr_code_and_are_recorded(ward: Any) -> None:
     secret = (Path(ward.folder) / "data" / "exports" / ".link-secret").read_bytes()
     claims = verify(made.link.rsplit("/r/", 1)[1], secret)
     assert (claims.team, claims.version) == ("T1", stored.version)
-    at.get("download_button")[0].click().run()
+    buttons[0].click().run()
     _ok(at)
     exports = audit.list_audit(ward.store, username=ward.accounts["patrol_leader"].username,
                                action="export")  # fmt: skip
@@ -243,6 +244,9 @@ def test_alarm_sends_the_nearest_team_and_every_plan_passes_the_checks(
     site = result.problem.sites[4]
     shift = result.shift
     now = shift.high_risk_s[0] + 1800
+    shown = commander.selectbox(key="alarm_site").options
+    assert len(shown) == len(result.problem.sites)
+    assert not [o for o in shown if o.startswith("osm-")]  # sites by name, never by OSM id
     _ok(commander.selectbox(key="alarm_site").set_value(site.id).run())
     commander.time_input(key="alarm_time").set_value(shift.at(now).time())
     _ok(commander.button(key="alarm_run").click().run())
