@@ -339,23 +339,37 @@ def _cell_text(value: object) -> str:
 def _cells(
     rows: list[tuple[int, list[str]]], name: str, *, encoding: str, composed: bool
 ) -> _Cells:
-    """Return the cells below the header, stripped (and composed unless ``composed``)."""
-    if composed:
-        rows = [(n, [c.strip() for c in cells]) for n, cells in rows]
-    else:
-        rows = [(n, [unicodedata.normalize("NFC", c).strip() for c in cells]) for n, cells in rows]
-    rows = [(n, cells) for n, cells in rows if any(cells)]
+    """Return the cells below the header, stripped (and composed unless ``composed``).
+
+    The table is turned into columns first (in C), and each column stripped at once: a big log
+    never has a Python loop over its cells here.
+    """
+    numbers = [n for n, _ in rows]
+    lengths = [len(cells) for _, cells in rows]
+    columns = [
+        list(map(str.strip, column))
+        if composed
+        else [unicodedata.normalize("NFC", c).strip() for c in column]
+        for column in itertools.zip_longest(*(cells for _, cells in rows), fillvalue="")
+    ]
+    kept = list(itertools.compress(range(len(rows)), map(any, zip(*columns, strict=True))))
+
+    def filled(k: int) -> int:
+        return sum(1 for column in columns if column[k])
+
     # A title line above the header ("DANH SÁCH MỤC TIÊU") has one filled cell: skip it.
-    while len(rows) > 1 and sum(map(bool, rows[0][1])) <= 1 < sum(map(bool, rows[1][1])):
-        rows = rows[1:]
-    if not rows:
+    while len(kept) > 1 and filled(kept[0]) <= 1 < filled(kept[1]):
+        kept = kept[1:]
+    if not kept:
         raise InputFileError(
             name,
             "no rows: the table has no header and no data",
             message_vi="bảng không có dòng tiêu đề và dữ liệu",
         )
-    header_row, header = rows[0]
-    width = max(len(header), *(len(cells) for _, cells in rows))
+    header_row = numbers[kept[0]]
+    header = [column[kept[0]] for column in columns[: lengths[kept[0]]]]
+    body = kept[1:]
+    width = max(len(header), *(lengths[k] for k in kept))
     header = header + [""] * (width - len(header))
     names = [h or f"({_column_letter(i)})" for i, h in enumerate(header)]
     problems = []
@@ -377,14 +391,12 @@ def _cells(
         seen[h] = i
     # Cells right of the last header: in a CSV, mostly a value holding the separator unquoted.
     named = max((i + 1 for i, h in enumerate(header) if h), default=0)
-    for number, cells in rows[1:]:
-        if len(cells) <= named:
-            continue
-        stray = [i for i in range(named, len(cells)) if cells[i]]
+    for k in (k for k in body if lengths[k] > named):
+        stray = [i for i in range(named, lengths[k]) if columns[i][k]]
         if stray:
             letter = _column_letter(stray[0])
             problems.append(Problem(
-                name, number, f"({letter})", cells[stray[0]],
+                name, numbers[k], f"({letter})", columns[stray[0]][k],
                 f"a value in column {letter}, right of the last header: a value before it "
                 "probably contains the separator; put such values in double quotes (\"a, b\"), "
                 "or give the column a header",
@@ -393,14 +405,15 @@ def _cells(
                 "hoặc đặt tiêu đề cho cột"))  # fmt: skip
     if problems:
         raise InputFileError(name, problems)
-    body = [cells for _, cells in rows[1:]]
-    # One list per column (transposed in C); short rows are padded with blank cells.
-    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else [()] * width
-    columns += [("",) * len(body)] * (width - len(columns))
+    # Short rows were padded with blank cells; columns right of ``width`` are blank in the body.
+    if body and body[-1] - body[0] + 1 == len(body):  # no blank line inside the table
+        data = [column[body[0] : body[-1] + 1] for column in columns[:width]]
+    else:
+        data = [[column[k] for k in body] for column in columns[:width]]
     return _Cells(
         names,
-        [n for n, _ in rows[1:]],
-        {c: list(values) for c, values in zip(names, columns, strict=True)},
+        [numbers[k] for k in body],
+        dict(zip(names, data, strict=True)),
         encoding,
     )
 
