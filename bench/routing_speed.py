@@ -4,10 +4,14 @@ About the default area's night: ~60 sites (banks, treasury, offices, gold shops)
 each (one inside 01:00-03:00), 3 joint teams from 2 depots, a 22:00-05:00 shift (25,200 s),
 travel times of a few minutes by motorbike, a one-hour gap between visits of a site.
 
-    .venv/bin/python bench/routing_speed.py [--sites 60] [--seeds 3] [--time-limit 10]
+    .venv/bin/python bench/routing_speed.py [--sites 60] [--seeds 3] [--time-limit 4]
+    .venv/bin/python bench/routing_speed.py --default-area   # the real default night
 
-Prints wall time, stop reason, value share and high-risk visits served per seed. The machine is
-shared with other work: compare figures from one run, not across runs.
+Prints wall time, stop reason, value share and high-risk visits served per seed, and whether
+solving again with the same seed gave the same plan. ``--default-area`` plans the embedded
+default area's night (all its banks, treasury, offices, gold shops; 3 joint teams; 22:00-05:00)
+instead of the synthetic one. The machine is shared with other work: compare figures from one
+run, not across runs.
 """
 
 from __future__ import annotations
@@ -69,25 +73,40 @@ def night(sites: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _default_night() -> PatrolProblem:
+    from datetime import date
+
+    from geodata.shift import Shift
+    from patrol.pipeline import load_inputs, plan_shift
+
+    shift = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
+    inputs = load_inputs(demo_until=date(2026, 11, 22))
+    return plan_shift(inputs, shift, n_teams=3, time_limit_s=1, seed=1).problem
+
+
 def main() -> None:
     """Solve a few synthetic nights and print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sites", type=int, default=60)
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--time-limit", type=float, default=4.0)
+    ap.add_argument("--default-area", action="store_true", help="the default area's real night")
     args = ap.parse_args()
+    default = _default_night() if args.default_area else None
     for seed in range(1, args.seeds + 1):
-        problem = PatrolProblem.from_dict(night(args.sites, seed))
+        problem = default or PatrolProblem.from_dict(night(args.sites, seed))
         began = time.monotonic()
         plan = solve(problem, time_limit_s=args.time_limit, seed=seed)
         wall = time.monotonic() - began
+        again = solve(problem, time_limit_s=args.time_limit, seed=seed)
+        same = "same plan again" if again.to_dict() == plan.to_dict() else "OTHER PLAN AGAIN"
         m = summarize(problem, plan)
         visits = sum(len(s.visits) for s in problem.sites)
         print(
             f"seed {seed}: {visits} visits, {wall:5.2f} s wall, stopped by "
             f"{plan.extra['search']['stopped_by']} after {plan.extra['search']['iterations']} "
             f"rounds; value {m.value_share:.3f} of all, high-risk {m.high_risk_served}/"
-            f"{m.high_risk_available}",
+            f"{m.high_risk_available}; {same}",
             flush=True,
         )
 

@@ -152,3 +152,18 @@ def PatrolPlan_from(doc: dict[str, Any]):
 def rest_index(rest: dict[str, Any], site: str, visit: int) -> int:
     s = next(x for x in rest["sites"] if x["id"] == site)
     return int(s["visit_index"][visit])
+
+
+def test_locks_against_a_gap_rule_are_refused(random_problem):
+    doc = random_problem(36, sites=6, visits=2, teams=2, gap_s=3600)
+    site = doc["sites"][0]
+    # Two visits of one site at the same hour on two teams: the gap rule cannot hold.
+    for v in site["visits"]:
+        v.update(earliest=5_000, latest=5_600)
+    with pytest.raises(InfeasiblePlanError, match=r"'s0'.*minimum gap") as caught:
+        solve(
+            PatrolProblem.from_dict(doc),
+            time_limit_s=1,
+            locked={"T1": [("s0", 0)], "T2": [("s0", 1)]},
+        )
+    assert "T1" in str(caught.value) and "T2" in str(caught.value)
