@@ -269,3 +269,20 @@ def test_administrator_resets_a_password_and_the_old_session_ends(app_as: Any) -
     assert _form_shown(analyst)
     app_as.login(analyst, "phantich", "mật khẩu mới của phân tích")
     assert not _form_shown(analyst)
+
+
+def test_audit_page_reports_a_tampered_row(app_as: Any) -> None:
+    import sqlite3
+
+    path = app_as.store.sqlite_path
+    assert path is not None
+    with sqlite3.connect(path) as db:  # someone with the file edits a row behind the product
+        names = db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        ).fetchall()
+        for (name,) in names:
+            db.execute(f'DROP TRIGGER "{name}"')
+        db.execute("UPDATE audit_log SET username = 'ai-do' WHERE id = 2")
+    at = app_as("administrator", "audit")
+    assert not at.exception
+    assert any("Nhật ký đã bị can thiệp: từ dòng 2" in e for e in _errors(at))
