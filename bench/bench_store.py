@@ -20,6 +20,7 @@ Usage: ``python bench/bench_store.py [--incidents 1000000] [--upload-rows 100000
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import tempfile
 import time
@@ -128,8 +129,13 @@ def main() -> None:
             size = min(batch, remaining - k)
             frame = synthetic_incidents(size, seed=100 + k, prefix=f"b{k}")
             seconds, _ = timed(
-                lambda frame=frame, k=k: repo.import_incidents(
-                    store, who, frame, area=AREAS[(k // batch) % len(AREAS)], filename=f"batch-{k}"
+                functools.partial(
+                    repo.import_incidents,
+                    store,
+                    who,
+                    frame,
+                    area=AREAS[(k // batch) % len(AREAS)],
+                    filename=f"batch-{k}",
                 )
             )
             insert_s += seconds

@@ -49,10 +49,10 @@ def _tamper(store: Store, statement: str, params: dict[str, object] | None = Non
             conn.execute(text(statement).text, params or {})
         conn.close()
         return
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
-        conn.execute(text(statement), params or {})
-        conn.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
+        connection.execute(text(statement), params or {})
+        connection.exec_driver_sql("ALTER TABLE audit_log ENABLE TRIGGER USER")
 
 
 def test_chain_of_an_untouched_log_verifies(store: Store, clock) -> None:
