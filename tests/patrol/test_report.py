@@ -189,31 +189,3 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     assert (out / "report.html").is_file() and (out / "tables" / "review-2026-10.xlsx").is_file()
     cells = pd.read_csv(out / "tables" / "cells.csv", encoding="utf-8-sig")
     assert cells["Hiện diện (phút)"].sum() == 10  # the one approved stop, 600 s on site
-
-
-def test_dashboard_review_page_shows_the_review_and_its_notices() -> None:
-    # Kept here (tests/dashboard belongs to the dashboard shell); AppTest runs the real page.
-    from streamlit.testing.v1 import AppTest
-
-    app = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
-    at = AppTest.from_file(str(app), default_timeout=300)
-    at.run()
-    at.switch_page("pages/review.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "Rà soát điểm nóng"
-    subheaders = [s.value for s in at.subheader]
-    assert subheaders[:3] == [
-        "2. Khoảng trống tuần tra (ưu tiên)", "3. Kiến nghị", "4. Bản đồ",
-    ]  # fmt: skip
-    metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Vụ việc trong tháng"]) > 0
-    assert any("Không có kế hoạch tuần tra đã phê duyệt" in w.value for w in at.warning)
-    # The report is made on request and offered as PDF, HTML and XLSX downloads.
-    at.button(key="review_prepare").click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("download_button")) == 3
-    # The month not yet over is said so, in Vietnamese.
-    month = at.selectbox(key="review_month")
-    month.set_value(month.options[0]).run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert any("chưa kết thúc" in w.value for w in at.warning)
