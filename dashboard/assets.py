@@ -118,7 +118,7 @@ def missing_files(vendor_dir: Path = VENDOR_DIR) -> list[str]:
 
 
 def is_installed(vendor_dir: Path = VENDOR_DIR) -> bool:
-    """True when every pinned file is in place."""
+    """Tell whether every pinned file is in place."""
     return not missing_files(vendor_dir)
 
 
@@ -150,7 +150,9 @@ def _pack(npm: str, package: Package, into: Path) -> Path:
         raise AssetsError(msg)
     tarballs = sorted(into.glob("*.tgz"), key=lambda p: p.stat().st_mtime)
     name = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
-    tarball = into / name if name and (into / name).is_file() else (tarballs or [None])[-1]
+    tarball: Path | None = into / name if name and (into / name).is_file() else None
+    if tarball is None and tarballs:
+        tarball = tarballs[-1]
     if tarball is None:
         msg = f"npm pack {package.spec} wrote no tarball in {into}"
         raise AssetsError(msg)

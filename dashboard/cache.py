@@ -119,6 +119,11 @@ def _session_key() -> tuple[str | None, str | None, str]:
     return session.get("area_path"), settings.network.default_mode, core
 
 
+def session_base_layers() -> mapview.BaseLayers:
+    """Return the base-map layers of this session's area, built once for all sessions."""
+    return base_layers(*_session_key())
+
+
 def area_name() -> str:
     """Return the name of this session's area, under which the store keeps its records."""
     return str(area(*_session_key()).name)

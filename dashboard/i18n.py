@@ -1,5 +1,4 @@
-"""Every text the dashboard shows, in Vietnamese (the default) and English, and how numbers,
-dates and times are written in each.
+"""Every text the dashboard shows, in Vietnamese and English; numbers, dates, times in each.
 
 Pure: no Streamlit. Pages get a translator with ``translator(lang)`` and call it with a key and
 the values to put in. Vietnamese writes dates ``dd/mm/yyyy``, 24-hour times, ``.`` between
@@ -592,7 +591,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:
-    """The text of ``key`` in ``lang`` with ``values`` put in.
+    """Return the text of ``key`` in ``lang`` with ``values`` put in.
 
     >>> t("map.facility_count", "vi", n=12)
     '12 mục tiêu'
@@ -603,7 +602,11 @@ def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:
 
 
 def translator(lang: Lang) -> Callable[..., str]:
-    """A ``t`` bound to ``lang``: ``T = translator("en"); T("page.map")``."""
+    """Return ``t`` bound to ``lang``.
+
+    >>> translator("en")("page.map")
+    'Map'
+    """
 
     def bound(key: str, /, **values: Any) -> str:
         return t(key, lang, **values)
@@ -612,7 +615,7 @@ def translator(lang: Lang) -> Callable[..., str]:
 
 
 def fmt_number(value: float, lang: Lang = "vi", *, decimals: int = 0) -> str:
-    """A number with the separators of ``lang``.
+    """Write a number with the separators of ``lang``.
 
     >>> fmt_number(12345.5, "vi", decimals=1)
     '12.345,5'
@@ -637,8 +640,9 @@ def fmt_clock(moment: datetime | time) -> str:
 
 
 def fmt_duration(seconds: float, lang: Lang = "vi") -> str:
-    """A duration in hours and minutes: ``1 giờ 05 phút`` / ``1 h 05 min``; under an hour,
-    minutes only.
+    """Write a duration in hours and minutes (under an hour, minutes only).
+
+    ``1 giờ 05 phút`` / ``1 h 05 min``.
 
     >>> fmt_duration(3900, "vi")
     '1 giờ 05 phút'

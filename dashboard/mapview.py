@@ -132,8 +132,9 @@ def _street_class(value: object) -> str:
 
 
 def streets_frame(graph: Any) -> gpd.GeoDataFrame:
-    """One row per street (both directions of a two-way street once), EPSG:4326, with ``cls``
-    (``major``/``medium``/``minor``) and ``name`` (HTML-escaped, for tooltips).
+    """Return one row per street (a two-way street once), EPSG:4326, with ``cls`` and ``name``.
+
+    ``cls`` is ``major``/``medium``/``minor``; ``name`` is HTML-escaped, for tooltips.
 
     Parameters
     ----------
@@ -194,9 +195,11 @@ def base_layers(area: Any) -> BaseLayers:
 
 
 class VectorLayer(Layer):
-    """GeoJSON drawn by one small script: styles, tooltips and popups come from each feature's
-    properties, so the page renders in milliseconds whatever the number of features (folium's
-    own popups compile a template per marker: about 15 ms each).
+    """GeoJSON drawn by one small script, styled from each feature's properties.
+
+    Styles, tooltips and popups come from the properties, so the page renders in milliseconds
+    whatever the number of features (folium's own popups compile a template per marker: about
+    15 ms each).
 
     Feature properties read by the script: ``style`` (Leaflet path options), ``tip`` and
     ``popup`` (HTML, already escaped), ``icon`` (HTML of a div icon for a point; without it a
@@ -299,7 +302,7 @@ def build_map(
     online_tiles: bool = False,
     height: int = 600,
 ) -> folium.Map:
-    """A map of the area with its offline base layers, fitted to the area.
+    """Return a map of the area with its offline base layers, fitted to the area.
 
     Parameters
     ----------
@@ -332,11 +335,13 @@ def build_map(
             "OpenStreetMap", name=t("layer.online", lang), attr=ATTRIBUTION, max_zoom=19
         ).add_to(fmap)
     VectorLayer(
-        base.residential, data_json=base.json["residential"], name=t("layer.residential", lang), interactive=False,
+        base.residential, data_json=base.json["residential"], name=t("layer.residential", lang),
+        interactive=False,
         styles={"": {"color": "#d7ccc8", "weight": 0, "fillColor": "#efebe9", "fillOpacity": 0.8}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
-        base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang), interactive=False,
+        base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang),
+        interactive=False,
         styles={"": {"color": "#bcaaa4", "weight": 0.5, "fillColor": "#d7ccc8",
                      "fillOpacity": 0.9}},
     ).add_to(fmap)  # fmt: skip
@@ -345,7 +350,8 @@ def build_map(
         styles=_STREET_STYLE,
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
-        base.boundary, data_json=base.json["boundary"], name=t("layer.boundary", lang), interactive=False,
+        base.boundary, data_json=base.json["boundary"], name=t("layer.boundary", lang),
+        interactive=False,
         styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
     ).add_to(fmap)  # fmt: skip
     fmap.fit_bounds([[south, west], [north, east]])

@@ -31,18 +31,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Alternative",
+    "TeamExport",
     "compare_rows",
     "exports_root",
     "next_label",
     "plan_document",
+    "plan_of",
     "read_roster_upload",
     "roster_table",
     "seconds_of",
     "site_names",
     "stop_choices",
     "stored_document",
-    "TeamExport",
-    "plan_of",
     "team_export",
 ]
 

@@ -56,6 +56,9 @@ def _span(start: time, end: time) -> int:
     return seconds if seconds > 0 else seconds + 86400
 
 
+_Day = date  # the class's field ``date`` hides the type inside its body
+
+
 @dataclass(frozen=True)
 class Shift:
     """One shift: starts on ``date`` at ``start`` and ends at ``end`` (next day if earlier).
@@ -82,9 +85,9 @@ class Shift:
             raise SettingsError(msg)
 
     @classmethod
-    def parse(cls, day: str | date, shift: str, high_risk: str = "01:00-03:00") -> Shift:
+    def parse(cls, day: str | _Day, shift: str, high_risk: str = "01:00-03:00") -> Shift:
         """Build a shift from text: ``Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")``."""
-        the_date = day if isinstance(day, date) else parse_date(day)
+        the_date = day if isinstance(day, _Day) else parse_date(day)
         start, end = _split_range(shift, "shift")
         hr_start, hr_end = _split_range(high_risk, "high-risk window")
         return cls(the_date, start, end, hr_start, hr_end)
@@ -115,7 +118,7 @@ class Shift:
         return int((when - self.start_dt).total_seconds())
 
     def at(self, seconds: float) -> datetime:
-        """The clock instant ``seconds`` after the shift start."""
+        """Return the clock instant ``seconds`` after the shift start."""
         return self.start_dt + timedelta(seconds=float(seconds))
 
     def label(self) -> str:

@@ -9,7 +9,6 @@ command exits with status 2.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -47,7 +46,7 @@ def _main(
 
 
 def load_settings() -> Settings:
-    """The settings named by ``--settings``, or the defaults."""
+    """Return the settings named by ``--settings``, or the defaults."""
     path = _state["settings"]
     return Settings.from_file(path) if path else Settings()
 
@@ -61,12 +60,12 @@ def run_guarded(func: Callable[[], T]) -> T:
         raise typer.Exit(2) from None
 
 
-import patrol.commands.export  # noqa: E402, F401  (registers export, serve-exports)
-import patrol.commands.area  # noqa: E402, F401  (registers area)
-import patrol.commands.review  # noqa: E402, F401  (registers review)
-import patrol.commands.plan  # noqa: E402, F401  (registers plan)
+import patrol.commands.area  # noqa: E402  (registers area)
+import patrol.commands.export  # noqa: E402  (registers export, serve-exports)
+import patrol.commands.plan  # noqa: E402  (registers plan)
+import patrol.commands.review  # noqa: E402  (registers review)
+import patrol.commands.solve  # noqa: E402  (registers solve)
 import patrol.commands.store  # noqa: E402, F401  (registers users, backup, restore, audit)
-import patrol.commands.solve  # noqa: E402, F401  (registers solve)
 
 
 def main() -> None:
@@ -75,4 +74,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -48,6 +48,7 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
 # Night-time speeds (km/h) per OSM highway class: night traffic is light, but patrols ride slowly
 # enough to look around; alleys (service, living_street) are ridden at walking-plus pace.
+# fmt: off
 _MOTORBIKE_KMH = {
     "trunk": 35.0, "trunk_link": 30.0, "primary": 30.0, "primary_link": 25.0,
     "secondary": 28.0, "secondary_link": 22.0, "tertiary": 25.0, "tertiary_link": 20.0,
@@ -68,7 +69,8 @@ _FOOT_KMH = dict.fromkeys(
         "road", "track", "pedestrian", "footway", "path", "steps", "alley", "cycleway",
     ],
     4.5,
-)  # fmt: skip
+)
+# fmt: on
 
 
 class AreaSettings(BaseModel):

@@ -24,8 +24,8 @@ __all__ = [
     "PlanFileError",
     "Problem",
     "ProblemFormatError",
-    "RosterError",
     "ReviewError",
+    "RosterError",
     "SettingsError",
 ]
 

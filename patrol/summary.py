@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from geodata.schema import FacilityKind
 
@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 __all__ = ["plan_summary"]
 
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "title": "KẾ HOẠCH TUẦN TRA KHÉP KÍN",
         "shift": "Ca tuần tra",

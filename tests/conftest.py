@@ -40,5 +40,5 @@ def data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def default_osm() -> Path:
-    """The Hà Nội Văn Miếu - Quốc Tử Giám / Cát Linh extract."""
+    """Give the Hà Nội Văn Miếu - Quốc Tử Giám / Cát Linh extract."""
     return DEFAULT_OSM

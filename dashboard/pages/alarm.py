@@ -73,12 +73,7 @@ for i, (label, value) in enumerate(planview.metrics_rows(summary, lang)):
     cols[i % 3].metric(label, value)
 
 info = planview.site_info(rest.problem)
-path, mode, settings_json = (
-    session.get("area_path"),
-    settings.network.default_mode,
-    session.get("settings_json"),
-)
-fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
 mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
 mapview.add_routes(fmap, rest.plan, shift=shift, lang=lang, sites=info,
                    team_order=[t.id for t in result.problem.teams])  # fmt: skip

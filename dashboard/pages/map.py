@@ -1,5 +1,6 @@
-"""Bản đồ: sites by kind in their risk colour at the chosen hour, incidents, depots, boundary;
-a click adds an incident or a site to this session's inputs.
+"""Bản đồ: sites in their risk colour at the chosen hour, incidents, depots, boundary.
+
+A click adds an incident or a site to this session's inputs.
 """
 
 from __future__ import annotations
@@ -67,12 +68,7 @@ risk = None
 with session.guard():
     risk = cache.risk_table(inputs, int(hour), lang=lang)
 
-path, mode, settings_json = (
-    session.get("area_path"),
-    settings.network.default_mode,
-    session.get("settings_json"),
-)
-fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang,
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang,
                          online_tiles=online)  # fmt: skip
 mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
 mapview.add_facilities(fmap, sites, risk=risk, lang=lang)

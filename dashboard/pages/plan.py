@@ -191,12 +191,7 @@ if missed:
     st.warning(T("plan.unserved_warning", n=len(missed), names=names))
 
 info = planview.site_info(problem)
-path, mode, settings_json = (
-    session.get("area_path"),
-    settings.network.default_mode,
-    session.get("settings_json"),
-)
-fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
 # Each site in the colour of its peak risk over the shift the plan was made for.
 levels = result.assessment.levels.to_frame("level")
 mapview.add_facilities(fmap, sites, risk=levels, lang=lang)
@@ -289,7 +284,7 @@ if len(alternatives) >= 2:
     alt_a = next(alt for alt in alternatives if alt.label == left)
     alt_b = next(alt for alt in alternatives if alt.label == right)
     st.dataframe(planops.compare_rows(alt_a, alt_b, lang), hide_index=True)
-    base = cache.base_layers(path, mode, settings_json)
+    base = cache.session_base_layers()
     c1, c2 = st.columns(2)
     for column, alt in ((c1, alt_a), (c2, alt_b)):
         with column:

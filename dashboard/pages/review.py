@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard import access, cache, shell
 from dashboard import state as session
-from dashboard.i18n import translator
+from dashboard.i18n import Lang, translator
 from patrol.errors import PatrolError
 from patrol.store.auth import Permission
 
@@ -257,7 +257,7 @@ with st.expander(P("tables")):
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _files(signature: str, month: str, plans_key: str, settings_json: str, language: str,
+def _files(signature: str, month: str, plans_key: str, settings_json: str, language: Lang,
            _review: Any) -> tuple[bytes, bytes, bytes]:  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="patrol-review-") as tmp:
         folder = Path(tmp)

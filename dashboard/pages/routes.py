@@ -112,12 +112,7 @@ if members:
     st.caption(members)
 
 one = dataclasses.replace(plan, routes=(route,))
-path, mode, settings_json = (
-    session.get("area_path"),
-    settings.network.default_mode,
-    session.get("settings_json"),
-)
-fmap = mapview.build_map(cache.base_layers(path, mode, settings_json), lang=lang)
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
 mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
 mapview.add_routes(fmap, one, shift=shift, lang=lang, sites=info, team_order=teams)
 shell.show_map(fmap, key="routes")

@@ -60,9 +60,8 @@ def test_map_is_offline_with_zoom_range_and_attribution(base: mapview.BaseLayers
 def test_online_tiles_only_when_asked(base: mapview.BaseLayers) -> None:
     fmap = mapview.build_map(base, online_tiles=True)
     tiles = [c for c in fmap._children.values() if isinstance(c, folium.TileLayer)]
-    assert len(tiles) == 1 and "OpenStreetMap" in tiles[0].options.get("attribution", "") + str(
-        tiles[0].tiles
-    )
+    assert len(tiles) == 1
+    assert "OpenStreetMap" in str(tiles[0].options.get("attribution", "")) + str(tiles[0].tiles)
 
 
 def test_facilities_coloured_by_risk_with_escaped_popups(inputs: Any, base: Any) -> None:
@@ -117,7 +116,10 @@ def test_fifty_thousand_incidents_stay_small(base: mapview.BaseLayers) -> None:
     # A bounded number of cells, not one element per incident.
     assert layer.feature_count < 5_000
     assert sum(f["properties"]["n"] for f in layer.data["features"]) == 50_000
-    for view, kind in (("heat", "HeatMap"), ("cluster", "FastMarkerCluster")):
+    views: tuple[tuple[mapview.IncidentView, str], ...] = (
+        ("heat", "HeatMap"), ("cluster", "FastMarkerCluster"),
+    )  # fmt: skip
+    for view, kind in views:
         other = mapview.add_incidents(mapview.build_map(base), incidents, view=view)
         assert type(other).__name__ == kind
     assert mapview.add_incidents(fmap, incidents, view="none") is None

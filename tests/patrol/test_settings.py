@@ -22,7 +22,9 @@ def test_toml_overrides_and_names_bad_values(tmp_path: Path) -> None:
     good.write_text("[routing]\ntime_limit_s = 20\n", encoding="utf-8")
     assert Settings.from_file(good).routing.time_limit_s == 20
     bad = tmp_path / "bad.toml"
-    bad.write_text("[routing]\ntime_limit_s = -1\n[network]\nsnap_speed_kmh = 0\n", encoding="utf-8")
+    bad.write_text(
+        "[routing]\ntime_limit_s = -1\n[network]\nsnap_speed_kmh = 0\n", encoding="utf-8"
+    )
     with pytest.raises(SettingsError) as info:
         Settings.from_file(bad)
     text = str(info.value)
@@ -31,7 +33,7 @@ def test_toml_overrides_and_names_bad_values(tmp_path: Path) -> None:
 
 
 def test_unknown_setting_is_refused() -> None:
-    with pytest.raises(SettingsError, match="routing.colour"):
+    with pytest.raises(SettingsError, match=r"routing\.colour"):
         Settings.from_dict({"routing": {"colour": "red"}})
 
 
