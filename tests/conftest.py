@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +45,24 @@ def data_dir() -> Path:
 def default_osm() -> Path:
     """Give the Hà Nội Văn Miếu - Quốc Tử Giám / Cát Linh extract."""
     return DEFAULT_OSM
+
+
+@pytest.fixture(scope="session")
+def contract_errors() -> Callable[[Any, Any], list[str]]:
+    """Give ``contract_errors(problem, plan)``: what ``bench/_checker.py`` finds wrong.
+
+    The checker shares no code with the solver; problem and plan (models or dicts) go to it as
+    the JSON documents of the contract.
+    """
+    path = Path(__file__).parents[1] / "bench" / "_checker.py"
+    spec = importlib.util.spec_from_file_location("bench_checker", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def errors(problem: Any, plan: Any) -> list[str]:
+        docs = [json.loads(json.dumps(d if isinstance(d, dict) else d.to_dict()))
+                for d in (problem, plan)]  # fmt: skip
+        return module.check_plan(*docs)  # type: ignore[no-any-return]
+
+    return errors

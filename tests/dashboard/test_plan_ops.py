@@ -8,7 +8,6 @@ the nearest team. The tests of this module share that session and run in file or
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,6 @@ from patrol.export import verify
 from patrol.store import audit, auth
 from patrol.store import plans as stored_plans
 
-CHECKER = Path(__file__).parents[2] / "bench" / "_checker.py"
 ROSTER = (
     "Mã,Họ tên,Lực lượng\n"
     "CA1,Nguyễn Văn An,Công an\n"
@@ -33,16 +31,6 @@ ROSTER = (
     "QS2,Vũ Văn Giang,Quân sự\n"
     "CA4,Đỗ Thị Hoa,Công an\n"
 )
-
-
-def _check(problem: Any, plan: Any) -> list[str]:
-    """Run the independent contract checker of ``bench/`` on the JSON documents."""
-    spec = importlib.util.spec_from_file_location("bench_checker", CHECKER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    docs = json.loads(json.dumps(problem.to_dict())), json.loads(json.dumps(plan.to_dict()))
-    return module.check_plan(*docs)  # type: ignore[no-any-return]
 
 
 def _ok(at: AppTest) -> AppTest:
@@ -98,7 +86,9 @@ def test_a_bad_roster_is_refused_with_its_problems(ward: Any) -> None:
     assert any("sai.csv" in e for e in _texts(at, "error"))
 
 
-def test_moved_and_locked_stop_stays_on_its_team_at_the_chosen_time(commander: AppTest) -> None:
+def test_moved_and_locked_stop_stays_on_its_team_at_the_chosen_time(
+    commander: AppTest, contract_errors: Callable[[Any, Any], list[str]]
+) -> None:
     before = commander.session_state["plan"]
     t1, t2 = before.plan.routes[0], before.plan.routes[1]
     moved = t2.stops[len(t2.stops) // 2]
@@ -121,7 +111,7 @@ def test_moved_and_locked_stop_stays_on_its_team_at_the_chosen_time(commander: A
     assert team == "T1"
     assert earliest <= at_s <= earliest + 1800
     assert where[(kept.site, kept.visit)][0] == "T1"
-    assert _check(after.problem, after.plan) == []
+    assert contract_errors(after.problem, after.plan) == []
     assert [a.label for a in commander.session_state["plan_alternatives"]] == ["A", "B"]
 
 
@@ -235,6 +225,7 @@ def test_exports_give_valid_gpx_a_qr_code_and_are_recorded(ward: Any) -> None:
 
 def test_alarm_sends_the_nearest_team_and_every_plan_passes_the_checks(
     commander: AppTest,
+    contract_errors: Callable[[Any, Any], list[str]],
 ) -> None:
     result = commander.session_state["plan"]
     _ok(commander.switch_page("pages/alarm.py").run())
@@ -259,8 +250,8 @@ def test_alarm_sends_the_nearest_team_and_every_plan_passes_the_checks(
     assert answer.dispatch.arrive_s == min(arrivals.values())
     assert arrivals[answer.dispatch.team] == answer.dispatch.arrive_s
     assert any(f"Điều tổ {answer.dispatch.team}" in s for s in _texts(commander, "success"))
-    assert _check(result.problem, result.plan) == []
-    assert _check(answer.rest.problem, answer.rest.plan) == []
+    assert contract_errors(result.problem, result.plan) == []
+    assert contract_errors(answer.rest.problem, answer.rest.plan) == []
     (component,) = commander.get("component_instance")
     assert "dispatch" in json.loads(component.proto.json_args)["script"]
     _ok(commander.button(key="alarm_adopt").click().run())

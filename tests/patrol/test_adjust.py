@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from datetime import date
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,38 +11,17 @@ import pytest
 from geodata.shift import Shift
 from patrol.errors import InfeasiblePlanError
 from patrol.pipeline import (
+    Inputs,
     Move,
     ShiftPlan,
     adjust_problem,
     alarm_replan,
-    load_inputs,
     lock_order,
     plan_shift,
     replan_with_locks,
 )
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
-CHECKER = Path(__file__).parents[2] / "bench" / "_checker.py"
-
-
-def _check(problem: Any, plan: Any) -> list[str]:
-    """Run the independent contract checker of ``bench/`` on the JSON documents."""
-    spec = importlib.util.spec_from_file_location("bench_checker", CHECKER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    as_json = json.loads(json.dumps(problem.to_dict())), json.loads(json.dumps(plan.to_dict()))
-    return module.check_plan(*as_json)  # type: ignore[no-any-return]
-
-
-@pytest.fixture(scope="module")
-def inputs():  # type: ignore[no-untyped-def]
-    return load_inputs(demo_until=date(2026, 11, 22))
-
-
-@pytest.fixture(scope="module")
-def night(inputs) -> ShiftPlan:  # type: ignore[no-untyped-def]
-    return plan_shift(inputs, SHIFT, n_teams=3, time_limit_s=3, seed=7)
 
 
 def _stops(result: ShiftPlan) -> dict[tuple[str, int], tuple[str, int]]:
@@ -97,8 +74,9 @@ def test_adjust_problem_sets_only_the_moved_window(night: ShiftPlan) -> None:
 
 
 def test_moved_and_locked_stops_stay_where_the_commander_put_them(
-    inputs,  # type: ignore[no-untyped-def]
+    inputs: Inputs,
     night: ShiftPlan,
+    contract_errors: Callable[[Any, Any], list[str]],
 ) -> None:
     t1, t2 = night.plan.routes[0], night.plan.routes[1]
     kept = (t1.stops[1].site, t1.stops[1].visit)
@@ -118,7 +96,7 @@ def test_moved_and_locked_stops_stay_where_the_commander_put_them(
     team, start = stops[(moved.site, moved.visit)]
     assert team == t1.team and a <= start <= b
     assert stops[kept][0] == t1.team
-    assert _check(again.problem, again.plan) == []
+    assert contract_errors(again.problem, again.plan) == []
     for route in again.plan.routes:  # street paths and names as plan_shift gives them
         assert len(route.extra["path"]) > 10
         assert all(s.extra["name"] for s in route.stops)
@@ -126,8 +104,9 @@ def test_moved_and_locked_stops_stay_where_the_commander_put_them(
 
 
 def test_alarm_sends_the_team_that_gets_there_first(
-    inputs,  # type: ignore[no-untyped-def]
+    inputs: Inputs,
     night: ShiftPlan,
+    contract_errors: Callable[[Any, Any], list[str]],
 ) -> None:
     now = SHIFT.high_risk_s[0] + 1800  # 01:30
     target = night.problem.sites[5]
@@ -146,7 +125,7 @@ def test_alarm_sends_the_team_that_gets_there_first(
     assert answer.origin_free_s + answer.travel_s == best
     assert len(answer.path) >= 2
     rest = answer.rest
-    assert _check(rest.problem, rest.plan) == []
+    assert contract_errors(rest.problem, rest.plan) == []
     for route in rest.plan.routes:
         assert all(s.start >= now for s in route.stops)
         assert route.extra["path"]
@@ -155,7 +134,8 @@ def test_alarm_sends_the_team_that_gets_there_first(
 
 
 def test_a_roster_plan_keeps_counts_in_the_problem_and_names_on_the_routes(
-    inputs,  # type: ignore[no-untyped-def]
+    inputs: Inputs,
+    contract_errors: Callable[[Any, Any], list[str]],
 ) -> None:
     from routing.model import PatrolProblem
     from routing.roster import Person, form_teams
@@ -180,4 +160,4 @@ def test_a_roster_plan_keeps_counts_in_the_problem_and_names_on_the_routes(
     # The rest of the night after an alarm is a valid problem too (it is built from the JSON).
     site = result.problem.sites[2].id
     answer = alarm_replan(result, inputs, site=site, at_s=SHIFT.high_risk_s[0], time_limit_s=1)
-    assert _check(answer.rest.problem, answer.rest.plan) == []
+    assert contract_errors(answer.rest.problem, answer.rest.plan) == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -11,36 +10,26 @@ import pytest
 
 from geodata.shift import Shift
 from patrol.errors import InfeasiblePlanError, SettingsError
-from patrol.pipeline import ShiftPlan, choose_depots, load_inputs, plan_shift, write_plan_outputs
+from patrol.pipeline import Inputs, ShiftPlan, choose_depots, plan_shift, write_plan_outputs
 from routing.model import PatrolPlan
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 
 
-@pytest.fixture(scope="module")
-def inputs():  # type: ignore[no-untyped-def]
-    return load_inputs(demo_until=date(2026, 11, 22))
-
-
-@pytest.fixture(scope="module")
-def night(inputs) -> ShiftPlan:  # type: ignore[no-untyped-def]
-    return plan_shift(inputs, SHIFT, n_teams=3, time_limit_s=3, seed=7)
-
-
-def test_demo_incidents_are_labelled(inputs) -> None:  # type: ignore[no-untyped-def]
+def test_demo_incidents_are_labelled(inputs: Inputs) -> None:
     assert inputs.demo_incidents
     assert inputs.incidents["demo"].all()
     assert inputs.incidents["description"].str.startswith("Dữ liệu minh họa").all()
 
 
-def test_depot_is_a_ward_police_post(inputs) -> None:  # type: ignore[no-untyped-def]
+def test_depot_is_a_ward_police_post(inputs: Inputs) -> None:
     depots = choose_depots(inputs.facilities)
     first = inputs.facilities.loc[depots[0]]
     assert first["kind"] == "police"
     assert "phường" in first["name"].lower()
 
 
-def test_area_without_police_asks_for_a_depot(inputs) -> None:  # type: ignore[no-untyped-def]
+def test_area_without_police_asks_for_a_depot(inputs: Inputs) -> None:
     no_depot = inputs.facilities[~inputs.facilities["kind"].isin(["police", "military"])]
     with pytest.raises(InfeasiblePlanError, match="no police post") as info:
         choose_depots(no_depot)
@@ -88,7 +77,7 @@ def test_outputs_are_written_and_read_back(night: ShiftPlan, tmp_path: Path) -> 
     assert "DỮ LIỆU MINH HỌA" in summary and "OpenStreetMap" in summary
 
 
-def test_forced_and_excluded_sites(inputs) -> None:  # type: ignore[no-untyped-def]
+def test_forced_and_excluded_sites(inputs: Inputs) -> None:
     kinds = inputs.facilities["kind"]
     school = kinds[kinds == "school"].index[0]  # not a night target unless forced in
     bank = kinds[kinds == "bank"].index[0]
