@@ -158,6 +158,21 @@ def test_patrol_leader_sees_only_the_routes_and_logs_out(server: str, ward: Any,
     page.get_by_text("Đã đăng xuất.").wait_for()
 
 
+@pytest.mark.parametrize("address", ["plan", "routes?plan=1&team=T2", "audit", "users", "data"])
+def test_an_address_typed_by_hand_shows_only_the_login(
+    server: str, page: Any, address: str
+) -> None:
+    page.goto(f"{server}/{address}")
+    page.get_by_label("Tên đăng nhập").wait_for()
+    page.wait_for_timeout(1000)  # time for anything else to be drawn
+    assert not page.get_by_test_id("stSidebarNav").count()
+    assert not page.get_by_role("button", name="Đăng xuất").count()
+    body = page.inner_text("body")
+    assert auth.LOGIN_BANNER_VI[:60] in body
+    for title in ("Lập kế hoạch ca", "Lộ trình", "Nhật ký hệ thống", "Người dùng", "Dữ liệu"):
+        assert not page.get_by_role("heading", name=title).count(), title
+
+
 def test_map_renders_offline_with_streets_and_sites(server: str, ward: Any, page: Any) -> None:
     login(page, server, ward)
     frame = wait_for_map(page)
