@@ -23,6 +23,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -331,6 +332,7 @@ def improve(
     patience: int | None = None,
     initial: Routes | None = None,
     work: float | None = None,
+    restart: Literal["best", "scratch"] = "best",
 ) -> HeuristicResult:
     """Ruin and recreate from ``initial`` (or from empty routes) within a work budget.
 
@@ -353,6 +355,10 @@ def improve(
         Work budget in work units (counted operations weighted to about a millisecond of
         this machine, idle; ``None``: rounds only). Counted, not timed, so the same seed gives
         the same routes on any machine that is fast enough.
+    restart
+        Where a search that stopped improving starts again: ``"best"`` from the best routes
+        (intensify), ``"scratch"`` from a fresh noisy construction (diversify; the best
+        routes are kept apart).
 
     Returns
     -------
@@ -400,9 +406,14 @@ def improve(
             if reheats == _REHEATS:
                 stopped_by = "patience"
                 break
-            # Stuck: start again from the best routes with the threshold warm again.
+            # Stuck: start again, threshold warm again, from the best routes or afresh.
             reheats += 1
             current, current_score = [list(r) for r in best], best_score
+            if restart == "scratch":
+                # Diversify: a fresh noisy construction, far from the best (kept apart).
+                fresh = _State(c, initial, lists)
+                fresh.recreate(candidates, rng, 0.6)
+                current, current_score = [list(r) for r in fresh.routes], score(fresh)
             last_better = done
             cool_done, cool_work, cool_t = done, spent(), time.monotonic()
         # Cool down over the budget of rounds or work, whichever is nearer its end: counted,

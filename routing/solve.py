@@ -6,7 +6,8 @@ How the search goes (details and measurements in ``docs/routing.md``):
    drop penalty ``units * big_m`` larger than any plan's travel) and marks visits no team can
    reach inside their window.
 2. Two workers, one per core, each run the seeded ruin-and-recreate search of
-   ``routing._heuristic`` from empty routes, then hand their best routes to OR-Tools
+   ``routing._heuristic`` from empty routes (when stuck, the first starts again from its best
+   routes, the second from a fresh construction), then hand their best routes to OR-Tools
    (``routing._ortools``) as a warm start for a local search to its local optimum (greedy
    descent, deterministic), which also gives the start times honouring every constraint.
 3. The better of the two results is kept (ties go to the first worker), and turned into a plan
@@ -27,7 +28,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import numpy as np
 
@@ -56,6 +57,10 @@ _ROUNDS_PER_S = 500
 
 PATIENCE = 200
 """Rounds without improvement after which a worker stops early (at least 5 per visit)."""
+
+# Where each worker's search starts again when it stops improving: the first from its best
+# routes, the second from a fresh construction (two kinds of search rather than two alike).
+_RESTARTS: tuple[Literal["best", "scratch"], ...] = ("best", "scratch")
 
 # Share of the time limit for the ruin-and-recreate phase; OR-Tools polishes in the rest.
 _HEURISTIC_SHARE = 0.8
@@ -87,6 +92,7 @@ def _work(
         time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
         patience=max(PATIENCE, 5 * c.n_visits),
         work=_heuristic_work(c, work_s),
+        restart=_RESTARTS[worker % len(_RESTARTS)],
     )
     left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
