@@ -1,0 +1,45 @@
+"""Restarts of a stalled search: from the best routes (worker 0) or afresh (worker 1)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from routing import PatrolProblem
+from routing._compile import compile_problem
+from routing._heuristic import improve, schedule
+
+
+@pytest.mark.slow
+def test_fresh_restarts_leave_the_region_a_stalled_search_sits_in(toptw):
+    # rc103 with one team: every restart from the best routes ends at 263 (11 stops, a round
+    # removes at most 4 of them); fresh constructions find loops worth 265 or more.
+    c = compile_problem(PatrolProblem.from_dict(toptw("rc103", 1)), variety=0.15, seed=1)
+    kw = {"seed": 1, "iterations": 5000, "time_limit_s": 120.0, "patience": 500, "work": 4800.0}
+    stuck = improve(c, restart="best", **kw)
+    fresh = improve(c, restart="scratch", **kw)
+    assert stuck.stopped_by == fresh.stopped_by == "patience"
+    assert stuck.units == 263
+    assert fresh.units >= 265
+    for t, route in enumerate(fresh.routes):
+        assert schedule(c, t, route) is not None
+
+
+def test_fresh_restarts_keep_locked_stops_in_order(random_problem):
+    doc = random_problem(41, sites=12, visits=2, teams=2, depots=1)
+    c = compile_problem(PatrolProblem.from_dict(doc))
+    first = improve(c, seed=2, iterations=300, time_limit_s=60.0)
+    locks = tuple(tuple(r[:2]) for r in first.routes)
+    assert all(len(seq) == 2 for seq in locks)
+    locked = dataclasses.replace(c, locked=locks)
+    # A short patience forces every restart; each fresh construction starts from the locks.
+    got = improve(
+        locked, seed=5, iterations=2000, time_limit_s=60.0, patience=20, restart="scratch"
+    )
+    assert got.stopped_by == "patience"
+    for t, route in enumerate(got.routes):
+        assert [k for k in route if k in locks[t]] == list(locks[t])
+        assert schedule(locked, t, route) is not None
+    assert got.units >= int(np.sum(c.units[[k for seq in locks for k in seq]]))
