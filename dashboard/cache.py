@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import hashlib
 import tempfile
+import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,20 @@ __all__ = [
     "table_file",
     "tonight",
 ]
+
+
+@st.cache_resource(show_spinner=False)
+def load_routing_kernels() -> threading.Thread:
+    """Load the routing search's compiled kernels once per server, in the background.
+
+    Loading them takes about a second; started when the first page is drawn, it is done
+    before anyone presses Solve (``routing.solve`` waits for it otherwise).
+    """
+    from routing._kernel import warm_up
+
+    loading = threading.Thread(target=warm_up, name="routing-kernels", daemon=True)
+    loading.start()
+    return loading
 
 
 @functools.lru_cache(maxsize=64)
