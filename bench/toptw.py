@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> None:
         pairs = DEFAULT_PAIRS
 
     head = (
-        f"{'pair':<10}{'best':>7}  {'patrol':>14} {'t_s':>5}  {'pyvrp':>14}  {'vroom':>14}  check"
+        f"{'pair':<10}{'best':>7}  {'patrol':>14} {'t_s':>5} {'stop':>5}  {'pyvrp':>14}  "
+        f"{'vroom':>14}  check"
     )
     print(f"TOPTW, {seconds:g} s per solve, seed {args.seed}\n{head}\n{'-' * len(head)}")
     ratios: dict[str, list[float]] = {"patrol": [], "pyvrp": [], "vroom": []}
@@ -246,12 +247,13 @@ def main(argv: list[str] | None = None) -> None:
             runs["pyvrp"] = lambda p=problem: run_pyvrp(p, seconds, args.seed)
         if not args.no_vroom:
             runs["vroom"] = lambda p=problem: run_vroom(p)
-        wall = 0.0
+        wall, stop = 0.0, "-"
         for solver, run in runs.items():
             plan, took = run()
             errors = check_plan(problem, plan)
             if solver == "patrol":
-                wall = took
+                # How the search ended: work or patience (reproducible), or the wall clock.
+                wall, stop = took, plan.get("search", {}).get("stopped_by", "-")
             if errors:
                 notes.append(f"{solver}: {len(errors)} error(s), e.g. {errors[0]}")
                 cells[solver] = (0.0, 0.0)
@@ -269,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
             return f"{v:>7g} ({r:.3f})"
 
         print(
-            f"{name + ':' + str(m):<10}{ref:>7g}  {cell('patrol')} {wall:>5.1f}  "
+            f"{name + ':' + str(m):<10}{ref:>7g}  {cell('patrol')} {wall:>5.1f} {stop[:5]:>5}  "
             f"{cell('pyvrp')}  {cell('vroom')}  {'; '.join(notes) or 'ok'}",
             flush=True,
         )
