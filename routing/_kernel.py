@@ -8,8 +8,8 @@ rounds (``docs/routing.md``). The functions work in place on plain arrays:
 - ``problem``: ``(travel, travel_t, cost, node, earliest, latest, service, team_start,
   team_end, team_open, team_close)``, all int64 (``travel_t`` is ``travel`` transposed, so
   that "from every waiting visit to this node" is a contiguous row);
-- ``gaps``: ``(first, second, gap, ptr, partner, partner_gap)``: the gap pairs (neither
-  endpoint both locked) and the same as a per-visit adjacency list (CSR);
+- ``gaps``: ``(first, second, gap, ptr, partner, partner_gap)``: the gap pairs (except those
+  with both visits locked) and the same pairs as a list of partners per visit (CSR);
 - a state: ``routes`` (teams x capacity, the first ``lens[t]`` entries used), ``lens``,
   ``start`` (earliest start of each served visit, -1 when unserved) and per-team ``travel``
   and ``cost``;
