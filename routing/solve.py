@@ -257,9 +257,11 @@ def solve(
         message names the team and the site, in English and Vietnamese (``message_vi``).
 
     """
-    # Compiled search kernels are loaded (from the cache) before the clock starts, and before
-    # the second worker is forked, so neither worker spends its time limit on loading them.
+    # Compiled search kernels (from their cache) and OR-Tools are loaded before the clock
+    # starts, and before the second worker is forked, so no worker spends its time on them.
     warm_up()
+    import routing._ortools  # noqa: F401
+
     began = time.monotonic()
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)

@@ -64,15 +64,16 @@ def test_insertion_keeps_windows_shifts_and_gaps(random_problem):
 def test_a_fresh_process_does_not_spend_its_time_limit_loading_the_kernels(
     tmp_path, random_problem
 ):
-    # Loading the compiled kernels from their cache takes about 0.6 s: counted against a 1 s
-    # limit it would end the search by the clock (and the plan would not be reproducible).
+    # Loading the compiled kernels from their cache takes about 0.6 s: counted on the clock it
+    # would end a search sized for 0.5 s of a 2 s limit by the clock (and the plan would not
+    # be reproducible).
     path = tmp_path / "problem.json"
     path.write_text(json.dumps(random_problem(3, sites=12, teams=2)), encoding="utf-8")
     code = (
         "import json, sys\n"
         "from routing import PatrolProblem, solve\n"
         "problem = PatrolProblem.from_dict(json.loads(open(sys.argv[1]).read()))\n"
-        "print(json.dumps(solve(problem, time_limit_s=1.0, seed=1).extra['search']))\n"
+        "print(json.dumps(solve(problem, time_limit_s=2.0, work_s=0.5, seed=1).extra['search']))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
