@@ -20,6 +20,8 @@ Compiled once and cached beside this file (``cache=True``); ``warm_up`` compiles
 
 from __future__ import annotations
 
+import functools
+
 import numba as nb
 import numpy as np
 
@@ -240,8 +242,12 @@ def recreate(  # type: ignore[no-untyped-def]
             return
 
 
+@functools.cache
 def warm_up() -> None:
-    """Compile every kernel now (or load it from the cache) on a two-visit problem."""
+    """Compile every kernel now (or load it from the cache) on a two-visit problem.
+
+    Once per process (a forked worker inherits the loaded kernels): later calls return at once.
+    """
     travel = np.array([[0, 60, 90], [60, 0, 45], [90, 45, 0]], dtype=np.int64)
     one = np.ones(1, dtype=np.int64)
     problem = (

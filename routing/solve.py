@@ -91,6 +91,7 @@ def _work(
 
     # ``deadline`` is on the monotonic clock of the machine; a forked worker shares it.
     stream = int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
+    restart, threshold = _SEARCHES[worker % len(_SEARCHES)]
     found = improve(
         c,
         seed=stream,
@@ -98,8 +99,8 @@ def _work(
         time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
         patience=max(PATIENCE, 5 * c.n_visits),
         work=_heuristic_work(c, work_s),
-        restart=_SEARCHES[worker % len(_SEARCHES)][0],
-        threshold=_SEARCHES[worker % len(_SEARCHES)][1],
+        restart=restart,
+        threshold=threshold,
     )
     left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
