@@ -18,7 +18,8 @@ def check_plan(problem: dict[str, Any], plan: dict[str, Any]) -> list[str]:
     Checks: format, one route per known team at most, closed loops inside the shift,
     ``arrive <= start <= depart``, start inside the visit's window, ``depart = start + service``,
     next ``arrive = depart + travel``, return time, route and plan travel totals, plan value,
-    each visit served at most once, the minimum gap between visits of one site, and that every
+    each visit served at most once, the minimum gap between visits of one site, at most one
+    served visit of each ``one_of`` group (the extension in docs/contract.md), and that every
     visit not served is listed once in ``unserved``.
     """
     errors: list[str] = []
@@ -85,6 +86,10 @@ def check_plan(problem: dict[str, Any], plan: dict[str, Any]) -> list[str]:
         for a, b in itertools.pairwise(starts):
             if b - a < gap:
                 errors.append(f"site {sid}: visits start {b - a} s apart, gap is {gap}")
+        for group in site.get("one_of", []):
+            both = [k for k in group if (sid, k) in served]
+            if len(both) > 1:
+                errors.append(f"site {sid}: visits {both} of one one_of group are all served")
     if abs(plan.get("value", -1) - value) > 1e-6 * max(1.0, value):
         errors.append(f"plan value {plan.get('value')} != recomputed {value}")
     if plan.get("travel_s") != total_travel:

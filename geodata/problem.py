@@ -4,17 +4,21 @@
 ``patrol-problem/1`` document (``routing.PatrolProblem``). The mapping, documented in
 ``docs/risk.md``:
 
-- **Sites**: every node that is not a depot (police post, military command) and has a positive
-  risk; depots are where teams start and end their closed loops.
+- **Sites**: every target (``geodata.targets``: a bank branch with the ATMs at its door is one
+  stop) that is not a depot (police post, military command) and has a positive risk; its risk
+  in each slot is the highest of its parts. Depots are where teams start and end their loops.
 - **Visits per site**: ``ceil(peak score / risk.score_per_visit)``, at most
-  ``risk.max_visits_per_site``: riskier sites ask to be seen more often.
-- **Windows**: the first visit lies in the high-risk window (01:00-03:00 by default, from the
-  ``Shift``); the others split the rest of the shift, before and after it, in proportion to its
-  length, each part into equal windows. A visit's service must start inside its window and,
-  where the window allows, end inside it.
-- **Value** of a visit: the site's mean score over its window, times
-  ``risk.high_risk_visit_weight`` for the high-risk visit; so the visits inside 01:00-03:00 at
-  the riskiest sites are worth most.
+  ``risk.max_visits_per_site``: riskier targets ask to be seen more often.
+- **Cover first, then deepen**: the first visit is offered twice, inside the high-risk window
+  (01:00-03:00 by default) or anywhere in the shift, and at most one of the two is served
+  (the ``one_of`` extension of the contract); it is worth the target's risk over its window
+  (times ``risk.high_risk_visit_weight`` inside the high-risk window). Repeats split the rest
+  of the shift, before and after the high-risk window, each worth a declining share
+  (``cover.repeat_visit_share``, its square, ...) of its window's risk.
+- **Top level first**: the first visit of a top-level target (``cover.top_level``) carries a
+  bonus larger than all other values together, and inside the high-risk window a second one
+  larger than all values below the top level; so the engine covers every top-level target it
+  can reach, inside the window where it can, before any lower visit.
 - **Dwell** (``service_s``): by the site's risk level, 10-15 minutes at high and very high
   sites (the hot-spot dosage evidence), less elsewhere (``risk.dwell_s``).
 - **Gap**: two visits of one site start at least ``risk.min_gap_s`` apart.
@@ -187,6 +191,9 @@ def build_problem(
     name: str | None = None,
     area: str | None = None,
     settings: Settings | None = None,
+    targets: Mapping[str, Sequence[str]] | None = None,
+    window_weight: Mapping[str, float] | None = None,
+    cover_weight: Mapping[str, float] | None = None,
 ) -> PatrolProblem:
     """Build the ``patrol-problem/1`` of a shift from its risk assessment.
 
@@ -207,18 +214,29 @@ def build_problem(
     area : str, optional
         Area name, kept as the problem's ``area`` extra.
     settings : Settings, optional
-        ``risk`` (visit mapping) and ``routing`` (time limit, seed).
+        ``risk`` (dwell, visit count, weights), ``cover`` (repeat share, top level) and
+        ``routing`` (time limit, seed).
+    targets : mapping, optional
+        Target id (a node id) -> its facility ids (``geodata.targets.group_targets``): the
+        target's risk in each slot is the highest of its parts. Default: each node alone.
+    window_weight : mapping, optional
+        Top-level target id -> weight (1-2) of its in-window bonus: a week's rota raises it for
+        targets still short of their nights in the window. Default 1.
+    cover_weight : mapping, optional
+        Other target id -> share (0-1) of a cover bonus that brings it into the night: a week's
+        rota raises it for high-level targets not yet visited that week. Default 0.
 
     Returns
     -------
     routing.PatrolProblem
         Nodes in the order of ``node_ids`` with ``lat``/``lon`` and ``name``/``kind`` extras;
         one site per non-depot node with positive risk (extras ``name``, ``kind``,
-        ``risk_level``, ``risk_score``, ``lat``, ``lon``); the problem's ``shift`` extra.
+        ``members``, ``risk_level``, ``risk_score``, ``top``, ``risk_values``, ``lat``,
+        ``lon``, and ``one_of`` [[0, 1]]: the first visit inside the high-risk window or
+        anywhere in the shift); the problem's ``shift`` extra.
 
     """
     settings = settings or Settings()
-    risk = settings.risk
     shift = assessment.shift
     facilities = assessment.facilities
     ids = [str(i) for i in node_ids]
@@ -235,7 +253,6 @@ def build_problem(
     matrix = _check_matrix(travel_s, ids)
     index_of = {fid: i for i, fid in enumerate(ids)}
     kinds = facilities["kind"].astype(str)
-    depot_kinds = {k.value for k in DEPOT_KINDS}
 
     nodes = []
     for fid in ids:
@@ -253,47 +270,13 @@ def build_problem(
     built_teams = _teams(teams, index_of, shift)
     depots = {t.start for t in built_teams} | {t.end for t in built_teams}
 
-    scores = assessment.scores
-    starts_s = np.array(
-        [shift.seconds_at(s.to_pydatetime()) for s in assessment.slots], dtype=np.int64
+    drafts = _site_drafts(assessment, ids, index_of, depots, kinds, targets or {}, settings)
+    sites = _valued_sites(
+        drafts,
+        settings,
+        window_weight=window_weight or {},
+        cover_weight=cover_weight or {},
     )
-    peaks = assessment.peak
-    levels = assessment.levels
-    sites = []
-    for fid in ids:
-        node = index_of[fid]
-        if node in depots or kinds.loc[fid] in depot_kinds:
-            continue
-        peak = float(peaks.loc[fid])
-        if not peak > 0:
-            continue
-        level = str(levels.loc[fid])
-        service = int(risk.dwell_s[level])
-        count = min(risk.max_visits_per_site, max(1, math.ceil(peak / risk.score_per_visit)))
-        row = scores.loc[fid].to_numpy(dtype=float)
-        visits = []
-        for a, b, high in visit_windows(shift, count, service_s=service):
-            mean = _window_mean(row, starts_s, shift.duration_s, a, b + service)
-            weight = risk.high_risk_visit_weight if high else 1.0
-            visits.append(Visit(a, b, round(mean * weight, 2)))
-        facility = facilities.loc[fid]
-        sites.append(
-            Site(
-                fid,
-                node,
-                service,
-                tuple(visits),
-                risk.min_gap_s if len(visits) > 1 else 0,
-                {
-                    "name": str(facility.get("name", "") or ""),
-                    "kind": kinds.loc[fid],
-                    "risk_level": level,
-                    "risk_score": round(peak, 1),
-                    "lat": float(facility["lat"]),
-                    "lon": float(facility["lon"]),
-                },
-            )
-        )
     window = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
     extra: dict[str, Any] = {
         "shift": {
@@ -318,6 +301,161 @@ def build_problem(
         settings.routing.seed,
         extra,
     )
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A target before its values get the top level's priority."""
+
+    id: str
+    node: int
+    service_s: int
+    level: str
+    peak: float
+    members: tuple[str, ...]
+    windows: tuple[tuple[int, int], ...]
+    risk_values: tuple[int, ...]
+    """Risk points of each visit: the first inside the window, the first anywhere, repeats."""
+    extra: dict[str, Any]
+
+
+def _site_drafts(
+    assessment: RiskAssessment,
+    ids: Sequence[str],
+    index_of: Mapping[str, int],
+    depots: set[int],
+    kinds: pd.Series,
+    targets: Mapping[str, Sequence[str]],
+    settings: Settings,
+) -> list[_Draft]:
+    """One draft per target: its windows and the risk each visit would cover."""
+    from geodata.targets import target_name
+
+    risk, shift = settings.risk, assessment.shift
+    facilities = assessment.facilities
+    depot_kinds = {k.value for k in DEPOT_KINDS}
+    starts_s = np.array(
+        [shift.seconds_at(s.to_pydatetime()) for s in assessment.slots], dtype=np.int64
+    )
+    peaks, levels, scores = assessment.peak, assessment.levels, assessment.scores
+    share = settings.cover.repeat_visit_share
+    end = shift.duration_s
+    drafts = []
+    for fid in ids:
+        node = index_of[fid]
+        if node in depots or kinds.loc[fid] in depot_kinds:
+            continue
+        members = tuple(targets.get(fid, (fid,)))
+        main = max(members, key=lambda m: float(peaks.loc[m]))
+        peak = float(peaks.loc[main])
+        if not peak > 0:
+            continue
+        level = str(levels.loc[main])
+        service = int(risk.dwell_s[level])
+        count = min(risk.max_visits_per_site, max(1, math.ceil(peak / risk.score_per_visit)))
+        row = scores.loc[list(members)].to_numpy(dtype=float).max(axis=0)
+
+        def points(
+            a: int, b: int, high: bool, row: np.ndarray = row, service: int = service
+        ) -> float:
+            mean = _window_mean(row, starts_s, end, a, b + service)
+            return mean * (risk.high_risk_visit_weight if high else 1.0)
+
+        windows = visit_windows(shift, count, service_s=service)
+        a, b, high = windows[0]
+        anywhere = (0, _latest(0, end, service))
+        firsts = [((a, b), points(a, b, high)), (anywhere, points(*anywhere, False))]
+        repeats = sorted(
+            (((lo, hi), points(lo, hi, h)) for lo, hi, h in windows[1:]),
+            key=lambda item: -item[1],
+        )
+        valued = firsts + [(w, v * share ** (k + 1)) for k, (w, v) in enumerate(repeats)]
+        facility = facilities.loc[fid]
+        drafts.append(
+            _Draft(
+                fid,
+                node,
+                service,
+                level,
+                peak,
+                members,
+                tuple(w for w, _ in valued),
+                tuple(max(1, round(v)) for _, v in valued),
+                {
+                    "name": target_name(facilities, members),
+                    "kind": kinds.loc[fid],
+                    "members": list(members),
+                    "risk_level": level,
+                    "risk_score": round(peak, 1),
+                    "lat": float(facility["lat"]),
+                    "lon": float(facility["lon"]),
+                },
+            )
+        )
+    return drafts
+
+
+_LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "very_high": 3}
+
+
+def _valued_sites(
+    drafts: Sequence[_Draft],
+    settings: Settings,
+    *,
+    window_weight: Mapping[str, float],
+    cover_weight: Mapping[str, float],
+) -> list[Site]:
+    """Sites whose values put the top level first (``docs/risk.md``, "Cover first").
+
+    Values are whole points. With ``cover.top_first`` a top-level target's first visit carries
+    a cover bonus larger than every other value of the night together, and its first visit
+    inside the window a window bonus larger than all values below the top level: covering one
+    more top-level target beats any placement, one more inside the window beats any lower
+    visit. A rota night's ``cover_weight`` adds a share of the lower total to a target's first
+    visit; ``window_weight`` scales a top-level target's window bonus.
+    """
+    cover = settings.cover
+    top_rank = _LEVEL_RANK[cover.top_level]
+    top = {d.id for d in drafts if _LEVEL_RANK.get(d.level, 0) >= top_rank}
+    lifted = top if cover.top_first else set()
+    # Most risk a night can cover: the better first visit and every repeat of each target.
+    reachable = sum(max(d.risk_values[:2]) + sum(d.risk_values[2:]) for d in drafts)
+    lift = {
+        d.id: round(reachable * min(1.0, max(0.0, cover_weight.get(d.id, 0.0))))
+        for d in drafts
+        if d.id not in top
+    }
+    below_top = reachable + sum(lift.values())
+    window_bonus = below_top + 1
+    heaviest = max([1.0, *(window_weight.get(t, 1.0) for t in lifted)])
+    cover_bonus = math.ceil(len(lifted) * heaviest * window_bonus) + below_top + 1
+    sites = []
+    for d in drafts:
+        values = list(d.risk_values)
+        if d.id in lifted:
+            weight = min(2.0, max(1.0, window_weight.get(d.id, 1.0)))
+            values[0] += cover_bonus + round(weight * window_bonus)
+            values[1] += cover_bonus
+        elif lift.get(d.id):
+            values[0] += lift[d.id]
+            values[1] += lift[d.id]
+        visits = tuple(Visit(a, b, float(v)) for (a, b), v in zip(d.windows, values, strict=True))
+        sites.append(
+            Site(
+                d.id,
+                d.node,
+                d.service_s,
+                visits,
+                settings.risk.min_gap_s,
+                {
+                    **d.extra,
+                    "top": d.id in top,
+                    "risk_values": list(d.risk_values),
+                    "one_of": [[0, 1]],
+                },
+            )
+        )
+    return sites
 
 
 def site_table(problem: PatrolProblem) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from patrol.errors import SettingsError
 
 __all__ = [
     "AreaSettings",
+    "CoverSettings",
     "HotspotSettings",
     "NetworkSettings",
     "RiskSettings",
@@ -457,6 +458,35 @@ class RoutingSettings(BaseModel):
     """Time a team stays at an alarm before the rest of the night is re-planned."""
 
 
+class CoverSettings(BaseModel):
+    """What a night covers first: targets, first visits, the top level, the week's rota.
+
+    See ``docs/risk.md`` ("Cover first, then deepen") for how these become visit values.
+    """
+
+    model_config = _FROZEN
+
+    target_radius_m: float = Field(default=50.0, ge=0, le=500)
+    """An ATM this close to a bank, office or shop (or in the same building) is checked on the
+    same stop: one target (mục tiêu). 0 keeps every facility a target of its own."""
+    repeat_visit_share: float = Field(default=0.35, gt=0, le=1)
+    """Value of a target's second visit as a share of its risk in that visit's window; the third
+    is worth this share squared, and so on: the first visit of a night is worth most."""
+    top_level: Literal["very_high", "high"] = "very_high"
+    """Risk level whose targets are covered before anything else (mức rất cao)."""
+    top_first: bool = True
+    """Every target of ``top_level`` is visited during the shift, and inside the high-risk
+    window where a team can reach it, before any other visit counts (dominant values). Off:
+    values follow risk alone (measured in ``bench/plan_quality.py``)."""
+    capacity_extra_teams: int = Field(default=4, ge=0, le=20)
+    """When the teams cannot cover every top-level target, plans with up to this many more
+    teams are solved to say how many would."""
+    rota_window_nights: int = Field(default=5, ge=0, le=7)
+    """A week's rota: nights each top-level target is visited inside the high-risk window."""
+    rota_high_nights: int = Field(default=1, ge=0, le=7)
+    """A week's rota: nights each high-level target is visited at least once."""
+
+
 class HotspotSettings(BaseModel):
     """Hotspot review defaults; see ``docs/review.md`` for why each default is what it is."""
 
@@ -551,6 +581,7 @@ class Settings(BaseModel):
     shift: ShiftSettings = ShiftSettings()
     risk: RiskSettings = RiskSettings()
     routing: RoutingSettings = RoutingSettings()
+    cover: CoverSettings = CoverSettings()
     hotspots: HotspotSettings = HotspotSettings()
     store: StoreSettings = StoreSettings()
 

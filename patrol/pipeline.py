@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -70,11 +71,6 @@ SITE_KINDS = (
 )
 """Kinds the night loops visit by default (schools are surveyed but not patrol targets at
 night)."""
-
-FORCED_VALUE_FACTOR = 1000.0
-"""Visits of sites the commander forces in are worth this many times their risk value, so that
-the engine serves them before anything else whenever they can be reached."""
-
 
 @dataclass(frozen=True, eq=False)
 class Inputs:
@@ -212,6 +208,8 @@ def plan_shift(
     seed: int | None = None,
     events: Iterable[date | str] = (),
     settings: Settings | None = None,
+    window_weight: Mapping[str, float] | None = None,
+    cover_weight: Mapping[str, float] | None = None,
 ) -> ShiftPlan:
     """Plan one shift end to end.
 
@@ -237,16 +235,22 @@ def plan_shift(
     events
         Days the commander marks as events (risk rises).
     settings
-        Risk weights, speeds, solver defaults.
+        Risk weights, speeds, solver defaults, what is covered first.
+    window_weight, cover_weight
+        A week's rota night: weights of targets still short of their nights
+        (``geodata.problem.build_problem``).
 
     Returns
     -------
     ShiftPlan
-        Problem, plan (with street paths and stop names for the map and exports), risk, travel.
+        Problem (one site per target: a bank with its ATMs is one), plan (with street paths and
+        stop names for the map and exports), risk, travel, metrics with the targets covered.
 
     """
+    from geodata.capacity import night_capacity
     from geodata.problem import build_problem
     from geodata.risk import assess_risk
+    from geodata.targets import group_targets, members_of
     from geodata.travel import travel_times
     from routing.solve import solve
 
@@ -274,7 +278,14 @@ def plan_shift(
         events=events,
         settings=settings,
     )
-    node_ids = [*depot_ids, *site_ids]
+    targets = group_targets(
+        facilities,
+        site_ids,
+        crs=inputs.area.crs,
+        radius_m=settings.cover.target_radius_m,
+        buildings=inputs.area.buildings,
+    )
+    node_ids = [*depot_ids, *targets]
     travel = travel_times(
         inputs.area,
         chosen.loc[node_ids, ["lon", "lat"]].to_numpy(),
@@ -289,11 +300,30 @@ def plan_shift(
         teams=teams,
         area=inputs.area.name,
         settings=settings,
+        targets=targets,
+        window_weight=window_weight,
+        cover_weight=cover_weight,
     )
     if include:
-        problem = _force(problem, include)
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed)
+        owner = members_of(targets)
+        problem = _force(problem, {owner[f] for f in include if f in owner})
+    capacity = night_capacity(
+        problem,
+        high_risk_s=shift.high_risk_s,
+        extra_teams=settings.cover.capacity_extra_teams,
+        time_limit_s=time_limit_s or settings.routing.time_limit_s,
+        seed=problem.seed if seed is None else seed,
+    )
+    # The search starts from the reduced plan: with the top level's dominant values it keeps
+    # at least the coverage the reduced problem proved possible.
+    warm = (
+        {r.team: [(s.site, s.visit) for s in r.stops] for r in capacity.plan.routes}
+        if settings.cover.top_first and not include
+        else None
+    )
+    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, warm=warm)
     plan = _with_geometry(plan, problem, travel, inputs, depot_ids)
+    plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})
     return ShiftPlan(shift, problem, plan, assessment, travel, _metrics(problem, plan, shift))
 
 
@@ -324,16 +354,14 @@ def _team_specs(
 
 
 def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
-    """Make forced sites' visits dominate every other value (see ``FORCED_VALUE_FACTOR``)."""
+    """Make forced sites' visits dominate every other value, the top level's included."""
     from routing.model import Visit
 
+    above = math.ceil(problem.total_value) + 1
     sites = tuple(
         replace(
             s,
-            visits=tuple(
-                Visit(v.earliest, v.latest, round(max(v.value, 1.0) * FORCED_VALUE_FACTOR, 2))
-                for v in s.visits
-            ),
+            visits=tuple(Visit(v.earliest, v.latest, v.value + above) for v in s.visits),
             extra={**s.extra, "forced": True},
         )
         if s.id in include
@@ -370,7 +398,8 @@ def _with_geometry(
                     stop,
                     extra={
                         **stop.extra,
-                        "name": _display_name(facilities.loc[stop.site]),
+                        "name": site.extra.get("name") or _display_name(facilities.loc[stop.site]),
+                        "members": site.extra.get("members", [stop.site]),
                         "kind": site.extra.get("kind", ""),
                         "lat": site.extra.get("lat"),
                         "lon": site.extra.get("lon"),
@@ -420,21 +449,23 @@ def display_name(facilities: gpd.GeoDataFrame, facility_id: str) -> str:
 
 
 def _display_name(row: Any) -> str:
-    """Return a facility's name, else its operator and kind (many OSM ATMs have no name)."""
-    from geodata.schema import FacilityKind
+    """Return a facility's name, else its kind with operator or address (never an id)."""
+    from geodata.targets import facility_label
 
-    name = str(row.get("name", "") or "").strip()
-    if name:
-        return name
-    operator = str(row.get("operator", "") or "").strip()
-    label = FacilityKind(str(row["kind"])).label_vi
-    return f"{label} {operator}".strip() if operator else f"{label} ({row.name})"
+    return facility_label(row)
 
 
 def _metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str, Any]:
+    from geodata.coverage import target_coverage
     from routing.metrics import plan_metrics
 
-    return plan_metrics(problem, plan, high_risk=shift.high_risk_s)
+    metrics = {
+        **plan_metrics(problem, plan, high_risk=shift.high_risk_s),
+        "coverage": target_coverage(problem, plan, high_risk_s=shift.high_risk_s),
+    }
+    if "capacity" in plan.extra:
+        metrics["capacity"] = plan.extra["capacity"]
+    return metrics
 
 
 def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:

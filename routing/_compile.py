@@ -15,7 +15,7 @@ visits of one site are several nodes). Everything here is integer and explicit:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -57,6 +57,10 @@ class Compiled:
     big_m: int
     variety: float = 0.0
     locked: tuple[tuple[int, ...], ...] = ()
+    warm: tuple[tuple[int, ...], ...] = ()
+    """Routes to start the search from (a hint: the search may change them)."""
+    group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """``one_of`` group of each visit (-1: none); at most one visit of a group is served."""
 
     @property
     def n_visits(self) -> int:
@@ -139,16 +143,30 @@ def compile_problem(problem: PatrolProblem, *, variety: float = 0.0, seed: int =
         reachable |= (begin <= latest) & (back <= team_close[t])
 
     gap_pairs = []
+    group = np.full(len(rows), -1, dtype=np.int64)
     first = 0
     for site in problem.sites:
+        for g in site.one_of:
+            group[[first + k for k in g]] = int(group.max()) + 1
         count = len(site.visits)
-        if site.min_gap_s > 0:
-            for a in range(first, first + count):
-                for b in range(a + 1, first + count):
-                    # The rule can only bite when the two windows come closer than the gap.
-                    apart = max(earliest[b] - latest[a], earliest[a] - latest[b])
-                    if apart < site.min_gap_s:
-                        gap_pairs.append((a, b, site.min_gap_s))
+        # Visits of a ``one_of`` group get a gap longer than their windows allow between two
+        # starts, so the gap rule itself keeps at most one of them.
+        exclusive = {
+            (first + a, first + b)
+            for group in site.one_of
+            for i, a in enumerate(group)
+            for b in group[i + 1 :]
+        }
+        for a in range(first, first + count):
+            for b in range(a + 1, first + count):
+                if (a, b) in exclusive or (b, a) in exclusive:
+                    span = max(latest[a], latest[b]) - min(earliest[a], earliest[b])
+                    gap_pairs.append((a, b, int(span) + 1))
+                    continue
+                # The rule can only bite when the two windows come closer than the gap.
+                apart = max(earliest[b] - latest[a], earliest[a] - latest[b])
+                if site.min_gap_s > 0 and apart < site.min_gap_s:
+                    gap_pairs.append((a, b, site.min_gap_s))
         first += count
 
     return Compiled(
@@ -170,4 +188,5 @@ def compile_problem(problem: PatrolProblem, *, variety: float = 0.0, seed: int =
         value_scale=value_scale,
         big_m=big_m,
         variety=float(variety),
+        group=group,
     )

@@ -128,6 +128,11 @@ class _Arrays:
             np.searchsorted(ends[order], np.arange(c.n_visits + 1)).astype(np.int64),
             np.concatenate([second, first])[order],
             np.concatenate([gap, gap])[order],
+            np.require(
+                c.group if c.group.size == c.n_visits else np.full(c.n_visits, -1),
+                dtype=np.int64,
+                requirements=["C", "W"],
+            ),
         )
         # Work done so far, counted: stops scheduled, rating blocks and their cells.
         self.counts = np.zeros(3, dtype=np.int64)

@@ -8,8 +8,9 @@ rounds (``docs/routing.md``). The functions work in place on plain arrays:
 - ``problem``: ``(travel, travel_t, cost, node, earliest, latest, service, team_start,
   team_end, team_open, team_close)``, all int64 (``travel_t`` is ``travel`` transposed, so
   that "from every waiting visit to this node" is a contiguous row);
-- ``gaps``: ``(first, second, gap, ptr, partner, partner_gap)``: the gap pairs (except those
-  with both visits locked) and the same pairs as a list of partners per visit (CSR);
+- ``gaps``: ``(first, second, gap, ptr, partner, partner_gap, group)``: the gap pairs (except
+  those with both visits locked), the same pairs as a list of partners per visit (CSR), and
+  each visit's ``one_of`` group (-1: none; at most one visit of a group is served);
 - a state: ``routes`` (teams x capacity, the first ``lens[t]`` entries used), ``lens``,
   ``start`` (earliest start of each served visit, -1 when unserved) and per-team ``travel``
   and ``cost``;
@@ -205,6 +206,17 @@ def recreate(  # type: ignore[no-untyped-def]
     with_gaps = gaps[0].size > 0
     tries = 8 if with_gaps else 1
     left = size
+    # A visit whose one_of partner is served waits no more: it would only fail the gap rule
+    # at every position and use up the tries of a step.
+    group = gaps[6]
+    taken = np.zeros(group.size + 1, np.bool_)
+    for k in range(start.size):
+        if start[k] >= 0 and group[k] >= 0:
+            taken[group[k]] = True
+    for u in range(size):
+        if group[pool[u]] >= 0 and taken[group[pool[u]]]:
+            alive[u] = False
+            left -= 1
     while left > 0:
         for t in range(m):
             if stale[t]:
@@ -234,6 +246,12 @@ def recreate(  # type: ignore[no-untyped-def]
                 alive[bu] = False
                 left -= 1
                 stale[bt] = True
+                g = group[k]
+                if g >= 0:
+                    for u in range(size):
+                        if alive[u] and group[pool[u]] == g:
+                            alive[u] = False
+                            left -= 1
                 break
             _drop(bt, bp, problem, routes, lens, start, travel_out, cost_out, counts)
             ratio[bt, bp, bu] = -1.0
@@ -270,6 +288,7 @@ def warm_up() -> None:
         np.array([0, 1, 2], np.int64),
         np.array([1, 0], np.int64),
         np.array([600, 600], np.int64),
+        np.array([-1, -1], np.int64),
     )
     routes = np.zeros((1, 3), dtype=np.int64)
     lens = np.zeros(1, dtype=np.int64)

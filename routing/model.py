@@ -79,6 +79,15 @@ class Site:
     min_gap_s: int = 0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def one_of(self) -> tuple[tuple[int, ...], ...]:
+        """Groups of visit indices of which at most one may be served (extra ``one_of``).
+
+        The extension that lets a first visit be offered twice, inside the high-risk window or
+        anywhere in the night, without both counting (``docs/contract.md``).
+        """
+        return tuple(tuple(int(k) for k in group) for group in self.extra.get("one_of", ()))
+
 
 @dataclass(frozen=True)
 class PatrolProblem:
@@ -453,6 +462,7 @@ def _read_problem(data: Any, source: str) -> PatrolProblem:
             for k, v in raw.items()
             if k not in ("id", "node", "service_s", "min_gap_s", "visits")
         }
+        _check_one_of(check, extra.get("one_of"), f"{where}.one_of", len(visits))
         sites.append(Site(raw["id"], node, service, tuple(visits), gap, extra))
 
     time_limit = data.get("time_limit_s", 10)
@@ -471,6 +481,27 @@ def _read_problem(data: Any, source: str) -> PatrolProblem:
 
 
 _PLAN_KEYS = {"format", "problem", "value", "travel_s", "routes", "unserved"}
+
+
+def _check_one_of(check: _Checker, groups: Any, where: str, n_visits: int) -> None:
+    """``one_of``: lists of at least two distinct visit indices, no index in two lists."""
+    if groups is None:
+        return
+    if not isinstance(groups, list):
+        check.add(where, "must be a list of lists of visit indices, e.g. [[0, 1]]")
+        return
+    seen: set[int] = set()
+    for g, group in enumerate(groups):
+        if not isinstance(group, list) or len(group) < 2:
+            check.add(f"{where}[{g}]", "must list at least two visit indices")
+            continue
+        for k in group:
+            if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < n_visits:
+                check.add(f"{where}[{g}]", f"{k!r} is not a visit index (0-{n_visits - 1})")
+            elif k in seen:
+                check.add(f"{where}[{g}]", f"visit {k} is in two groups")
+            else:
+                seen.add(k)
 
 
 def _read_plan(data: Any, source: str) -> PatrolPlan:

@@ -146,8 +146,11 @@ def replan(
     sites = []
     for site in problem.sites:
         visits, indices = [], []
+        done = {s.visit for stops in kept.values() for s in stops if s.site == site.id}
+        # A one_of visit whose partner was made is gone with it.
+        gone = done | {k for g in site.one_of if done & set(g) for k in g}
         for k, v in enumerate(site.visits):
-            if any(k == s.visit for stops in kept.values() for s in stops if s.site == site.id):
+            if k in gone:
                 continue
             earliest = v.earliest
             if site.min_gap_s and site.id in made:
@@ -158,6 +161,12 @@ def replan(
             visits.append({"earliest": earliest, "latest": v.latest, "value": v.value})
             indices.append(k)
         if visits:
+            one_of = [
+                [indices.index(k) for k in g if k in indices]
+                for g in site.one_of
+                if sum(k in indices for k in g) > 1
+            ]
+            extra = {k: v for k, v in site.extra.items() if k != "one_of"}
             sites.append(
                 {
                     "id": site.id,
@@ -165,7 +174,8 @@ def replan(
                     "service_s": site.service_s,
                     "min_gap_s": site.min_gap_s,
                     "visits": visits,
-                    **dict(site.extra),
+                    **extra,
+                    **({"one_of": one_of} if one_of else {}),
                     "visit_index": indices,
                 }
             )

@@ -95,6 +95,7 @@ def _work(
     found = improve(
         c,
         seed=stream,
+        initial=[list(r) for r in c.warm] if c.warm else None,
         iterations=max(50, int(_ROUNDS_PER_S * work_s)),
         time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
         patience=max(PATIENCE, 5 * c.n_visits),
@@ -216,6 +217,7 @@ def solve(
     variety: float | None = None,
     locked: Mapping[str, Sequence[tuple[str, int]]] | None = None,
     work_s: float | None = None,
+    warm: Mapping[str, Sequence[tuple[str, int]]] | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -243,6 +245,10 @@ def solve(
         sizes it for ``time_limit_s`` (the search then ends by its counted work at about 60%
         of the limit on a quiet machine). The work is counted, not timed, so a plan depends only
         on the problem, the seed and this budget, unless the wall-time cap comes first.
+    warm
+        Routes to start from, as ``locked`` names them (e.g. the plan of a smaller problem
+        with the most important sites): the search keeps the best it finds, so it ends at
+        least as good as these. Ignored with ``locked``, or when they are not feasible.
 
     Returns
     -------
@@ -271,6 +277,8 @@ def solve(
     c = compile_problem(problem, variety=variety, seed=seed)
     if locked:
         c = dataclasses.replace(c, locked=_resolve_locks(problem, c, locked))
+    elif warm:
+        c = dataclasses.replace(c, warm=_resolve_warm(problem, c, warm))
     if not c.locked and not (c.reachable & (c.units > 0)).any():
         best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
@@ -372,6 +380,28 @@ def _resolve_locks(
     return locks
 
 
+def _resolve_warm(
+    problem: PatrolProblem, c: Compiled, warm: Mapping[str, Sequence[tuple[str, int]]]
+) -> tuple[tuple[int, ...], ...]:
+    """Visit indices of the warm routes per team; none when they name unknown visits or fail."""
+    teams = {team.id: t for t, team in enumerate(problem.teams)}
+    index: dict[tuple[str, int], int] = {}
+    for k in range(c.n_visits):
+        index[(problem.sites[int(c.site_of[k])].id, int(c.visit_of[k]))] = k
+    routes: list[list[int]] = [[] for _ in problem.teams]
+    for team_id, pairs in warm.items():
+        if team_id not in teams or any(pair not in index for pair in pairs):
+            return ()
+        routes[teams[team_id]] = [index[pair] for pair in pairs]
+    used = [k for r in routes for k in r]
+    if len(set(used)) != len(used):
+        return ()
+    groups = [int(c.group[k]) for k in used if c.group.size and c.group[k] >= 0]
+    if len(set(groups)) != len(groups) or _timed(c, routes) is None:
+        return ()
+    return tuple(tuple(r) for r in routes)
+
+
 def _run(
     c: Compiled, seed: int, limit: float, workers: int, deadline: float, work_s: float
 ) -> list[_Outcome]:
@@ -449,7 +479,13 @@ def _reason(problem: PatrolProblem, c: Compiled, k: int, served: dict[int, int])
         return "window_unreachable"
     if c.units[k] == 0:
         return "no_value"
-    gap = problem.sites[int(c.site_of[k])].min_gap_s
+    site = problem.sites[int(c.site_of[k])]
+    visit = int(c.visit_of[k])
+    first = k - visit
+    for group in site.one_of:
+        if visit in group and any(first + other in served for other in group if other != visit):
+            return "alternative_served"
+    gap = site.min_gap_s
     if gap:
         lo, hi = int(c.earliest[k]), int(c.latest[k])
         for other, begin in served.items():

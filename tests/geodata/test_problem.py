@@ -186,19 +186,27 @@ def test_visits_dwell_and_gaps_follow_the_risk(problem: PatrolProblem) -> None:
     table = site_table(problem)
     counts = table.groupby("site")["visit"].count()
     scores = table.groupby("site")["risk_score"].first()
-    # More risk, never fewer visits; the riskiest sites get several.
+    # More risk, never fewer visits; the riskiest sites get several. Every site's first visit
+    # is offered twice (inside the high-risk window or anywhere), one of the two at most.
     order = scores.sort_values().index
     assert counts[order].is_monotonic_increasing
-    assert counts.max() > 1 and counts.min() == 1
+    assert counts.max() > 2 and counts.min() == 2
+    hr_a, hr_b = NIGHT.high_risk_s
     for site in by_site.values():
         assert site.service_s == risk.dwell_s[site.extra["risk_level"]]
         if site.extra["risk_level"] in ("high", "very_high"):
             assert 600 <= site.service_s <= 900  # the 10-15 minute hot-spot dosage
-        assert site.min_gap_s == (risk.min_gap_s if len(site.visits) > 1 else 0)
+        assert site.min_gap_s == risk.min_gap_s
+        assert site.one_of == ((0, 1),)
+        inside, anywhere, *repeats = site.visits
+        assert hr_a <= inside.earliest <= inside.latest <= hr_b
+        assert anywhere.earliest == 0 and anywhere.latest == NIGHT.duration_s - site.service_s
         for v in site.visits:
             assert 0 <= v.earliest <= v.latest <= NIGHT.duration_s
-        starts = sorted(v.earliest for v in site.visits)
+        starts = sorted(v.earliest for v in repeats)
         assert len(set(starts)) == len(starts)
+        # A repeat is worth less than a first visit: cover first, then deepen.
+        assert all(v.value < anywhere.value for v in repeats)
 
 
 def test_the_travel_matrix_is_used_as_given(problem: PatrolProblem, area: Area) -> None:
@@ -280,19 +288,22 @@ def test_visit_windows_stay_in_the_shift_and_put_the_first_in_the_high_risk_wind
     assert len(set(starts)) == len(starts)
 
 
-def test_solved_plan_serves_the_high_risk_visits_of_the_riskiest_sites(
+def test_a_plan_started_from_the_reduced_plan_keeps_its_top_level_coverage(
     problem: PatrolProblem,
 ) -> None:
+    from geodata.capacity import night_capacity
+    from geodata.coverage import target_coverage
     from routing.solve import solve
 
-    plan = solve(problem, time_limit_s=2, seed=1)
-    visits = site_table(problem)
-    served = {(s.site, s.visit) for route in plan.routes for s in route.stops}
-    visits["served"] = [
-        (s, v) in served for s, v in zip(visits["site"], visits["visit"], strict=True)
-    ]
-    hr_a, hr_b = NIGHT.high_risk_s
-    high = visits[(visits["earliest"] >= hr_a) & (visits["latest"] <= hr_b)]
-    riskiest = high.sort_values("risk_score", ascending=False).head(5)
-    assert riskiest["served"].all()
-    assert high.loc[high["served"], "value"].mean() > 2 * high.loc[~high["served"], "value"].mean()
+    capacity = night_capacity(problem, high_risk_s=NIGHT.high_risk_s, extra_teams=0, seed=1)
+    warm = {r.team: [(s.site, s.visit) for s in r.stops] for r in capacity.plan.routes}
+    plan = solve(problem, time_limit_s=2, seed=1, warm=warm)
+    top = target_coverage(problem, plan, high_risk_s=NIGHT.high_risk_s)["levels"]["very_high"]
+    assert capacity.top == top["targets"] > 10
+    # The dominant values keep at least what the reduced problem proved possible, and the
+    # full night adds lower visits around it.
+    assert top["covered"] >= capacity.fit_night == capacity.top
+    assert top["in_window"] >= capacity.fit_window
+    assert sum(len(r.stops) for r in plan.routes) > sum(
+        len(r.stops) for r in capacity.plan.routes
+    )
