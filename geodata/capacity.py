@@ -57,25 +57,25 @@ class Capacity:
         }
 
 
-def top_problem(problem: PatrolProblem) -> PatrolProblem:
-    """Reduce ``problem`` to its ``top`` sites and their first visits.
+def top_problem(problem: PatrolProblem, *, keep: tuple[int, ...] = (0, 1)) -> PatrolProblem:
+    """Reduce ``problem`` to its ``top`` sites and their first visits ``keep``.
 
-    A first visit anywhere is worth ``n + 1`` and inside the window ``n + 2`` (``n`` top-level
-    targets), so one more target covered beats every placement inside the window.
+    ``keep=(0,)``: the visit inside the high-risk window only; ``(1,)``: anywhere in the shift
+    only; both: either, a first visit anywhere worth ``n + 1`` and inside the window ``n + 2``
+    (``n`` top-level targets), so one more target covered beats every placement in the window.
     """
     top = [s for s in problem.sites if s.extra.get("top")]
     n = len(top)
+    worth = {0: float(n + 2), 1: float(n + 1)}
     sites = tuple(
         Site(
             s.id,
             s.node,
             s.service_s,
-            (
-                Visit(s.visits[0].earliest, s.visits[0].latest, float(n + 2)),
-                Visit(s.visits[1].earliest, s.visits[1].latest, float(n + 1)),
-            ),
+            tuple(Visit(s.visits[k].earliest, s.visits[k].latest, worth[k]) for k in keep),
             0,
-            {"name": s.extra.get("name", s.id), "top": True, "one_of": [[0, 1]]},
+            {"name": s.extra.get("name", s.id), "top": True}
+            | ({"one_of": [[0, 1]]} if len(keep) > 1 else {}),
         )
         for s in top
     )
@@ -91,12 +91,11 @@ def _with_teams(problem: PatrolProblem, count: int) -> PatrolProblem:
     return replace(problem, teams=tuple(teams))
 
 
-def _counts(plan: PatrolPlan, high_risk_s: tuple[int, int]) -> tuple[int, int, int]:
-    """Top-level targets visited, visited inside the window, and window visits unreachable."""
+def _counts(plan: PatrolPlan, high_risk_s: tuple[int, int]) -> tuple[int, int]:
+    """Top-level targets visited, and visited inside the window, by a reduced plan."""
     lo, hi = high_risk_s
     stops = [s for r in plan.routes for s in r.stops]
-    unreachable = sum(1 for u in plan.unserved if u.visit == 0 and u.reason == "window_unreachable")
-    return len(stops), sum(lo <= s.start <= hi for s in stops), unreachable
+    return len(stops), sum(lo <= s.start <= hi for s in stops)
 
 
 def night_capacity(
@@ -130,25 +129,41 @@ def night_capacity(
     """
     from routing.solve import solve
 
-    reduced = top_problem(problem)
     n_teams = len(problem.teams)
     work_s = min(time_limit_s, 0.5)
-    plan = solve(reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s)
-    night, window, unreachable = _counts(plan, high_risk_s)
-    top = len(reduced.sites)
+
+    def run(reduced: PatrolProblem, warm: PatrolPlan | None = None) -> PatrolPlan:
+        routes = None
+        if warm is not None:
+            routes = {r.team: [(x.site, x.visit) for x in r.stops] for r in warm.routes}
+        return solve(reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s, warm=routes)
+
+    def attempt(teams: int) -> tuple[PatrolPlan, int, int, int]:
+        """Top-level targets covered in the night and in the window, with ``teams`` teams."""
+        window_only = run(_with_teams(top_problem(problem, keep=(0,)), teams))
+        night_only = run(_with_teams(top_problem(problem, keep=(1,)), teams))
+        # Either visit, starting from the window's plan: the greedy insertion would rather
+        # not wait for the window, so it is given the window's loops to build on.
+        both = run(_with_teams(top_problem(problem), teams), warm=window_only)
+        in_window = len([x for r in window_only.routes for x in r.stops])
+        unreachable = sum(u.reason == "window_unreachable" for u in window_only.unserved)
+        return both, len([x for r in night_only.routes for x in r.stops]), in_window, unreachable
+
+    plan, night, window, unreachable = attempt(n_teams)
+    top = sum(bool(site.extra.get("top")) for site in problem.sites)
     reachable = top - unreachable
 
-    def enough(n: int, w: int) -> bool:
-        return n == top and w >= reachable
+    def enough(result: tuple[PatrolPlan, int, int, int]) -> bool:
+        both = result[0]
+        covered, in_window = _counts(both, high_risk_s)
+        return covered == top and in_window >= reachable
 
-    needed: int | None = n_teams if enough(night, window) else None
+    needed: int | None = n_teams if enough((plan, night, window, unreachable)) else None
     tried = n_teams
     for count in range(n_teams + 1, n_teams + extra_teams + 1):
         if needed is not None or not top:
             break
         tried = count
-        more = _with_teams(reduced, count)
-        found = solve(more, time_limit_s=time_limit_s, seed=seed, work_s=work_s)
-        if enough(*_counts(found, high_risk_s)[:2]):
+        if enough(attempt(count)):
             needed = count
     return Capacity(top, night, window, reachable, n_teams, needed, tried, plan)

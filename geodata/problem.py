@@ -363,6 +363,10 @@ def _site_drafts(
 
         windows = visit_windows(shift, count, service_s=service)
         a, b, high = windows[0]
+        if high:
+            # Present inside the window counts from the arrival: a check that starts at 02:55
+            # is a check inside 01:00-03:00, as the metrics and the commander count it.
+            b = max(b, min(shift.high_risk_s[1], end - service))
         anywhere = (0, _latest(0, end, service))
         firsts = [((a, b), points(a, b, high)), (anywhere, points(*anywhere, False))]
         repeats = sorted(

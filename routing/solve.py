@@ -288,7 +288,36 @@ def solve(
     for t, seq in enumerate(c.locked):
         kept = [k for k in best.routes[t] if k in set(seq)]
         assert kept == list(seq), f"internal: locked stops of team {t} were not kept in order"
-    return _plan(problem, c, best, seed)
+    return _plan(problem, c, _relabel(c, best), seed)
+
+
+def _relabel(c: Compiled, best: _Outcome) -> _Outcome:
+    """Serve each stop as the most valuable visit of its ``one_of`` group its start fits.
+
+    Same node, same time, same dwell: a first visit made anywhere that happens to start inside
+    the high-risk window counts as the window's first visit.
+    """
+    if not c.group.size or not (c.group >= 0).any():
+        return best
+    locked = {k for seq in c.locked for k in seq}
+    members: dict[int, list[int]] = {}
+    for k in np.flatnonzero(c.group >= 0):
+        members.setdefault(int(c.group[k]), []).append(int(k))
+    routes = [list(r) for r in best.routes]
+    starts = dict(best.starts)
+    for route in routes:
+        for i, k in enumerate(route):
+            g = int(c.group[k])
+            if g < 0 or k in locked:
+                continue
+            begin = starts[k]
+            fits = [j for j in members[g] if c.earliest[j] <= begin <= c.latest[j]]
+            j = max(fits, key=lambda j: (int(c.units[j]), j == k))
+            if j != k:
+                route[i] = j
+                starts[j] = starts.pop(k)
+    units = int(sum(int(c.units[k]) for r in routes for k in r))
+    return dataclasses.replace(best, routes=routes, starts=starts, units=units)
 
 
 def _refuse(message: str, message_vi: str) -> NoReturn:
