@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from geodata.schema import FacilityKind
+from patrol.advice import Lang, coverage_lines, left_out_lines
 
 if TYPE_CHECKING:
     from patrol.pipeline import ShiftPlan
@@ -17,10 +18,10 @@ _TEXT: dict[str, dict[str, Any]] = {
         "shift": "Ca tuần tra",
         "high_risk": "khung giờ nguy cơ cao",
         "status_draft": "Trạng thái: BẢN NHÁP (chưa phê duyệt)",
-        "status_approved": "Trạng thái: đã phê duyệt bởi {by} lúc {at}",
+        "status_approved": "Trạng thái: đã được {by} phê duyệt lúc {at}",
         "demo": "Vụ việc dùng để đánh giá nguy cơ: DỮ LIỆU MINH HỌA (không phải số liệu thật)",
-        "value": "Giá trị tuần tra đạt được: {got:.0f} / {total:.0f} ({share:.0%})",
-        "high": "Lượt kiểm tra trong khung giờ nguy cơ cao: {served} / {available}",
+        "value": "Mức bao phủ nguy cơ: {got:.0f} / {total:.0f} ({share:.0%})",
+        "warning": "CẢNH BÁO",
         "team": "Tổ {team} ({members}) — xuất phát {depot} lúc {depart}, về lúc {back}",
         "stop": "{n:>3}. {start}–{end}  {name} [{kind}] mức nguy cơ: {level}",
         "no_routes": "Không tổ nào xuất phát: không có điểm nào phục vụ được trong ca này.",
@@ -40,8 +41,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "status_draft": "Status: DRAFT (not approved)",
         "status_approved": "Status: approved by {by} at {at}",
         "demo": "Incidents behind the risk: DEMONSTRATION DATA (not real records)",
-        "value": "Patrol value collected: {got:.0f} / {total:.0f} ({share:.0%})",
-        "high": "Checks inside the high-risk window: {served} / {available}",
+        "value": "Risk covered: {got:.0f} / {total:.0f} ({share:.0%})",
+        "warning": "WARNING",
         "team": "Team {team} ({members}) — leaves {depot} at {depart}, back at {back}",
         "stop": "{n:>3}. {start}–{end}  {name} [{kind}] risk: {level}",
         "no_routes": "No team leaves: nothing can be served in this shift.",
@@ -59,7 +60,8 @@ _TEXT: dict[str, dict[str, Any]] = {
 
 def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
     """Return the shift's plan as text: header, totals, each team's timed stops, unserved."""
-    t = _TEXT["vi" if lang == "vi" else "en"]
+    language: Lang = "vi" if lang == "vi" else "en"
+    t = _TEXT[language]
     shift, plan, problem = result.shift, result.plan, result.problem
     clock = lambda s: f"{shift.at(s):%H:%M}"  # noqa: E731 - local formatter
     hr = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
@@ -75,17 +77,15 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         lines.append(t["status_draft"])
     if plan.extra.get("demo_incidents"):
         lines.append(t["demo"])
-    total = problem.total_value
-    lines.append(
-        t["value"].format(got=plan.value, total=total, share=plan.value / total if total else 0)
-    )
     metrics = result.metrics
-    if "high_risk_served" in metrics:
-        lines.append(
-            t["high"].format(
-                served=metrics["high_risk_served"], available=metrics["high_risk_available"]
-            )
-        )
+    advice = coverage_lines(metrics, window=hr, lang=language)
+    if advice:
+        lines.extend(advice)
+        lines.extend(f"{t['warning']}: {line}" for line in left_out_lines(metrics, lang=language))
+    else:
+        total = problem.total_value
+        share = plan.value / total if total else 0
+        lines.append(t["value"].format(got=plan.value, total=total, share=share))
     lines.append("")
     if not plan.routes:
         lines.append(t["no_routes"])
