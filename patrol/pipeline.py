@@ -304,6 +304,7 @@ def plan_shift(
         window_weight=window_weight,
         cover_weight=cover_weight,
     )
+    problem = _with_streets(problem, travel, inputs.area)
     if include:
         owner = members_of(targets)
         problem = _force(problem, {owner[f] for f in include if f in owner})
@@ -351,6 +352,27 @@ def _team_specs(
         TeamSpec(f"T{k + 1}", depot_ids[k % len(depot_ids)], dict(DEFAULT_MEMBERS))
         for k in range(n_teams)
     ]
+
+
+def _with_streets(problem: PatrolProblem, travel: TravelTimes, area: Area) -> PatrolProblem:
+    """Give each target the street it stands on; targets of one name are told apart by it."""
+    from collections import Counter
+
+    edges = area.graph.edges
+
+    def street(node: int) -> str:
+        # The matrix's rows are the problem's nodes, in order.
+        name = edges[travel.snap_edge[node]].get("name") or ""
+        return str(name[0] if isinstance(name, list) else name).strip()
+
+    names = Counter(str(s.extra.get("name", "")) for s in problem.sites)
+    sites = []
+    for site in problem.sites:
+        extra = {**site.extra, "street": street(site.node)}
+        if names[str(extra.get("name", ""))] > 1 and extra["street"]:
+            extra["name"] = f"{extra['name']} – {extra['street']}"
+        sites.append(replace(site, extra=extra))
+    return replace(problem, sites=tuple(sites))
 
 
 def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:

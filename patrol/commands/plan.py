@@ -46,12 +46,21 @@ def plan_command(
     ] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed of the search.")] = None,
     lang: Annotated[str, typer.Option("--lang", help="Summary language: vi or en.")] = "vi",
+    nights: Annotated[
+        int, typer.Option("--nights", help="Consecutive nights planned together (a rota).")
+    ] = 1,
 ) -> None:
-    """Plan a night shift end to end and write problem.json, plan.json and summary.txt."""
+    """Plan a night shift end to end and write problem.json, plan.json and summary.txt.
+
+    With ``--nights 7`` a week's rota: one folder per night and rota.txt / rota.json (which
+    nights each target is checked, at what time, by which team; the guarantee and any
+    shortfall).
+    """
     from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
     from geodata.shift import Shift
     from patrol.pipeline import load_inputs, plan_shift, write_plan_outputs
+    from patrol.rota import plan_week, write_rota_outputs
 
     settings = load_settings()
 
@@ -63,6 +72,18 @@ def plan_command(
         history = read_incidents(incidents, bbox=bbox) if incidents else None
         inputs = load_inputs(settings, area=the_area, survey=survey, incidents=history)
         typer.echo(f"planning {the_shift.label()} for {inputs.area.name} ...", err=True)
+        if nights != 1:
+            rota = plan_week(
+                inputs,
+                the_shift,
+                nights=nights,
+                n_teams=teams,
+                depots=depot,
+                time_limit_s=time_limit,
+                seed=seed,
+                settings=settings,
+            )
+            return write_rota_outputs(rota, out, lang=lang)
         result = plan_shift(
             inputs,
             the_shift,
