@@ -145,25 +145,40 @@ TEXT: dict[str, tuple[str, str]] = {
         "Chưa có kế hoạch. Chọn thông số rồi bấm “Lập kế hoạch”.",
         "No plan yet. Choose the options and press “Solve”.",
     ),
-    "plan.metrics": ("Chỉ tiêu kế hoạch", "Plan metrics"),
-    "plan.metric.value": ("Giá trị phục vụ", "Value served"),
+    "plan.metrics": ("Các chỉ số của kế hoạch", "Plan figures"),
+    "plan.metric.value": ("Mức bao phủ nguy cơ", "Risk covered"),
     "plan.metric.served": ("Lượt kiểm tra", "Visits served"),
-    "plan.metric.unserved": ("Lượt chưa phục vụ", "Visits not served"),
+    "plan.metric.unserved": ("Mục tiêu chưa được kiểm tra", "Targets not checked"),
     "plan.metric.travel": ("Tổng thời gian di chuyển", "Total travel time"),
     "plan.metric.teams": ("Số tổ xuất phát", "Teams on the road"),
     "plan.metric.high_risk": ("Lượt trong khung giờ nguy cơ cao", "Visits in the high-risk window"),
-    "plan.unserved_warning": (
-        "{n} lượt kiểm tra nguy cơ cao chưa được phục vụ: {names}. "
-        "Thêm tổ, kéo dài ca hoặc bỏ bớt mục tiêu.",
-        "{n} high-risk visits are not served: {names}. "
-        "Add a team, lengthen the shift or leave some sites out.",
+    "plan.cover_title": ("Mục tiêu trọng điểm đêm nay", "Key targets tonight"),
+    "plan.left_out": (
+        "Mục tiêu mức rất cao chưa được kiểm tra trong khung giờ nguy cơ cao:",
+        "Very-high targets not checked inside the high-risk window:",
     ),
     "plan.choose": ("Chọn...", "Choose..."),
     "plan.value_detail": (
-        "Giá trị phục vụ {value} trên tổng {total} (điểm nguy cơ của các lượt kiểm tra).",
-        "Value served {value} of {total} (risk points of the visits).",
+        "Mức bao phủ nguy cơ {value} trên tổng {total} điểm nguy cơ của các lượt kiểm tra.",
+        "Risk covered {value} of {total} risk points of the visits.",
     ),
-    "plan.seed": ("Hạt giống ngẫu nhiên: {seed}", "Random seed: {seed}"),
+    "plan.seed": ("Mã phương án: {seed}", "Variant: {seed}"),
+    "plan.rota": ("Lịch tuần tra nhiều đêm", "Rota of several nights"),
+    "rota.col.target": ("Mục tiêu", "Target"),
+    "rota.col.level": ("Mức nguy cơ", "Risk level"),
+    "rota.col.window": ("Số đêm trong khung giờ nguy cơ cao", "Nights inside the window"),
+    "plan.rota_nights": ("Số đêm", "Nights"),
+    "plan.rota_run": ("Lập lịch tuần tra", "Plan the rota"),
+    "plan.rota_hint": (
+        "Các đêm liền nhau được lập cùng nhau: mỗi mục tiêu mức rất cao được kiểm tra trong "
+        "khung giờ nguy cơ cao ít nhất {k} đêm, mỗi mục tiêu mức cao ít nhất {h} đêm; giờ, "
+        "đêm và tổ kiểm tra thay đổi để không ai đoán trước được.",
+        "Consecutive nights planned together: every very-high target inside the high-risk "
+        "window on at least {k} nights, every high target on at least {h}; times, nights and "
+        "teams vary so that no one can learn the pattern.",
+    ),
+    "plan.rota_solving": ("Đang lập lịch {n} đêm...", "Planning {n} nights..."),
+    "plan.rota_download": ("Tải lịch tuần tra (văn bản)", "Download the rota (text)"),
     "plan.shift_label": ("Ca trực {label}", "Shift {label}"),
     # routes page
     "routes.team": ("Tổ {team}", "Team {team}"),
@@ -463,8 +478,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "ops.reserve": ("Dự bị", "Reserve"),
     "ops.unserved": ("Chưa phục vụ", "Not served"),
     "ops.metric.high_risk": (
-        "Lượt nguy cơ cao đã phục vụ / có thể",
-        "High-risk visits served / available",
+        "Mục tiêu mức rất cao kiểm tra trong khung giờ nguy cơ cao",
+        "Very-high targets checked inside the high-risk window",
     ),
     "ops.metric.idle": ("Thời gian chờ", "Waiting time"),
     "ops.metric.overlap": (

@@ -186,7 +186,7 @@ def next_label(alternatives: Sequence[Alternative]) -> str:
 def compare_rows(a: Alternative, b: Alternative, lang: Lang) -> pd.DataFrame:
     """Metrics of two alternatives side by side, and how far they overlap.
 
-    Rows: value share, visits served, high-risk visits served of those available, travel,
+    Rows: risk covered, visits served, very-high targets inside the window of all, travel,
     waiting, teams on the road; the last row is the share of stops at the same site in the same
     half hour in both (``routing.metrics.overlap``), 0 % when a watcher of one night learns
     nothing about the other.
@@ -196,10 +196,11 @@ def compare_rows(a: Alternative, b: Alternative, lang: Lang) -> pd.DataFrame:
     def figures(alt: Alternative) -> list[str]:
         m = alt.result.metrics
         served = sum(len(r.stops) for r in alt.result.plan.routes)
+        top = m["coverage"]["levels"].get("very_high", {})
         return [
-            f"{fmt_number(100 * float(m['value_share']), lang, decimals=1)}%",
+            f"{fmt_number(100 * float(m['coverage']['risk_share']), lang, decimals=1)} %",
             fmt_number(served, lang),
-            f"{m['high_risk_served']}/{m['high_risk_available']}",
+            f"{top.get('in_window', 0)}/{top.get('targets', 0)}",
             fmt_duration(int(m["travel_s"]), lang),
             fmt_duration(int(m["idle_s"]), lang),
             fmt_number(sum(1 for r in alt.result.plan.routes if r.stops), lang),

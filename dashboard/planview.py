@@ -35,6 +35,7 @@ __all__ = [
     "high_risk_unserved",
     "members_line",
     "metrics_rows",
+    "rota_table",
     "site_info",
     "summarise",
     "timeline",
@@ -56,6 +57,10 @@ class PlanSummary:
     travel_s: int
     teams_out: int
     high_risk_served: int
+    risk_covered: float
+    risk_total: float
+    targets: int
+    targets_visited: int
 
 
 def _overlaps(earliest: int, latest: int, window: tuple[int, int]) -> bool:
@@ -67,8 +72,11 @@ def summarise(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> PlanSum
 
     High-risk visits are those served in the high-risk window.
     """
+    from geodata.coverage import target_coverage
+
     window = shift.high_risk_s
     served = [s for r in plan.routes for s in r.stops]
+    coverage = target_coverage(problem, plan, high_risk_s=window)
     return PlanSummary(
         value=float(plan.value),
         total_value=problem.total_value,
@@ -77,16 +85,23 @@ def summarise(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> PlanSum
         travel_s=int(plan.travel_s),
         teams_out=sum(1 for r in plan.routes if r.stops),
         high_risk_served=sum(1 for s in served if window[0] <= s.start <= window[1]),
+        risk_covered=float(coverage["risk_covered"]),
+        risk_total=float(coverage["risk_total"]),
+        targets=int(coverage["targets"]),
+        targets_visited=int(coverage["visited"]),
     )
 
 
 def metrics_rows(summary: PlanSummary, lang: Lang) -> list[tuple[str, str]]:
     """(label, value) pairs of the plan metrics in ``lang``."""
-    share = summary.value / summary.total_value if summary.total_value else 0.0
+    share = summary.risk_covered / summary.risk_total if summary.risk_total else 0.0
     return [
-        (t("plan.metric.value", lang), f"{fmt_number(100 * share, lang, decimals=1)}%"),
+        (t("plan.metric.value", lang), f"{fmt_number(100 * share, lang, decimals=1)} %"),
         (t("plan.metric.served", lang), fmt_number(summary.served, lang)),
-        (t("plan.metric.unserved", lang), fmt_number(summary.unserved, lang)),
+        (
+            t("plan.metric.unserved", lang),
+            fmt_number(summary.targets - summary.targets_visited, lang),
+        ),
         (t("plan.metric.high_risk", lang), fmt_number(summary.high_risk_served, lang)),
         (t("plan.metric.travel", lang), fmt_duration(summary.travel_s, lang)),
         (t("plan.metric.teams", lang), fmt_number(summary.teams_out, lang)),
@@ -232,3 +247,20 @@ def add_dispatch(
         {"type": "FeatureCollection", "features": features}, name=t("alarm.layer", lang)
     )
     layer.add_to(fmap)
+
+
+def rota_table(rota: Any, lang: Lang) -> pd.DataFrame:
+    """One row per high- and top-level target: its visits night by night (``patrol.rota``)."""
+    rows = []
+    for entry in sorted(
+        rota.targets.values(), key=lambda e: (e["level"] != "very_high", e["name"])
+    ):
+        row = {
+            t("rota.col.target", lang): entry["name"],
+            t("rota.col.level", lang): risk_level_label(entry["level"], lang),
+            t("rota.col.window", lang): entry["window_nights"],
+        }
+        for night, times in zip(rota.nights, entry["arrivals"], strict=True):
+            row[f"{night.shift.date:%d/%m}"] = ", ".join(times) or "–"
+        rows.append(row)
+    return pd.DataFrame(rows)

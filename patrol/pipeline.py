@@ -72,6 +72,7 @@ SITE_KINDS = (
 """Kinds the night loops visit by default (schools are surveyed but not patrol targets at
 night)."""
 
+
 @dataclass(frozen=True, eq=False)
 class Inputs:
     """Everything a shift is planned from: the area, its facilities, the incident history."""
@@ -325,7 +326,8 @@ def plan_shift(
     plan = solve(problem, time_limit_s=time_limit_s, seed=seed, warm=warm)
     plan = _with_geometry(plan, problem, travel, inputs, depot_ids)
     plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})
-    return ShiftPlan(shift, problem, plan, assessment, travel, _metrics(problem, plan, shift))
+    plan, metrics = _measured(plan, problem, shift)
+    return ShiftPlan(shift, problem, plan, assessment, travel, metrics)
 
 
 def _team_specs(
@@ -475,6 +477,14 @@ def _display_name(row: Any) -> str:
     from geodata.targets import facility_label
 
     return facility_label(row)
+
+
+def _measured(
+    plan: PatrolPlan, problem: PatrolProblem, shift: Shift
+) -> tuple[PatrolPlan, dict[str, Any]]:
+    """Put the target coverage in the plan's extras (plan.json, exports); return it and metrics."""
+    metrics = _metrics(problem, plan, shift)
+    return replace(plan, extra={**plan.extra, "coverage": metrics["coverage"]}), metrics
 
 
 def _metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str, Any]:
@@ -695,7 +705,7 @@ def replan_with_locks(
     plan = solve(problem, time_limit_s=time_limit_s, seed=seed, locked=locks or None)
     depot_ids = list(result.plan.extra.get("depots", []))
     plan = _with_geometry(plan, problem, result.travel, inputs, depot_ids)
-    metrics = _metrics(problem, plan, result.shift)
+    plan, metrics = _measured(plan, problem, result.shift)
     return ShiftPlan(result.shift, problem, plan, result.assessment, result.travel, metrics)
 
 

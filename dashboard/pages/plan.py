@@ -19,6 +19,7 @@ from dashboard import access, cache, mapview, planops, planview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
+from patrol.advice import coverage_lines, left_out_lines
 from patrol.store import plans as stored_plans
 from patrol.store.auth import Permission
 
@@ -177,18 +178,22 @@ st.caption(
     T("plan.shift_label", label=shift.label()) + " · " + T("plan.seed", seed=request["seed"])
 )
 
+# What the night covers, above the map: the top level against what the teams can do.
+window_label = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
+st.subheader(T("plan.cover_title"))
+advice = coverage_lines(result.metrics, window=window_label, lang=lang)
+left_out = left_out_lines(result.metrics, lang=lang)
+(st.warning if left_out else st.success)("  \n".join(advice))
+if left_out:
+    st.warning(T("plan.left_out") + "\n" + "\n".join(f"- {line}" for line in left_out))
+
 summary = planview.summarise(problem, plan, shift)
 st.subheader(T("plan.metrics"))
 cols = st.columns(3)
 for i, (label, value) in enumerate(planview.metrics_rows(summary, lang)):
     cols[i % 3].metric(label, value)
-st.caption(T("plan.value_detail", value=fmt_number(summary.value, lang),
-             total=fmt_number(summary.total_value, lang)))  # fmt: skip
-
-missed = planview.high_risk_unserved(problem, plan, shift, lang=lang)
-if missed:
-    names = ", ".join(dict.fromkeys(name for name, _ in missed[:8]))
-    st.warning(T("plan.unserved_warning", n=len(missed), names=names))
+st.caption(T("plan.value_detail", value=fmt_number(summary.risk_covered, lang),
+             total=fmt_number(summary.risk_total, lang)))  # fmt: skip
 
 info = planview.site_info(problem)
 fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
@@ -300,6 +305,33 @@ if len(alternatives) >= 2:
                 session.set_plan(alt.result, {**request, "seed": alt.seed})
                 st.session_state["plan_current"] = alt.label
                 st.rerun()
+
+# ---- Rota: several nights planned together ----
+with st.expander(T("plan.rota"), expanded=False):
+    st.caption(T("plan.rota_hint", k=settings.cover.rota_window_nights,
+                 h=settings.cover.rota_high_nights))  # fmt: skip
+    rota_nights = st.number_input(T("plan.rota_nights"), min_value=2, max_value=7, value=7,
+                                  step=1, key="plan_rota_nights")  # fmt: skip
+    if st.button(T("plan.rota_run"), key="plan_rota_run"):
+        from patrol.rota import plan_week
+
+        with session.guard(), st.spinner(T("plan.rota_solving", n=int(rota_nights))):
+            st.session_state["plan_rota"] = plan_week(
+                inputs, shift, nights=int(rota_nights), n_teams=int(request["n_teams"]),
+                seed=int(request["seed"]), time_limit_s=float(request["time_limit"]),
+                depots=request["depots"] or None, settings=settings,
+            )  # fmt: skip
+    rota = st.session_state.get("plan_rota")
+    if rota is not None:
+        from patrol.rota import rota_text
+
+        text = rota_text(rota)
+        head, _, table = text.partition("\n\n")
+        (st.warning if rota.shortfall else st.success)(head.replace("\n", "  \n"))
+        st.dataframe(planview.rota_table(rota, lang), hide_index=True)
+        st.download_button(T("plan.rota_download"), text.encode("utf-8"),
+                           file_name=f"lich-tuan-tra-{shift.date.isoformat()}.txt",
+                           mime="text/plain", key="plan_rota_download")  # fmt: skip
 
 # ---- Save and approve (commanders) ----
 st.subheader(T("ops.approve_title"))

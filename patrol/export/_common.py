@@ -262,6 +262,8 @@ class PlanExport:
     attribution: str
     routes: tuple[TeamRoute, ...]
     source: str = "plan"
+    cover: Mapping[str, Any] = field(default_factory=dict)
+    """The night's ``coverage`` and ``capacity`` (``patrol.advice`` words them)."""
 
     @property
     def is_draft(self) -> bool:

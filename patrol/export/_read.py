@@ -147,6 +147,7 @@ def read_plan(
         attribution=str(extra.get("attribution") or OSM_ATTRIBUTION),
         routes=tuple(routes),
         source=source,
+        cover={k: extra[k] for k in ("coverage", "capacity") if isinstance(extra.get(k), dict)},
     )
 
 

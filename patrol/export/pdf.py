@@ -18,6 +18,7 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, TableHeadingsDisplay, XPos, YPos
 from fpdf.fonts import FontFace
 
+from patrol.advice import coverage_lines, left_out_lines
 from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
 from patrol.export.kml import TEAM_COLOURS
 
@@ -148,6 +149,12 @@ def to_pdf(
         f"{text('depot', lang)}: {route.depot.name}"
     )
     pdf.line_of(f"{text('approved_by', lang)}: {plan.approval(lang)}", bold=True)
+    # The night's key targets and what the teams can do, as the commander saw them.
+    window = f"{high.high_risk_start:%H:%M}-{high.high_risk_end:%H:%M}"
+    for line in coverage_lines(plan.cover, window=window, lang=lang):
+        pdf.line_of(line, size=8, h=4)
+    for line in left_out_lines(plan.cover, lang=lang):
+        pdf.line_of(f"! {line}", size=8, h=4)
     pdf.ln(1.5)
     _draw_map(pdf, plan, route, TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)])
     if link:

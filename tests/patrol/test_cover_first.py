@@ -6,6 +6,7 @@ issue states it), not taken from the product's own capacity figures.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -149,3 +150,34 @@ def test_cho_quan_one_team_covers_every_top_target_first(contract_errors: Any) -
     assert len(left) == capacity["top"] - coverage["levels"]["very_high"]["in_window"] > 0
     # Left out of the window for lack of time, and still checked at another time of the night.
     assert all(item["covered"] and item["reason"] == "no_time" for item in left)
+
+
+def test_plan_summary_and_briefing_say_what_is_covered(night: ShiftPlan, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from patrol.export import read_plan
+    from patrol.export.pdf import to_pdf
+    from patrol.pipeline import write_plan_outputs
+
+    write_plan_outputs(night, tmp_path)
+    document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    coverage, capacity = document["coverage"], document["capacity"]
+    assert coverage["levels"]["very_high"] == night.metrics["coverage"]["levels"]["very_high"]
+    assert capacity["top"] == coverage["levels"]["very_high"]["targets"]
+    assert capacity["teams_needed"] == 3 and capacity["fit_window"] == capacity["top"]
+    top = coverage["levels"]["very_high"]
+    line = (
+        f"Mục tiêu mức rất cao: {top['covered']}/{top['targets']} được kiểm tra trong ca, "
+        f"{top['in_window']}/{top['targets']} trong khung giờ nguy cơ cao 01:00-03:00"
+    )
+    summary = (tmp_path / "summary.txt").read_text(encoding="utf-8")
+    assert line in summary
+    assert "Đủ lực lượng: 3 tổ kiểm tra được mọi mục tiêu mức rất cao." in summary
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils missing")
+    pdf = tmp_path / "T1.pdf"
+    pdf.write_bytes(to_pdf(read_plan(tmp_path / "plan.json"), team="T1"))
+    done = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True)
+    text = " ".join(done.stdout.decode("utf-8").split())
+    assert "Mục tiêu mức rất cao:" in text and "Đủ lực lượng" in text
