@@ -123,21 +123,22 @@ def group_targets(
         [frame.geometry.to_crs(crs).x.to_numpy(), frame.geometry.to_crs(crs).y.to_numpy()]
     )
     is_atm = (frame["kind"].astype(str) == FacilityKind.ATM.value).to_numpy()
-    anchors = np.flatnonzero(~is_atm)
+    anchors: list[int] = np.flatnonzero(~is_atm).tolist()
+    atms: list[int] = np.flatnonzero(is_atm).tolist()
     building_of = _building_of(frame, buildings)
     owner: dict[int, int] = {}
     if len(anchors):
         tree = cKDTree(xy[anchors])
-        for i in np.flatnonzero(is_atm):
+        for i in atms:
             same = [a for a in anchors if building_of[i] >= 0 and building_of[a] == building_of[i]]
             if same:
                 owner[i] = min(same, key=lambda a: float(np.hypot(*(xy[a] - xy[i]))))
                 continue
             dist, j = tree.query(xy[i], distance_upper_bound=radius_m)
             if np.isfinite(dist):
-                owner[i] = int(anchors[j])
+                owner[i] = anchors[int(j)]
     # ATMs with no site near them: the first left (in the given order) takes its free neighbours.
-    free = [i for i in np.flatnonzero(is_atm) if i not in owner]
+    free = [i for i in atms if i not in owner]
     free_set = set(free)
     for i in free:
         if i not in free_set:

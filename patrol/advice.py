@@ -18,7 +18,7 @@ _LEVEL = {
     "vi": {"very_high": "rất cao", "high": "cao", "medium": "trung bình", "low": "thấp"},
     "en": {"very_high": "very high", "high": "high", "medium": "medium", "low": "low"},
 }
-_TEXT = {
+_TEXT: dict[str, dict[str, Any]] = {
     "vi": {
         "level": (
             "Mục tiêu mức {level}: {covered}/{targets} được kiểm tra trong ca, {in_window}/"

@@ -301,8 +301,8 @@ def _relabel(c: Compiled, best: _Outcome) -> _Outcome:
         return best
     locked = {k for seq in c.locked for k in seq}
     members: dict[int, list[int]] = {}
-    for k in np.flatnonzero(c.group >= 0):
-        members.setdefault(int(c.group[k]), []).append(int(k))
+    for visit in np.flatnonzero(c.group >= 0).tolist():
+        members.setdefault(int(c.group[visit]), []).append(visit)
     routes = [list(r) for r in best.routes]
     starts = dict(best.starts)
     for route in routes:
@@ -311,11 +311,11 @@ def _relabel(c: Compiled, best: _Outcome) -> _Outcome:
             if g < 0 or k in locked:
                 continue
             begin = starts[k]
-            fits = [j for j in members[g] if c.earliest[j] <= begin <= c.latest[j]]
-            j = max(fits, key=lambda j: (int(c.units[j]), j == k))
-            if j != k:
-                route[i] = j
-                starts[j] = starts.pop(k)
+            fits = [v for v in members[g] if c.earliest[v] <= begin <= c.latest[v]]
+            best_label = max(fits, key=lambda v: (int(c.units[v]), v == k))
+            if best_label != k:
+                route[i] = best_label
+                starts[best_label] = starts.pop(k)
     units = int(sum(int(c.units[k]) for r in routes for k in r))
     return dataclasses.replace(best, routes=routes, starts=starts, units=units)
 

@@ -223,7 +223,8 @@ def test_plan_a_shift_draws_the_loops(server: str, ward: Any, page: Any) -> None
     stops = frame.locator(".stop-number").count()
     assert 1 <= routes <= 3 and stops >= routes
     body = page.inner_text("body")
-    assert "Chỉ tiêu kế hoạch" in body and "Lượt kiểm tra" in body
+    assert "Các chỉ số của kế hoạch" in body and "Lượt kiểm tra" in body
+    assert "Mục tiêu mức rất cao:" in body
     shot(page, "04-plan")
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     frame.locator(".stop-number").first.hover(force=True)

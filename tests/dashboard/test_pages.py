@@ -117,7 +117,12 @@ def test_plan_page_solves_and_shows_the_loops(planned: AppTest) -> None:
     plan = result.plan
     metrics = _metrics(at)
     assert metrics["Lượt kiểm tra"] == str(sum(len(r.stops) for r in plan.routes))
-    assert metrics["Lượt chưa phục vụ"] == str(len(plan.unserved))
+    coverage = result.metrics["coverage"]
+    assert metrics["Mục tiêu chưa được kiểm tra"] == str(coverage["targets"] - coverage["visited"])
+    # The night's key targets and the capacity advice stand above the map.
+    top = coverage["levels"]["very_high"]
+    advice = " ".join(block.value for block in [*at.success, *at.warning])
+    assert f"Mục tiêu mức rất cao: {top['covered']}/{top['targets']}" in advice
     assert metrics["Số tổ xuất phát"] == str(sum(1 for r in plan.routes if r.stops))
     assert plan.routes and all(len(r.extra["path"]) >= 2 for r in plan.routes)
     script = _map_args(at)["script"]
@@ -139,9 +144,26 @@ def test_second_seed_gives_another_plan(planned: AppTest) -> None:
     reseed.click().run()
     assert not at.exception
     assert at.session_state["plan_request"]["seed"] == seed + 1
-    assert f"Hạt giống ngẫu nhiên: {seed + 1}" in at.caption[-1].value or any(
+    assert f"Mã phương án: {seed + 1}" in at.caption[-1].value or any(
         f"{seed + 1}" in c.value for c in at.caption
     )
+
+
+def test_plan_page_plans_a_rota_of_several_nights(planned: AppTest) -> None:
+    at = planned
+    at.number_input(key="plan_rota_nights").set_value(2)
+    at.button(key="plan_rota_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    rota = at.session_state["plan_rota"]
+    assert len(rota.nights) == 2
+    assert any("LỊCH TUẦN TRA 2 ĐÊM" in block.value for block in [*at.success, *at.warning])
+    table = at.dataframe[-1].value
+    assert list(table.columns[:3]) == [
+        "Mục tiêu",
+        "Mức nguy cơ",
+        "Số đêm trong khung giờ nguy cơ cao",
+    ]
+    assert len(table) == len(rota.targets) and "Kho bạc Nhà nước" in set(table["Mục tiêu"])
 
 
 def test_routes_page_lists_each_team(planned: AppTest) -> None:
