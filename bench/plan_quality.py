@@ -12,7 +12,10 @@ maps the baseline's stops to targets):
 - ``night`` / ``window``: how many each plan visits during the night / inside the window;
 - ``targets``: distinct targets visited (of all); ``stops``; ``repeats`` (stops less targets);
 - ``value``: each plan's own value share (its collected value over all its problem offers):
-  the two value models differ, so compare the counts, not this column across rows.
+  the two value models differ, so compare the counts, not this column across rows;
+- ``s``, ``stop``: this tree's planning time (capacity solves included) and how its search
+  ended; ``need``: teams that would cover every top-level target (``ok``: these do; ``-``: not
+  even four more).
 
 Run::
 
@@ -162,7 +165,9 @@ def main() -> None:
                             f"{b['night']:>13}{b['window']:>7}{b['targets']:>8}{b['stops']:>6}"
                             f"{b['repeats']:>5}{b_value:>7.2f}"
                         )
-                    need = cap["teams_needed"] if cap["teams_needed"] is not None else "-"
+                    # Teams that would cover every top-level target: "ok" when these do.
+                    need = cap["teams_needed"]
+                    need = "ok" if need == n else "-" if need is None else need
                     print(
                         f"{name:<9}{n:>5}{len(top):>5}"
                         f"{cap['fit_night']:>6}/{cap['fit_window']:<4} |"

@@ -91,6 +91,11 @@ def _with_teams(problem: PatrolProblem, count: int) -> PatrolProblem:
     return replace(problem, teams=tuple(teams))
 
 
+def _score(plan: PatrolPlan) -> tuple[float, int]:
+    """Most value (targets covered, then inside the window), then least travel."""
+    return plan.value, -plan.travel_s
+
+
 def _counts(plan: PatrolPlan, high_risk_s: tuple[int, int]) -> tuple[int, int]:
     """Top-level targets visited, and visited inside the window, by a reduced plan."""
     lo, hi = high_risk_s
@@ -138,16 +143,23 @@ def night_capacity(
             routes = {r.team: [(x.site, x.visit) for x in r.stops] for r in warm.routes}
         return solve(reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s, warm=routes)
 
-    def attempt(teams: int) -> tuple[PatrolPlan, int, int, int]:
-        """Top-level targets covered in the night and in the window, with ``teams`` teams."""
+    def attempt(teams: int, *, early: int | None = None) -> tuple[PatrolPlan, int, int, int]:
+        """Top-level targets covered in the night and in the window, with ``teams`` teams.
+
+        With ``early``, stop after the window's solve when it reaches fewer than that.
+        """
         window_only = run(_with_teams(top_problem(problem, keep=(0,)), teams))
-        night_only = run(_with_teams(top_problem(problem, keep=(1,)), teams))
-        # Either visit, starting from the window's plan: the greedy insertion would rather
-        # not wait for the window, so it is given the window's loops to build on.
-        both = run(_with_teams(top_problem(problem), teams), warm=window_only)
         in_window = len([x for r in window_only.routes for x in r.stops])
         unreachable = sum(u.reason == "window_unreachable" for u in window_only.unserved)
-        return both, len([x for r in night_only.routes for x in r.stops]), in_window, unreachable
+        if early is not None and in_window < early:
+            return window_only, 0, in_window, unreachable
+        night_only = run(_with_teams(top_problem(problem, keep=(1,)), teams))
+        # Either visit, starting from each plan in turn, the better kept: the greedy insertion
+        # would rather not wait for the window, so it is given the window's loops to build on,
+        # and the night's loops hold the most targets.
+        both = _with_teams(top_problem(problem), teams)
+        best = max(run(both, warm=window_only), run(both, warm=night_only), key=_score)
+        return best, len([x for r in night_only.routes for x in r.stops]), in_window, unreachable
 
     plan, night, window, unreachable = attempt(n_teams)
     top = sum(bool(site.extra.get("top")) for site in problem.sites)
@@ -164,6 +176,6 @@ def night_capacity(
         if needed is not None or not top:
             break
         tried = count
-        if enough(attempt(count)):
+        if enough(attempt(count, early=reachable)):
             needed = count
     return Capacity(top, night, window, reachable, n_teams, needed, tried, plan)
