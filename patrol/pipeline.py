@@ -378,21 +378,23 @@ def _with_streets(problem: PatrolProblem, travel: TravelTimes, area: Area) -> Pa
 
 
 def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
-    """Make forced sites' visits dominate every other value, the top level's included."""
+    """Make forced sites' first visits dominate every other value, the top level's included."""
     from routing.model import Visit
 
     above = math.ceil(problem.total_value) + 1
-    sites = tuple(
-        replace(
-            s,
-            visits=tuple(Visit(v.earliest, v.latest, v.value + above) for v in s.visits),
-            extra={**s.extra, "forced": True},
+    sites = []
+    for site in problem.sites:
+        if site.id not in include:
+            sites.append(site)
+            continue
+        # Its first visit (either offer of it) comes before anything else; repeats follow risk.
+        first = set(site.one_of[0]) if site.one_of else set(range(len(site.visits)))
+        visits = tuple(
+            Visit(v.earliest, v.latest, v.value + (above if k in first else 0))
+            for k, v in enumerate(site.visits)
         )
-        if s.id in include
-        else s
-        for s in problem.sites
-    )
-    return replace(problem, sites=sites)
+        sites.append(replace(site, visits=visits, extra={**site.extra, "forced": True}))
+    return replace(problem, sites=tuple(sites))
 
 
 def _with_geometry(
