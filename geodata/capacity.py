@@ -137,10 +137,13 @@ def night_capacity(
     n_teams = len(problem.teams)
     work_s = min(time_limit_s, 0.5)
 
-    def run(reduced: PatrolProblem, warm: PatrolPlan | None = None) -> PatrolPlan:
+    def run(
+        reduced: PatrolProblem, warm: PatrolPlan | None = None, *, visit: int = 0
+    ) -> PatrolPlan:
+        """Solve ``reduced``, from ``warm``'s loops whose stops are its visit ``visit``."""
         routes = None
         if warm is not None:
-            routes = {r.team: [(x.site, x.visit) for x in r.stops] for r in warm.routes}
+            routes = {r.team: [(x.site, visit) for x in r.stops] for r in warm.routes}
         return solve(reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s, warm=routes)
 
     def attempt(teams: int, *, early: int | None = None) -> tuple[PatrolPlan, int, int, int]:
@@ -158,7 +161,8 @@ def night_capacity(
         # would rather not wait for the window, so it is given the window's loops to build on,
         # and the night's loops hold the most targets.
         both = _with_teams(top_problem(problem), teams)
-        best = max(run(both, warm=window_only), run(both, warm=night_only), key=_score)
+        from_window = run(both, warm=window_only, visit=0)
+        best = max(from_window, run(both, warm=night_only, visit=1), key=_score)
         return best, len([x for r in night_only.routes for x in r.stops]), in_window, unreachable
 
     plan, night, window, unreachable = attempt(n_teams)
