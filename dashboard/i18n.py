@@ -476,7 +476,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ops.col.leader": ("Tổ trưởng", "Team leader"),
     "ops.col.metric": ("Chỉ tiêu", "Metric"),
     "ops.reserve": ("Dự bị", "Reserve"),
-    "ops.unserved": ("Chưa phục vụ", "Not served"),
+    "ops.unserved": ("Chưa bố trí", "Not scheduled"),
     "ops.metric.high_risk": (
         "Mục tiêu mức rất cao kiểm tra trong khung giờ nguy cơ cao",
         "Very-high targets checked inside the high-risk window",

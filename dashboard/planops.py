@@ -152,7 +152,7 @@ def stop_choices(
     sites = {s.id: s for s in result.problem.sites}
     for u in result.plan.unserved:
         site = sites.get(u.site)
-        if site is None or not 0 <= u.visit < len(site.visits):
+        if site is None or not 0 <= u.visit < len(site.visits) or u.reason == "alternative_served":
             continue
         v = site.visits[u.visit]
         window = f"{fmt_clock(shift.at(v.earliest))}-{fmt_clock(shift.at(v.latest))}"

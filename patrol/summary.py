@@ -119,12 +119,14 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
                 )
             )
         lines.append("")
-    if plan.unserved:
+    # The other offer of a first visit made is not a check left out.
+    left = [u for u in plan.unserved if u.reason != "alternative_served"]
+    if left:
         reasons: dict[str, int] = {}
-        for u in plan.unserved:
+        for u in left:
             label = t["reasons"].get(u.reason or "", u.reason or "?")
             reasons[label] = reasons.get(label, 0) + 1
         detail = ", ".join(f"{label}: {n}" for label, n in sorted(reasons.items()))
-        lines.append(t["unserved"].format(count=len(plan.unserved)) + f" ({detail})")
+        lines.append(t["unserved"].format(count=len(left)) + f" ({detail})")
     lines.append(str(plan.extra.get("attribution", "")))
     return "\n".join(lines) + "\n"
