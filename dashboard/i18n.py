@@ -474,7 +474,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ops.col.person": ("Họ tên", "Name"),
     "ops.col.role": ("Lực lượng", "Force"),
     "ops.col.leader": ("Tổ trưởng", "Team leader"),
-    "ops.col.metric": ("Chỉ tiêu", "Metric"),
+    "ops.col.metric": ("Chỉ số", "Figure"),
     "ops.reserve": ("Dự bị", "Reserve"),
     "ops.unserved": ("Chưa bố trí", "Not scheduled"),
     "ops.metric.high_risk": (

@@ -119,16 +119,16 @@ def test_compare_shows_both_plans_metrics_and_their_overlap(commander: AppTest) 
     from routing.metrics import overlap
 
     a, b = commander.session_state["plan_alternatives"]
-    table = next(d.value for d in commander.dataframe if "Chỉ tiêu" in d.value.columns)
-    assert list(table.columns) == ["Chỉ tiêu", "Phương án A", "Phương án B"]
-    rows = dict(zip(table["Chỉ tiêu"], zip(table["Phương án A"], table["Phương án B"], strict=True),
+    table = next(d.value for d in commander.dataframe if "Chỉ số" in d.value.columns)
+    assert list(table.columns) == ["Chỉ số", "Phương án A", "Phương án B"]
+    rows = dict(zip(table["Chỉ số"], zip(table["Phương án A"], table["Phương án B"], strict=True),
                     strict=True))  # fmt: skip
     served = rows["Lượt kiểm tra"]
     assert served == tuple(str(sum(len(r.stops) for r in alt.result.plan.routes)) for alt in (a, b))
-    high = rows["Lượt nguy cơ cao đã phục vụ / có thể"]
+    high = rows["Mục tiêu mức rất cao kiểm tra trong khung giờ nguy cơ cao"]
     for alt, shown in zip((a, b), high, strict=True):
-        m = alt.result.metrics
-        assert shown == f"{m['high_risk_served']}/{m['high_risk_available']}"
+        top = alt.result.metrics["coverage"]["levels"]["very_high"]
+        assert shown == f"{top['in_window']}/{top['targets']}"
     share = overlap(a.result.plan, b.result.plan)
     (both,) = {v for k, v in rows.items() if k.startswith("Trùng lặp")}
     assert both == (f"{round(100 * share)}%", f"{round(100 * share)}%")
