@@ -254,10 +254,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "Sai tên đăng nhập, mật khẩu hoặc mã xác thực.",
         "Wrong user name, password or authenticator code.",
     ),
-    "login.totp_required": (
-        "Nhập mã 6 chữ số từ ứng dụng xác thực của bạn rồi đăng nhập lại.",
-        "Enter the 6-digit code of your authenticator app and log in again.",
-    ),
     "login.locked": (
         "Tài khoản bị khóa do đăng nhập sai nhiều lần. Liên hệ quản trị hệ thống để mở khóa.",
         "The account is locked after repeated failed logins. Ask an administrator to unlock it.",

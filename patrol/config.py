@@ -539,6 +539,9 @@ class StoreSettings(BaseModel):
     """Argon2id passes (time cost)."""
     max_upload_mb: float = Field(default=50.0, gt=0, le=2048)
     """Largest upload accepted, as sent and (for XLSX, a zip) once unpacked: stops zip bombs."""
+    key_dir: Path | None = None
+    """Folder of the store's key file (audit chain, second-factor secrets); ``None`` uses
+    ``keys/`` inside the data folder. Put it on another disk to keep it apart from the database."""
 
 
 class Settings(BaseModel):

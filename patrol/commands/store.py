@@ -260,9 +260,16 @@ def audit_verify() -> None:
     report = verify_chain(store)
     store.close()
     if report.ok:
-        typer.echo(f"audit log intact: {report.rows} rows")
+        typer.echo(
+            f"Nhật ký kiểm tra nguyên vẹn: {report.rows} dòng\naudit log intact: {report.rows} rows"
+        )
         return
-    typer.echo(f"AUDIT LOG TAMPERED: {report.problem} (after {report.rows} rows read)", err=True)
+    where = f" (dòng / row {report.first_bad_id})" if report.first_bad_id is not None else ""
+    typer.echo(
+        f"NHẬT KÝ KIỂM TRA KHÔNG NGUYÊN VẸN{where}: {report.problem_vi}\n"
+        f"AUDIT LOG TAMPERED: {report.problem} (after {report.rows} rows read)",
+        err=True,
+    )
     raise typer.Exit(1)
 
 

@@ -7,7 +7,9 @@
   shipped list of common passwords (``common-passwords.txt``) or equal to the user name. Stored
   only as Argon2id hashes (19 MiB, 2 passes by default; ``StoreSettings``). Never logged.
 - Second factor: TOTP (RFC 6238, any authenticator app) is required for commanders and
-  administrators, optional for the others; a code is accepted once.
+  administrators, optional for the others; a code is accepted once. A right password with a
+  missing or wrong code is a failed login (same message, counted toward the lockout). The
+  secrets are stored encrypted (Fernet) under the store's key file (``patrol.store.keys``).
 - Lockout: ``lockout_failures`` failures within ``lockout_window_min`` lock the account until an
   administrator unlocks it (``patrol users unlock``).
 - Sessions: a new random token at each login (only its SHA-256 is stored); a session ends after
@@ -358,7 +360,7 @@ def create_user(
             display_name=display_name or username,
             role=role.value,
             password_hash=_hasher(store).hash(password),
-            totp_secret=secret,
+            totp_secret=store.require_keys().encrypt(secret) if secret else None,
             team_id=team_id,
             created_at=now,
             password_changed_at=now,
@@ -417,8 +419,10 @@ def login(
     ------
     AuthError
         Wrong credentials (one message whichever part was wrong), a locked or disabled account;
-        ``reason`` is ``bad_credentials``, ``locked``, ``disabled`` or ``totp_required``. Every
-        attempt is audited (never the password).
+        ``reason`` is ``bad_credentials`` (also for a right password with a missing or wrong
+        code: counted toward the lockout like any failure), ``locked`` or ``disabled``. Every
+        attempt is audited (never the password). ``StoreKeyError`` when the key file that
+        opens the authenticator secrets is missing.
 
     """
     cfg = store.settings.store
@@ -503,20 +507,16 @@ def _check_credentials(
         password_ok = False
     step: int | None = None
     if password_ok and user.totp_secret:
-        step = _totp_step(store, user.totp_secret, totp_code or "", user.totp_last_step)
+        secret = store.require_keys().decrypt(user.totp_secret)
+        step = _totp_step(store, secret, totp_code or "", user.totp_last_step)
     if password_ok and (step is not None or not user.totp_secret):
         if hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hasher.hash(password)
         if step is not None:
             user.totp_last_step = step
         return None
-    if password_ok and not totp_code:
-        # The password was right; ask for the code without counting a failure.
-        return (
-            "totp_required",
-            "enter the code of your authenticator app",
-            "Nhập mã từ ứng dụng xác thực",
-        )
+    # A right password with a missing or wrong code is a failure like any other: same answer,
+    # counted toward the lockout (otherwise the login tells a guesser the password was right).
     session.add(LoginFailure(user_id=user.id, at=now))
     session.flush()
     since = now - timedelta(minutes=cfg.lockout_window_min)
@@ -746,7 +746,8 @@ def reset_totp(store: Store, username: str, *, actor: str, source: str = "") -> 
     secret = pyotp.random_base32()
     with store.transaction() as session:
         user = _get_user(session, username)
-        user.totp_secret, user.totp_last_step = secret, None
+        user.totp_secret = store.require_keys().encrypt(secret)
+        user.totp_last_step = None
         record(
             session,
             store,

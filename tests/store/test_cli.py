@@ -144,5 +144,9 @@ def test_backup_restore_and_tamper_detection(settings_file: Path, tmp_path: Path
     out_csv = tmp_path / "audit.csv"
     code, out, _ = run(settings_file, "audit", "export", str(out_csv))
     lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
-    assert code == 0 and len(lines) == 3  # header, the user added before the backup, the restore
-    assert ",someone else,user_add," in lines[1] and ",restore," in lines[2]
+    # header, the user added before the backup, the three rows written since it (the backup,
+    # binh added, the pre-restore copy) kept across the restore, the restore
+    assert code == 0 and len(lines) == 6
+    assert ",someone else,user_add," in lines[1] and ",restore," in lines[5]
+    assert all("kept across restore" in line for line in lines[2:5])
+    assert ",user_add,user:binh," in lines[3]
