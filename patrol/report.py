@@ -23,6 +23,7 @@ import pandas as pd
 
 from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI, EmergingCategory, MonthlyReview
 from geodata.schema import FacilityKind, IncidentType
+from patrol.files import private_folder, private_open, write_private
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -299,15 +300,17 @@ def write_tables(review: MonthlyReview, folder: str | Path, *, lang: Lang = "vi"
     per table.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        private_folder(folder)
     written: list[Path] = []
     tables = review_tables(review, lang=lang)
     for name, table in tables.items():
         path = folder / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        with private_open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            table.to_csv(handle, index=False)
         written.append(path)
     xlsx = folder / f"review-{review.month:%Y-%m}.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+    with private_open(xlsx, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
         for name, table in tables.items():
             table.to_excel(writer, sheet_name=name[:31], index=False)
     written.append(xlsx)
@@ -738,9 +741,9 @@ def write_pdf(
         table(tables["facilities"].head(30), widths=(34, 50, 34, 22, 22))
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    if not path.parent.exists():
+        private_folder(path.parent)
+    return write_private(path, bytes(pdf.output()))
 
 
 def summary_text(review: MonthlyReview, lang: Lang) -> str:
@@ -882,6 +885,6 @@ def write_html(
         tab("facilities")
     parts.append("</body></html>")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    if not path.parent.exists():
+        private_folder(path.parent)
+    return write_private(path, "\n".join(parts))

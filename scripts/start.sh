@@ -28,4 +28,5 @@ if [ -z "$("${patrol[@]}" users list)" ]; then
     echo "  $(printf '%q ' "${patrol[@]}")users add quantri --role administrator --name 'Họ và tên'" >&2
   fi
 fi
+umask 077  # the store, keys, exports and reports are for the service account alone
 exec .venv/bin/python -m streamlit run dashboard/app.py "$@"

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from geodata.schema import FacilityKind
 from geodata.shift import Shift
 from patrol.errors import PlanFileError
+from patrol.files import private_folder
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -348,8 +349,10 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
 
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_folder(path.parent)  # a folder the product makes is the owner's alone
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    # mkstemp makes the file 0600; the rename keeps that mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:

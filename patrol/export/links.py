@@ -31,6 +31,7 @@ import segno
 
 from patrol.errors import AccessDeniedError
 from patrol.export._common import PlanExport, TeamRoute
+from patrol.files import private_folder
 
 __all__ = [
     "LinkClaims",
@@ -169,7 +170,8 @@ def load_secret(path: str | Path) -> bytes:
     if path.exists():
         data = path.read_bytes()
         return _key(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_folder(path.parent)
     data = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:

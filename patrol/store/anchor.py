@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from patrol.store.files import private_open
+from patrol.files import private_open
 from patrol.store.keys import KeyStore
 
 __all__ = ["ANCHOR_FILENAME", "Anchor", "AnchorReading", "append_anchor", "read_anchor"]

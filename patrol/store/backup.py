@@ -40,11 +40,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from patrol.errors import PatrolError
+from patrol.files import owner_only_umask, private_folder, restrict, write_private
 from patrol.store.anchor import append_anchor
 from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import password_problems
 from patrol.store.db import Store, sqlite
-from patrol.store.files import owner_only_umask, restrict, write_private
 from patrol.store.models import AuditHead, AuditRow
 
 __all__ = ["ENCRYPTED_MAGIC", "BackupInfo", "backup", "restore"]
@@ -153,7 +153,8 @@ def backup(
     """
     live = _require_sqlite(store)
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    if not destination.parent.exists():
+        private_folder(destination.parent)
     fernet = _fernet(passphrase, salt := secrets.token_bytes(16)) if passphrase else None
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".backup-") as tmp:
         plain = Path(tmp) / "copy.sqlite3"

@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from patrol.config import Settings
+from patrol.files import FILE_MODE, owner_only_umask, private_folder, restrict
 from patrol.store.anchor import append_anchor
-from patrol.store.files import FILE_MODE, owner_only_umask, private_folder, restrict
 from patrol.store.keys import KeyStore, StoreKeyError, create_key, key_path, read_key
 
 if TYPE_CHECKING:

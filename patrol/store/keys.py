@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from patrol.config import Settings
 from patrol.errors import PatrolError
-from patrol.store.files import FILE_MODE, private_folder, restrict
+from patrol.files import FILE_MODE, private_folder, restrict
 
 __all__ = [
     "KEY_FILENAME",
