@@ -166,6 +166,10 @@ class Principal:
     role: Role
     team: str | None
     """Name of the user's team (patrol leaders), ``None`` otherwise."""
+    team_id: int | None = None
+    """The team's record: names repeat between areas ("T1" in every ward), ids do not."""
+    team_area_id: int | None = None
+    """The area (ward) the team belongs to; a leader sees plans of that area only."""
 
     def can(self, permission: Permission) -> bool:
         """Whether the role allows ``permission``."""
@@ -281,12 +285,15 @@ def _team_name(session: Session, team_id: int | None) -> str | None:
 
 
 def _principal(session: Session, user: User) -> Principal:
+    team = None if user.team_id is None else session.get(Team, user.team_id)
     return Principal(
         user.id,
         user.username,
         user.display_name,
         Role(user.role),
-        _team_name(session, user.team_id),
+        None if team is None else team.name,
+        None if team is None else team.id,
+        None if team is None else team.area_id,
     )
 
 
