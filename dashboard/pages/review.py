@@ -108,12 +108,25 @@ def _review(
     )  # fmt: skip
 
 
+_PLAN_MAX_BYTES = 10 * 1024 * 1024
+"""Largest plan file accepted: a night's plan is tens of kilobytes."""
+
+
 def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    from patrol.errors import PlanFileError
     from routing.model import PatrolPlan
 
     plans = []
     with tempfile.TemporaryDirectory(prefix="patrol-plans-") as tmp:
         for upload in uploads:
+            if upload.size > _PLAN_MAX_BYTES:
+                mb, limit = f"{upload.size / 2**20:.1f}", _PLAN_MAX_BYTES // 2**20
+                err = PlanFileError(f"{upload.name}: {mb} MB; a plan file is at most {limit} MB")
+                err.message_vi = (
+                    f"{upload.name}: tệp dài {mb.replace('.', ',')} MB; tệp kế hoạch tối đa "
+                    f"{limit} MB: chọn đúng tệp kế hoạch do phần mềm xuất ra"
+                )
+                raise err
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
             plans.append((upload.name, PatrolPlan.from_file(path).to_dict()))
