@@ -147,6 +147,7 @@ def read_plan(
         attribution=str(extra.get("attribution") or OSM_ATTRIBUTION),
         routes=tuple(routes),
         source=source,
+        demo=extra.get("demo_incidents") is True,
     )
 
 
