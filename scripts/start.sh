@@ -29,4 +29,5 @@ if [ -z "$("${patrol[@]}" users list)" ]; then
   fi
 fi
 umask 077  # the store, keys, exports and reports are for the service account alone
-exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
+# dashboard.launch: streamlit run, without Streamlit's unauthenticated /_stcore/metrics endpoint
+exec .venv/bin/python -m dashboard.launch run dashboard/app.py "$@"
