@@ -74,3 +74,21 @@ def test_outside_ci_the_same_gaps_only_warn(tools: dict[str, str], tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert "warning: missing chromium" in done.stderr
     assert "warning: PostgreSQL could not be started" in done.stderr
+
+
+@pytest.mark.parametrize(("ci", "expected"), [("true", 1), ("", 0)])
+def test_a_pdf_test_skipped_for_want_of_poppler_fails_under_ci(ci: str, expected: int) -> None:
+    """The suite's own guard: with poppler out of PATH the PDF test skips, or under CI fails."""
+    venv_bin = str(Path(os.sys.executable).parent)
+    clean = {k: v for k, v in os.environ.items() if k not in {"CI"}}
+    done = subprocess.run(
+        [os.sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "tests/export/test_demo_label.py::test_pdf_says_demo_on_every_page"],
+        cwd=ROOT, env={**clean, "CI": ci, "PATH": venv_bin}, capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == expected, done.stdout[-1500:]
+    if expected:  # a skip at setup becomes an error of the setup
+        assert "CI: a required test was skipped (Skipped: poppler-utils" in done.stdout
+    else:
+        assert "1 skipped" in done.stdout
