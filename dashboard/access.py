@@ -242,7 +242,7 @@ def login_form() -> None:
         result = auth.login(the_store, username.strip(), password, totp_code=code.strip() or None,
                             source=source())  # fmt: skip
     except AuthError as exc:
-        reason = exc.reason if exc.reason in {"locked", "disabled"} else "bad"
+        reason = exc.reason if exc.reason in {"locked", "disabled", "throttled"} else "bad"
         key = "login.bad_credentials" if reason == "bad" else f"login.{reason}"
         st.error(t(key, lang))
         return

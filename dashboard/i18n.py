@@ -254,6 +254,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Sai tên đăng nhập, mật khẩu hoặc mã xác thực.",
         "Wrong user name, password or authenticator code.",
     ),
+    "login.throttled": (
+        "Đăng nhập sai quá nhiều lần từ máy này hoặc với tên này. Thử lại sau ít phút.",
+        "Too many failed logins from this computer or for this name. Try again in a few minutes.",
+    ),
     "login.locked": (
         "Tài khoản bị khóa do đăng nhập sai nhiều lần. Liên hệ quản trị hệ thống để mở khóa.",
         "The account is locked after repeated failed logins. Ask an administrator to unlock it.",

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from patrol.errors import AccessDeniedError, AuthError, PatrolError
 from patrol.store.audit import Action, log_event, record
 from patrol.store.db import Store
-from patrol.store.models import LoginFailure, LoginSession, Team, User
+from patrol.store.models import AuditRow, LoginFailure, LoginSession, Team, User
 
 __all__ = [
     "LOGIN_BANNER_EN",
@@ -427,7 +427,9 @@ def login(
     AuthError
         Wrong credentials (one message whichever part was wrong), a locked or disabled account;
         ``reason`` is ``bad_credentials`` (also for a right password with a missing or wrong
-        code: counted toward the lockout like any failure), ``locked`` or ``disabled``. Every
+        code: counted toward the lockout like any failure), ``locked``, ``disabled`` or
+        ``throttled`` (``throttle_failures`` failures from this address or for this name within
+        ``throttle_window_min``: refused without checking anything). Every
         attempt is audited (never the password). ``StoreKeyError`` when the key file that
         opens the authenticator secrets is missing.
 
@@ -437,6 +439,22 @@ def login(
     hasher = _hasher(store)
     outcome: tuple[str, str, str] | None = None  # (reason, english, vietnamese)
     result: LoginResult | None = None
+    with store.transaction() as session:
+        throttled = _throttle(session, store, username[:64], source)
+        if throttled is not None:
+            outcome, first = throttled
+            if first:  # one audit row per address or name and window, not one per attempt
+                record(
+                    session,
+                    store,
+                    username=username[:64],
+                    action=Action.LOGIN,
+                    source=source,
+                    outcome="fail",
+                    detail="throttled",
+                )
+    if throttled is not None:
+        raise _refuse(*outcome)
     with store.transaction() as session:
         user = session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
@@ -494,6 +512,46 @@ def login(
         assert outcome is not None
         raise _refuse(*outcome)
     return result
+
+
+def _throttle(
+    session: Session, store: Store, username: str, source: str
+) -> tuple[tuple[str, str, str], bool] | None:
+    """Refuse at once after too many failures from ``source`` or for ``username``.
+
+    Counts the failed logins of the audit log within ``throttle_window_min`` (so the count holds
+    across processes and restarts). Returns the refusal and whether it is the first of the
+    window (to be recorded), or ``None``.
+    """
+    cfg = store.settings.store
+    since = store.now() - timedelta(minutes=cfg.throttle_window_min)
+    recent = select(func.count()).where(
+        AuditRow.at >= since, AuditRow.action == Action.LOGIN.value, AuditRow.outcome == "fail"
+    )
+    by_source = (
+        session.scalar(recent.where(AuditRow.source == source, AuditRow.detail != "throttled"))
+        if source
+        else 0
+    )
+    by_name = session.scalar(
+        recent.where(AuditRow.username == username, AuditRow.detail != "throttled")
+    )
+    if max(by_source or 0, by_name or 0) < cfg.throttle_failures:
+        return None
+    noted = session.scalar(
+        recent.where(
+            AuditRow.detail == "throttled",
+            (AuditRow.source == source) | (AuditRow.username == username),
+        )
+    )
+    minutes = cfg.throttle_window_min
+    refusal = (
+        "throttled",
+        f"too many failed logins from this address or for this name: try again in {minutes} "
+        "minutes",
+        f"Đăng nhập sai quá nhiều lần từ địa chỉ này hoặc với tên này: thử lại sau {minutes} phút",
+    )
+    return refusal, not noted
 
 
 def _check_credentials(

@@ -289,3 +289,35 @@ def test_permissions_by_role_and_refusals_audited(store: Store, clock) -> None:
     assert verify_chain(store).ok
     assert {r for r in Role} == set(auth.ROLE_PERMISSIONS)
     assert Role.PATROL_LEADER.label_vi == "Tổ trưởng tuần tra"
+
+
+def test_login_floods_are_throttled_per_address_and_per_name(store: Store, clock) -> None:
+    auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
+    limit = store.settings.store.throttle_failures
+    for k in range(limit):  # a flood of unknown names from one address
+        with pytest.raises(AuthError) as err:
+            auth.login(store, f"khach{k}", "đoán bừa mật khẩu", source="10.0.0.66")
+        assert err.value.reason == "bad_credentials"
+    rows_before = len(list_audit(store, action="login"))
+    for _ in range(5):  # even the right password is not checked from there now
+        with pytest.raises(AuthError) as err:
+            auth.login(store, "an", PASSWORD, source="10.0.0.66")
+        assert err.value.reason == "throttled" and "thử lại sau" in err.value.message_vi
+    noted = list_audit(store, action="login")[
+        : len(list_audit(store, action="login")) - rows_before
+    ]
+    assert [(e.source, e.detail) for e in noted] == [("10.0.0.66", "throttled")]  # one row
+    # another address is not held back; after the window the address may try again
+    assert auth.login(store, "an", PASSWORD, source="10.0.0.7")
+    clock.advance(minutes=store.settings.store.throttle_window_min + 1)
+    assert auth.login(store, "an", PASSWORD, source="10.0.0.66")
+
+
+def test_one_name_tried_from_many_addresses_is_throttled(store: Store) -> None:
+    limit = store.settings.store.throttle_failures
+    for k in range(limit):
+        with pytest.raises(AuthError):
+            auth.login(store, "khongco", f"thử lần {k}", source=f"10.0.1.{k}")
+    with pytest.raises(AuthError) as err:
+        auth.login(store, "khongco", "thử nữa", source="10.0.2.1")
+    assert err.value.reason == "throttled"
