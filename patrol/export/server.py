@@ -210,10 +210,6 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "patrol-exports"
     sys_version = ""
 
-    def setup(self) -> None:
-        self.timeout = self.server.timeout_s  # a silent client is closed, not waited for
-        super().setup()
-
     def log_message(self, format: str, *args: object) -> None:
         # The request line holds the token: the log gets its tag only.
         log.info("%s %s", self.client_address[0], _redact(format % args))

@@ -226,6 +226,7 @@ def _fail(rows: int, bad_id: int | None, en: str, vi: str) -> ChainReport:
 
 def _trigger_problem(session: Session) -> tuple[str, str] | None:
     """Return a missing or disabled append-only trigger, as (English, Vietnamese), or None."""
+    found: dict[str, str]
     if session.get_bind().dialect.name == "postgresql":
         found = dict(
             session.execute(

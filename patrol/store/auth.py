@@ -454,6 +454,7 @@ def login(
                     detail="throttled",
                 )
     if throttled is not None:
+        assert outcome is not None
         raise _refuse(*outcome)
     with store.transaction() as session:
         user = session.scalars(select(User).where(User.username == username)).one_or_none()

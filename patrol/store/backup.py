@@ -246,10 +246,17 @@ def _check_same_history(
         conn.close()
     with store.transaction() as session:
         row = session.get(AuditRow, last_id)
-        ours = None
+        ours: tuple[object, ...] | None = None
         if row is not None:
-            ours = (row.id, row.username, row.action, row.target, row.source, row.outcome)
-            ours += (row.detail,)
+            ours = (
+                row.id,
+                row.username,
+                row.action,
+                row.target,
+                row.source,
+                row.outcome,
+                row.detail,
+            )
     if theirs is None or tuple(theirs) != ours:
         msg = (
             f"{source_file}: its audit log (row {last_id}) is not the beginning of this store's; "

@@ -79,7 +79,8 @@ def _triggers(create: bool) -> None:
 
 
 def _keys() -> KeyStore:
-    keys = op.get_context().config.attributes.get("keys")
+    config = op.get_context().config
+    keys = None if config is None else config.attributes.get("keys")
     if keys is None:
         msg = (
             "revision 0002 keys the audit log and encrypts authenticator secrets: open the store "
