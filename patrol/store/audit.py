@@ -291,7 +291,7 @@ def _verify(store: Store, *, anchor: bool) -> tuple[ChainReport, tuple[str, str]
 
     """
     keys = store.keys
-    with store.transaction() as session:
+    with store.read() as session:
         count = session.scalar(select(AuditRow.id).order_by(AuditRow.id.desc()).limit(1)) or 0
         if keys is None:
             problem = store.key_problem
@@ -420,7 +420,7 @@ def list_audit(
         query = query.where(AuditRow.username == username)
     if action is not None:
         query = query.where(AuditRow.action == action)
-    with store.transaction() as session:
+    with store.read() as session:
         return [
             AuditEntry(r.id, r.at, r.username, r.action, r.target, r.source, r.outcome, r.detail)
             for r in session.scalars(query)
@@ -433,7 +433,7 @@ def export_audit_csv(store: Store, path: str | Path, *, since: datetime | None =
     query = select(AuditRow).order_by(AuditRow.id)
     if since is not None:
         query = query.where(AuditRow.at >= since)
-    with store.transaction() as session:
+    with store.read() as session:
         rows = (
             (
                 r.id,

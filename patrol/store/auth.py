@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,12 +32,13 @@ from importlib import resources
 import pyotp
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from patrol.errors import AccessDeniedError, AuthError, PatrolError
 from patrol.store.audit import Action, log_event, record
-from patrol.store.db import Store
+from patrol.store.db import Store, is_busy
 from patrol.store.models import AuditRow, LoginFailure, LoginSession, Team, User
 
 __all__ = [
@@ -154,6 +156,7 @@ TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.ADMINISTRATOR})
 """Roles that must give an authenticator code at login."""
 
 _ISSUER = "Patrol planner"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -618,6 +621,26 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
     cfg = store.settings.store
     now = store.now()
     ended: tuple[str, str, str] | None = None
+    # Read first, without the write lock: a page keeps answering while an upload writes.
+    with store.read() as session:
+        found = session.scalars(
+            select(LoginSession).where(LoginSession.token_sha256 == _sha256(token))
+        ).one_or_none()
+        live = found is not None and found.ended_at is None
+        if live and found is not None:
+            user = session.get(User, found.user_id)
+            assert user is not None
+            fresh = (
+                now - found.last_seen_at <= timedelta(minutes=cfg.session_idle_min)
+                and now - found.created_at <= timedelta(hours=cfg.session_max_h)
+                and user.disabled_at is None
+                and user.locked_at is None
+            )
+            if fresh:
+                principal = _principal(session, user)
+                if now - found.last_seen_at >= _TOUCH_EVERY:
+                    _touch(store, found.id, now)
+                return principal
     with store.transaction() as session:
         row = session.scalars(
             select(LoginSession).where(LoginSession.token_sha256 == _sha256(token))
@@ -652,6 +675,28 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại",
             )
     raise _refuse(*ended)
+
+
+_TOUCH_EVERY = timedelta(seconds=60)
+"""A session is marked active at most once a minute (every page run used to write)."""
+
+
+def _touch(store: Store, session_id: int, now: datetime) -> None:
+    """Mark a session active, unless the store is busy (an upload writing): then skip it.
+
+    Skipping only makes the idle clock start up to a minute early; a page never waits for it.
+    """
+    try:
+        with store.quick_write() as session:
+            session.execute(
+                update(LoginSession)
+                .where(LoginSession.id == session_id, LoginSession.ended_at.is_(None))
+                .values(last_seen_at=now)
+            )
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        log.info("session %d not marked active: the store is busy", session_id)
 
 
 def logout(store: Store, token: str, *, source: str = "") -> None:
@@ -849,7 +894,7 @@ def disable_inactive_accounts(store: Store, *, actor: str = "system") -> list[st
 
 def list_users(store: Store) -> list[UserInfo]:
     """Every account, by name."""
-    with store.transaction() as session:
+    with store.read() as session:
         return [
             UserInfo(
                 u.username,

@@ -58,6 +58,7 @@ __all__ = [
     "Store",
     "database_url",
     "default_data_dir",
+    "is_busy",
     "open_store",
     "sqlite",
     "sqlite_journal_mode",
@@ -152,9 +153,11 @@ class Store:
     key_problem: StoreKeyError | None = None
     """Why ``keys`` is ``None``."""
     _factory: sessionmaker[Session] = field(init=False, repr=False)
+    _reader: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = self.engine.execution_options(patrol_read=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -193,6 +196,32 @@ class Store:
         name replaces an earlier one) run once the commit has succeeded (the audit anchor).
         """
         with self._factory() as session:
+            with session.begin():
+                yield session
+            hooks = session.info.pop("after_commit", {})
+        for hook in hooks.values():
+            hook()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Open a transaction that only reads; it is rolled back when the block ends.
+
+        On SQLite it starts with a deferred ``BEGIN``: in WAL mode it neither waits for a writer
+        (a long upload) nor makes one wait. Nothing may be written in it.
+        """
+        with self._factory(bind=self._reader) as session:
+            yield session  # closing the session rolls the transaction back (objects stay loaded)
+
+    @contextmanager
+    def quick_write(self, timeout_s: float = 0.5) -> Iterator[Session]:
+        """Open a write transaction that waits at most ``timeout_s`` for the lock (SQLite).
+
+        For writes that may be skipped when the store is busy (marking a session active while an
+        upload holds the lock): the caller catches ``is_busy`` errors.
+        """
+        with self._factory(
+            bind=self.engine.execution_options(patrol_busy_ms=int(timeout_s * 1000))
+        ) as session:
             with session.begin():
                 yield session
             hooks = session.info.pop("after_commit", {})
@@ -341,8 +370,22 @@ def _make_engine(url: str, settings: Settings) -> Engine:
         cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB: big uploads touch many index pages
         cursor.close()
 
+    default_busy_ms = int(timeout_s * 1000)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        if options.get("patrol_read"):
+            conn.exec_driver_sql("BEGIN")  # deferred: a reader never takes the write lock
+            return
+        busy_ms = int(options.get("patrol_busy_ms", default_busy_ms))
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error says the store is busy (SQLite: locked by another writer)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text

@@ -282,7 +282,7 @@ def get_plan(store: Store, principal: Principal, plan_id: int, *, source: str = 
     Anything else is refused (and audited), also when the plan does not exist, so ids cannot be
     probed.
     """
-    with store.transaction() as session:
+    with store.read() as session:
         row = session.get(Plan, plan_id)
         document = None if row is None else _visible(principal, row)
         area = None if row is None else session.get(Area, row.area_id)
@@ -312,7 +312,7 @@ def list_plans(store: Store, principal: Principal, *, area: str | None = None) -
     if area is not None:
         query = query.where(Area.name == area)
     out: list[StoredPlan] = []
-    with store.transaction() as session:
+    with store.read() as session:
         for row, area_name in session.execute(query):
             document = _visible(principal, row)
             if document is not None:
@@ -339,7 +339,7 @@ def plan_versions(
 ) -> list[tuple[int, str, str, datetime]]:
     """``(version, status, saved_by, saved_at)`` of every saved version (commanders)."""
     require(store, principal, Permission.ROUTE_VIEW_ALL, target=f"plan:{plan_id}")
-    with store.transaction() as session:
+    with store.read() as session:
         query = (
             select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.version)
         )
@@ -471,7 +471,7 @@ def plans_for_review(
     latest: dict[int, dict[str, Any]] = {}  # plan id -> its latest approved version, stamped
     in_month: set[int] = set()
     by_digest: dict[str, int] = {}
-    with store.transaction() as session:
+    with store.read() as session:
         for version, plan, area_name in session.execute(query):
             document = json.loads(version.document)
             by_digest[_content_digest(document)] = plan.id

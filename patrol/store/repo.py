@@ -526,7 +526,7 @@ def _single_row_frame(values: Mapping[str, Any], index: str) -> Any:
 
 def facility_history(store: Store, *, area: str, facility_id: str) -> list[FacilityChangeInfo]:
     """Every recorded change of a facility, oldest first."""
-    with store.transaction() as session:
+    with store.read() as session:
         query = (
             select(FacilityChange)
             .join(Facility)
@@ -549,7 +549,7 @@ def load_facilities(store: Store, principal: Principal, *, area: str) -> gpd.Geo
     import pandas as pd
 
     require(store, principal, Permission.MAP_VIEW, target=f"area:{area}")
-    with store.transaction() as session:
+    with store.read() as session:
         items = session.scalars(
             select(Facility).join(Area).where(Area.name == area).order_by(Facility.id)
         ).all()
@@ -592,7 +592,7 @@ def load_incidents(
         query = query.where(Incident.time >= start)
     if end is not None:
         query = query.where(Incident.time < end)
-    with store.transaction() as session:
+    with store.read() as session:
         rows = session.execute(query).all()
     names = ["incident_id", *[c for c in INCIDENT_COLUMNS if c != "geometry"]]
     frame = pd.DataFrame(rows, columns=names).set_index("incident_id")
@@ -607,7 +607,7 @@ def incident_counts_by_month(
 ) -> dict[str, int]:
     """Incidents per month ``YYYY-MM`` of an area (for reports and the hotspot review)."""
     require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}")
-    with store.transaction() as session:
+    with store.read() as session:
         area_id = session.scalars(select(Area.id).where(Area.name == area)).first()
         if area_id is None:
             return {}
