@@ -17,7 +17,11 @@ detail), followed by the restore itself, and the anchor file gets a signed ``res
 backup whose log is not the beginning of the current one (another store, or made with another key
 file) is refused, nothing touched.
 
-Backups, the pre-restore copy and the restore's temporary files are created 0600. An encrypted
+Backups, the pre-restore copy and the restore's temporary files are created 0600. Beside each
+backup, ``<file>.manifest.json`` (0600) records when it was made, its size, schema, number of
+audit rows, the audit chain's head (last row id and HMAC) and the key's fingerprint: kept apart
+from the store, it anchors the log at that moment (a later log must still hold that row with
+that hash; ``patrol audit verify`` checks the live anchor file the same way). An encrypted
 backup's passphrase follows the rules of a login password (at least 8 characters, not on the list
 of common passwords).
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import secrets
 import tempfile
@@ -58,13 +63,15 @@ _SCRYPT = {"n": 2**15, "r": 8, "p": 1, "maxmem": 64 * 1024 * 1024, "dklen": 32}
 
 @dataclass(frozen=True)
 class BackupInfo:
-    """What a backup holds."""
+    """What a backup holds; ``audit_head`` is the last audit row's id and hash in it."""
 
     path: Path
     encrypted: bool
     bytes: int
     revision: str | None
     audit_rows: int
+    audit_head: tuple[int, str] = (0, "")
+    manifest: Path | None = None
 
 
 def _fernet(passphrase: str, salt: bytes):  # type: ignore[no-untyped-def]
@@ -166,6 +173,7 @@ def backup(
             conn.close()
         restrict(plain)
         revision, audit_rows = _check_copy(plain)
+        head_id, head_hash, key_id = _audit_head_of(plain)
         staged = Path(tmp) / "staged"
         if fernet is not None:
             write_private(staged, ENCRYPTED_MAGIC + salt + fernet.encrypt(plain.read_bytes()))
@@ -174,16 +182,39 @@ def backup(
         with staged.open("rb") as handle:
             os.fsync(handle.fileno())
         staged.replace(destination)
+    manifest = write_private(
+        destination.with_name(destination.name + ".manifest.json"),
+        json.dumps(
+            {
+                "file": destination.name,
+                "made_at": store.now().isoformat(timespec="seconds"),
+                "encrypted": fernet is not None,
+                "bytes": destination.stat().st_size,
+                "schema": revision,
+                "audit_rows": audit_rows,
+                "audit_head": {"id": head_id, "hash": head_hash},
+                "key_id": key_id,
+            },
+            indent=1,
+        )
+        + "\n",
+    )
     log_event(
         store,
         username=actor,
         action=Action.BACKUP,
         target=f"file:{destination.name}",
         source=source,
-        detail="encrypted" if fernet else "plain",
+        detail=("encrypted" if fernet else "plain") + f"; audit head {head_id} {head_hash[:16]}",
     )
     return BackupInfo(
-        destination, fernet is not None, destination.stat().st_size, revision, audit_rows
+        destination,
+        fernet is not None,
+        destination.stat().st_size,
+        revision,
+        audit_rows,
+        (head_id, head_hash),
+        manifest,
     )
 
 
