@@ -65,6 +65,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "DỮ LIỆU MINH HỌA: {n} vụ việc được tạo tự động, không phải số liệu thật.",
         "DEMONSTRATION DATA: {n} generated incidents, not real records.",
     ),
+    "audit_head": (
+        "Nhật ký kiểm tra khi lập báo cáo: đến dòng {id}, mã đầu chuỗi {hash} (đối chiếu bằng "
+        "lệnh patrol audit verify).",
+        "Audit log when this report was made: up to row {id}, chain head {hash} (check with "
+        "patrol audit verify).",
+    ),
     "summary": ("1. Tóm tắt", "1. Summary"),
     "summary_line": (
         "Tháng {month}: {n} vụ việc (tháng trước {prev}, cùng kỳ năm trước {year}). "
@@ -577,8 +583,13 @@ def write_pdf(
     *,
     lang: Lang = "vi",
     figures: dict[str, bytes | None] | None = None,
+    audit_head: tuple[int, str] | None = None,
 ) -> Path:
-    """Write the report as an A4 PDF: title page dated the 15th, gaps first, maps, tables."""
+    """Write the report as an A4 PDF: title page dated the 15th, gaps first, maps, tables.
+
+    ``audit_head`` (the store's last audit row id and hash) is printed under the method: the
+    paper copy anchors the audit log outside the store.
+    """
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -682,6 +693,8 @@ def write_pdf(
     heading(tr("summary", lang))
     para(summary_text(review, lang))
     para(method_text(review, lang), size=8.5)
+    if audit_head is not None:
+        para(tr("audit_head", lang, id=audit_head[0], hash=audit_head[1]), size=7.5)
     general = [n for n in review.notices if n.topic not in ("coverage", "target")]
     if general:
         pdf.ln(2)
@@ -806,6 +819,7 @@ def write_html(
     *,
     lang: Lang = "vi",
     figures: dict[str, bytes | None] | None = None,
+    audit_head: tuple[int, str] | None = None,
 ) -> Path:
     """Write the report as one self-contained HTML file (images inline, no outside links).
 
@@ -851,6 +865,9 @@ def write_html(
 
     parts.append(f"<h2>{esc(tr('summary', lang))}</h2><p>{esc(summary_text(review, lang))}</p>")
     parts.append(f"<p><small>{esc(method_text(review, lang))}</small></p>")
+    if audit_head is not None:
+        head = tr("audit_head", lang, id=audit_head[0], hash=audit_head[1])
+        parts.append(f'<p id="audit-head"><small>{esc(head)}</small></p>')
     for n in review.notices:
         if n.topic not in ("coverage", "target"):
             notice(n.text(lang))

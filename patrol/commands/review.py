@@ -82,6 +82,7 @@ def review_command(
         from geodata.area import load_area
         from geodata.review import check_month, monthly_review
         from patrol.report import render_figures, write_html, write_pdf, write_tables
+        from patrol.store.audit import audit_head
         from patrol.store.db import open_store
         from patrol.store.plans import plans_for_review
         from routing.model import PatrolPlan
@@ -111,6 +112,7 @@ def review_command(
             counted = plans_for_review(
                 store, month=the_month, area=the_area.name, uploads=read_plans(plans)
             )
+            head = audit_head(store)  # printed in the report: the log anchored on paper
         finally:
             store.close()
         for name in counted.unconfirmed:
@@ -132,9 +134,11 @@ def review_command(
             settings=settings,
         )
         figures = render_figures(review, lang=lang.value)
-        written = [write_pdf(review, output, lang=lang.value, figures=figures)]
+        written = [write_pdf(review, output, lang=lang.value, figures=figures, audit_head=head)]
         if html is not None:
-            written.append(write_html(review, html, lang=lang.value, figures=figures))
+            written.append(
+                write_html(review, html, lang=lang.value, figures=figures, audit_head=head)
+            )
         if tables is not None:
             written.extend(write_tables(review, tables, lang=lang.value))
         for notice in review.notices:

@@ -43,6 +43,7 @@ __all__ = [
     "Action",
     "AuditEntry",
     "ChainReport",
+    "audit_head",
     "export_audit_csv",
     "list_audit",
     "log_event",
@@ -399,6 +400,13 @@ def _check_anchor(store: Store, keys: KeyStore, hashes: dict[int, str], count: i
             f"(tệp neo ghi nhận đến dòng {highest})",
         )
     return ChainReport(True, count, None, "")
+
+
+def audit_head(store: Store) -> tuple[int, str]:
+    """Return the last audit row's id and hash (0 and the genesis hash for an empty log)."""
+    with store.read() as session:
+        head = session.get(AuditHead, 1)
+        return (head.last_id, head.last_hash) if head is not None else (0, GENESIS_HASH)
 
 
 def list_audit(

@@ -210,3 +210,11 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     cells = pd.read_csv(out / "tables" / "cells.csv", encoding="utf-8-sig")
     assert cells["Hiện diện (phút)"].sum() == 10  # the one approved stop, 600 s on site, once
     assert "tệp forged.json ghi 'đã phê duyệt'" in result.stderr
+    # the audit chain's head is printed in the report (the log anchored on paper)
+    store = open_store(Settings.from_file(settings_file))
+    from patrol.store.audit import audit_head
+
+    head_id, head_hash = audit_head(store)
+    store.close()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"đến dòng {head_id}, mã đầu chuỗi {head_hash}" in page and head_id >= 3
