@@ -27,6 +27,7 @@ from patrol.errors import AccessDeniedError, AuthError
 from patrol.store import auth
 from patrol.store.auth import Permission, Principal, Role
 from patrol.store.db import Store
+from patrol.store.keys import StoreKeyError
 
 __all__ = [
     "MENU_KEY",
@@ -245,6 +246,9 @@ def login_form() -> None:
         reason = exc.reason if exc.reason in {"locked", "disabled", "throttled"} else "bad"
         key = "login.bad_credentials" if reason == "bad" else f"login.{reason}"
         st.error(t(key, lang))
+        return
+    except StoreKeyError as exc:  # the key file is missing: say which file to restore
+        st.error(exc.message_vi if lang == "vi" else str(exc))
         return
     _forget_session()  # nothing of an earlier user of this browser tab carries over
     st.session_state[TOKEN_KEY] = result.token

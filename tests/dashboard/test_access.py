@@ -287,3 +287,16 @@ def test_audit_page_reports_a_tampered_row(app_as: Any) -> None:
     at = app_as("administrator", "audit")
     assert not at.exception
     assert any("Nhật ký đã bị can thiệp: từ dòng 2" in e for e in _errors(at))
+
+
+def test_a_missing_key_file_is_named_on_the_login_page(ward: Any) -> None:
+    """Without its key file the store cannot log anyone in: the page names the file."""
+    assert ward.store.keys is not None
+    key_file = ward.store.keys.path
+    key_file.rename(key_file.with_suffix(".away"))
+    account = ward.accounts["analyst"]
+    at = ward.app()
+    ward.login(at, account.username, account.password)
+    errors = _errors(at)
+    assert any("Không tìm thấy tệp khóa" in e and str(key_file) in e for e in errors), errors
+    assert not at.exception and _form_shown(at)
