@@ -428,7 +428,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.act.unlock": ("Mở khóa", "Unlock"),
     "audit.act.backup": ("Sao lưu", "Backup"),
     "audit.act.restore": ("Khôi phục", "Restore"),
-    "audit.act.audit_key": ("Khóa hóa nhật ký kiểm tra", "Audit log keyed"),
+    "audit.act.audit_key": ("Gắn khóa cho nhật ký hệ thống", "Audit log keyed"),
     "settings.language_only": (
         "Với vai trò này chỉ chọn được ngôn ngữ (ở thanh bên); các cài đặt lập kế hoạch do chỉ "
         "huy quyết định.",

@@ -66,7 +66,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "DEMONSTRATION DATA: {n} generated incidents, not real records.",
     ),
     "audit_head": (
-        "Nhật ký kiểm tra khi lập báo cáo: đến dòng {id}, mã đầu chuỗi {hash} (đối chiếu bằng "
+        "Nhật ký hệ thống khi lập báo cáo: đến dòng {id}, mã đầu chuỗi {hash} (đối chiếu bằng "
         "lệnh patrol audit verify).",
         "Audit log when this report was made: up to row {id}, chain head {hash} (check with "
         "patrol audit verify).",

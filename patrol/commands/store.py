@@ -272,12 +272,12 @@ def audit_verify() -> None:
     store.close()
     if report.ok:
         typer.echo(
-            f"Nhật ký kiểm tra nguyên vẹn: {report.rows} dòng\naudit log intact: {report.rows} rows"
+            f"Nhật ký hệ thống nguyên vẹn: {report.rows} dòng\naudit log intact: {report.rows} rows"
         )
         return
     where = f" (dòng / row {report.first_bad_id})" if report.first_bad_id is not None else ""
     typer.echo(
-        f"NHẬT KÝ KIỂM TRA KHÔNG NGUYÊN VẸN{where}: {report.problem_vi}\n"
+        f"NHẬT KÝ HỆ THỐNG KHÔNG NGUYÊN VẸN{where}: {report.problem_vi}\n"
         f"AUDIT LOG TAMPERED: {report.problem} (after {report.rows} rows read)",
         err=True,
     )

@@ -295,7 +295,7 @@ def _check_same_history(
         )
         error = PatrolError(msg)
         error.message_vi = (
-            f"{source_file}: nhật ký kiểm tra của bản sao lưu (dòng {last_id}) không khớp với kho "
+            f"{source_file}: nhật ký hệ thống của bản sao lưu (dòng {last_id}) không khớp với kho "
             "dữ liệu này; không khôi phục bản sao lưu của kho khác. Chưa khôi phục gì"
         )
         raise error

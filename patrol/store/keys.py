@@ -140,7 +140,7 @@ def read_key(path: Path) -> KeyStore:
         raise StoreKeyError(
             msg,
             message_vi=f"Không tìm thấy tệp khóa {path}: khôi phục tệp này từ bản sao lưu khóa "
-            "(không tạo khóa mới: nhật ký kiểm tra và mã xác thực sẽ không kiểm tra được)",
+            "(không tạo khóa mới: nhật ký hệ thống và mã xác thực sẽ không kiểm tra được)",
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"key file {path} cannot be read: {exc}"

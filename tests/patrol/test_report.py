@@ -218,3 +218,4 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     store.close()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"đến dòng {head_id}, mã đầu chuỗi {head_hash}" in page and head_id >= 3
+    assert "Nhật ký hệ thống khi lập báo cáo" in page
