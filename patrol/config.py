@@ -545,6 +545,10 @@ class StoreSettings(BaseModel):
     """Argon2id passes (time cost)."""
     max_upload_mb: float = Field(default=50.0, gt=0, le=2048)
     """Largest upload accepted, as sent and (for XLSX, a zip) once unpacked: stops zip bombs."""
+    isolate_upload_mb: float = Field(default=1.0, ge=0, le=2048)
+    """Uploads larger than this are read in a child process with a memory cap (0: all)."""
+    upload_memory_mb: int = Field(default=2048, ge=768, le=65536)
+    """Address space of that child process, MB (the readers' libraries alone take ~550 MB)."""
     key_dir: Path | None = None
     """Folder of the store's key file (audit chain, second-factor secrets); ``None`` uses
     ``keys/`` inside the data folder. Put it on another disk to keep it apart from the database."""

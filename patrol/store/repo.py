@@ -34,6 +34,7 @@ from patrol.store._checks import (
 from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
+from patrol.store.isolate import read_capped
 from patrol.store.models import Area, Facility, FacilityChange, Incident, Upload
 
 if TYPE_CHECKING:
@@ -189,8 +190,12 @@ def _read_upload(
 ) -> Any:
     """Check the role and the size, then read the whole file; a refusal is audited."""
     require(store, principal, permission, target=f"file:{path.name}", source=source)
+    cfg = store.settings.store
     try:
         _check_upload_size(store, path)
+        if path.stat().st_size > cfg.isolate_upload_mb * 2**20:
+            # a large file is read in a child process with a memory cap (patrol.store.isolate)
+            return read_capped(reader, path, bbox=bbox, memory_mb=cfg.upload_memory_mb)
         return reader(path, bbox=bbox)
     except InputFileError as exc:
         _audit_refused_upload(store, principal, path.name, exc, source)
