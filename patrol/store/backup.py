@@ -13,9 +13,10 @@ writes the backup into the live database with SQLite's online backup API, in one
 connections see the old content or the new, never a mix. The schema is then upgraded if the
 backup was older. The audit log is not taken back in time: every audit row written since the
 backup was made is appended again to the restored log (its original row number and time in the
-detail), followed by the restore itself, and the anchor file gets a signed ``reset`` line. A
-backup whose log is not the beginning of the current one (another store, or made with another key
-file) is refused, nothing touched.
+detail), followed by the restore itself, and the anchor file gets a signed ``reset`` line. When the
+backup's log is not the beginning of the current one (a new store on a new machine given the old
+key file), every current row is kept that way. A backup made with another key file is refused,
+nothing touched.
 
 Backups, the pre-restore copy and the restore's temporary files are created 0600. Beside each
 backup, ``<file>.manifest.json`` (0600) records when it was made, its size, schema, number of
@@ -253,8 +254,12 @@ def _audit_head_of(plain: Path) -> tuple[int, str, str | None]:
 
 def _check_same_history(
     store: Store, source_file: Path, plain: Path, head: tuple[int, str, str | None], key_id: str
-) -> None:
-    """Refuse a backup of another store: its log must be the beginning of the live one."""
+) -> bool:
+    """Refuse a backup made with another key; say whether its log begins the live one.
+
+    ``False`` (another history, such as a new store on a new machine given the old key file):
+    every live audit row is then kept across the restore, not only those after the backup's.
+    """
     last_id, _, backup_key = head
     if backup_key is not None and backup_key != key_id:
         msg = (
@@ -268,14 +273,14 @@ def _check_same_history(
         )
         raise error
     if last_id == 0:
-        return
+        return True
     fields = "id, username, action, target, source, outcome, detail"
     conn = sqlite.connect(f"file:{plain}?mode=ro", uri=True)
     try:
         theirs = conn.execute(f"SELECT {fields} FROM audit_log WHERE id = ?", (last_id,)).fetchone()
     finally:
         conn.close()
-    with store.transaction() as session:
+    with store.read() as session:
         row = session.get(AuditRow, last_id)
         ours: tuple[object, ...] | None = None
         if row is not None:
@@ -288,17 +293,7 @@ def _check_same_history(
                 row.outcome,
                 row.detail,
             )
-    if theirs is None or tuple(theirs) != ours:
-        msg = (
-            f"{source_file}: its audit log (row {last_id}) is not the beginning of this store's; "
-            "a backup of another store cannot be restored here. Nothing was restored"
-        )
-        error = PatrolError(msg)
-        error.message_vi = (
-            f"{source_file}: nhật ký hệ thống của bản sao lưu (dòng {last_id}) không khớp với kho "
-            "dữ liệu này; không khôi phục bản sao lưu của kho khác. Chưa khôi phục gì"
-        )
-        raise error
+    return theirs is not None and tuple(theirs) == ours
 
 
 def _rows_after(store: Store, last_id: int) -> list[AuditRow]:
@@ -343,10 +338,10 @@ def restore(
             raise PatrolError(msg)
         keys = store.require_keys()
         backup_head = _audit_head_of(plain)
-        _check_same_history(store, source_file, plain, backup_head, keys.key_id)
+        shared = _check_same_history(store, source_file, plain, backup_head, keys.key_id)
         stamp = store.now().strftime("%Y%m%dT%H%M%SZ")
         backup(store, live.parent / f"pre-restore-{stamp}.sqlite3", actor=actor, source=source)
-        later = _rows_after(store, backup_head[0])
+        later = _rows_after(store, backup_head[0] if shared else 0)
         src = sqlite.connect(f"file:{plain}?mode=ro", uri=True)
         dst = sqlite.connect(live, timeout=store.settings.store.busy_timeout_s)
         try:
@@ -370,8 +365,8 @@ def restore(
                 target=row.target,
                 source=row.source,
                 outcome=row.outcome,
-                detail=f"[kept across restore: row {row.id} of "
-                f"{row.at.isoformat(timespec='seconds')}] {row.detail}",
+                detail=f"[kept across restore{'' if shared else ', other history'}: row "
+                f"{row.id} of {row.at.isoformat(timespec='seconds')}] {row.detail}",
             )
         record(
             session,

@@ -20,7 +20,7 @@ from sqlalchemy import insert, text
 
 from patrol.config import Settings
 from patrol.errors import PatrolError
-from patrol.store.audit import Action, record, verify_chain
+from patrol.store.audit import Action, list_audit, log_event, record, verify_chain
 from patrol.store.backup import ENCRYPTED_MAGIC, backup, restore
 from patrol.store.db import Store, open_store, sqlite
 from patrol.store.models import Incident, Upload
@@ -263,6 +263,31 @@ def test_restore_refuses_a_backup_of_another_store(tmp_path: Path) -> None:
     assert "tệp khóa khác" in (err.value.message_vi or "")
     assert verify_chain(ours).ok and not list((tmp_path / "ours").rglob("pre-restore-*"))
     ours.close()
+
+
+def test_restore_onto_a_new_store_given_the_old_key_file(tmp_path: Path) -> None:
+    """Disaster recovery: a new machine, the old key file put back first, then the backup."""
+    old = open_store(_settings(tmp_path / "old", "wal"))
+    ensure_area(old, "A")
+    log_event(old, username="an", action=Action.EXPORT, target="plan:1")
+    info = backup(old, tmp_path / "old.bak")
+    assert old.keys is not None
+    key_file = old.keys.path
+    old.close()
+    new_keys = tmp_path / "new-keys"
+    new_keys.mkdir(mode=0o700)
+    (new_keys / "store.key").write_bytes(key_file.read_bytes())
+    settings = Settings().replace(
+        store={"data_dir": str(tmp_path / "new"), "key_dir": str(new_keys)}
+    )
+    new = open_store(settings)
+    assert new.keys is not None and new.keys.key_id == old.keys.key_id
+    restore(new, info.path, actor="admin")
+    rows = [(e.action, e.detail) for e in list_audit(new)][::-1]
+    assert rows[0][0] == "export" and rows[-1][0] == "restore"
+    assert any("other history" in detail for _, detail in rows)  # the new store's own rows
+    assert verify_chain(new).ok
+    new.close()
 
 
 def test_weak_backup_passphrase_is_refused(store: Store, tmp_path: Path) -> None:
