@@ -375,11 +375,12 @@ def _make_engine(url: str, settings: Settings) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         options = conn.get_execution_options()
+        # Set on every transaction: a pooled connection keeps what the last one set.
+        busy_ms = int(options.get("patrol_busy_ms", default_busy_ms))
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
         if options.get("patrol_read"):
             conn.exec_driver_sql("BEGIN")  # deferred: a reader never takes the write lock
             return
-        busy_ms = int(options.get("patrol_busy_ms", default_busy_ms))
-        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
