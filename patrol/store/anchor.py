@@ -65,33 +65,41 @@ def append_anchor(
     at = datetime.now(UTC).isoformat(timespec="seconds")
     mac = keys.mac(_PURPOSE, _payload(kind, row_id, digest, at))
     line = json.dumps({"kind": kind, "id": row_id, "hash": digest, "at": at, "mac": mac})
+    path = folder / ANCHOR_FILENAME
     try:
-        with private_open(folder / ANCHOR_FILENAME, "a", encoding="utf-8") as handle:
+        # A write cut by a crash leaves a last line without its newline: end it first, so the
+        # new line stays whole.
+        if path.exists() and path.stat().st_size:
+            with path.open("rb") as tail:
+                tail.seek(-1, os.SEEK_END)
+                if tail.read(1) != b"\n":
+                    line = "\n" + line
+        with private_open(path, "a", encoding="utf-8") as handle:
             handle.write(line + "\n")
             handle.flush()
             os.fsync(handle.fileno())
     except OSError as exc:
-        log.error("audit anchor %s not written: %s", folder / ANCHOR_FILENAME, exc)
+        log.error("audit anchor %s not written: %s", path, exc)
 
 
 def read_anchor(folder: Path, keys: KeyStore) -> AnchorReading:
     """Read and check every line; keep those after the last ``reset``.
 
-    A last line without its newline (a write cut by a crash) is ignored; any other line that
-    is not valid JSON or whose signature is wrong is reported as ``bad_line``.
+    A line that is not JSON (a write cut by a crash) is skipped: it can prove nothing either
+    way. A line whose signature is wrong is reported as ``bad_line``.
     """
     path = folder / ANCHOR_FILENAME
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8", "replace")
     except FileNotFoundError:
         return AnchorReading(False, [], None, "")
-    lines = text.split("\n")
-    if lines and lines[-1] != "":
-        lines[-1] = ""  # torn last write
     anchors: list[Anchor] = []
-    for number, raw in enumerate(lines[:-1], start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         try:
             item = json.loads(raw)
+        except ValueError:
+            continue  # empty, or torn by a crash
+        try:
             kind, row_id, digest = str(item["kind"]), int(item["id"]), str(item["hash"])
             ok = keys.mac_ok(_PURPOSE, _payload(kind, row_id, digest, str(item["at"])), item["mac"])
         except (ValueError, KeyError, TypeError):

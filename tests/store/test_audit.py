@@ -282,6 +282,17 @@ def test_altered_or_missing_anchor_file_is_reported(store: Store) -> None:
     assert not report.ok and "anchor file" in report.problem and "missing" in report.problem
 
 
+def test_an_anchor_line_cut_by_a_crash_is_not_a_forgery(store: Store) -> None:
+    _fill(store, 2)
+    anchor = store.data_dir / ANCHOR_FILENAME
+    with anchor.open("a", encoding="utf-8") as handle:
+        handle.write('{"kind": "head", "id": 3, "ha')  # the process died mid-write
+    _fill(store, 2)  # the next commits append whole lines after it
+    report = verify_chain(store)
+    assert report.ok and report.rows == 4
+    assert anchor.read_text(encoding="utf-8").count("\n") == 5
+
+
 def test_missing_key_file_is_reported_and_nothing_is_written(
     store: Store, store_settings: Settings, clock
 ) -> None:
