@@ -302,7 +302,10 @@ def _load_keys(store: Store) -> tuple[KeyStore | None, StoreKeyError | None]:
     """Read the key file; make it at the first start of a store that has none yet."""
     path = key_path(store.settings, store.data_dir)
     if not path.exists() and _stored_key_id(store.engine) is None:
-        return create_key(path), None
+        try:
+            return create_key(path), None
+        except FileExistsError:  # another process made it a moment ago: use that one
+            pass
     try:
         return read_key(path), None
     except StoreKeyError as exc:
