@@ -123,11 +123,18 @@ def create_key(path: Path) -> KeyStore:
     private_folder(path.parent)
     master = os.urandom(32)
     text = f"{_HEADER} {base64.b64encode(master).decode('ascii')}\n"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
+    # Written whole to a temporary name, then linked in place: the key file appears complete
+    # or not at all, and never replaces another (link fails when the name exists).
+    staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(staged, path)
+    finally:
+        staged.unlink(missing_ok=True)
     return KeyStore(path, master)
 
 
