@@ -27,6 +27,7 @@ from patrol.errors import AccessDeniedError, AuthError
 from patrol.store import auth
 from patrol.store.auth import Permission, Principal, Role
 from patrol.store.db import Store
+from patrol.store.keys import StoreKeyError
 
 __all__ = [
     "MENU_KEY",
@@ -242,9 +243,12 @@ def login_form() -> None:
         result = auth.login(the_store, username.strip(), password, totp_code=code.strip() or None,
                             source=source())  # fmt: skip
     except AuthError as exc:
-        reason = exc.reason if exc.reason in {"totp_required", "locked", "disabled"} else "bad"
+        reason = exc.reason if exc.reason in {"locked", "disabled", "throttled"} else "bad"
         key = "login.bad_credentials" if reason == "bad" else f"login.{reason}"
         st.error(t(key, lang))
+        return
+    except StoreKeyError as exc:  # the key file is missing: say which file to restore
+        st.error(exc.message_vi if lang == "vi" else str(exc))
         return
     _forget_session()  # nothing of an earlier user of this browser tab carries over
     st.session_state[TOKEN_KEY] = result.token

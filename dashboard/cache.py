@@ -151,7 +151,7 @@ def _store_state(store: Store, name: str) -> tuple[int, int, str, int, int]:
     from patrol.store.models import Area as AreaRow
     from patrol.store.models import Facility, FacilityChange, Incident
 
-    with store.transaction() as db:
+    with store.read() as db:  # never waits for an upload writing
         area_id = db.scalar(select(AreaRow.id).where(AreaRow.name == name))
         if area_id is None:
             return (0, 0, "", 0, 0)

@@ -269,9 +269,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Sai tên đăng nhập, mật khẩu hoặc mã xác thực.",
         "Wrong user name, password or authenticator code.",
     ),
-    "login.totp_required": (
-        "Nhập mã 6 chữ số từ ứng dụng xác thực của bạn rồi đăng nhập lại.",
-        "Enter the 6-digit code of your authenticator app and log in again.",
+    "login.throttled": (
+        "Đăng nhập sai quá nhiều lần từ máy này hoặc với tên này. Thử lại sau ít phút.",
+        "Too many failed logins from this computer or for this name. Try again in a few minutes.",
     ),
     "login.locked": (
         "Tài khoản bị khóa do đăng nhập sai nhiều lần. Liên hệ quản trị hệ thống để mở khóa.",
@@ -443,6 +443,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.act.unlock": ("Mở khóa", "Unlock"),
     "audit.act.backup": ("Sao lưu", "Backup"),
     "audit.act.restore": ("Khôi phục", "Restore"),
+    "audit.act.audit_key": ("Gắn khóa cho nhật ký hệ thống", "Audit log keyed"),
     "settings.language_only": (
         "Với vai trò này chỉ chọn được ngôn ngữ (ở thanh bên); các cài đặt lập kế hoạch do chỉ "
         "huy quyết định.",

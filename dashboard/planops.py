@@ -6,7 +6,6 @@ the plan document kept in the store, and the exports and signed link of a stored
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -47,23 +46,43 @@ __all__ = [
 ]
 
 
-def read_roster_upload(name: str, data: bytes) -> list[Person]:
+ROSTER_MAX_BYTES = 5 * 1024 * 1024
+"""Largest roster upload: a ward's people fit in a few kilobytes."""
+
+
+def read_roster_upload(
+    name: str, data: bytes, *, max_bytes: int = ROSTER_MAX_BYTES
+) -> list[Person]:
     """People of an uploaded roster, CSV or XLSX (columns id, name, role; Vietnamese accepted).
+
+    The size is checked first; a workbook is read by ``geodata.io.read_table``, with its limits
+    on the declared and real extent and the unpacked size (no sparse or zip-bomb workbook, no
+    file that is not a workbook, reaches openpyxl unchecked).
 
     Raises
     ------
     InputFileError
-        Every problem of the file (``routing.roster.read_roster``), or an unreadable file.
+        Every problem of the file (``routing.roster.read_roster``), too big, or unreadable.
 
     """
+    import tempfile
+
+    from geodata.io import read_table
     from routing.roster import read_roster
 
-    if name.lower().endswith((".xlsx", ".xls")):
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str).fillna("")
-        except (ValueError, OSError) as exc:
-            msg = f"cannot read the roster as an Excel file ({exc})"
-            raise InputFileError(name, msg, message_vi="Không đọc được tệp Excel.") from None
+    if len(data) > max_bytes:
+        mb, limit = f"{len(data) / 2**20:.1f}", f"{max_bytes / 2**20:g}"
+        raise InputFileError(
+            name,
+            f"the roster is {mb} MB (at most {limit} MB): upload only the list of people",
+            message_vi=f"Danh sách dài {mb.replace('.', ',')} MB (tối đa "
+            f"{limit.replace('.', ',')} MB): chỉ tải lên danh sách người trực",
+        )
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        with tempfile.TemporaryDirectory(prefix="patrol-roster-") as tmp:
+            path = Path(tmp) / Path(name).name
+            path.write_bytes(data)
+            frame = read_table(path)
         text = frame.to_csv(index=False)
     else:
         try:

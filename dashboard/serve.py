@@ -45,7 +45,7 @@ class Server:
 
 
 def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float = 90.0) -> Server:
-    """Start ``streamlit run dashboard/app.py`` on a free localhost port; wait until healthy.
+    """Start the dashboard (``dashboard.launch``) on a free localhost port; wait until healthy.
 
     Parameters
     ----------
@@ -65,7 +65,7 @@ def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float =
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+            [sys.executable, "-m", "dashboard.launch", "run", "dashboard/app.py",
              "--server.port", str(port), "--server.address", "localhost",
              "--server.headless", "true"],
             cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,

@@ -25,7 +25,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata._guard import DEFAULT_LIMITS, TableLimits, check_xlsx
 from geodata.facilities import fold_text, parse_kind
 from geodata.incidents import TYPE_ALIASES, parse_incident_type
 from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind
@@ -110,7 +111,7 @@ def _read_cells(path: str | Path) -> _Cells:
         # _decode composes the whole text (NFC); no separator, quote or line break composes
         # with a mark, so every cell is composed already.
         text, encoding = _decode(raw, name)
-        rows, composed = _csv_rows(text), True
+        rows, composed = _csv_rows(text, name), True
     elif suffix == ".xls":
         raise InputFileError(
             name,
@@ -267,8 +268,14 @@ def _is_vietnamese_syllable(word: str) -> bool:
     return bool(_SYLLABLE.match(bare))
 
 
-def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Spreadsheet rows of a CSV text: ``(row number, cells)``, separator detected."""
+def _csv_rows(
+    text: str, name: str = "table", limits: TableLimits = DEFAULT_LIMITS
+) -> list[tuple[int, list[str]]]:
+    """Spreadsheet rows of a CSV text: ``(row number, cells)``, separator detected.
+
+    A cell longer than ``limits.cell_chars`` (the csv module's own limit), more than
+    ``limits.rows`` rows or ``limits.columns`` columns: ``InputFileError`` naming the row.
+    """
     lines = text.splitlines()
     first = 0
     separator = None
@@ -283,7 +290,45 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
             key=lambda sep: (len(next(csv.reader([header], delimiter=sep))), sep == ","),
         )
     reader = csv.reader(io.StringIO(body), delimiter=separator)
-    return list(enumerate(reader, start=1))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if len(cells) > limits.columns:
+                raise _limit_problem(
+                    name,
+                    number,
+                    f"{len(cells):,} cells in one row (at most {limits.columns:,}): check the "
+                    "separator, or save only the table as CSV UTF-8",
+                    f"một dòng có {len(cells):,} ô (tối đa {limits.columns:,}): kiểm tra dấu phân "
+                    "cách, hoặc chỉ lưu bảng dữ liệu dạng CSV UTF-8",
+                )
+            if number > limits.rows:
+                raise _limit_problem(
+                    name,
+                    number,
+                    f"more than {limits.rows:,} rows: split the table into smaller files",
+                    f"quá {limits.rows:,} dòng: chia bảng thành các tệp nhỏ hơn",
+                )
+            rows.append((number, cells))
+    except csv.Error as exc:
+        number = len(rows) + 1
+        raise _limit_problem(
+            name,
+            number,
+            f"a cell longer than {limits.cell_chars:,} characters, or a quote never closed "
+            f"({exc}): no survey or log cell is that long; check the quotes of this row and save "
+            "the table again as CSV UTF-8",
+            f"một ô dài quá {limits.cell_chars:,} ký tự hoặc dấu ngoặc kép không được đóng: không "
+            "ô nào của bảng khảo sát hay sổ vụ việc dài như vậy; kiểm tra dấu ngoặc kép của dòng "
+            "này và lưu lại bảng dạng CSV UTF-8",
+        ) from None
+    return rows
+
+
+def _limit_problem(name: str, row: int, en: str, vi: str) -> InputFileError:
+    """One problem of a row, numbers written with Vietnamese separators in the Vietnamese text."""
+    vi = re.sub(r"(?<=\d),(?=\d{3})", ".", vi)
+    return InputFileError(name, [Problem(name, row, None, None, en, vi)])
 
 
 def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
@@ -300,6 +345,8 @@ def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
             + (": có vẻ là tệp CSV, đổi đuôi thành .csv" if hint else "")
             + "; lưu lại từ Excel dạng .xlsx",
         )
+    # Limits before any allocation: the declared and real extent, the unpacked size.
+    extent = check_xlsx(raw, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
@@ -310,10 +357,19 @@ def _xlsx_rows(raw: bytes, name: str) -> list[tuple[int, list[str]]]:
         ) from None
     try:
         sheet = book.worksheets[0]
-        return [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        # Only as far as cells really go: a declared dimension is never trusted for the width.
+        rows = sheet.iter_rows(
+            max_row=extent.rows or None, max_col=extent.columns or None, values_only=True
+        )
+        return [(number, [_cell_text(v) for v in values]) for number, values in enumerate(rows, 1)]
+    except (ValueError, OverflowError, KeyError, zipfile.BadZipFile) as exc:
+        raise InputFileError(
+            name,
+            f"a cell of the first sheet cannot be read ({type(exc).__name__}: {str(exc)[:80]}), "
+            "for example a number thousands of digits long: correct it in Excel and save again",
+            message_vi="có ô trong trang tính đầu tiên không đọc được (ví dụ một số dài hàng "
+            "nghìn chữ số): sửa lại trong Excel rồi lưu lại",
+        ) from None
     finally:
         book.close()
 
@@ -866,16 +922,16 @@ def _ids(checker: _Checker, table: _Cells, *, id_key: str, prefix: str) -> dict[
             ident = own if not own.isdigit() else f"{prefix}-{own}"
             key = id_key
         elif "stt" in checker.headers:
-            if not re.fullmatch(r"\d+", stt.removesuffix(".0")):
+            if not re.fullmatch(r"\d{1,9}", stt.removesuffix(".0")):
                 checker.add(
                     row,
                     "stt",
-                    stt,
-                    "STT must be a whole number such as 7: number every row",
-                    "STT phải là số nguyên, ví dụ 7: đánh số mọi dòng",
+                    stt[:40],
+                    "STT must be a whole number such as 7 (at most 9 digits): number every row",
+                    "STT phải là số nguyên, ví dụ 7 (tối đa 9 chữ số): đánh số mọi dòng",
                 )
                 continue
-            ident, key = f"{prefix}-{int(float(stt))}", "stt"
+            ident, key = f"{prefix}-{int(stt.removesuffix('.0'))}", "stt"
         else:
             ident, key = f"{prefix}-{order}", "stt"
         if ident in used:
@@ -1044,9 +1100,24 @@ _CLOCK_TOKEN = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::(\d{
 def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
     """Read a local date and time from ``text`` (and a separate clock column); else the reason."""
     text = text.strip()
-    iso = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)", text)
+    shift = timedelta(0)
+    iso = re.fullmatch(
+        r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d{1,9})?"
+        r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?",
+        text,
+    )
     if iso:
         text = f"{iso[1]} {iso[2]}"
+        if iso[3]:
+            offset = _utc_offset(iso[3])
+            if offset is None:
+                return None, *(
+                    f"no such time zone offset {iso[3]!r}: offsets run from -12:00 to +14:00 "
+                    "(Vietnam +07:00); write the ward's local time without an offset",
+                    f"độ lệch múi giờ không hợp lệ {iso[3]!r}: từ -12:00 đến +14:00 (Việt Nam "
+                    "+07:00); ghi giờ địa phương, không kèm múi giờ",
+                )
+            shift = _WARD_OFFSET - offset  # the stored time is the ward's local time
     match = _DATE.search(text)
     if not match:
         return None, *(
@@ -1062,6 +1133,18 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
                 "ngày thiếu năm: ghi đủ năm bốn chữ số, ví dụ 23/11/2026",
             )
         day, month, year = int(match[4]), int(match[5]), int(match[6])
+    if year < _FIRST_YEAR:
+        return None, *(
+            f"the year {year} is too early: check the year",
+            f"năm {year} quá sớm: kiểm tra lại năm",
+        )
+    if year > _LAST_YEAR:
+        return None, *(
+            f"the year {year} is too late (after {_LAST_YEAR}): check the year, written "
+            "day/month/year, e.g. 23/11/2026",
+            f"năm {year} quá muộn (sau năm {_LAST_YEAR}): kiểm tra lại năm, ghi ngày/tháng/năm, "
+            "ví dụ 23/11/2026",
+        )
     try:
         the_date = date(year, month, day)
     except ValueError:
@@ -1084,6 +1167,11 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
             "no time of day: add it as 24-hour 22:00 or 22h00 (estimate when unknown)",
             "thiếu giờ xảy ra: ghi theo 24 giờ, ví dụ 22:00 hoặc 22h00 (ước lượng nếu không rõ)",
         )
+    if clock[3] is not None and int(clock[3]) > 59:
+        return None, *(
+            f"no such time {clock[0].strip()!r}: seconds run 00-59",
+            f"giờ không hợp lệ {clock[0].strip()!r}: giây từ 00 đến 59",
+        )
     hour = int(clock[1])
     # A 12-hour clock (Excel in an English locale: "10:15 PM"; Vietnamese "SA"/"CH").
     half = re.search(r"\b(AM|PM|SA|CH)\b", f"{clock_text} {rest}", flags=re.IGNORECASE)
@@ -1096,7 +1184,22 @@ def _parse_when(text: str, clock_text: str) -> tuple[datetime | None, str, str]:
             f"no such time {clock[0].strip()!r}: hours run 00-23 and minutes 00-59 (24-hour clock)",
             f"giờ không hợp lệ {clock[0].strip()!r}: giờ từ 00 đến 23, phút từ 00 đến 59 (24 giờ)",
         )
-    return datetime.combine(the_date, hhmm), "", ""
+    return datetime.combine(the_date, hhmm) + shift, "", ""
+
+
+_WARD_OFFSET = timedelta(hours=7)
+
+
+def _utc_offset(text: str) -> timedelta | None:
+    """Return a written UTC offset (``Z``, ``+07:00``, ``-05``); ``None`` if impossible."""
+    if text == "Z":
+        return timedelta(0)
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if minutes > 59 or hours > 14 or (text[0] == "-" and hours > 12):
+        return None
+    sign = -1 if text[0] == "-" else 1
+    return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoDataFrame:
@@ -1240,9 +1343,12 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
 
 # Dates before this year are refused: the frame's times (nanoseconds) start in September 1677.
 _FIRST_YEAR = 1678
+# and after this one: they end in April 2262 (a later year would wrap around to the 1600s-1800s).
+_LAST_YEAR = 2200
 
 # The usual layouts of a time cell, read for a whole column at once: D, M, Y, h, m are digits of
-# the day, month, year, hour and minute, s of seconds (dropped, as ``_parse_when`` drops them);
+# the day, month, year, hour and minute, s of seconds (checked 00-59, then dropped, as
+# ``_parse_when`` does);
 # any other character stands for the separators ``_parse_when`` accepts at that place.
 _DATE_LAYOUTS = ("DD/MM/YYYY", "YYYY/MM/DD")
 _CLOCK_LAYOUTS = ("hh:mm", "hh:mm;ss")
@@ -1261,7 +1367,7 @@ def _incident_times(texts: list[str], clocks: list[str]) -> tuple[np.ndarray, np
 
     """
     n = len(texts)
-    fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "DMYhm"}
+    fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "DMYhms"}
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
     clock_lengths = np.fromiter(map(len, clocks), dtype=np.int64, count=n)
     has_clock = clock_lengths > 0
@@ -1271,7 +1377,7 @@ def _incident_times(texts: list[str], clocks: list[str]) -> tuple[np.ndarray, np
         for clock_layout in _CLOCK_LAYOUTS:
             _read_layout(texts, lengths, f"{date_layout} {clock_layout}", fields, read)
         _read_layout(texts, lengths, date_layout, fields, read, where=has_clock)
-    clock_fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "hm"}
+    clock_fields = {letter: np.full(n, -1, dtype=np.int64) for letter in "hms"}
     clock_read = np.zeros(n, dtype=bool)
     for clock_layout in _CLOCK_LAYOUTS:
         _read_layout(clocks, clock_lengths, clock_layout, clock_fields, clock_read, where=has_clock)
@@ -1280,7 +1386,8 @@ def _incident_times(texts: list[str], clocks: list[str]) -> tuple[np.ndarray, np
     read &= np.where(has_clock, clock_read, True)
     year, month, day = fields["Y"], fields["M"], fields["D"]
     read &= (year >= 1900) & (year <= 2200) & (month >= 1) & (month <= 12)
-    read &= (hour >= 0) & (hour <= 23) & (minute >= 0) & (minute <= 59)
+    second = np.where(has_clock, clock_fields["s"], fields["s"])
+    read &= (hour >= 0) & (hour <= 23) & (minute >= 0) & (minute <= 59) & (second <= 59)
     months = np.where(read, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
     first_day = months.astype("datetime64[D]")
     month_days = ((months + 1).astype("datetime64[D]") - first_day).astype(np.int64)

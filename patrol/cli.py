@@ -9,6 +9,7 @@ command exits with status 2.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -40,6 +41,9 @@ def _main(
     ] = None,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log.")] = 0,
 ) -> None:
+    # Everything the product writes is for the service account alone (see patrol.files): the
+    # writers set their modes themselves; the umask covers what a library creates on its own.
+    os.umask(0o077)
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     _state["settings"] = settings

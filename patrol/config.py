@@ -561,6 +561,12 @@ class StoreSettings(BaseModel):
     """Failed logins within ``lockout_window_min`` that lock the account until an admin unlocks."""
     lockout_window_min: int = Field(default=15, ge=1, le=1440)
     """Window in which failed logins are counted."""
+    throttle_failures: int = Field(default=20, ge=5, le=1000)
+    """Failed logins from one address, or for one user name (known or not), within
+    ``throttle_window_min`` after which further attempts are refused at once, without checking
+    the password or writing an audit row each (one row records the throttling)."""
+    throttle_window_min: int = Field(default=10, ge=1, le=1440)
+    """Window of ``throttle_failures``."""
     inactive_days: int = Field(default=90, ge=7, le=365)
     """Accounts not used for this many days are disabled (an administrator re-enables them)."""
     argon2_memory_kib: int = Field(default=19456, ge=19456, le=4 * 1024 * 1024)
@@ -569,6 +575,13 @@ class StoreSettings(BaseModel):
     """Argon2id passes (time cost)."""
     max_upload_mb: float = Field(default=50.0, gt=0, le=2048)
     """Largest upload accepted, as sent and (for XLSX, a zip) once unpacked: stops zip bombs."""
+    isolate_upload_mb: float = Field(default=1.0, ge=0, le=2048)
+    """Uploads larger than this are read in a child process with a memory cap (0: all)."""
+    upload_memory_mb: int = Field(default=2048, ge=768, le=65536)
+    """Address space of that child process, MB (the readers' libraries alone take ~550 MB)."""
+    key_dir: Path | None = None
+    """Folder of the store's key file (audit chain, second-factor secrets); ``None`` uses
+    ``keys/`` inside the data folder. Put it on another disk to keep it apart from the database."""
 
 
 class Settings(BaseModel):

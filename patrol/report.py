@@ -23,6 +23,7 @@ import pandas as pd
 
 from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI, EmergingCategory, MonthlyReview
 from geodata.schema import FacilityKind, IncidentType
+from patrol.files import private_folder, private_open, write_private
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,6 +64,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "demo": (
         "DỮ LIỆU MINH HỌA: {n} vụ việc được tạo tự động, không phải số liệu thật.",
         "DEMONSTRATION DATA: {n} generated incidents, not real records.",
+    ),
+    "audit_head": (
+        "Nhật ký hệ thống khi lập báo cáo: đến dòng {id}, mã đầu chuỗi {hash} (đối chiếu bằng "
+        "lệnh patrol audit verify).",
+        "Audit log when this report was made: up to row {id}, chain head {hash} (check with "
+        "patrol audit verify).",
     ),
     "summary": ("1. Tóm tắt", "1. Summary"),
     "summary_line": (
@@ -299,15 +306,17 @@ def write_tables(review: MonthlyReview, folder: str | Path, *, lang: Lang = "vi"
     per table.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        private_folder(folder)
     written: list[Path] = []
     tables = review_tables(review, lang=lang)
     for name, table in tables.items():
         path = folder / f"{name}.csv"
-        table.to_csv(path, index=False, encoding="utf-8-sig")
+        with private_open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            table.to_csv(handle, index=False)
         written.append(path)
     xlsx = folder / f"review-{review.month:%Y-%m}.xlsx"
-    with pd.ExcelWriter(xlsx, engine="openpyxl") as writer:
+    with private_open(xlsx, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as writer:
         for name, table in tables.items():
             table.to_excel(writer, sheet_name=name[:31], index=False)
     written.append(xlsx)
@@ -574,8 +583,13 @@ def write_pdf(
     *,
     lang: Lang = "vi",
     figures: dict[str, bytes | None] | None = None,
+    audit_head: tuple[int, str] | None = None,
 ) -> Path:
-    """Write the report as an A4 PDF: title page dated the 15th, gaps first, maps, tables."""
+    """Write the report as an A4 PDF: title page dated the 15th, gaps first, maps, tables.
+
+    ``audit_head`` (the store's last audit row id and hash) is printed under the method: the
+    paper copy anchors the audit log outside the store.
+    """
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -679,6 +693,8 @@ def write_pdf(
     heading(tr("summary", lang))
     para(summary_text(review, lang))
     para(method_text(review, lang), size=8.5)
+    if audit_head is not None:
+        para(tr("audit_head", lang, id=audit_head[0], hash=audit_head[1]), size=7.5)
     general = [n for n in review.notices if n.topic not in ("coverage", "target")]
     if general:
         pdf.ln(2)
@@ -738,9 +754,9 @@ def write_pdf(
         table(tables["facilities"].head(30), widths=(34, 50, 34, 22, 22))
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pdf.output(str(path))
-    return path
+    if not path.parent.exists():
+        private_folder(path.parent)
+    return write_private(path, bytes(pdf.output()))
 
 
 def summary_text(review: MonthlyReview, lang: Lang) -> str:
@@ -803,6 +819,7 @@ def write_html(
     *,
     lang: Lang = "vi",
     figures: dict[str, bytes | None] | None = None,
+    audit_head: tuple[int, str] | None = None,
 ) -> Path:
     """Write the report as one self-contained HTML file (images inline, no outside links).
 
@@ -848,6 +865,9 @@ def write_html(
 
     parts.append(f"<h2>{esc(tr('summary', lang))}</h2><p>{esc(summary_text(review, lang))}</p>")
     parts.append(f"<p><small>{esc(method_text(review, lang))}</small></p>")
+    if audit_head is not None:
+        head = tr("audit_head", lang, id=audit_head[0], hash=audit_head[1])
+        parts.append(f'<p id="audit-head"><small>{esc(head)}</small></p>')
     for n in review.notices:
         if n.topic not in ("coverage", "target"):
             notice(n.text(lang))
@@ -882,6 +902,6 @@ def write_html(
         tab("facilities")
     parts.append("</body></html>")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(parts), encoding="utf-8")
-    return path
+    if not path.parent.exists():
+        private_folder(path.parent)
+    return write_private(path, "\n".join(parts))

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from patrol.errors import PlanFileError, ProblemFormatError
+from patrol.errors import PatrolError, PlanFileError, ProblemFormatError
 
 __all__ = [
     "PLAN_FORMAT",
@@ -119,6 +119,8 @@ class PatrolProblem:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             msg = f"{path}: not a UTF-8 JSON document ({exc})"
             raise ProblemFormatError(msg) from None
+        except RecursionError:
+            raise _too_deep(ProblemFormatError, path) from None
         return _read_problem(data, str(path))
 
     def to_dict(self) -> dict[str, Any]:
@@ -269,6 +271,8 @@ class PatrolPlan:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             msg = f"{path}: not a UTF-8 JSON document ({exc})"
             raise PlanFileError(msg) from None
+        except RecursionError:
+            raise _too_deep(PlanFileError, path) from None
         return _read_plan(data, str(path))
 
 
@@ -563,3 +567,16 @@ def _read_plan(data: Any, source: str) -> PatrolPlan:
     return PatrolPlan(
         str(data.get("problem", "")), value, travel, tuple(routes), tuple(unserved), extra
     )
+
+
+def _too_deep(kind: type[PatrolError], path: Path) -> PatrolError:
+    """Return the refusal of a JSON document nested deeper than Python reads (a hostile file)."""
+    err = kind(
+        f"{path}: the JSON is nested too deep (thousands of brackets inside each other) to be a "
+        "plan or problem file: use a file the product wrote"
+    )
+    err.message_vi = (
+        f"{path}: tệp JSON lồng nhau quá sâu (hàng nghìn dấu ngoặc lồng vào nhau), không phải tệp "
+        "kế hoạch hay bài toán: dùng tệp do phần mềm xuất ra"
+    )
+    return err

@@ -192,7 +192,16 @@ def read_roster(source: str | Path, *, text: str | None = None) -> list[Person]:
         except (FileNotFoundError, UnicodeDecodeError) as exc:
             raise InputFileError(name, f"cannot read the roster ({exc})") from None
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over 131,072 characters, a quote never closed
+        raise InputFileError(
+            name,
+            f"row {reader.line_num}: a cell is too long or a quote is never closed ({exc}): "
+            "save the roster again as CSV UTF-8",
+            message_vi=f"Dòng {reader.line_num}: có ô quá dài hoặc dấu ngoặc kép không được "
+            "đóng; lưu lại danh sách dạng CSV UTF-8.",
+        ) from None
     if not rows:
         raise InputFileError(
             name,

@@ -8,11 +8,13 @@
 # holds one database, patrol_test, with PostGIS. The test suite uses it when
 # PATROL_TEST_PG_URL is set (export the URL this script prints) or when the socket exists in the
 # default folder. Folder: $PATROL_PG_DIR (default /tmp/patrol-pg); port number (socket name):
-# $PATROL_PG_PORT (default 54329).
+# $PATROL_PG_PORT (default 54329); server programs: $PATROL_PG_BIN (default Debian's). The
+# packages are installed only when missing, without upgrading anything already installed
+# (PATROL_TEST_INSTALL=0: never; the script then fails when they are missing).
 set -euo pipefail
 dir="${PATROL_PG_DIR:-/tmp/patrol-pg}"
 port="${PATROL_PG_PORT:-54329}"
-bin="/usr/lib/postgresql/15/bin"
+bin="${PATROL_PG_BIN:-/usr/lib/postgresql/15/bin}"
 as_pg=()
 if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u postgres --); fi  # postgres refuses to run as root
 
@@ -23,10 +25,18 @@ if [ "${1:-start}" = stop ]; then
 fi
 
 if [ ! -x "$bin/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then
+  if [ "${PATROL_TEST_INSTALL:-1}" != 1 ]; then
+    echo "PostgreSQL 15 or PostGIS not installed ($bin/initdb) and installing is off" >&2
+    exit 1
+  fi
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 \
-    postgresql-15-postgis-3 >&2
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-upgrade \
+    --no-install-recommends postgresql-15 postgresql-15-postgis-3 >&2
+fi
+if [ ! -x "$bin/initdb" ]; then
+  echo "PostgreSQL server programs not found in $bin" >&2
+  exit 1
 fi
 
 mkdir -p "$dir"

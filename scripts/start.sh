@@ -28,4 +28,6 @@ if [ -z "$("${patrol[@]}" users list)" ]; then
     echo "  $(printf '%q ' "${patrol[@]}")users add quantri --role administrator --name 'Họ và tên'" >&2
   fi
 fi
-exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
+umask 077  # the store, keys, exports and reports are for the service account alone
+# dashboard.launch: streamlit run, without Streamlit's unauthenticated /_stcore/metrics endpoint
+exec .venv/bin/python -m dashboard.launch run dashboard/app.py "$@"

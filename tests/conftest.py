@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,27 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
         msg = f"tests must not reach the network (tried {address!r})"
         raise RuntimeError(msg)
     return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+_REQUIRED_IN_CI = ("chromium", "poppler", "postgresql")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"true", "1", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI, a test skipped for want of Chromium, poppler or PostgreSQL fails instead."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not (_in_ci() and report.skipped):
+        return
+    longrepr = report.longrepr
+    reason = str(longrepr[2] if isinstance(longrepr, tuple) else longrepr)
+    if any(word in reason.lower() for word in _REQUIRED_IN_CI):
+        report.outcome = "failed"
+        report.longrepr = f"CI: a required test was skipped ({reason}); install what is missing"
 
 
 @pytest.fixture(autouse=True, scope="session")

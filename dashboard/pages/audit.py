@@ -32,7 +32,9 @@ report = audit.verify_chain(store)
 if report.ok:
     st.success(T("audit.chain_ok", n=fmt_number(report.rows, lang)))
 else:
-    st.error(T("audit.chain_bad", id=report.first_bad_id, problem=report.problem))
+    problem = report.problem_vi if lang == "vi" and report.problem_vi else report.problem
+    where = report.first_bad_id if report.first_bad_id is not None else "-"
+    st.error(T("audit.chain_bad", id=where, problem=problem))
 
 actions = ["", *(a.value for a in audit.Action)]
 names = ["", *(u.username for u in auth.list_users(store))]

@@ -56,7 +56,11 @@ with st.sidebar:
         format_func=lambda v: T(f"map.view.{v}"),
         key=session.keep("map_view"),
     )
-    online = st.checkbox(T("map.online_tiles"), value=False, key="map_online")
+    # Online tiles send the ward's map extent to a tile server: offered only when the ward's
+    # settings allow going online ([area] online), never by one user's click alone.
+    online = settings.area.online and st.checkbox(
+        T("map.online_tiles"), value=False, key="map_online"
+    )
     add_mode = st.radio(
         T("map.click_add"),
         options=["none", "incident", "facility"],

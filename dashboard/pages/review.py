@@ -1,11 +1,13 @@
 """Rà soát điểm nóng: the monthly hotspot review, interactive.
 
-Reads the month and the approved plans (the session's latest plan when approved, and uploaded
-``patrol-plan/1`` files), calls ``geodata.review.monthly_review`` once, and draws what the PDF
-report shows: notices in place of what could not be computed, coverage gaps first, the
-recommendations, the maps (Gi* cells on the offline base map; density, Gi* and emerging maps as
-in the report), the charts and the tables, and the report itself to download. Texts shared with
-the report come from ``patrol.report.TEXT``; the few that belong to this page only are below.
+Reads the month and the approved plans of the month from the store's approval records (the
+session's latest plan and uploaded ``patrol-plan/1`` files count only when the store approved
+their content, and each plan once: a file's own "approved" is not trusted), calls
+``geodata.review.monthly_review`` once, and draws what the PDF report shows: notices in place of
+what could not be computed, coverage gaps first, the recommendations, the maps (Gi* cells on the
+offline base map; density, Gi* and emerging maps as in the report), the charts and the tables,
+and the report itself to download. Texts shared with the report come from
+``patrol.report.TEXT``; the few that belong to this page only are below.
 """
 
 from __future__ import annotations
@@ -36,8 +38,19 @@ settings = session.settings()
 _PAGE_TEXT: dict[str, tuple[str, str]] = {
     "month": ("Tháng rà soát", "Month to review"),
     "plans": (
-        "Kế hoạch tuần tra đã phê duyệt (tệp JSON, có thể chọn nhiều tệp)",
-        "Approved patrol plans (JSON files, several allowed)",
+        "Thêm tệp kế hoạch tuần tra (JSON, có thể chọn nhiều tệp; chỉ tính khi kế hoạch đã được "
+        "phê duyệt trong hệ thống)",
+        "More patrol plan files (JSON, several allowed; counted only when approved in the system)",
+    ),
+    "unconfirmed": (
+        "Tệp {name} ghi “đã phê duyệt” nhưng hệ thống không có bản phê duyệt kế hoạch này: "
+        "không được tính. Phê duyệt kế hoạch trên trang Lập kế hoạch.",
+        "{name} says “approved” but the system has no approval of this plan: not counted. "
+        "Approve the plan on the planning page.",
+    ),
+    "duplicates": (
+        "{count} tệp là kế hoạch đã được tính: mỗi kế hoạch chỉ tính một lần.",
+        "{count} file(s) repeat a plan already counted: each plan counts once.",
     ),
     "session_plan": (
         "Tính cả kế hoạch vừa lập trong phiên này (nếu đã phê duyệt)",
@@ -58,10 +71,10 @@ _PAGE_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def P(key: str) -> str:
+def P(key: str, **values: Any) -> str:
     """Text of this page in the session's language."""
     vi, en = _PAGE_TEXT[key]
-    return vi if lang == "vi" else en
+    return (vi if lang == "vi" else en).format(**values)
 
 
 def R(key: str, **values: Any) -> str:
@@ -95,15 +108,28 @@ def _review(
     )  # fmt: skip
 
 
-def _read_plans(uploads: list[Any]) -> list[Any]:
+_PLAN_MAX_BYTES = 10 * 1024 * 1024
+"""Largest plan file accepted: a night's plan is tens of kilobytes."""
+
+
+def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+    from patrol.errors import PlanFileError
     from routing.model import PatrolPlan
 
     plans = []
     with tempfile.TemporaryDirectory(prefix="patrol-plans-") as tmp:
         for upload in uploads:
+            if upload.size > _PLAN_MAX_BYTES:
+                mb, limit = f"{upload.size / 2**20:.1f}", _PLAN_MAX_BYTES // 2**20
+                err = PlanFileError(f"{upload.name}: {mb} MB; a plan file is at most {limit} MB")
+                err.message_vi = (
+                    f"{upload.name}: tệp dài {mb.replace('.', ',')} MB; tệp kế hoạch tối đa "
+                    f"{limit} MB: chọn đúng tệp kế hoạch do phần mềm xuất ra"
+                )
+                raise err
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            plans.append(PatrolPlan.from_file(path))
+            plans.append((upload.name, PatrolPlan.from_file(path).to_dict()))
     return plans
 
 
@@ -118,12 +144,26 @@ with st.sidebar:
                                key="review_plans")  # fmt: skip
     use_session = st.checkbox(P("session_plan"), value=True, key="review_session_plan")
 
-plans: list[Any] = []
+uploaded: list[tuple[str, dict[str, Any]]] = []
 with session.guard():
-    plans = _read_plans(list(uploads or []))
+    uploaded = _read_plans(list(uploads or []))
 latest = session.get("plan")
 if use_session and latest is not None:
-    plans.append(latest.plan)
+    uploaded.append((T("page.plan"), latest.plan.to_dict()))
+plans: list[Any] = []
+with session.guard():
+    from geodata.review import check_month
+    from patrol.store.plans import plans_for_review
+    from routing.model import PatrolPlan
+
+    counted = plans_for_review(
+        access.store(), month=check_month(month), area=inputs.area.name, uploads=uploaded
+    )
+    plans = [PatrolPlan.from_dict(d) for d in counted.documents]
+    for name in counted.unconfirmed:
+        st.warning(P("unconfirmed", name=name))
+    if counted.duplicates:
+        st.info(P("duplicates", count=counted.duplicates))
 plans_key = hashlib.sha256(
     json.dumps([p.to_dict() for p in plans], sort_keys=True, default=str).encode()
 ).hexdigest()

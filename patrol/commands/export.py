@@ -74,6 +74,10 @@ def export_command(
 
         language: Lang = "en" if lang is _Lang.en else "vi"
         checked = read_plan(plan)
+        if load_settings().area.online:  # the ward allows web links on the phone page
+            from dataclasses import replace
+
+            checked = replace(checked, web_links=True)
         if area is not None:
             from geodata.area import load_area
             from patrol.export import check_against_area

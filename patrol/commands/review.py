@@ -1,24 +1,23 @@
 """``patrol review --month 2026-10 -o report.pdf``: the monthly hotspot review.
 
 Reads the area (an OSM export, default the embedded ward), the incident log and the approved
-plans of a folder, computes ``geodata.review.monthly_review`` and writes the PDF, and on request
-the HTML page and the tables (CSV and XLSX). Without ``--incidents`` the review runs on
-generated demonstration incidents, marked as such on every page. Registered in ``patrol.cli``
-by importing this module; geodata loads only when the command runs.
+plans of the month from the store's approval records (plan files of a folder count only when the
+store approved their content, and a plan only once), computes ``geodata.review.monthly_review``
+and writes the PDF, and on request the HTML page and the tables (CSV and XLSX). Without
+``--incidents`` the review runs on generated demonstration incidents, marked as such on every
+page. Registered in ``patrol.cli`` by importing this module; geodata loads only when the command
+runs.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
 from patrol.cli import app, load_settings, run_guarded
-
-if TYPE_CHECKING:
-    from routing.model import PatrolPlan
 
 __all__ = ["read_plans", "review_command"]
 
@@ -28,8 +27,12 @@ class _Lang(StrEnum):
     en = "en"
 
 
-def read_plans(folder: Path | None) -> list[PatrolPlan]:
-    """Every ``*.json`` plan of ``folder`` (sorted by name); a malformed one raises its error."""
+def read_plans(folder: Path | None) -> list[tuple[str, dict[str, Any]]]:
+    """Every ``*.json`` plan of ``folder`` (sorted by name) as (file name, document).
+
+    A malformed one raises its error. The files' own ``status`` is not trusted: the review asks
+    the store (``patrol.store.plans.plans_for_review``).
+    """
     from patrol.errors import PlanFileError
     from routing.model import PatrolPlan
 
@@ -38,7 +41,9 @@ def read_plans(folder: Path | None) -> list[PatrolPlan]:
     if not folder.is_dir():
         msg = f"{folder}: --plans must be a folder of patrol-plan/1 JSON files"
         raise PlanFileError(msg)
-    return [PatrolPlan.from_file(path) for path in sorted(folder.glob("*.json"))]
+    return [
+        (path.name, PatrolPlan.from_file(path).to_dict()) for path in sorted(folder.glob("*.json"))
+    ]
 
 
 @app.command("review")
@@ -50,7 +55,10 @@ def review_command(
         typer.Option("--incidents", help="Incident log (CSV/XLSX); default: demonstration data."),
     ] = None,
     plans: Annotated[
-        Path | None, typer.Option("--plans", help="Folder of plan JSON files (approved count).")
+        Path | None,
+        typer.Option(
+            "--plans", help="Folder of plan JSON files; counted only when the store approved them."
+        ),
     ] = None,
     area: Annotated[
         Path | None, typer.Option("--area", help="OSM export of the area; default: embedded ward.")
@@ -74,6 +82,10 @@ def review_command(
         from geodata.area import load_area
         from geodata.review import check_month, monthly_review
         from patrol.report import render_figures, write_html, write_pdf, write_tables
+        from patrol.store.audit import audit_head
+        from patrol.store.db import open_store
+        from patrol.store.plans import plans_for_review
+        from routing.model import PatrolPlan
 
         # A month that has not begun is refused before anything is loaded.
         the_month = check_month(month)
@@ -93,21 +105,40 @@ def review_command(
                 end=the_month.replace(day=last_day),
                 seed=seed,
             )
+        # Approved plans come from the store's approval records; files count only when the
+        # store approved their content, and each plan once.
+        store = open_store(settings)
+        try:
+            counted = plans_for_review(
+                store, month=the_month, area=the_area.name, uploads=read_plans(plans)
+            )
+            head = audit_head(store)  # printed in the report: the log anchored on paper
+        finally:
+            store.close()
+        for name in counted.unconfirmed:
+            typer.echo(
+                f"cảnh báo: tệp {name} ghi 'đã phê duyệt' nhưng kho dữ liệu không có bản phê duyệt "
+                f"này: không được tính / warning: {name} says 'approved' but the store has no such "
+                "approval: not counted",
+                err=True,
+            )
         review = monthly_review(
             frame,
             month=the_month,
             bbox=the_area.bbox,
             boundary=the_area.boundary,
             facilities=the_area.facilities,
-            plans=read_plans(plans),
+            plans=[PatrolPlan.from_dict(d) for d in counted.documents],
             area_name=the_area.name,
             crs=the_area.crs,
             settings=settings,
         )
         figures = render_figures(review, lang=lang.value)
-        written = [write_pdf(review, output, lang=lang.value, figures=figures)]
+        written = [write_pdf(review, output, lang=lang.value, figures=figures, audit_head=head)]
         if html is not None:
-            written.append(write_html(review, html, lang=lang.value, figures=figures))
+            written.append(
+                write_html(review, html, lang=lang.value, figures=figures, audit_head=head)
+            )
         if tables is not None:
             written.extend(write_tables(review, tables, lang=lang.value))
         for notice in review.notices:

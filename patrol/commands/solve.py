@@ -15,6 +15,7 @@ import typer
 
 from patrol.cli import app
 from patrol.errors import PatrolError
+from patrol.files import write_private
 
 __all__ = ["solve_command"]
 
@@ -45,7 +46,7 @@ def solve_command(
         if output is None:
             typer.echo(text)
         else:
-            output.write_text(text + "\n", encoding="utf-8")
+            write_private(output, text + "\n")
     except PatrolError as exc:
         # One line, so scripts can read the reason; the message already names the field.
         typer.echo("error: " + " ".join(str(exc).split()), err=True)

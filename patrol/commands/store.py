@@ -207,14 +207,20 @@ def users_sweep() -> None:
 @app.command("backup")
 def backup_command(
     destination: Annotated[Path, typer.Argument(help="File to write the copy to.")],
-    encrypt: Annotated[bool, typer.Option("--encrypt", help="Ask a passphrase; encrypt.")] = False,
+    encrypt: Annotated[
+        bool, typer.Option("--encrypt", help="Encrypt (the default; kept for scripts).")
+    ] = True,
+    plain: Annotated[
+        bool,
+        typer.Option("--plain", help="Write an unencrypted copy (anyone with the file reads it)."),
+    ] = False,
     passphrase_stdin: Annotated[bool, typer.Option("--passphrase-stdin")] = False,
 ) -> None:
-    """Write a consistent copy of the store while the app runs (SQLite online copy)."""
+    """Write a consistent copy of the store while the app runs; encrypted unless --plain."""
     from patrol.store.backup import backup
 
     store = _store()
-    passphrase = _secret("Backup passphrase", from_stdin=passphrase_stdin) if encrypt else None
+    passphrase = None if plain else _secret("Backup passphrase", from_stdin=passphrase_stdin)
     info = run_guarded(
         lambda: backup(store, destination, passphrase=passphrase, actor=_actor(), source="cli")
     )
@@ -222,6 +228,11 @@ def backup_command(
     typer.echo(
         f"wrote {info.path} ({kind}, {info.bytes} bytes, schema {info.revision}, "
         f"{info.audit_rows} audit rows)"
+    )
+    head_id, head_hash = info.audit_head
+    typer.echo(
+        f"đầu chuỗi nhật ký / audit head: dòng / row {head_id}, {head_hash}\n"
+        f"manifest: {info.manifest} (giữ riêng với bản sao lưu / keep apart from the backup)"
     )
     store.close()
 
@@ -260,9 +271,16 @@ def audit_verify() -> None:
     report = verify_chain(store)
     store.close()
     if report.ok:
-        typer.echo(f"audit log intact: {report.rows} rows")
+        typer.echo(
+            f"Nhật ký hệ thống nguyên vẹn: {report.rows} dòng\naudit log intact: {report.rows} rows"
+        )
         return
-    typer.echo(f"AUDIT LOG TAMPERED: {report.problem} (after {report.rows} rows read)", err=True)
+    where = f" (dòng / row {report.first_bad_id})" if report.first_bad_id is not None else ""
+    typer.echo(
+        f"NHẬT KÝ HỆ THỐNG KHÔNG NGUYÊN VẸN{where}: {report.problem_vi}\n"
+        f"AUDIT LOG TAMPERED: {report.problem} (after {report.rows} rows read)",
+        err=True,
+    )
     raise typer.Exit(1)
 
 

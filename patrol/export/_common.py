@@ -24,6 +24,7 @@ from typing import Any, Literal
 from geodata.schema import FacilityKind
 from geodata.shift import Shift
 from patrol.errors import PlanFileError
+from patrol.files import private_folder
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -60,6 +61,14 @@ _TEXT: dict[str, dict[str, str]] = {
         "vi": "BẢN NHÁP - kế hoạch chưa được phê duyệt",
         "en": "DRAFT - the plan is not approved",
     },
+    "demo": {"vi": "DỮ LIỆU MINH HỌA", "en": "DEMONSTRATION DATA"},
+    "demo_note": {
+        "vi": "DỮ LIỆU MINH HỌA - mức nguy cơ tính từ vụ việc giả lập, không dùng cho tuần tra "
+        "thật",
+        "en": "DEMONSTRATION DATA - risk levels come from generated incidents, not for real "
+        "patrols",
+    },
+    "map_app": {"vi": "Ứng dụng bản đồ", "en": "Map app"},
     "approved_by": {"vi": "Phê duyệt", "en": "Approved by"},
     "not_approved": {"vi": "chưa phê duyệt", "en": "not approved"},
     "depot": {"vi": "Xuất phát / trở về", "en": "Start / return"},
@@ -264,11 +273,23 @@ class PlanExport:
     source: str = "plan"
     cover: Mapping[str, Any] = field(default_factory=dict)
     """The night's ``coverage`` and ``capacity`` (``patrol.advice`` words them)."""
+    demo: bool = False
+    """The risk levels come from generated demonstration incidents (``demo_incidents`` of the
+    plan): every export says so (``marks``, ``identity``, banners)."""
+    web_links: bool = False
+    """Let the phone page link to outside web sites (OsmAnd, Google Maps); off by default, when
+    it uses ``geo:`` and app links only. ``[area] online`` turns it on."""
 
     @property
     def is_draft(self) -> bool:
         """True unless the plan was approved: drafts are marked on every export."""
         return self.status != "approved"
+
+    def marks(self, lang: Lang = "vi") -> str:
+        """Prefix of every name in an export: ``[BẢN NHÁP] [DỮ LIỆU MINH HỌA] `` as they apply."""
+        marks = [text("draft", lang)] if self.is_draft else []
+        marks += [text("demo", lang)] if self.demo else []
+        return "".join(f"[{m}] " for m in marks)
 
     @property
     def teams(self) -> tuple[str, ...]:
@@ -305,6 +326,8 @@ class PlanExport:
             f"{text('version', lang).lower()} {self.version}",
         ]
         line = ", ".join(p for p in parts if p)
+        if self.demo:
+            line = f"{text('demo', lang)} - {line}"
         return f"{text('draft', lang)} - {line}" if self.is_draft else line
 
     def approval(self, lang: Lang = "vi") -> str:
@@ -317,7 +340,7 @@ class PlanExport:
     def base_name(self, team: str | None) -> str:
         """File name stem: ``2026-11-23-van-mieu-v3-t1`` (``-nhap`` for drafts)."""
         stem = f"{self.plan_id}-v{self.version}" + (f"-{slug(team)}" if team else "")
-        return stem + ("-nhap" if self.is_draft else "")
+        return stem + ("-nhap" if self.is_draft else "") + ("-minh-hoa" if self.demo else "")
 
 
 def _local_time(iso: str) -> str:
@@ -350,8 +373,10 @@ def write_atomic(path: str | Path, data: bytes | str) -> Path:
 
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_folder(path.parent)  # a folder the product makes is the owner's alone
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    # mkstemp makes the file 0600; the rename keeps that mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:

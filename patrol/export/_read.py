@@ -148,6 +148,7 @@ def read_plan(
         routes=tuple(routes),
         source=source,
         cover={k: extra[k] for k in ("coverage", "capacity") if isinstance(extra.get(k), dict)},
+        demo=extra.get("demo_incidents") is True,
     )
 
 

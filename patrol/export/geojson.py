@@ -53,6 +53,8 @@ def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") 
         "version": plan.version,
         "status": plan.status,
         "draft": plan.is_draft,
+        "demo": plan.demo,
+        "demo_note": text("demo_note", lang) if plan.demo else None,
         "date": f"{plan.shift.date:%Y-%m-%d}",
         "shift": f"{plan.shift.start:%H:%M}-{plan.shift.end:%H:%M}",
         "area": plan.area,
@@ -86,9 +88,10 @@ def _team_features(route: TeamRoute, plan: PlanExport, lang: Lang) -> list[dict[
         "plan_id": plan.plan_id,
         "version": plan.version,
         "draft": plan.is_draft,
+        "demo": plan.demo,
         "attribution": plan.attribution,
     }
-    draft = f"[{text('draft', lang)}] " if plan.is_draft else ""
+    draft = plan.marks(lang)
     features: list[dict[str, Any]] = [
         {
             "type": "Feature",

@@ -79,7 +79,7 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
 
     """
     routes = plan.select(team)
-    draft = f"[{text('draft', lang)}] " if plan.is_draft else ""
+    draft = plan.marks(lang)
     root = etree.Element(
         f"{{{GPX_NS}}}gpx",
         {

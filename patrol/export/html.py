@@ -98,9 +98,7 @@ def to_html(
         streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
     )
     e = escape
-    title = f"{text('team', lang)} {team} - {text('title', lang)}"
-    if plan.is_draft:
-        title = f"[{text('draft', lang)}] {title}"
+    title = f"{plan.marks(lang)}{text('team', lang)} {team} - {text('title', lang)}"
     storage_key = f"patrol:{plan.plan_id}:v{plan.version}:{team}"
     config = {
         "lon0": proj.lon0,
@@ -118,23 +116,23 @@ def to_html(
         f"{' · ' + e(text('window', lang)) + ' ' + s.window_label() if s.window_label() else ''}"
         f"{' · ' + e(text('risk', lang)) + ' ' + e(s.risk_label(lang)) if s.risk_level else ''}"
         f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}"
-        f"{_nav(apps, s.order - 1, lang)}</td>"
+        f"{_nav(apps, s.order - 1, lang, web=plan.web_links)}</td>"
         f'<td><input type="checkbox" aria-label="{s.order}"></td></tr>'
         for s in route.stops
     )
     google = " ".join(
         f'<a href="{e(url)}" rel="noreferrer">{k}</a>' for k, url in enumerate(apps.google, 1)
     )
-    nav = (
-        f'<p class="nav" id="nav">{e(text("back", lang))}:{_nav(apps, len(route.stops), lang)}'
-        f"<br>Google Maps ({e(text('legs', lang))}): {google}</p>"
+    back = _nav(apps, len(route.stops), lang, web=plan.web_links)
+    nav = f'<p class="nav" id="nav">{e(text("back", lang))}:{back}' + (
+        f"<br>Google Maps ({e(text('legs', lang))}): {google}</p>" if plan.web_links else "</p>"
     )
     members = "".join(f"<li>{e(line)}</li>" for line in route.member_lines(lang))
     draft_banner = (
         f'<div class="draft" id="draft">{e(text("draft_note", lang))}</div>'
         if plan.is_draft
         else ""
-    )
+    ) + (f'<div class="draft" id="demo">{e(text("demo_note", lang))}</div>' if plan.demo else "")
     return _PAGE.format(
         lang=lang,
         csp=_CSP,
@@ -165,14 +163,20 @@ def to_html(
     )
 
 
-def _nav(apps: MapLinks, hop: int, lang: Lang) -> str:
-    """Links that open the hop to this stop in Organic Maps and OsmAnd (they take two points)."""
-    organic, osmand = escape(apps.organic[hop]), escape(apps.osmand[hop])
-    return (
-        f'<br><small class="nav">{escape(text("navigate", lang))}: '
-        f'<a href="{organic}" rel="noreferrer">Organic Maps</a> · '
-        f'<a href="{osmand}" rel="noreferrer">OsmAnd</a></small>'
-    )
+def _nav(apps: MapLinks, hop: int, lang: Lang, *, web: bool = False) -> str:
+    """Links that open the hop's end on the phone: any map app (``geo:``), Organic Maps.
+
+    Neither leaves the phone for a web site. With ``web`` (``[area] online``) OsmAnd's web link
+    is added; it carries the two points to osmand.net.
+    """
+    geo, organic = escape(apps.geo[hop]), escape(apps.organic[hop])
+    links = [
+        f'<a href="{geo}">{escape(text("map_app", lang))}</a>',
+        f'<a href="{organic}" rel="noreferrer">Organic Maps</a>',
+    ]
+    if web:
+        links.append(f'<a href="{escape(apps.osmand[hop])}" rel="noreferrer">OsmAnd</a>')
+    return f'<br><small class="nav">{escape(text("navigate", lang))}: {" · ".join(links)}</small>'
 
 
 def _svg(

@@ -75,7 +75,7 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
 
     """
     routes = plan.select(team)
-    draft = f"[{text('draft', lang)}] " if plan.is_draft else ""
+    draft = plan.marks(lang)
     root = etree.Element(f"{{{KML_NS}}}kml", nsmap={None: KML_NS, "atom": _ATOM})
     doc = _el(root, "Document", id=f"plan-{slug(plan.plan_id)}-v{plan.version}")
     _el(doc, "name", f"{draft}{text('title', lang)} - {plan.identity(team, lang)}")

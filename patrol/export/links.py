@@ -31,6 +31,7 @@ import segno
 
 from patrol.errors import AccessDeniedError
 from patrol.export._common import PlanExport, TeamRoute
+from patrol.files import private_folder
 
 __all__ = [
     "LinkClaims",
@@ -169,7 +170,8 @@ def load_secret(path: str | Path) -> bytes:
     if path.exists():
         data = path.read_bytes()
         return _key(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        private_folder(path.parent)
     data = secrets.token_bytes(32)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as out:
@@ -203,6 +205,8 @@ class MapLinks:
     """OsmAnd navigation, one per hop (start and finish only)."""
     organic: tuple[str, ...]
     """Organic Maps routes (``om://route``), one per hop (start and finish only)."""
+    geo: tuple[str, ...] = ()
+    """``geo:`` URIs of each hop's end (RFC 5870): the phone's own map app opens them offline."""
 
 
 def map_app_links(route: TeamRoute, *, max_waypoints: int = 3) -> MapLinks:
@@ -233,7 +237,7 @@ def map_app_links(route: TeamRoute, *, max_waypoints: int = 3) -> MapLinks:
         if len(leg) > 2:
             query["waypoints"] = "|".join(f"{lat:.6f},{lon:.6f}" for lat, lon, _ in leg[1:-1])
         google.append("https://www.google.com/maps/dir/?" + urlencode(query, safe=",|"))
-    osmand, organic = [], []
+    osmand, organic, geo = [], [], []
     profile = {"foot": "pedestrian", "car": "car"}.get(route.vehicle, "car")
     om_type = "pedestrian" if route.vehicle == "foot" else "vehicle"
     for (lat1, lon1, name1), (lat2, lon2, name2) in pairwise(places):
@@ -245,4 +249,5 @@ def map_app_links(route: TeamRoute, *, max_waypoints: int = 3) -> MapLinks:
             f"om://route?sll={lat1:.6f},{lon1:.6f}&saddr={quote(name1)}"
             f"&dll={lat2:.6f},{lon2:.6f}&daddr={quote(name2)}&type={om_type}"
         )
-    return MapLinks(tuple(google), tuple(osmand), tuple(organic))
+        geo.append(f"geo:{lat2:.6f},{lon2:.6f}?q={lat2:.6f},{lon2:.6f}({quote(name2)})")
+    return MapLinks(tuple(google), tuple(osmand), tuple(organic), tuple(geo))

@@ -58,6 +58,13 @@ class _Briefing(FPDF):
         self.set_creator("patrol-planner")
 
     def header(self) -> None:
+        if self.plan.demo:  # on every page, above the content
+            self.set_font(_FONT, "B", 8)
+            self.set_text_color(180, 60, 0)
+            self.set_xy(self.l_margin, 4)
+            self.cell(0, 4, _nfc(text("demo_note", self.lang)), align="C")
+            self.set_xy(self.l_margin, self.t_margin)
+            self.set_text_color(0, 0, 0)
         if not self.plan.is_draft:
             return
         # Watermark first, so the page's content is printed over it.
@@ -140,6 +147,15 @@ def to_pdf(
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
+        pdf.set_text_color(0, 0, 0)
+    if plan.demo:
+        pdf.set_fill_color(230, 110, 0)
+        pdf.set_text_color(255, 255, 255)
+        pdf.set_font(_FONT, "B", 10)
+        pdf.multi_cell(
+            0, 6, _nfc(text("demo_note", lang)), fill=True, align="C", new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )  # fmt: skip
         pdf.set_text_color(0, 0, 0)
     pdf.line_of(plan.identity(team, lang), size=10)
     high = plan.shift

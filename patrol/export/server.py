@@ -2,21 +2,32 @@
 
 Exports are published into a private folder (``<root>/<plan id>/v<version>/<team>/``), never
 into Streamlit's ``static/`` folder, which is served to anyone, logged in or not. The server
-(stdlib ``http.server``, one thread per request) answers only ``GET /r/<token>`` (a small page
-listing the team's files) and ``GET /r/<token>/<format>``; the token is checked on every request
-(HMAC in constant time, then expiry), the path is built from the verified claims alone, and every
-refusal is logged with its reason and the client's address.
+(stdlib ``http.server``) answers only ``GET /r/<token>`` (a small page listing the team's files)
+and ``GET /r/<token>/<format>``; the token is checked on every request (HMAC in constant time,
+then expiry), the path is built from the verified claims alone, and every refusal is logged with
+its reason and the client's address.
+
+Connections are served by a fixed pool of ``workers`` threads; at most ``2 x workers``
+connections are taken at once (the others are answered ``503`` and closed at once), and a
+connection that sends nothing for ``timeout_s`` is closed: thousands of idle connections cost a
+bounded number of threads and leave the server answering. A token is never written to the log:
+request lines show ``/r/<token>`` as ``/r/#<first 8 hex of its SHA-256>``, enough to match a
+refusal with the link that was handed out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import socket
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from html import escape
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from patrol.errors import AccessDeniedError, SettingsError
@@ -110,10 +121,30 @@ def publish(
     return folders
 
 
-class ExportServer(ThreadingHTTPServer):
-    """HTTP server over a private exports folder; every request needs a valid signed token."""
+_BUSY = (
+    b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Retry-After: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n"
+)
+_TOKEN_IN_PATH = re.compile(r"/r/([^/\s?]+)")
 
-    daemon_threads = True
+
+def token_tag(token: str) -> str:
+    """Return what the log shows of a token: ``#`` and 8 hex of its SHA-256, never the token."""
+    return "#" + hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:8]
+
+
+def _redact(text: str) -> str:
+    return _TOKEN_IN_PATH.sub(lambda m: f"/r/{token_tag(m[1])}", text)
+
+
+class ExportServer(HTTPServer):
+    """HTTP server over a private exports folder; every request needs a valid signed token.
+
+    A fixed pool of ``workers`` threads serves the connections, at most ``2 x workers`` taken at
+    once (more are refused with ``503``); ``timeout_s`` closes a connection that stays silent.
+    """
+
+    request_queue_size = 64
 
     def __init__(
         self,
@@ -122,12 +153,50 @@ class ExportServer(ThreadingHTTPServer):
         root: Path,
         secret: bytes,
         clock: Callable[[], datetime] | None = None,
+        workers: int = 8,
+        timeout_s: float = 10.0,
     ) -> None:
         _refuse_public(root)
         self.root = root.resolve()
         self.secret = secret
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.timeout_s = timeout_s
+        self.workers = workers
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export-worker")
+        self._slots = threading.BoundedSemaphore(2 * workers)
         super().__init__(address, _Handler)
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """Hand the connection to the pool, or refuse it at once when every slot is taken."""
+        if not self._slots.acquire(blocking=False):
+            log.warning("busy: refused a connection from %s (503)", client_address)
+            try:
+                request.settimeout(1.0)
+                request.sendall(_BUSY)
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        self._pool.submit(self._serve_one, request, client_address)
+
+    def _serve_one(self, request: socket.socket, client_address: object) -> None:
+        try:
+            request.settimeout(self.timeout_s)
+            self.finish_request(request, client_address)
+        except Exception:  # as socketserver's own threads do: one connection, not the worker
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            self._slots.release()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Log a failed connection in one line (no traceback of a client's hang-up)."""
+        log.info("connection from %s ended with an error", client_address)
+
+    def server_close(self) -> None:
+        """Stop listening and let the pool's threads end."""
+        super().server_close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def start_background(self) -> threading.Thread:
         """Serve from a daemon thread (tests, the dashboard); stop with ``shutdown()``."""
@@ -142,7 +211,8 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def log_message(self, format: str, *args: object) -> None:
-        log.info("%s %s", self.client_address[0], format % args)
+        # The request line holds the token: the log gets its tag only.
+        log.info("%s %s", self.client_address[0], _redact(format % args))
 
     def do_GET(self) -> None:
         self._answer(body=True)
@@ -159,11 +229,11 @@ class _Handler(BaseHTTPRequestHandler):
             claims = verify(parts[1], self.server.secret, now=self.server.clock())
         except AccessDeniedError as exc:
             log.warning(
-                "refused %s from %s: %s (token %.12s...)",
+                "refused %s from %s: %s (token %s)",
                 self.command,
                 self.client_address[0],
                 exc,
-                parts[1],
+                token_tag(parts[1]),
             )
             self._send(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain; charset=utf-8", body)
             return
@@ -245,10 +315,16 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 8765,
     clock: Callable[[], datetime] | None = None,
+    workers: int = 8,
+    timeout_s: float = 10.0,
 ) -> ExportServer:
     """Make a download server over ``root``.
 
     ``port=0`` picks a free port (read ``server_address``); ``clock`` (UTC now by default) is
-    what expiry is checked against.
+    what expiry is checked against; ``workers`` threads serve, a silent connection is closed
+    after ``timeout_s``.
     """
-    return ExportServer((host, port), root=Path(root), secret=secret, clock=clock)
+    return ExportServer(
+        (host, port), root=Path(root), secret=secret, clock=clock, workers=workers,
+        timeout_s=timeout_s,
+    )  # fmt: skip

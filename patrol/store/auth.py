@@ -7,7 +7,9 @@
   shipped list of common passwords (``common-passwords.txt``) or equal to the user name. Stored
   only as Argon2id hashes (19 MiB, 2 passes by default; ``StoreSettings``). Never logged.
 - Second factor: TOTP (RFC 6238, any authenticator app) is required for commanders and
-  administrators, optional for the others; a code is accepted once.
+  administrators, optional for the others; a code is accepted once. A right password with a
+  missing or wrong code is a failed login (same message, counted toward the lockout). The
+  secrets are stored encrypted (Fernet) under the store's key file (``patrol.store.keys``).
 - Lockout: ``lockout_failures`` failures within ``lockout_window_min`` lock the account until an
   administrator unlocks it (``patrol users unlock``).
 - Sessions: a new random token at each login (only its SHA-256 is stored); a session ends after
@@ -18,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,13 +32,14 @@ from importlib import resources
 import pyotp
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from patrol.errors import AccessDeniedError, AuthError, PatrolError
 from patrol.store.audit import Action, log_event, record
-from patrol.store.db import Store
-from patrol.store.models import LoginFailure, LoginSession, Team, User
+from patrol.store.db import Store, is_busy
+from patrol.store.models import AuditRow, LoginFailure, LoginSession, Team, User
 
 __all__ = [
     "LOGIN_BANNER_EN",
@@ -152,6 +156,7 @@ TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.ADMINISTRATOR})
 """Roles that must give an authenticator code at login."""
 
 _ISSUER = "Patrol planner"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -164,6 +169,10 @@ class Principal:
     role: Role
     team: str | None
     """Name of the user's team (patrol leaders), ``None`` otherwise."""
+    team_id: int | None = None
+    """The team's record: names repeat between areas ("T1" in every ward), ids do not."""
+    team_area_id: int | None = None
+    """The area (ward) the team belongs to; a leader sees plans of that area only."""
 
     def can(self, permission: Permission) -> bool:
         """Whether the role allows ``permission``."""
@@ -279,12 +288,15 @@ def _team_name(session: Session, team_id: int | None) -> str | None:
 
 
 def _principal(session: Session, user: User) -> Principal:
+    team = None if user.team_id is None else session.get(Team, user.team_id)
     return Principal(
         user.id,
         user.username,
         user.display_name,
         Role(user.role),
-        _team_name(session, user.team_id),
+        None if team is None else team.name,
+        None if team is None else team.id,
+        None if team is None else team.area_id,
     )
 
 
@@ -358,7 +370,7 @@ def create_user(
             display_name=display_name or username,
             role=role.value,
             password_hash=_hasher(store).hash(password),
-            totp_secret=secret,
+            totp_secret=store.require_keys().encrypt(secret) if secret else None,
             team_id=team_id,
             created_at=now,
             password_changed_at=now,
@@ -417,8 +429,12 @@ def login(
     ------
     AuthError
         Wrong credentials (one message whichever part was wrong), a locked or disabled account;
-        ``reason`` is ``bad_credentials``, ``locked``, ``disabled`` or ``totp_required``. Every
-        attempt is audited (never the password).
+        ``reason`` is ``bad_credentials`` (also for a right password with a missing or wrong
+        code: counted toward the lockout like any failure), ``locked``, ``disabled`` or
+        ``throttled`` (``throttle_failures`` failures from this address or for this name within
+        ``throttle_window_min``: refused without checking anything). Every
+        attempt is audited (never the password). ``StoreKeyError`` when the key file that
+        opens the authenticator secrets is missing.
 
     """
     cfg = store.settings.store
@@ -426,6 +442,23 @@ def login(
     hasher = _hasher(store)
     outcome: tuple[str, str, str] | None = None  # (reason, english, vietnamese)
     result: LoginResult | None = None
+    with store.transaction() as session:
+        throttled = _throttle(session, store, username[:64], source)
+        if throttled is not None:
+            outcome, first = throttled
+            if first:  # one audit row per address or name and window, not one per attempt
+                record(
+                    session,
+                    store,
+                    username=username[:64],
+                    action=Action.LOGIN,
+                    source=source,
+                    outcome="fail",
+                    detail="throttled",
+                )
+    if throttled is not None:
+        assert outcome is not None
+        raise _refuse(*outcome)
     with store.transaction() as session:
         user = session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
@@ -485,6 +518,46 @@ def login(
     return result
 
 
+def _throttle(
+    session: Session, store: Store, username: str, source: str
+) -> tuple[tuple[str, str, str], bool] | None:
+    """Refuse at once after too many failures from ``source`` or for ``username``.
+
+    Counts the failed logins of the audit log within ``throttle_window_min`` (so the count holds
+    across processes and restarts). Returns the refusal and whether it is the first of the
+    window (to be recorded), or ``None``.
+    """
+    cfg = store.settings.store
+    since = store.now() - timedelta(minutes=cfg.throttle_window_min)
+    recent = select(func.count()).where(
+        AuditRow.at >= since, AuditRow.action == Action.LOGIN.value, AuditRow.outcome == "fail"
+    )
+    by_source = (
+        session.scalar(recent.where(AuditRow.source == source, AuditRow.detail != "throttled"))
+        if source
+        else 0
+    )
+    by_name = session.scalar(
+        recent.where(AuditRow.username == username, AuditRow.detail != "throttled")
+    )
+    if max(by_source or 0, by_name or 0) < cfg.throttle_failures:
+        return None
+    noted = session.scalar(
+        recent.where(
+            AuditRow.detail == "throttled",
+            (AuditRow.source == source) | (AuditRow.username == username),
+        )
+    )
+    minutes = cfg.throttle_window_min
+    refusal = (
+        "throttled",
+        f"too many failed logins from this address or for this name: try again in {minutes} "
+        "minutes",
+        f"Đăng nhập sai quá nhiều lần từ địa chỉ này hoặc với tên này: thử lại sau {minutes} phút",
+    )
+    return refusal, not noted
+
+
 def _check_credentials(
     store: Store,
     session: Session,
@@ -503,20 +576,16 @@ def _check_credentials(
         password_ok = False
     step: int | None = None
     if password_ok and user.totp_secret:
-        step = _totp_step(store, user.totp_secret, totp_code or "", user.totp_last_step)
+        secret = store.require_keys().decrypt(user.totp_secret)
+        step = _totp_step(store, secret, totp_code or "", user.totp_last_step)
     if password_ok and (step is not None or not user.totp_secret):
         if hasher.check_needs_rehash(user.password_hash):
             user.password_hash = hasher.hash(password)
         if step is not None:
             user.totp_last_step = step
         return None
-    if password_ok and not totp_code:
-        # The password was right; ask for the code without counting a failure.
-        return (
-            "totp_required",
-            "enter the code of your authenticator app",
-            "Nhập mã từ ứng dụng xác thực",
-        )
+    # A right password with a missing or wrong code is a failure like any other: same answer,
+    # counted toward the lockout (otherwise the login tells a guesser the password was right).
     session.add(LoginFailure(user_id=user.id, at=now))
     session.flush()
     since = now - timedelta(minutes=cfg.lockout_window_min)
@@ -552,6 +621,26 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
     cfg = store.settings.store
     now = store.now()
     ended: tuple[str, str, str] | None = None
+    # Read first, without the write lock: a page keeps answering while an upload writes.
+    with store.read() as session:
+        found = session.scalars(
+            select(LoginSession).where(LoginSession.token_sha256 == _sha256(token))
+        ).one_or_none()
+        live = found is not None and found.ended_at is None
+        if live and found is not None:
+            user = session.get(User, found.user_id)
+            assert user is not None
+            fresh = (
+                now - found.last_seen_at <= timedelta(minutes=cfg.session_idle_min)
+                and now - found.created_at <= timedelta(hours=cfg.session_max_h)
+                and user.disabled_at is None
+                and user.locked_at is None
+            )
+            if fresh:
+                principal = _principal(session, user)
+                if now - found.last_seen_at >= _TOUCH_EVERY:
+                    _touch(store, found.id, now)
+                return principal
     with store.transaction() as session:
         row = session.scalars(
             select(LoginSession).where(LoginSession.token_sha256 == _sha256(token))
@@ -586,6 +675,28 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại",
             )
     raise _refuse(*ended)
+
+
+_TOUCH_EVERY = timedelta(seconds=60)
+"""A session is marked active at most once a minute (every page run used to write)."""
+
+
+def _touch(store: Store, session_id: int, now: datetime) -> None:
+    """Mark a session active, unless the store is busy (an upload writing): then skip it.
+
+    Skipping only makes the idle clock start up to a minute early; a page never waits for it.
+    """
+    try:
+        with store.quick_write() as session:
+            session.execute(
+                update(LoginSession)
+                .where(LoginSession.id == session_id, LoginSession.ended_at.is_(None))
+                .values(last_seen_at=now)
+            )
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        log.info("session %d not marked active: the store is busy", session_id)
 
 
 def logout(store: Store, token: str, *, source: str = "") -> None:
@@ -746,7 +857,8 @@ def reset_totp(store: Store, username: str, *, actor: str, source: str = "") -> 
     secret = pyotp.random_base32()
     with store.transaction() as session:
         user = _get_user(session, username)
-        user.totp_secret, user.totp_last_step = secret, None
+        user.totp_secret = store.require_keys().encrypt(secret)
+        user.totp_last_step = None
         record(
             session,
             store,
@@ -782,7 +894,7 @@ def disable_inactive_accounts(store: Store, *, actor: str = "system") -> list[st
 
 def list_users(store: Store) -> list[UserInfo]:
     """Every account, by name."""
-    with store.transaction() as session:
+    with store.read() as session:
         return [
             UserInfo(
                 u.username,

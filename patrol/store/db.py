@@ -35,11 +35,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from patrol.config import Settings
+from patrol.files import FILE_MODE, owner_only_umask, private_folder, restrict
+from patrol.store.anchor import append_anchor
+from patrol.store.keys import KeyStore, StoreKeyError, create_key, key_path, read_key
 
 if TYPE_CHECKING:
     import sqlite3 as sqlite  # pysqlite3 has the same API
@@ -55,6 +58,7 @@ __all__ = [
     "Store",
     "database_url",
     "default_data_dir",
+    "is_busy",
     "open_store",
     "sqlite",
     "sqlite_journal_mode",
@@ -144,10 +148,16 @@ class Store:
     engine: Engine
     settings: Settings
     clock: Callable[[], datetime] = utc_now
+    keys: KeyStore | None = None
+    """The store's key (``patrol.store.keys``); ``None`` when its file is missing or wrong."""
+    key_problem: StoreKeyError | None = None
+    """Why ``keys`` is ``None``."""
     _factory: sessionmaker[Session] = field(init=False, repr=False)
+    _reader: Engine = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = self.engine.execution_options(patrol_read=True)
 
     @property
     def is_sqlite(self) -> bool:
@@ -162,11 +172,61 @@ class Store:
         database = self.engine.url.database
         return Path(database) if database else None
 
+    @property
+    def data_dir(self) -> Path:
+        """The folder beside the database: the SQLite file's, else the data folder."""
+        path = self.sqlite_path
+        if path is None or str(path) == ":memory:":
+            return default_data_dir(self.settings)
+        return path.parent
+
+    def require_keys(self) -> KeyStore:
+        """Return the store's key; raise ``StoreKeyError`` (what to restore) when it is missing."""
+        if self.keys is None:
+            raise self.key_problem or StoreKeyError(
+                "the store has no key", message_vi="Kho dữ liệu chưa có tệp khóa"
+            )
+        return self.keys
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back whole on any exception."""
-        with self._factory() as session, session.begin():
-            yield session
+        """One transaction: committed when the block ends, rolled back whole on any exception.
+
+        Callables left in ``session.info["after_commit"]`` (a dict, so a later one of the same
+        name replaces an earlier one) run once the commit has succeeded (the audit anchor).
+        """
+        with self._factory() as session:
+            with session.begin():
+                yield session
+            hooks = session.info.pop("after_commit", {})
+        for hook in hooks.values():
+            hook()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """Open a transaction that only reads; it is rolled back when the block ends.
+
+        On SQLite it starts with a deferred ``BEGIN``: in WAL mode it neither waits for a writer
+        (a long upload) nor makes one wait. Nothing may be written in it.
+        """
+        with self._factory(bind=self._reader) as session:
+            yield session  # closing the session rolls the transaction back (objects stay loaded)
+
+    @contextmanager
+    def quick_write(self, timeout_s: float = 0.5) -> Iterator[Session]:
+        """Open a write transaction that waits at most ``timeout_s`` for the lock (SQLite).
+
+        For writes that may be skipped when the store is busy (marking a session active while an
+        upload holds the lock): the caller catches ``is_busy`` errors.
+        """
+        with self._factory(
+            bind=self.engine.execution_options(patrol_busy_ms=int(timeout_s * 1000))
+        ) as session:
+            with session.begin():
+                yield session
+            hooks = session.info.pop("after_commit", {})
+        for hook in hooks.values():
+            hook()
 
     def now(self) -> datetime:
         """Return the store clock's current UTC time."""
@@ -207,11 +267,75 @@ def open_store(
     url = url or database_url(settings)
     engine = _make_engine(url, settings)
     store = Store(engine, settings, clock)
+    store.keys, store.key_problem = _load_keys(store)
     if migrate:
-        from patrol.store.migrate import upgrade  # Alembic is imported only here
+        from patrol.store.migrate import current_revision, upgrade  # Alembic only here
 
-        upgrade(engine)
+        before = current_revision(engine)
+        upgrade(engine, keys=store.keys)
+        if before == "0001" and store.keys is not None:
+            _anchor_head(store)  # the chain was keyed just now: anchor its head at once
+    _check_key_id(store)
     return store
+
+
+def _anchor_head(store: Store) -> None:
+    assert store.keys is not None
+    with store.engine.connect() as conn:
+        head = conn.execute(text("SELECT last_id, last_hash FROM audit_head WHERE id = 1")).one()
+    if head.last_id:
+        append_anchor(store.data_dir, store.keys, head.last_id, head.last_hash)
+
+
+def _stored_key_id(engine: Engine) -> str | None:
+    """Return the key fingerprint the database remembers; ``None`` when it has none yet."""
+    if "audit_head" not in inspect(engine).get_table_names():
+        return None
+    columns = {c["name"] for c in inspect(engine).get_columns("audit_head")}
+    if "key_id" not in columns:
+        return None
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT key_id FROM audit_head WHERE id = 1")).scalar()
+
+
+def _load_keys(store: Store) -> tuple[KeyStore | None, StoreKeyError | None]:
+    """Read the key file; make it at the first start of a store that has none yet."""
+    path = key_path(store.settings, store.data_dir)
+    if not path.exists() and _stored_key_id(store.engine) is None:
+        try:
+            return create_key(path), None
+        except FileExistsError:  # another process made it a moment ago: use that one
+            pass
+    try:
+        return read_key(path), None
+    except StoreKeyError as exc:
+        log.error("%s", exc)
+        return None, exc
+
+
+def _check_key_id(store: Store) -> None:
+    """Remember the key's fingerprint in the database; refuse a key of another store."""
+    keys = store.keys
+    if keys is None or "audit_head" not in inspect(store.engine).get_table_names():
+        return
+    stored = _stored_key_id(store.engine)
+    if stored is None:
+        with store.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE audit_head SET key_id = :k WHERE id = 1 AND key_id IS NULL"),
+                {"k": keys.key_id},
+            )
+    elif stored != keys.key_id:
+        msg = f"key file {keys.path} belongs to another store: restore this store's key file"
+        store.keys, store.key_problem = (
+            None,
+            StoreKeyError(
+                msg,
+                message_vi=f"Tệp khóa {keys.path} không phải của kho dữ liệu này: "
+                "khôi phục đúng tệp khóa từ bản sao lưu khóa",
+            ),
+        )
+        log.error("%s", msg)
 
 
 def _make_engine(url: str, settings: Settings) -> Engine:
@@ -220,7 +344,12 @@ def _make_engine(url: str, settings: Settings) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     database = parsed.database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # The folder 0700 and the file 0600 before SQLite opens it: its journal, WAL and
+        # shared-memory files take the database file's mode.
+        private_folder(Path(database).parent)
+        with owner_only_umask():
+            Path(database).touch(mode=FILE_MODE, exist_ok=True)
+        restrict(database, FILE_MODE)
     mode = sqlite_journal_mode(settings)
     if mode == "wal" and not sqlite_wal_reset_fixed():
         log.warning(
@@ -244,8 +373,23 @@ def _make_engine(url: str, settings: Settings) -> Engine:
         cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB: big uploads touch many index pages
         cursor.close()
 
+    default_busy_ms = int(timeout_s * 1000)
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        options = conn.get_execution_options()
+        # Set on every transaction: a pooled connection keeps what the last one set.
+        busy_ms = int(options.get("patrol_busy_ms", default_busy_ms))
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {busy_ms}")
+        if options.get("patrol_read"):
+            conn.exec_driver_sql("BEGIN")  # deferred: a reader never takes the write lock
+            return
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether a database error says the store is busy (SQLite: locked by another writer)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text

@@ -16,6 +16,8 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
 
+from patrol.store.keys import KeyStore
+
 __all__ = [
     "MIGRATIONS_DIR",
     "alembic_config",
@@ -36,9 +38,15 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, *, revision: str = "head") -> None:
-    """Upgrade the schema behind ``engine`` to ``revision`` (the newest by default)."""
-    command.upgrade(alembic_config(engine), revision)
+def upgrade(engine: Engine, *, revision: str = "head", keys: KeyStore | None = None) -> None:
+    """Upgrade the schema behind ``engine`` to ``revision`` (the newest by default).
+
+    ``keys``: the store's key, which revision ``0002`` needs to key the audit chain and encrypt
+    the authenticator secrets of a store that has any.
+    """
+    cfg = alembic_config(engine)
+    cfg.attributes["keys"] = keys
+    command.upgrade(cfg, revision)
 
 
 def head_revision() -> str:

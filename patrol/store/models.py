@@ -268,7 +268,7 @@ class User(Base):
     display_name: Mapped[str]
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str]
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None]  # encrypted with the store's key (``fernet:...``)
     totp_last_step: Mapped[int | None]  # refuses a code used twice
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     created_at: Mapped[datetime]
@@ -329,3 +329,4 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int]
     last_hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(32))  # fingerprint of the store's key

@@ -3,18 +3,26 @@
 - A plan is saved with the version it was read at; when someone saved in between,
   ``ConflictError`` says who and when, and nothing is overwritten. Every version is kept.
 - Approval names the version the commander looked at; any later save makes a draft again.
-- A patrol leader sees only approved plans, and in them only their own team's route; any other
-  plan id, existing or not, is refused the same way and the refusal is audited.
+- A patrol leader sees only approved plans of their own team's area (ward), and in them only
+  their own team's route: a team is known by its area and name ("T1" exists in every ward), never
+  by its name alone. Any other plan id, existing or not, is refused the same way and the refusal
+  is audited.
+- A version already approved is not approved again: the second approval is refused naming who
+  approved it and when.
+- ``plans_for_review``: the plans a monthly review counts, from the store's approval records
+  only; an uploaded plan file is never trusted for its own status, and a plan counts once.
 - ``record_export`` checks a download and records it before the file is sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,16 +31,21 @@ from patrol.errors import ConflictError, PatrolError, PlanFileError
 from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, Role, deny, require
 from patrol.store.db import Store
-from patrol.store.models import Area, ExportRecord, Plan, PlanVersion
+from patrol.store.models import Area, ExportRecord, Plan, PlanVersion, User
 from patrol.store.repo import get_or_create_area
+
+WARD_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+"""Times shown to people are Vietnam time."""
 
 __all__ = [
     "PlanRef",
+    "ReviewPlans",
     "StoredPlan",
     "approve_plan",
     "get_plan",
     "list_plans",
     "plan_versions",
+    "plans_for_review",
     "record_export",
     "save_plan",
 ]
@@ -173,28 +186,73 @@ def approve_plan(
     expected_version: int,
     source: str = "",
 ) -> PlanRef:
-    """Approve the version of a plan the commander looked at (``ConflictError`` if it changed)."""
+    """Approve the version of a plan the commander looked at.
+
+    Raises
+    ------
+    ConflictError
+        The plan changed since ``expected_version`` was read, or that version is already
+        approved (the message names who approved it and when; the attempt is logged).
+
+    """
     require(store, principal, Permission.PLAN_APPROVE, target=f"plan:{plan_id}", source=source)
     now = store.now()
     with store.transaction() as session:
         row = _locked_plan(session, plan_id, expected_version)
-        row.status, row.approved_by, row.approved_at = "approved", principal.username, now
-        version = session.scalars(
-            select(PlanVersion).where(
-                PlanVersion.plan_id == plan_id, PlanVersion.version == row.version
+        refusal = _already_approved(session, row) if row.status == "approved" else None
+        if refusal is not None:  # the version is approved once; the attempt is logged
+            record(
+                session,
+                store,
+                username=principal.username,
+                action=Action.PLAN_APPROVE,
+                target=f"plan:{plan_id}",
+                source=source,
+                outcome="fail",
+                detail=f"version={row.version} already approved by {row.approved_by}",
             )
-        ).one()
-        version.status = "approved"
-        record(
-            session,
-            store,
-            username=principal.username,
-            action=Action.PLAN_APPROVE,
-            target=f"plan:{plan_id}",
-            source=source,
-            detail=f"version={row.version}",
-        )
-        return PlanRef(row.id, row.version)
+        else:
+            row.status, row.approved_by, row.approved_at = "approved", principal.username, now
+            version = session.scalars(
+                select(PlanVersion).where(
+                    PlanVersion.plan_id == plan_id, PlanVersion.version == row.version
+                )
+            ).one()
+            version.status = "approved"
+            record(
+                session,
+                store,
+                username=principal.username,
+                action=Action.PLAN_APPROVE,
+                target=f"plan:{plan_id}",
+                source=source,
+                detail=f"version={row.version}",
+            )
+        ref = PlanRef(row.id, row.version)
+    if refusal is not None:
+        raise refusal
+    return ref
+
+
+def _already_approved(session: Session, row: Plan) -> ConflictError:
+    """Return the refusal of a second approval: who approved the version and when (ward time)."""
+    who = row.approved_by or "?"
+    user = session.scalars(select(User).where(User.username == who)).one_or_none()
+    name = user.display_name if user is not None and user.display_name else who
+    at = row.approved_at.astimezone(WARD_TZ) if row.approved_at else None
+    when_vi = f"{at:%H:%M} ngày {at:%d/%m/%Y}" if at else "?"
+    msg = (
+        f"plan {row.id} version {row.version} is already approved by {name} ({who}) at "
+        f"{at:%Y-%m-%d %H:%M} (Vietnam time); it is not approved twice"
+        if at
+        else f"plan {row.id} version {row.version} is already approved by {name} ({who})"
+    )
+    err = ConflictError(msg)
+    err.message_vi = (
+        f"Kế hoạch {row.id} (phiên bản {row.version}) đã được {name} phê duyệt lúc {when_vi}; "
+        "không phê duyệt lại"
+    )
+    return err
 
 
 def _visible(principal: Principal, row: Plan) -> dict[str, Any] | None:
@@ -202,7 +260,13 @@ def _visible(principal: Principal, row: Plan) -> dict[str, Any] | None:
     document: dict[str, Any] = json.loads(row.document)
     if principal.can(Permission.ROUTE_VIEW_ALL):
         return document
-    if principal.can(Permission.ROUTE_VIEW_OWN) and principal.team and row.status == "approved":
+    own_area = principal.team_area_id is not None and row.area_id == principal.team_area_id
+    if (
+        principal.can(Permission.ROUTE_VIEW_OWN)
+        and principal.team
+        and own_area
+        and row.status == "approved"
+    ):
         routes = [r for r in document.get("routes", []) if r.get("team") == principal.team]
         if routes:
             # Other teams' routes and the unserved sites tell where nobody will be: left out.
@@ -218,7 +282,7 @@ def get_plan(store: Store, principal: Principal, plan_id: int, *, source: str = 
     Anything else is refused (and audited), also when the plan does not exist, so ids cannot be
     probed.
     """
-    with store.transaction() as session:
+    with store.read() as session:
         row = session.get(Plan, plan_id)
         document = None if row is None else _visible(principal, row)
         area = None if row is None else session.get(Area, row.area_id)
@@ -248,7 +312,7 @@ def list_plans(store: Store, principal: Principal, *, area: str | None = None) -
     if area is not None:
         query = query.where(Area.name == area)
     out: list[StoredPlan] = []
-    with store.transaction() as session:
+    with store.read() as session:
         for row, area_name in session.execute(query):
             document = _visible(principal, row)
             if document is not None:
@@ -275,7 +339,7 @@ def plan_versions(
 ) -> list[tuple[int, str, str, datetime]]:
     """``(version, status, saved_by, saved_at)`` of every saved version (commanders)."""
     require(store, principal, Permission.ROUTE_VIEW_ALL, target=f"plan:{plan_id}")
-    with store.transaction() as session:
+    with store.read() as session:
         query = (
             select(PlanVersion).where(PlanVersion.plan_id == plan_id).order_by(PlanVersion.version)
         )
@@ -332,3 +396,106 @@ def record_export(
             detail=f"{kind} {filename} version={plan.version}",
         )
     return plan
+
+
+_IDENTITY_KEYS = frozenset({"id", "version", "status", "approved_by", "approved_at", "area"})
+"""Keys an exported plan file adds or a user may edit: not part of what was approved."""
+
+
+def _content_digest(document: Mapping[str, Any]) -> str:
+    """SHA-256 of a plan's content as approved: routes, stops, shift; no status or identity."""
+    from routing.model import PatrolPlan
+
+    canonical = PatrolPlan.from_dict(dict(document)).to_dict()
+    kept = {k: v for k, v in canonical.items() if k not in _IDENTITY_KEYS}
+    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ReviewPlans:
+    """The plans a monthly review counts, their status set by the store alone.
+
+    ``documents``: each approved plan of the month once (its latest approved version, ``status``
+    ``approved``), then the uploaded files the store never approved, marked ``draft`` (the review
+    lists them as not counted). ``approved``: how many approved plans; ``unconfirmed``: names of
+    uploaded files that say "approved" although the store has no such approval; ``duplicates``:
+    uploads of a plan already counted.
+    """
+
+    documents: list[dict[str, Any]]
+    approved: int
+    unconfirmed: list[str]
+    duplicates: int
+
+
+def plans_for_review(
+    store: Store,
+    *,
+    month: date,
+    area: str | None = None,
+    uploads: Sequence[tuple[str, Mapping[str, Any]]] = (),
+) -> ReviewPlans:
+    """Collect the approved plans of ``month`` from the store's approval records.
+
+    Parameters
+    ----------
+    store
+        The store.
+    month
+        Any day of the month reviewed.
+    area
+        Only plans of this area (ward); every area when ``None``.
+    uploads
+        ``(file name, patrol-plan/1 document)`` pairs a user supplied. A file counts only when
+        its content is a version the store approved (then as that plan, once, whatever the file
+        says of itself); otherwise it is a draft, whatever its ``status`` says.
+
+    Returns
+    -------
+    ReviewPlans
+        The documents to pass to the review, and what was refused.
+
+    """
+    first = month.replace(day=1)
+    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    query = (
+        select(PlanVersion, Plan, Area.name)
+        .join(Plan, PlanVersion.plan_id == Plan.id)
+        .join(Area, Plan.area_id == Area.id)
+        .where(PlanVersion.status == "approved")
+        .order_by(PlanVersion.plan_id, PlanVersion.version)
+    )
+    if area is not None:
+        query = query.where(Area.name == area)
+    latest: dict[int, dict[str, Any]] = {}  # plan id -> its latest approved version, stamped
+    in_month: set[int] = set()
+    by_digest: dict[str, int] = {}
+    with store.read() as session:
+        for version, plan, area_name in session.execute(query):
+            document = json.loads(version.document)
+            by_digest[_content_digest(document)] = plan.id
+            latest[plan.id] = {
+                **document,
+                "id": f"plan-{plan.id}",
+                "version": version.version,
+                "status": "approved",
+                "area": area_name,
+            }
+            if first <= plan.shift_date < nxt:
+                in_month.add(plan.id)
+    counted = {pid: latest[pid] for pid in sorted(in_month)}
+    drafts: list[dict[str, Any]] = []
+    unconfirmed: list[str] = []
+    duplicates = 0
+    for name, document in uploads:
+        plan_id = by_digest.get(_content_digest(document))
+        if plan_id is None:
+            if document.get("status") == "approved":
+                unconfirmed.append(name)
+            drafts.append({**document, "status": "draft", "approved_by": None})
+        elif plan_id in counted:
+            duplicates += 1
+        # else: approved, but for another month or area: not this review's
+
+    return ReviewPlans([*counted.values(), *drafts], len(counted), unconfirmed, duplicates)

@@ -34,6 +34,7 @@ from patrol.store._checks import (
 from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
+from patrol.store.isolate import read_capped
 from patrol.store.models import Area, Facility, FacilityChange, Incident, Upload
 
 if TYPE_CHECKING:
@@ -189,8 +190,12 @@ def _read_upload(
 ) -> Any:
     """Check the role and the size, then read the whole file; a refusal is audited."""
     require(store, principal, permission, target=f"file:{path.name}", source=source)
+    cfg = store.settings.store
     try:
         _check_upload_size(store, path)
+        if path.stat().st_size > cfg.isolate_upload_mb * 2**20:
+            # a large file is read in a child process with a memory cap (patrol.store.isolate)
+            return read_capped(reader, path, bbox=bbox, memory_mb=cfg.upload_memory_mb)
         return reader(path, bbox=bbox)
     except InputFileError as exc:
         _audit_refused_upload(store, principal, path.name, exc, source)
@@ -526,7 +531,7 @@ def _single_row_frame(values: Mapping[str, Any], index: str) -> Any:
 
 def facility_history(store: Store, *, area: str, facility_id: str) -> list[FacilityChangeInfo]:
     """Every recorded change of a facility, oldest first."""
-    with store.transaction() as session:
+    with store.read() as session:
         query = (
             select(FacilityChange)
             .join(Facility)
@@ -549,7 +554,7 @@ def load_facilities(store: Store, principal: Principal, *, area: str) -> gpd.Geo
     import pandas as pd
 
     require(store, principal, Permission.MAP_VIEW, target=f"area:{area}")
-    with store.transaction() as session:
+    with store.read() as session:
         items = session.scalars(
             select(Facility).join(Area).where(Area.name == area).order_by(Facility.id)
         ).all()
@@ -592,7 +597,7 @@ def load_incidents(
         query = query.where(Incident.time >= start)
     if end is not None:
         query = query.where(Incident.time < end)
-    with store.transaction() as session:
+    with store.read() as session:
         rows = session.execute(query).all()
     names = ["incident_id", *[c for c in INCIDENT_COLUMNS if c != "geometry"]]
     frame = pd.DataFrame(rows, columns=names).set_index("incident_id")
@@ -607,7 +612,7 @@ def incident_counts_by_month(
 ) -> dict[str, int]:
     """Incidents per month ``YYYY-MM`` of an area (for reports and the hotspot review)."""
     require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}")
-    with store.transaction() as session:
+    with store.read() as session:
         area_id = session.scalars(select(Area.id).where(Area.name == area)).first()
         if area_id is None:
             return {}

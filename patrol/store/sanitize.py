@@ -15,6 +15,8 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from patrol.files import private_open
+
 __all__ = ["FORMULA_PREFIXES", "html_text", "spreadsheet_cell", "write_csv"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,12 +53,12 @@ def html_text(value: object) -> str:
 
 
 def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write a UTF-8 CSV (with BOM, so Excel reads Vietnamese) with every cell neutralised.
+    """Write a UTF-8 CSV (with BOM, so Excel reads Vietnamese) with every cell neutralised; 0600.
 
     Returns the number of data rows written.
     """
     count = 0
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
+    with private_open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([spreadsheet_cell(h) for h in header])
         for row in rows:

@@ -109,7 +109,8 @@ def test_commander_needs_the_authenticator_code(ward: Any) -> None:
     account = ward.accounts["commander"]
     at = ward.app()
     ward.login(at, account.username, account.password)
-    assert any("mã 6 chữ số" in e for e in _errors(at)) and _form_shown(at)
+    # a right password without the code gets the common answer: no hint that it was right
+    assert _errors(at) == ["Sai tên đăng nhập, mật khẩu hoặc mã xác thực."] and _form_shown(at)
     ward.login(at, account.username, account.password, "000000")
     assert _errors(at) == ["Sai tên đăng nhập, mật khẩu hoặc mã xác thực."]
     ward.login(at, account.username, account.password, ward.code("commander"))
@@ -285,4 +286,20 @@ def test_audit_page_reports_a_tampered_row(app_as: Any) -> None:
         db.execute("UPDATE audit_log SET username = 'ai-do' WHERE id = 2")
     at = app_as("administrator", "audit")
     assert not at.exception
-    assert any("Nhật ký đã bị can thiệp: từ dòng 2" in e for e in _errors(at))
+    errors = _errors(at)
+    assert any("Nhật ký đã bị can thiệp: từ dòng 2" in e for e in errors)
+    # the reason in Vietnamese, and the dropped triggers named too
+    assert any("Dòng 2 của nhật ký đã bị sửa" in e and "Trình kích hoạt" in e for e in errors)
+
+
+def test_a_missing_key_file_is_named_on_the_login_page(ward: Any) -> None:
+    """Without its key file the store cannot log anyone in: the page names the file."""
+    assert ward.store.keys is not None
+    key_file = ward.store.keys.path
+    key_file.rename(key_file.with_suffix(".away"))
+    account = ward.accounts["analyst"]
+    at = ward.app()
+    ward.login(at, account.username, account.password)
+    errors = _errors(at)
+    assert any("Không tìm thấy tệp khóa" in e and str(key_file) in e for e in errors), errors
+    assert not at.exception and _form_shown(at)

@@ -57,6 +57,8 @@ def test_map_page_shows_the_area_offline(inputs: Any, app_as: Callable[..., AppT
         "Điểm xuất phát": str(int(inputs.facilities["kind"].isin(DEPOTS).sum())),
     }
     assert any("Dữ liệu minh họa" in w.value for w in at.warning)
+    # offline ward ([area] online false, the default): no online-tiles switch at all
+    assert not [c for c in at.checkbox if c.key == "map_online"]
     args = _map_args(at)
     assert args["returned_objects"] == ["last_clicked", "last_object_clicked"]  # no pan re-runs
     links = args["js_links"] + args["css_links"]

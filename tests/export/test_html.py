@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,17 @@ from patrol.export import PlanExport, to_html, write_html
 def test_no_outside_reference(plan: PlanExport) -> None:
     page = to_html(plan, team="T1")
     # Nothing is loaded from anywhere: the only URLs are the SVG namespace, the attribution's
-    # text, and links the patrol leader may tap to open a hop in a map app.
+    # text, and links the patrol leader may tap to open a hop in a map app on the phone
+    # (geo: and Organic Maps' om://): no link to a web site, which would carry the stops.
     hrefs = re.findall(r'href="([^"]*)"', page)
-    apps = ("https://www.google.com/maps/dir/?", "https://osmand.net/map/?", "om://route?")
-    assert hrefs and all(h.startswith(apps) for h in hrefs)
+    assert hrefs and all(h.startswith(("geo:", "om://route?")) for h in hrefs)
+    assert sum(h.startswith("geo:") for h in hrefs) == len(plan.route("T1").stops) + 1
+    # [area] online lets the page add the web links of OsmAnd and Google Maps
+    online = to_html(replace(plan, web_links=True), team="T1")
+    web = [h for h in re.findall(r'href="([^"]*)"', online) if h.startswith("http")]
+    assert web and all(
+        h.startswith(("https://www.google.com/maps/dir/?", "https://osmand.net/map/?")) for h in web
+    )
     assert not re.search(r"\bsrc\s*=", page)
     without_links = re.sub(r'href="[^"]*"', "", page)
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", without_links))

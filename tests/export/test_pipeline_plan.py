@@ -29,10 +29,11 @@ def test_plan_then_export_on_the_default_area(
     assert done.exit_code == 0, done.output
     plan = read_plan(plan_file)
     assert plan.is_draft and plan.teams  # a fresh plan is a draft until approved
+    assert plan.demo  # planned on generated incidents: every export says so
     parser = etree.XMLParser(no_network=True)
     schema = etree.XMLSchema(etree.parse(str(data_dir / "schemas" / "gpx-1.1.xsd"), parser))
     for route in plan.routes:
-        (gpx_file,) = out.glob(f"*-{route.team.lower()}-nhap.gpx")
+        (gpx_file,) = out.glob(f"*-{route.team.lower()}-nhap-minh-hoa.gpx")
         assert schema.validate(etree.parse(str(gpx_file), parser)), schema.error_log
         gpx = gpxpy.parse(gpx_file.read_text(encoding="utf-8"))
         track = gpx.tracks[0].segments[0].points
@@ -44,10 +45,12 @@ def test_plan_then_export_on_the_default_area(
         assert not far
         stops = [w for w in gpx.waypoints if w.type != "depot"]
         assert len(stops) == len(route.stops)
-        (pdf,) = out.glob(f"*-{route.team.lower()}-nhap.pdf")
+        assert gpx.name is not None and "[DỮ LIỆU MINH HỌA]" in gpx.name
+        (pdf,) = out.glob(f"*-{route.team.lower()}-nhap-minh-hoa.pdf")
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
         flat = " ".join(text.stdout.decode("utf-8").split())
         assert "BẢN NHÁP" in flat and route.depot.name in flat
+        assert "DỮ LIỆU MINH HỌA - mức nguy cơ tính từ vụ việc giả lập" in flat
 
 
 def test_export_checks_the_area_when_asked(

@@ -123,3 +123,68 @@ def test_repository_static_folders_hold_no_export() -> None:
     for static in (repo / "dashboard" / "static", repo / "static"):
         if static.is_dir():
             assert not [p for p in static.rglob("*") if p.suffix in suffixes]
+
+
+def test_tokens_never_reach_the_log(
+    plan: PlanExport, server: ExportServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    base = _base(server)
+    good = link_for(plan, "T1", base_url=base, secret=SECRET, fmt="gpx")
+    token = good.split("/")[-2]
+    expired = sign(plan.plan_id, 3, "T1", DURING_SHIFT - timedelta(minutes=1), SECRET)
+    with caplog.at_level(logging.DEBUG, logger="patrol.export.server"):
+        assert _get(good)[0] == 200
+        assert _get(f"{base}/r/{expired}/gpx")[0] == 403
+        assert _get(f"{base}/r/{token}")[0] == 200
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/r/#" in logged and "refused" in logged  # the requests are logged, by tag
+    for secret_part in (token, expired, token[:12], expired[:12]):
+        assert secret_part not in logged
+
+
+def test_idle_connections_cost_a_bounded_number_of_threads(
+    plan: PlanExport, published: Path
+) -> None:
+    """Hold hundreds of silent connections: the pool stays its size, more get 503 at once.
+
+    The silent ones are closed by the server (timeout); once the attack stops, a real link is
+    served again.
+    """
+    import socket
+    import threading
+    import time
+
+    srv = make_server(
+        published, SECRET, host="127.0.0.1", port=0, clock=lambda: DURING_SHIFT, workers=4,
+        timeout_s=1.0,
+    )  # fmt: skip
+    srv.start_background()
+    before = threading.active_count()
+    idle: list[socket.socket] = []
+    try:
+        for _ in range(300):
+            idle.append(socket.create_connection(("127.0.0.1", srv.server_address[1]), timeout=5))
+        # one more: refused at once with 503, not queued behind the silent ones
+        extra = socket.create_connection(("127.0.0.1", srv.server_address[1]), timeout=5)
+        answer = extra.recv(200)
+        extra.close()
+        assert answer.startswith(b"HTTP/1.0 503")
+        assert threading.active_count() <= before + 4  # the pool's threads, no more
+        # the silent connections are closed by the server (each read ends with b"")
+        for conn in idle[:8]:
+            assert conn.recv(10) == b""
+        for conn in idle:  # the attack stops
+            conn.close()
+        link = link_for(plan, "T1", base_url=_base(srv), secret=SECRET, fmt="gpx")
+        status = 0
+        for _ in range(200):  # slots free as the last silent connections time out
+            status = _get(link)[0]
+            if status == 200:
+                break
+            time.sleep(0.1)
+        assert status == 200
+    finally:
+        for conn in idle:
+            conn.close()
+        srv.shutdown()
+        srv.server_close()

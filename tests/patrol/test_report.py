@@ -177,10 +177,30 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
         "status": "approved",
     }  # fmt: skip
     (plans / "2026-10-05.json").write_text(json.dumps(plan), encoding="utf-8")
+    # the same plan claiming "approved" a second time, under another name, edited: not counted
+    forged = {**plan, "routes": [{**plan["routes"][0], "team": "T9"}]}
+    (plans / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
+    (plans / "copy.json").write_text(json.dumps(plan), encoding="utf-8")
+    # the store approved the first one: only that approval counts, once
+    from patrol.config import Settings
+    from patrol.store import auth
+    from patrol.store import plans as stored_plans
+    from patrol.store.db import open_store
+
+    settings_file = tmp_path / "settings.toml"
+    settings_file.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    store = open_store(Settings.from_file(settings_file))
+    chief = auth.create_user(store, "chihuy", "một đêm dài ở Cát Linh", role="commander")
+    ref = stored_plans.save_plan(
+        store, chief.principal, plan, area=area.name, shift_date=date(2026, 10, 5)
+    )
+    stored_plans.approve_plan(store, chief.principal, ref.plan_id, expected_version=ref.version)
+    store.close()
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
-        ["review", "--month", "2026-10", "--incidents", str(log), "--plans", str(plans),
+        ["--settings", str(settings_file),
+         "review", "--month", "2026-10", "--incidents", str(log), "--plans", str(plans),
          "-o", str(out / "report.pdf"), "--html", str(out / "report.html"),
          "--tables", str(out / "tables")],
     )  # fmt: skip
@@ -188,4 +208,14 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     assert (out / "report.pdf").stat().st_size > 20000
     assert (out / "report.html").is_file() and (out / "tables" / "review-2026-10.xlsx").is_file()
     cells = pd.read_csv(out / "tables" / "cells.csv", encoding="utf-8-sig")
-    assert cells["Hiện diện (phút)"].sum() == 10  # the one approved stop, 600 s on site
+    assert cells["Hiện diện (phút)"].sum() == 10  # the one approved stop, 600 s on site, once
+    assert "tệp forged.json ghi 'đã phê duyệt'" in result.stderr
+    # the audit chain's head is printed in the report (the log anchored on paper)
+    store = open_store(Settings.from_file(settings_file))
+    from patrol.store.audit import audit_head
+
+    head_id, head_hash = audit_head(store)
+    store.close()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"đến dòng {head_id}, mã đầu chuỗi {head_hash}" in page and head_id >= 3
+    assert "Nhật ký hệ thống khi lập báo cáo" in page

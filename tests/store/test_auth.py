@@ -133,7 +133,7 @@ def test_totp_required_for_commander_and_codes_used_once(store: Store, clock) ->
     assert made.totp_secret and made.totp_uri and made.totp_uri.startswith("otpauth://totp/")
     with pytest.raises(AuthError) as err:
         auth.login(store, "chihuy", PASSWORD)
-    assert err.value.reason == "totp_required"
+    assert err.value.reason == "bad_credentials"
     with pytest.raises(AuthError) as err:
         auth.login(
             store,
@@ -153,6 +153,57 @@ def test_totp_required_for_commander_and_codes_used_once(store: Store, clock) ->
     with pytest.raises(AuthError) as err:
         auth.login(store, "chihuy", "wrong password", totp_code=_totp(made.totp_secret, clock))
     assert err.value.reason == "bad_credentials"
+
+
+def _failure(store: Store, username: str, password: str, code: str | None) -> AuthError:
+    with pytest.raises(AuthError) as err:
+        auth.login(store, username, password, totp_code=code, source="10.0.0.9")
+    return err.value
+
+
+def test_right_password_without_the_right_code_is_an_ordinary_failure(store: Store, clock) -> None:
+    """Answer a right password with a missing or wrong code as a wrong password (no oracle).
+
+    It counts toward the lockout: five lock the account.
+    """
+    made = auth.create_user(store, "chihuy", PASSWORD, role=Role.COMMANDER)
+    auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
+    assert made.totp_secret
+    wrong_code = "000000" if _totp(made.totp_secret, clock) != "000000" else "111111"
+    wrong_password = _failure(store, "an", "not the password", None)
+    answers = [
+        _failure(store, "chihuy", PASSWORD, None),
+        _failure(store, "chihuy", PASSWORD, wrong_code),
+        _failure(store, "chihuy", PASSWORD, ""),
+        _failure(store, "chihuy", PASSWORD, "12"),
+    ]
+    for answer in answers:
+        assert (answer.reason, str(answer), answer.message_vi) == (
+            wrong_password.reason,
+            str(wrong_password),
+            wrong_password.message_vi,
+        )
+    rows = [e for e in list_audit(store, username="chihuy", action="login")]
+    assert len(rows) == 4 and all(e.outcome == "fail" for e in rows)
+    fifth = _failure(store, "chihuy", PASSWORD, wrong_code)
+    assert fifth.reason == "locked"
+    # locked: even the right password with the right code is refused now
+    clock.advance(seconds=30)
+    locked = _failure(store, "chihuy", PASSWORD, _totp(made.totp_secret, clock))
+    assert locked.reason == "locked"
+
+
+def test_totp_secrets_are_stored_encrypted(store: Store, clock) -> None:
+    made = auth.create_user(store, "chihuy", PASSWORD, role=Role.COMMANDER)
+    secret = auth.reset_totp(store, "chihuy", actor="quantri")[0]
+    assert made.totp_secret and secret != made.totp_secret
+    with store.transaction() as session:
+        stored = session.scalars(select(User.totp_secret)).one()
+    assert stored is not None and stored.startswith("fernet:")
+    assert secret not in stored and made.totp_secret not in stored
+    if store.sqlite_path is not None:
+        assert secret.encode() not in store.sqlite_path.read_bytes()
+    assert auth.login(store, "chihuy", PASSWORD, totp_code=_totp(secret, clock))
 
 
 def test_totp_optional_for_others(store: Store, clock) -> None:
@@ -238,3 +289,35 @@ def test_permissions_by_role_and_refusals_audited(store: Store, clock) -> None:
     assert verify_chain(store).ok
     assert {r for r in Role} == set(auth.ROLE_PERMISSIONS)
     assert Role.PATROL_LEADER.label_vi == "Tổ trưởng tuần tra"
+
+
+def test_login_floods_are_throttled_per_address_and_per_name(store: Store, clock) -> None:
+    auth.create_user(store, "an", PASSWORD, role=Role.ANALYST)
+    limit = store.settings.store.throttle_failures
+    for k in range(limit):  # a flood of unknown names from one address
+        with pytest.raises(AuthError) as err:
+            auth.login(store, f"khach{k}", "đoán bừa mật khẩu", source="10.0.0.66")
+        assert err.value.reason == "bad_credentials"
+    rows_before = len(list_audit(store, action="login"))
+    for _ in range(5):  # even the right password is not checked from there now
+        with pytest.raises(AuthError) as err:
+            auth.login(store, "an", PASSWORD, source="10.0.0.66")
+        assert err.value.reason == "throttled" and "thử lại sau" in err.value.message_vi
+    noted = list_audit(store, action="login")[
+        : len(list_audit(store, action="login")) - rows_before
+    ]
+    assert [(e.source, e.detail) for e in noted] == [("10.0.0.66", "throttled")]  # one row
+    # another address is not held back; after the window the address may try again
+    assert auth.login(store, "an", PASSWORD, source="10.0.0.7")
+    clock.advance(minutes=store.settings.store.throttle_window_min + 1)
+    assert auth.login(store, "an", PASSWORD, source="10.0.0.66")
+
+
+def test_one_name_tried_from_many_addresses_is_throttled(store: Store) -> None:
+    limit = store.settings.store.throttle_failures
+    for k in range(limit):
+        with pytest.raises(AuthError):
+            auth.login(store, "khongco", f"thử lần {k}", source=f"10.0.1.{k}")
+    with pytest.raises(AuthError) as err:
+        auth.login(store, "khongco", "thử nữa", source="10.0.2.1")
+    assert err.value.reason == "throttled"

@@ -144,5 +144,41 @@ def test_backup_restore_and_tamper_detection(settings_file: Path, tmp_path: Path
     out_csv = tmp_path / "audit.csv"
     code, out, _ = run(settings_file, "audit", "export", str(out_csv))
     lines = out_csv.read_text(encoding="utf-8-sig").splitlines()
-    assert code == 0 and len(lines) == 3  # header, the user added before the backup, the restore
-    assert ",someone else,user_add," in lines[1] and ",restore," in lines[2]
+    # header, the user added before the backup, the three rows written since it (the backup,
+    # binh added, the pre-restore copy) kept across the restore, the restore
+    assert code == 0 and len(lines) == 6
+    assert ",someone else,user_add," in lines[1] and ",restore," in lines[5]
+    assert all("kept across restore" in line for line in lines[2:5])
+    assert ",user_add,user:binh," in lines[3]
+
+
+def test_backup_is_encrypted_by_default_with_a_manifest(
+    settings_file: Path, tmp_path: Path
+) -> None:
+    import json
+
+    from patrol.store.backup import ENCRYPTED_MAGIC
+
+    run(settings_file, "users", "add", "an", "--role", "analyst", "--password-stdin",
+        stdin=PASSWORD + "\n")  # fmt: skip
+    copy = tmp_path / "sao-luu.bak"
+    code, out, _ = run(
+        settings_file, "backup", str(copy), "--passphrase-stdin", stdin="một cụm mật khẩu\n"
+    )
+    assert code == 0 and "encrypted" in out
+    assert copy.read_bytes().startswith(ENCRYPTED_MAGIC)
+    manifest = json.loads((tmp_path / "sao-luu.bak.manifest.json").read_text(encoding="utf-8"))
+    assert manifest["encrypted"] is True and manifest["audit_rows"] == 1
+    head = manifest["audit_head"]
+    assert head["id"] == 1 and len(head["hash"]) == 64 and head["hash"] in out
+    db = tmp_path / "data" / "patrol.sqlite3"
+    conn = sqlite.connect(db)
+    assert conn.execute("SELECT hash FROM audit_log WHERE id = 1").fetchone()[0] == head["hash"]
+    conn.close()
+    # a weak passphrase is refused, and a plain copy must be asked for
+    code, _, err = run(settings_file, "backup", str(tmp_path / "b2.bak"), "--passphrase-stdin",
+                       stdin="12345678\n")  # fmt: skip
+    assert code == 2 and "passphrase is refused" in err and not (tmp_path / "b2.bak").exists()
+    code, out, _ = run(settings_file, "backup", str(tmp_path / "b3.sqlite3"), "--plain")
+    assert code == 0 and "plain" in out
+    assert (tmp_path / "b3.sqlite3").read_bytes().startswith(b"SQLite format 3")

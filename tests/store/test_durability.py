@@ -20,7 +20,7 @@ from sqlalchemy import insert, text
 
 from patrol.config import Settings
 from patrol.errors import PatrolError
-from patrol.store.audit import Action, record, verify_chain
+from patrol.store.audit import Action, list_audit, log_event, record, verify_chain
 from patrol.store.backup import ENCRYPTED_MAGIC, backup, restore
 from patrol.store.db import Store, open_store, sqlite
 from patrol.store.models import Incident, Upload
@@ -86,7 +86,7 @@ def _settings(
     if journal == "postgresql":
         assert request is not None
         url = request.getfixturevalue("pg_empty_url")
-        return Settings().replace(store={"database_url": url})
+        return Settings().replace(store={"database_url": url, "data_dir": str(tmp_path / "pg")})
     return Settings().replace(
         store={"data_dir": str(tmp_path / journal), "sqlite_journal": journal}
     )
@@ -227,17 +227,74 @@ def test_backup_restores_same_content(tmp_path: Path, passphrase: str | None) ->
     if passphrase:
         with pytest.raises(PatrolError, match="passphrase"):
             restore(store, info.path, passphrase="not the passphrase", actor="admin")
+    before = _content(store)["audit_log"]
     restore(store, info.path, passphrase=passphrase, actor="admin")
     after = _content(store)
     assert {t: after[t] for t in after if t != "audit_log"} == {
         t: at_backup[t] for t in at_backup if t != "audit_log"
     }
-    # the restored log is the one at backup time plus the restore itself
-    assert after["audit_log"][: len(at_backup["audit_log"])] == at_backup["audit_log"]
-    assert [r[3] for r in after["audit_log"][len(at_backup["audit_log"]) :]] == ["restore"]
+    # the restored log is the one at backup time, then every row written since (the pre-restore
+    # copy's included), appended again, then the restore itself: no history is lost
+    start = len(at_backup["audit_log"])
+    assert after["audit_log"][:start] == at_backup["audit_log"]
+    kept, last = after["audit_log"][start:-1], after["audit_log"][-1]
+    since = before[start:]
+    assert [r[2:5] for r in kept[: len(since)]] == [r[2:5] for r in since]
+    assert [r[3] for r in kept[len(since) :]] == ["backup"]  # the pre-restore copy
+    assert all(
+        f"kept across restore: row {r[0]} " in k[7]
+        for r, k in zip(since, kept[: len(since)], strict=True)
+    )
+    assert last[3] == "restore" and f"{len(since) + 1} later audit rows kept" in last[7]
     assert verify_chain(store).ok
     assert list(store.sqlite_path.parent.glob("pre-restore-*.sqlite3"))  # type: ignore[union-attr]
     store.close()
+
+
+def test_restore_refuses_a_backup_of_another_store(tmp_path: Path) -> None:
+    ours = open_store(_settings(tmp_path / "ours", "wal"))
+    theirs = open_store(_settings(tmp_path / "theirs", "wal"))
+    ensure_area(theirs, "B")
+    info = backup(theirs, tmp_path / "theirs.bak")
+    theirs.close()
+    ensure_area(ours, "A")
+    with pytest.raises(PatrolError, match="another key file") as err:
+        restore(ours, info.path)
+    assert "tệp khóa khác" in (err.value.message_vi or "")
+    assert verify_chain(ours).ok and not list((tmp_path / "ours").rglob("pre-restore-*"))
+    ours.close()
+
+
+def test_restore_onto_a_new_store_given_the_old_key_file(tmp_path: Path) -> None:
+    """Disaster recovery: a new machine, the old key file put back first, then the backup."""
+    old = open_store(_settings(tmp_path / "old", "wal"))
+    ensure_area(old, "A")
+    log_event(old, username="an", action=Action.EXPORT, target="plan:1")
+    info = backup(old, tmp_path / "old.bak")
+    assert old.keys is not None
+    key_file = old.keys.path
+    old.close()
+    new_keys = tmp_path / "new-keys"
+    new_keys.mkdir(mode=0o700)
+    (new_keys / "store.key").write_bytes(key_file.read_bytes())
+    settings = Settings().replace(
+        store={"data_dir": str(tmp_path / "new"), "key_dir": str(new_keys)}
+    )
+    new = open_store(settings)
+    assert new.keys is not None and new.keys.key_id == old.keys.key_id
+    restore(new, info.path, actor="admin")
+    rows = [(e.action, e.detail) for e in list_audit(new)][::-1]
+    assert rows[0][0] == "export" and rows[-1][0] == "restore"
+    assert any("other history" in detail for _, detail in rows)  # the new store's own rows
+    assert verify_chain(new).ok
+    new.close()
+
+
+def test_weak_backup_passphrase_is_refused(store: Store, tmp_path: Path) -> None:
+    for weak in ("12345678", "short"):
+        with pytest.raises(PatrolError, match="passphrase is refused"):
+            backup(store, tmp_path / "b.bak", passphrase=weak)
+    assert not (tmp_path / "b.bak").exists()
 
 
 def test_live_backup_while_writing_is_consistent(tmp_path: Path) -> None:
@@ -249,12 +306,13 @@ def test_live_backup_while_writing_is_consistent(tmp_path: Path) -> None:
     copies = [backup(store, tmp_path / f"live-{k}.sqlite3") for k in range(3)]
     assert len(writer.finish()) == 60
     for info in copies:
+        keys = str(tmp_path / "wal" / "keys")  # a copy is checked with its store's key
         copy_store = open_store(
-            Settings().replace(store={"data_dir": str(tmp_path / "x")}),
+            Settings().replace(store={"data_dir": str(tmp_path / "x"), "key_dir": keys}),
             url=f"sqlite:///{info.path}",
         )
         assert len(_whole(copy_store)) >= 1
-        assert verify_chain(copy_store).ok
+        assert verify_chain(copy_store, anchor=False).ok  # the anchor is the live store's
         copy_store.close()
 
 
