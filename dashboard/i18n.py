@@ -332,8 +332,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "users.role": ("Vai trò", "Role"),
     "users.team": ("Tổ", "Team"),
     "users.team_help": (
-        "Chỉ với tổ trưởng tuần tra: mã tổ do chỉ huy lập (ví dụ T1).",
-        "Patrol leaders only: the team id the commander set up (e.g. T1).",
+        "Chỉ với tổ trưởng tuần tra: chọn một trong các tổ chỉ huy đã lập.",
+        "Patrol leaders only: one of the teams the commander set up.",
     ),
     "users.team_needed": ("Tổ trưởng tuần tra cần có tổ.", "A patrol leader needs a team."),
     "users.password_again": ("Nhập lại mật khẩu", "Password again"),
@@ -589,6 +589,79 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
+
+# The ward's people, standing teams and the night's roster (page ``teams``); a leader's team on
+# the Users page.
+TEXT.update({
+    "page.teams": ("Lực lượng và tổ tuần tra", "People and patrol teams"),
+    "teams.intro": (
+        "Danh sách cán bộ, chiến sĩ tham gia tuần tra; các tổ tuần tra cố định (tổ trưởng và "
+        "thành viên); danh sách trực từng đêm và đổi người trực.",
+        "The people who patrol; the standing patrol teams (leader and members); each night's "
+        "roster and swaps.",
+    ),
+    "teams.people": ("Lực lượng ({n} người)", "People ({n})"),
+    "teams.import": (
+        "Nhập danh sách lực lượng (CSV/XLSX)",
+        "Import the personnel list (CSV/XLSX)",
+    ),
+    "teams.import_help": (
+        "Các cột: Họ và tên, Đơn vị, Cấp bậc/chức vụ, Số điện thoại; có thể thêm Tổ và Tổ "
+        "trưởng (ghi x). Tệp có lỗi bị từ chối cả tệp, mọi lỗi được liệt kê theo dòng, cột.",
+        "Columns: Họ và tên, Đơn vị, Cấp bậc/chức vụ, Số điện thoại; optionally Tổ and Tổ "
+        "trưởng (x). A file with mistakes is refused whole, every problem listed by row, column.",
+    ),
+    "teams.imported": ("Đã nhập {n} người từ {file}.", "{n} people imported from {file}."),
+    "teams.add_person": ("Thêm một người", "Add a person"),
+    "teams.add_person_submit": ("Thêm vào danh sách", "Add to the list"),
+    "teams.person_added": ("Đã thêm {name}.", "{name} added."),
+    "teams.no_people": (
+        "Chưa có ai trong danh sách lực lượng: nhập danh sách hoặc thêm từng người.",
+        "Nobody on the list yet: import the list or add people one by one.",
+    ),
+    "teams.col.name": ("Họ và tên", "Full name"),
+    "teams.col.unit": ("Đơn vị", "Unit"),
+    "teams.col.rank": ("Cấp bậc, chức vụ", "Rank or duty"),
+    "teams.col.phone": ("Số điện thoại", "Phone"),
+    "teams.col.team": ("Tổ", "Team"),
+    "teams.teams": ("Tổ tuần tra ({n} tổ)", "Patrol teams ({n})"),
+    "teams.leader": ("Tổ trưởng", "Team leader"),
+    "teams.members": ("Thành viên", "Members"),
+    "teams.no_leader": ("chưa có tổ trưởng", "no leader yet"),
+    "teams.choose": ("Chọn...", "Choose..."),
+    "teams.add_team": ("Lập tổ tuần tra", "Set up a patrol team"),
+    "teams.add_team_submit": ("Lập tổ", "Set up the team"),
+    "teams.team_added": ("Đã lập {team}.", "{team} set up."),
+    "teams.edit_team": ("Đổi thành phần tổ", "Change a team"),
+    "teams.save_team": ("Lưu thành phần tổ", "Save the team"),
+    "teams.team_saved": ("Đã lưu {team}.", "{team} saved."),
+    "teams.night": ("Danh sách trực đêm", "The night's roster"),
+    "teams.night_date": ("Ngày trực", "Duty date"),
+    "teams.night_note": (
+        "Ca trực đêm {date}: các tổ cố định, cùng những người đã đổi ca.",
+        "Night of {date}: the standing teams with the night's swaps.",
+    ),
+    "teams.swap_out": ("Người nghỉ đêm đó", "Off that night"),
+    "teams.swap_in": ("Người trực thay", "Stands in"),
+    "teams.swap": ("Đổi người trực", "Swap"),
+    "teams.swapped": (
+        "{into} trực thay {out} đêm {date}.",
+        "{into} stands in for {out} on {date}.",
+    ),
+    "teams.no_teams": (
+        "Chưa lập tổ nào: lập tổ ở trên rồi xem danh sách trực.",
+        "No team yet: set one up above, then see the roster.",
+    ),
+    "users.team_choose": ("Chọn tổ...", "Choose a team..."),
+    "users.no_teams": (
+        "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "
+        "đó gắn tài khoản tổ trưởng với tổ.",
+        "The area has no patrol team yet. A commander sets them up on the People and patrol "
+        "teams page; then link the leader's account to a team.",
+    ),
+    "users.link_team": ("Gắn với tổ", "Link to the team"),
+    "users.linked": ("{user} là tổ trưởng của {team}.", "{user} now leads {team}."),
+})  # fmt: skip
 
 def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:
     """Return the text of ``key`` in ``lang`` with ``values`` put in.

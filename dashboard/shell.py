@@ -93,6 +93,7 @@ def run_app() -> None:
         t("app.group.plan", lang): plan_pages,
         t("app.group.data", lang): [
             page("data", "page.data", ":material/table:"),
+            page("teams", "page.teams", ":material/groups:"),
             page("audit", "page.audit", ":material/history:"),
         ],
         t("app.group.help", lang): [
