@@ -663,6 +663,7 @@ TEXT.update({
     "users.linked": ("{user} là tổ trưởng của {team}.", "{user} now leads {team}."),
 })  # fmt: skip
 
+
 def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:
     """Return the text of ``key`` in ``lang`` with ``values`` put in.
 

@@ -23,7 +23,16 @@ PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 REFUSED = "Bạn không có quyền truy cập nội dung này"
 EXPECTED = {
     "commander": [
-        "map", "plan", "routes", "alarm", "review", "data", "teams", "audit", "settings", "help"
+        "map",
+        "plan",
+        "routes",
+        "alarm",
+        "review",
+        "data",
+        "teams",
+        "audit",
+        "settings",
+        "help",
     ],
     "patrol_leader": ["routes", "settings", "help"],
     "analyst": ["map", "review", "data", "settings", "help"],
