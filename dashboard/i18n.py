@@ -652,6 +652,15 @@ TEXT.update({
         "Chưa lập tổ nào: lập tổ ở trên rồi xem danh sách trực.",
         "No team yet: set one up above, then see the roster.",
     ),
+    "ops.roster_store": (
+        "Dùng danh sách trực đêm (trang Lực lượng và tổ tuần tra)",
+        "Use the night's roster (People and patrol teams page)",
+    ),
+    "ops.roster_from_store": (
+        "Kế hoạch dùng {n} tổ của danh sách trực đêm {date}.",
+        "The plan uses the {n} teams of the roster of {date}.",
+    ),
+    "ops.roster_team": ("{team}: {names}", "{team}: {names}"),
     "users.team_choose": ("Chọn tổ...", "Choose a team..."),
     "users.no_teams": (
         "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "

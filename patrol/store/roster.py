@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,9 @@ from patrol.store.db import Store
 from patrol.store.models import Area, Person, RosterEntry, Team, TeamMember, User
 from patrol.store.repo import get_or_create_area
 
+if TYPE_CHECKING:
+    from routing.roster import JointTeam
+
 __all__ = [
     "PersonInfo",
     "TeamInfo",
@@ -51,6 +54,7 @@ __all__ = [
     "list_people",
     "list_teams",
     "night_roster",
+    "night_teams",
     "roster",
     "save_night_roster",
     "set_team",
@@ -472,6 +476,20 @@ def night_roster(store: Store, principal: Principal, *, area: str, shift_date: d
         night.append(NightTeam(t.code, tuple(_member(people[pid]) for pid, _ in rows), leader,
                                t.vehicle, t.depot))  # fmt: skip
     return NightRoster(shift_date, tuple(night))
+
+
+def night_teams(
+    store: Store, principal: Principal, *, area: str, shift_date: date
+) -> list[JointTeam]:
+    """Return the joint teams of ``shift_date``'s roster for planning, checked (``check_night``).
+
+    Empty when no standing team has anyone on it (the plan then uses head counts).
+    """
+    night = night_roster(store, principal, area=area, shift_date=shift_date)
+    if not any(team.members for team in night.teams):
+        return []
+    check_night(night)
+    return night.joint_teams()
 
 
 def save_night_roster(
