@@ -661,6 +661,18 @@ TEXT.update({
         "The plan uses the {n} teams of the roster of {date}.",
     ),
     "ops.roster_team": ("{team}: {names}", "{team}: {names}"),
+    "routes.base_url_help": (
+        "Địa chỉ mạng nội bộ của máy này, tìm thấy khi khởi động; đổi hẳn trong tệp cài đặt "
+        "([export] address). Điện thoại cùng mạng mở được liên kết trong mã QR.",
+        "This computer's address on the ward network, found at start; set it for good in the "
+        "settings file ([export] address). Phones on the same network open the QR code's link.",
+    ),
+    "routes.qr_note_leader": (
+        "Quét mã QR bằng điện thoại đang kết nối mạng nội bộ (Wi-Fi) của phường để tải lộ trình "
+        "của tổ; liên kết hết hạn khi kết thúc ca.",
+        "Scan the QR code with a phone on the ward's network (Wi-Fi) to download your team's "
+        "route; the link expires at the end of the shift.",
+    ),
     "users.team_choose": ("Chọn tổ...", "Choose a team..."),
     "users.no_teams": (
         "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "

@@ -126,11 +126,13 @@ if plan_id is None:
 if not user.can(Permission.ROUTE_EXPORT):
     st.stop()
 
-# The ward-network address of `patrol serve-exports`: PATROL_EXPORT_URL where the dashboard is
-# started; a commander can change it for the session.
-base_url = os.environ.get("PATROL_EXPORT_URL", "http://localhost:8765")
+# The ward-network address of the download server: this computer's LAN address, found when the
+# app starts ([export] address in the settings, or PATROL_EXPORT_URL, overrides it); a commander
+# sees it and can change it for the session.
+base_url = os.environ.get("PATROL_EXPORT_URL") or cache.export_url()
 if everything:
-    base_url = st.text_input(T("routes.base_url"), value=base_url, key="routes_base_url")
+    base_url = st.text_input(T("routes.base_url"), value=base_url, key="routes_base_url",
+                             help=T("routes.base_url_help"))  # fmt: skip
 
 
 def _record(kind: str, filename: str, team_id: str | None) -> None:
@@ -185,16 +187,23 @@ with session.guard():
     if st.session_state.get("routes_recorded"):
         st.caption(T("routes.recorded", file=st.session_state["routes_recorded"]))
 
+    if item.status == "approved":
+        # An approved route is put on the download server the first time its page is opened,
+        # so that its QR code leads a phone to the files.
+        planops.ensure_published(export_plan, root, base_url=base_url, secret=secret, lang=lang)
     q1, q2 = st.columns([1, 2])
     q1.image(exported.qr_png, caption=T("routes.qr_caption", team=team), width=220)
-    q2.markdown(T("routes.qr_note"))
-    q2.code(exported.link, language=None)
-    if q2.button(T("routes.publish"), key="routes_publish"):
-        from patrol.export import publish
+    if not everything:  # a patrol leader: what to do with the code, nothing of the server
+        q2.markdown(T("routes.qr_note_leader"))
+    else:
+        q2.markdown(T("routes.qr_note"))
+        q2.code(exported.link, language=None)
+        if q2.button(T("routes.publish"), key="routes_publish"):
+            from patrol.export import publish
 
-        folders = publish(export_plan, root, lang=lang, base_url=base_url, secret=secret)
-        q2.success(T("routes.published", n=len(folders), root=str(root)))
-    q2.caption(T("routes.serve_hint", root=str(root)))
+            folders = publish(export_plan, root, lang=lang, base_url=base_url, secret=secret)
+            q2.success(T("routes.published", n=len(folders), root=str(root)))
+        q2.caption(T("routes.serve_hint", root=str(root)))
     with q2.expander(T("routes.map_apps")):
         for app_name, links in exported.map_links.items():
             for k, link in enumerate(links, start=1):
