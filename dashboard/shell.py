@@ -59,8 +59,14 @@ def run_app() -> None:
     if user is None:
         login = st.Page(access.login_form, title=t("login.title", lang), url_path="login",
                         default=True)  # fmt: skip
+        # A page's address typed while logged out opens the login form too: without a page of
+        # that address Streamlit would show its English "Page not found" dialog over the form.
+        typed = [
+            st.Page(access.login_form, title=t("login.title", lang), url_path=name)
+            for name in access.PAGE_ACCESS
+        ]
         _language_switch(lang)
-        st.navigation([login], position="hidden").run()
+        st.navigation([login, *typed], position="hidden").run()
         return
 
     names: dict[int, str] = {}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: set everything up, create the first administrator on the very first start, then
-# start the dashboard on the embedded default area (PATROL_AREA / PATROL_SETTINGS choose others).
+# start the dashboard on the embedded default area (PATROL_AREA / PATROL_SETTINGS choose others)
+# and, beside it, the download server of the routes for the leaders' phones (serve-exports).
 #
 # With no account in the store yet: from a terminal, the first administrator is created here
 # (password asked without echo, the authenticator secret shown once with a QR code); without a
@@ -28,4 +29,11 @@ if [ -z "$("${patrol[@]}" users list)" ]; then
     echo "  $(printf '%q ' "${patrol[@]}")users add quantri --role administrator --name 'Họ và tên'" >&2
   fi
 fi
-exec .venv/bin/python -m streamlit run dashboard/app.py "$@"
+# The download server for the patrol leaders' phones (the QR codes' links) runs beside the
+# dashboard, on every interface of this computer; it stops with the dashboard. It prints the
+# address phones on the ward network use (this computer's LAN address, or [export] address).
+"${patrol[@]}" serve-exports &
+exports_pid=$!
+trap 'kill "$exports_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+.venv/bin/python -m streamlit run dashboard/app.py "$@"
