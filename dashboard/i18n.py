@@ -281,7 +281,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "There is no account yet. On the server, create the first administrator with:",
     ),
     "access.user": ("Người dùng: **{name}** ({role})", "User: **{name}** ({role})"),
-    "access.team": ("Tổ: {team}", "Team: {team}"),
+    "access.team": ("{team}", "{team}"),
     "access.logout": ("Đăng xuất", "Log out"),
     "access.denied": (
         "Bạn không có quyền truy cập nội dung này. Lần truy cập đã được ghi vào nhật ký.",
@@ -673,6 +673,7 @@ TEXT.update({
         "Scan the QR code with a phone on the ward's network (Wi-Fi) to download your team's "
         "route; the link expires at the end of the shift.",
     ),
+    "routes.team_pick": ("Tổ tuần tra", "Patrol team"),
     "users.team_choose": ("Chọn tổ...", "Choose a team..."),
     "users.no_teams": (
         "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "

@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import access, cache
 from dashboard import state as session
 from dashboard.i18n import TEXT, Lang, fmt_number, t
+from patrol.personnel import team_label
 from patrol.store.auth import Permission
 
 __all__ = [
@@ -120,7 +121,7 @@ def run_app() -> None:
         st.markdown(t("access.user", lang, name=user.display_name, role=access.role_label(
             user.role, lang)))  # fmt: skip
         if user.team:
-            st.caption(t("access.team", lang, team=user.team))
+            st.caption(t("access.team", lang, team=team_label(user.team, lang)))
         if st.button(t("access.logout", lang), key="logout", icon=":material/logout:"):
             access.logout()
             st.rerun()

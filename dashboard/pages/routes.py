@@ -19,6 +19,7 @@ from dashboard import state as session
 from dashboard.i18n import fmt_date, fmt_duration, translator
 from geodata.shift import Shift
 from patrol.errors import PatrolError
+from patrol.personnel import team_label
 from patrol.store import auth
 from patrol.store import plans as stored_plans
 from patrol.store.auth import Permission
@@ -98,7 +99,7 @@ if wanted_team and wanted_team not in teams and plan_id is not None:
 if not teams:
     st.info(T("plan.none"))
     st.stop()
-team = st.radio(T("plan.teams"), teams, format_func=lambda x: T("routes.team", team=x),
+team = st.radio(T("routes.team_pick"), teams, format_func=lambda x: team_label(x, lang),
                 horizontal=True, key=session.keep("routes_team", wanted_team))  # fmt: skip
 route = next(r for r in plan.routes if r.team == team)
 depot = route.extra.get("depot") or {}
@@ -107,7 +108,7 @@ if depot.get("name"):
 st.markdown(T("routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
               back=f"{shift.at(route.return_):%H:%M}", n=len(route.stops),
               travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
-members = planview.members_line(route.extra.get("members"), lang)
+members = planview.members_line(route.extra.get("people") or route.extra.get("members"), lang)
 if members:
     st.caption(members)
 

@@ -186,7 +186,7 @@ def test_a_concurrent_save_gives_the_conflict_message_and_loses_nothing(
 
 def test_leader_of_t1_sees_only_t1_and_is_refused_t2(ward: Any) -> None:
     at: AppTest = ward("patrol_leader", "routes")
-    assert at.radio(key="routes_team.vi").options == ["Tổ T1"]
+    assert at.radio(key="routes_team.vi").options == ["Tổ 1"]
     timeline = at.dataframe[0].value
     (stored,) = stored_plans.list_plans(ward.store, _commander(ward))
     t1 = next(r for r in stored.document["routes"] if r["team"] == "T1")
