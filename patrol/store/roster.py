@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patrol.errors import PatrolError
+from patrol.errors import InputFileError, PatrolError
 from patrol.personnel import (
     Member,
     NightRoster,
@@ -33,11 +33,11 @@ from patrol.personnel import (
     unit_code,
     unit_label,
 )
-from patrol.store.audit import Action, record
+from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import Permission, Principal, Role, require
 from patrol.store.db import Store
 from patrol.store.models import Area, Person, RosterEntry, Team, TeamMember, User
-from patrol.store.repo import get_or_create_area
+from patrol.store.repo import _check_upload_size, get_or_create_area
 
 if TYPE_CHECKING:
     from routing.roster import JointTeam
@@ -215,7 +215,14 @@ def import_people(
     require(store, principal, Permission.ROSTER_MANAGE, target=f"file:{shown}", source=source)
     with store.transaction() as session:
         known = [(p.name, p.phone) for p in _people(session, _area_id(session, area)).values()]
-    rows = read_personnel(path, existing=known, name=shown)
+    try:
+        _check_upload_size(store, Path(path))  # the same limit as every upload (zip bombs)
+        rows = read_personnel(path, existing=known, name=shown)
+    except InputFileError as exc:
+        log_event(store, username=principal.username, action=Action.UPLOAD,
+                  target=f"people:{shown}", source=source, outcome="fail",
+                  detail=f"{len(exc.problems)} problem(s)")  # fmt: skip
+        raise
     ids: list[int] = []
     with store.transaction() as session:
         area_id = get_or_create_area(session, store, area)

@@ -83,6 +83,12 @@ def test_a_bad_file_stores_nothing(store: Store, commander: Principal) -> None:
         (3, "Số điện thoại"),
     ]
     assert counts(store) == before
+    [refused] = list_audit(store, action="upload")
+    assert (refused.target, refused.outcome, refused.detail) == (
+        "people:sai-so-dien-thoai.csv",
+        "fail",
+        "2 problem(s)",
+    )
 
 
 def test_people_and_teams_by_hand(store: Store, commander: Principal) -> None:
