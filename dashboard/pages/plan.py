@@ -98,7 +98,7 @@ with st.expander(T("ops.roster"), expanded=False):
         with session.guard():
             crews = roster_store.night_teams(
                 access.store(), access.principal(), area=inputs.area.name, shift_date=day
-            ) or None
+            )
     if formed is not None:
         st.success(T("ops.roster_formed", n=len(formed.teams), reserve=len(formed.reserve)))
         st.dataframe(planops.roster_table(formed, lang), hide_index=True)
@@ -168,7 +168,7 @@ if solve:
                 "n_teams": int(n_teams), "depots": list(chosen_depots), "include": list(include),
                 "exclude": list(exclude), "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
-                "roster": formed.teams if formed is not None else crews,
+                "roster": formed.teams if formed is not None else (crews or None),
             },
             fresh=True,
         )  # fmt: skip
