@@ -674,6 +674,12 @@ TEXT.update({
         "route; the link expires at the end of the shift.",
     ),
     "routes.team_pick": ("Tổ tuần tra", "Patrol team"),
+    "routes.no_team": (
+        "Tài khoản của bạn chưa được gắn với tổ tuần tra nào. Đề nghị quản trị hệ thống gắn "
+        "tài khoản với tổ của bạn (trang Người dùng).",
+        "Your account is not linked to a patrol team yet. Ask the administrator to link it to "
+        "your team (Users page).",
+    ),
     "users.team_choose": ("Chọn tổ...", "Choose a team..."),
     "users.no_teams": (
         "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "

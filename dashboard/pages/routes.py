@@ -60,7 +60,10 @@ for key, item in stored.items():
     options[key] = T("routes.stored_plan", id=item.plan_id, date=fmt_date(item.shift_date, lang),
                      version=item.version, status=T(f"routes.status.{item.status}"))  # fmt: skip
 if not options:
-    st.info(T("routes.none_leader") if not everything else T("plan.none"))
+    if everything:
+        st.info(T("plan.none"))
+    else:  # a leader whose account has no team yet is told so, not "no plan for your team"
+        st.info(T("routes.none_leader") if user.team else T("routes.no_team"))
     if everything:
         st.page_link("pages/plan.py", label=T("page.plan"), icon=":material/route:")
     st.stop()

@@ -106,6 +106,12 @@ def users_add(
         )
     )
     typer.echo(f"created {made.principal.username} ({made.principal.role.value})")
+    if made.principal.role.value == "patrol_leader" and team_id is None:
+        typer.echo(
+            f"Lưu ý: tài khoản tổ trưởng chưa gắn với tổ nào; gắn bằng: patrol users team "
+            f"{made.principal.username} --team 'Tổ 1' (note: no team yet; link it with "
+            "`patrol users team`)."
+        )
     if made.totp_secret and made.totp_uri:
         _show_totp(made.totp_secret, made.totp_uri)
     store.close()

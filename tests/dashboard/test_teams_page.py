@@ -141,3 +141,12 @@ def test_users_page_says_when_the_ward_has_no_team(empty_ward: Any) -> None:
     submit.click().run()
     assert _errors(at) == ["Tổ trưởng tuần tra cần có tổ."]
     assert not [u for u in auth.list_users(empty_ward.store) if u.username == "totruong1"]
+
+
+def test_a_leader_without_a_team_is_told_to_ask_for_one(app_as: Any) -> None:
+    app_as.add("totruong9", "tổ trưởng chưa có tổ nào", role="patrol_leader")
+    at = app_as("patrol_leader", "routes")
+    assert [i.value for i in at.info] == [
+        "Tài khoản của bạn chưa được gắn với tổ tuần tra nào. Đề nghị quản trị hệ thống gắn "
+        "tài khoản với tổ của bạn (trang Người dùng)."
+    ]

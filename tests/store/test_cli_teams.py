@@ -101,6 +101,7 @@ def test_people_by_hand_teams_and_a_leader_account(settings_file: Path) -> None:
         "--password-stdin",
         stdin=PASSWORD + " hai\n",
     )
+    assert "Lưu ý: tài khoản tổ trưởng chưa gắn với tổ nào" in out
     code, out, _ = run(settings_file, "users", "team", "totruong2", "--team", "2")
     assert (code, out) == (0, "totruong2 là tổ trưởng của Tổ 2.\n")
     code, out, _ = run(settings_file, "users", "list")
