@@ -25,22 +25,36 @@ PEOPLE = Path(__file__).parents[1] / "data" / "people"
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("Công an phường", "police"), ("CA phường", "police"), ("Ban Chỉ huy quân sự", "military"),
-     ("dân quân tự vệ", "militia"), ("Dân phòng", "civil_defense"),
-     ("Bảo vệ dân phố", "residential_guard"),
-     ("Lực lượng bảo vệ an ninh, trật tự ở cơ sở", "grassroots"), ("Hội Phụ nữ", None)],
-)  # fmt: skip
+    [
+        ("Công an phường", "police"),
+        ("CA phường", "police"),
+        ("Ban Chỉ huy quân sự", "military"),
+        ("dân quân tự vệ", "militia"),
+        ("Dân phòng", "civil_defense"),
+        ("Bảo vệ dân phố", "residential_guard"),
+        ("Lực lượng bảo vệ an ninh, trật tự ở cơ sở", "grassroots"),
+        ("Hội Phụ nữ", None),
+    ],
+)
 def test_units(text: str, code: str | None) -> None:
     assert unit_code(text) == code
 
 
 @pytest.mark.parametrize(
     ("text", "phone"),
-    [("0912 345 678", "0912345678"), ("+84 934 111 222", "0934111222"),
-     ("84934111222", "0934111222"), ("024.3823.4567", "02438234567"), ("", ""),
-     ("912345678", None), ("0934-111", None), ("0112345678", None), ("09123456789", None),
-     ("số máy 0912", None)],
-)  # fmt: skip
+    [
+        ("0912 345 678", "0912345678"),
+        ("+84 934 111 222", "0934111222"),
+        ("84934111222", "0934111222"),
+        ("024.3823.4567", "02438234567"),
+        ("", ""),
+        ("912345678", None),
+        ("0934-111", None),
+        ("0112345678", None),
+        ("09123456789", None),
+        ("số máy 0912", None),
+    ],
+)
 def test_phones(text: str, phone: str | None) -> None:
     assert normalise_phone(text) == phone
 
@@ -100,15 +114,22 @@ def test_people_already_kept_are_duplicates() -> None:
 
 
 def test_roster_file_makes_joint_teams_with_names_and_phones() -> None:
-    night = roster_from_rows(read_personnel(PEOPLE / "ca-truc.csv", need_team=True),
-                             source="ca-truc.csv")  # fmt: skip
+    night = roster_from_rows(
+        read_personnel(PEOPLE / "ca-truc.csv", need_team=True), source="ca-truc.csv"
+    )
     teams = night.joint_teams()
     assert [t.id for t in teams] == ["T1", "T2"]
     assert teams[0].leader.name == "Nguyễn Văn An"
     assert teams[1].counts() == {"police": 1, "military": 1}
     people = teams[1].people()
-    assert people[1] == {"name": "Hoàng Văn Em", "role": "militia", "unit": "Dân quân",
-                         "rank": "Chiến sĩ", "phone": "0356 444 555", "leader": False}  # fmt: skip
+    assert people[1] == {
+        "name": "Hoàng Văn Em",
+        "role": "militia",
+        "unit": "Dân quân",
+        "rank": "Chiến sĩ",
+        "phone": "0356 444 555",
+        "leader": False,
+    }
 
 
 def test_roster_file_with_a_person_on_two_teams_is_refused_naming_them() -> None:
@@ -135,16 +156,62 @@ def _m(pid: str, name: str, unit: str) -> Member:
 def test_night_checks_name_people_and_teams() -> None:
     an, binh = _m("1", "Nguyễn Văn An", "police"), _m("2", "Trần Thị Bình", "police")
     cuong, em = _m("3", "Lê Văn Cường", "military"), _m("4", "Hoàng Văn Em", "militia")
-    check_night(NightRoster(None, (NightTeam("T1", (an, cuong), "1"),
-                                   NightTeam("T2", (binh, em), "2"))))  # fmt: skip
+    check_night(
+        NightRoster(None, (NightTeam("T1", (an, cuong), "1"), NightTeam("T2", (binh, em), "2")))
+    )
     with pytest.raises(RosterError) as caught:
-        check_night(NightRoster(None, (NightTeam("T1", (an, cuong), "1"),
-                                       NightTeam("T2", (binh, cuong), None))))  # fmt: skip
+        check_night(
+            NightRoster(
+                None, (NightTeam("T1", (an, cuong), "1"), NightTeam("T2", (binh, cuong), None))
+            )
+        )
     text = caught.value.message_vi or ""
     assert "Lê Văn Cường có tên ở hai tổ (Tổ 1 và Tổ 2)" in text
     assert "Tổ 2 (Trần Thị Bình, Lê Văn Cường) chưa có tổ trưởng" in text
     with pytest.raises(RosterError, match="team T2 has no member of the military command"):
-        check_night(NightRoster(None, (NightTeam("T1", (an, cuong, em), "1"),
-                                       NightTeam("T2", (binh,), "2"))))  # fmt: skip
+        check_night(
+            NightRoster(
+                None, (NightTeam("T1", (an, cuong, em), "1"), NightTeam("T2", (binh,), "2"))
+            )
+        )
     # Only police on duty: a police-only team is allowed.
     check_night(NightRoster(None, (NightTeam("T1", (an,), "1"), NightTeam("T2", (binh,), "2"))))
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Danh sách lực lượng tham gia tuần tra"])  # a title above the header
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_an_excel_list_is_read_and_a_number_cell_phone_is_explained(tmp_path: Path) -> None:
+    header = ["STT", "Họ và tên", "Đơn vị", "Cấp bậc, chức vụ", "Số điện thoại"]
+    good = _xlsx(
+        tmp_path / "ds.xlsx",
+        [
+            header,
+            [1, "Nguyễn Văn An", "Công an phường", "Thượng úy", "0912 345 678"],
+            [2, "Lê Văn Cường", "Dân quân", "", "0934111222"],
+        ],
+    )
+    rows = read_personnel(good)
+    assert [(r.row, r.name, r.unit, r.phone) for r in rows] == [
+        (3, "Nguyễn Văn An", "police", "0912345678"),
+        (4, "Lê Văn Cường", "militia", "0934111222"),
+    ]
+    # Typed as a number, Excel keeps 912345678: refused, saying why and how to fix it.
+    bad = _xlsx(
+        tmp_path / "so.xlsx", [header, [1, "Nguyễn Văn An", "Công an phường", "", 912345678]]
+    )
+    with pytest.raises(InputFileError) as caught:
+        read_personnel(bad)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column, problem.value) == (3, "Số điện thoại", "912345678")
+    assert "Excel làm mất số 0 ở đầu" in problem.message_vi
