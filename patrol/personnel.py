@@ -449,6 +449,7 @@ class NightRoster:
                     for m in team.ordered()
                 ),
                 team.vehicle,
+                team.depot,
             )
             for team in self.teams
             if team.members

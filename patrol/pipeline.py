@@ -306,7 +306,7 @@ def _team_specs(
         return [
             TeamSpec(
                 team.id,
-                depot_ids[k % len(depot_ids)],
+                team.depot if team.depot in depot_ids else depot_ids[k % len(depot_ids)],
                 team.counts(),
                 # Not "members": the contract's team field holds the counts by side, and an
                 # extra of that name would replace them in the problem's JSON.

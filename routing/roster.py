@@ -64,6 +64,8 @@ class JointTeam:
     id: str
     members: tuple[Person, ...]
     vehicle: str
+    depot: str = ""
+    """Node id of the depot the team leaves from; empty: the plan spreads teams over depots."""
 
     @property
     def leader(self) -> Person:

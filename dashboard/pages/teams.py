@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, cache
+from dashboard import access, cache, shell
 from dashboard import state as session
-from dashboard.i18n import fmt_date, translator
+from dashboard.i18n import fmt_date, kind_label, translator
 from patrol.personnel import UNITS, format_phone, team_code, team_label, unit_label
 from patrol.store import roster
 from patrol.store.auth import Permission
@@ -44,6 +44,14 @@ def _done(text: str) -> None:
 flash = st.session_state.pop("teams_flash", None)
 if flash:
     st.success(flash)
+
+# Where a team may leave from: the area's police posts and military command.
+depot_rows = cache.depots(shell.page_inputs().facilities)
+depot_names = {"": T("teams.depot_any")} | {
+    str(fid): str(row["name"] or kind_label(str(row["kind"]), lang))
+    for fid, row in depot_rows.iterrows()
+}
+vehicles = ["motorbike", "car", "foot"]
 
 people = roster.list_people(store, user, area=area)
 teams = roster.list_teams(store, user, area=area)
@@ -102,7 +110,9 @@ else:
 st.subheader(T("teams.teams", n=len(teams)))
 for team in teams:
     lead = team.leader.name if team.leader else T("teams.no_leader")
-    st.markdown(f"**{team_label(team.code, lang)}** · {T('teams.leader')}: {lead}")
+    where = depot_names.get(team.depot, team.depot) if team.depot else ""
+    extra = " · ".join(x for x in (T(f"teams.vehicle.{team.vehicle}"), where) if x)
+    st.markdown(f"**{team_label(team.code, lang)}** · {T('teams.leader')}: {lead} · {extra}")
     st.caption(" · ".join(f"{m.label()} {format_phone(m.phone)}".strip() for m in team.members))
 
 free = [p.id for p in people if p.team is None]
@@ -118,10 +128,16 @@ with (
                           index=None, placeholder=T("teams.choose"))  # fmt: skip
     members = st.multiselect(T("teams.members"), free, format_func=_who, key="team_members",
                              placeholder=T("teams.choose"))  # fmt: skip
+    c3, c4 = st.columns(2)
+    vehicle = c3.selectbox(T("teams.vehicle"), vehicles, key="team_vehicle",
+                           format_func=lambda v: T(f"teams.vehicle.{v}"))  # fmt: skip
+    depot = c4.selectbox(T("teams.depot"), list(depot_names), key="team_depot",
+                         format_func=depot_names.__getitem__)  # fmt: skip
     if st.form_submit_button(T("teams.add_team_submit"), type="primary"):
         with session.guard():
             roster.add_team(store, user, area=area, name=team_name, leader=leader,
-                            members=members, source=source)  # fmt: skip
+                            members=members, vehicle=vehicle, depot=depot,
+                            source=source)  # fmt: skip
             _done(T("teams.team_added", team=team_label(team_code(team_name), lang)))
 
 if teams:
@@ -141,10 +157,23 @@ if teams:
                 T("teams.members"), options, default=mine, format_func=_who,
                 key=f"team_set_members_{chosen}",
             )  # fmt: skip
+            c3, c4 = st.columns(2)
+            vehicle = c3.selectbox(
+                T("teams.vehicle"), vehicles, key=f"team_set_vehicle_{chosen}",
+                index=vehicles.index(current.vehicle) if current.vehicle in vehicles else 0,
+                format_func=lambda v: T(f"teams.vehicle.{v}"),
+            )  # fmt: skip
+            depots = list(depot_names)
+            depot = c4.selectbox(
+                T("teams.depot"), depots, key=f"team_set_depot_{chosen}",
+                index=depots.index(current.depot) if current.depot in depots else 0,
+                format_func=depot_names.__getitem__,
+            )  # fmt: skip
             if st.form_submit_button(T("teams.save_team")):
                 with session.guard():
                     roster.set_team(store, user, area=area, team=chosen, leader=leader,
-                                    members=members, source=source)  # fmt: skip
+                                    members=members, vehicle=vehicle, depot=depot,
+                                    source=source)  # fmt: skip
                     _done(T("teams.team_saved", team=team_label(chosen, lang)))
 
 # --- 3. the night's roster ------------------------------------------------------------------

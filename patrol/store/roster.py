@@ -329,9 +329,14 @@ def set_team(
     leader: int | None,
     members: list[int] | tuple[int, ...],
     vehicle: str | None = None,
+    depot: str | None = None,
     source: str = "",
 ) -> None:
-    """Give a standing team its leader and members (replacing the ones it had)."""
+    """Give a standing team its leader and members (replacing the ones it had).
+
+    ``vehicle`` and ``depot`` (a facility id; ``""``: as the plan spreads teams) change only
+    when given.
+    """
     code = team_code(team)
     require(store, principal, Permission.ROSTER_MANAGE, target=f"team:{code}", source=source)
     chosen = list(dict.fromkeys([*([leader] if leader is not None else []), *members]))
@@ -348,6 +353,8 @@ def set_team(
         row.leader_id = leader
         if vehicle:
             row.vehicle = vehicle
+        if depot is not None:
+            row.depot = depot
         record(session, store, username=principal.username, action=Action.EDIT,
                target=f"team:{code}", source=source,
                detail=f"leader={leader} members={chosen}")  # fmt: skip

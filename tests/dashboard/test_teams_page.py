@@ -36,7 +36,7 @@ def test_commander_imports_people_sets_teams_and_swaps_for_a_night(app_as: Any) 
     _upload(at, "luc-luong.csv")
     assert any("Đã nhập 8 người từ luc-luong.csv" in s.value for s in at.success)
     assert at.dataframe[0].value["Họ và tên"].tolist()[:2] == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert "**Tổ 1** · Tổ trưởng: Nguyễn Văn An" in [m.value for m in at.markdown]
+    assert "**Tổ 1** · Tổ trưởng: Nguyễn Văn An · Xe máy" in [m.value for m in at.markdown]
     # The night's roster, then a swap: Đỗ Văn Hải stands in for Trần Thị Bình.
     night = at.dataframe[1].value
     assert night["Tổ"].tolist() == ["Tổ 1"] * 3 + ["Tổ 2"] * 3
@@ -85,7 +85,7 @@ def test_commander_adds_a_person_and_a_team_by_hand(app_as: Any) -> None:
     (make,) = [b for b in at.button if b.label == "Lập tổ"]
     make.click().run()
     assert any("Đã lập Tổ 2" in s.value for s in at.success), _errors(at)
-    assert "**Tổ 2** · Tổ trưởng: Nguyễn Văn An" in [m.value for m in at.markdown]
+    assert "**Tổ 2** · Tổ trưởng: Nguyễn Văn An · Xe máy" in [m.value for m in at.markdown]
     assert (an, cuong) == ("Nguyễn Văn An (Công an phường)", "Lê Văn Cường (Ban Chỉ huy quân sự)")
 
 
