@@ -540,7 +540,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "routes.fmt.zip_make": ("Tạo ZIP", "Make a ZIP"),
     "routes.fmt.zip": ("Tải ZIP", "Download ZIP"),
     "routes.recorded": ("Đã ghi nhận lượt tải {file}.", "Download of {file} recorded."),
-    "routes.qr_caption": ("Mã QR tải lộ trình tổ {team}", "QR code of team {team}'s route"),
+    "routes.qr_caption": ("Mã QR tải lộ trình của {team}", "QR code of {team}'s route"),
     "routes.qr_note": (
         "Điện thoại phải kết nối mạng nội bộ của phường, nơi máy chủ `patrol serve-exports` "
         "đang chạy; liên kết hết hạn khi kết thúc ca.",

@@ -196,7 +196,8 @@ with session.guard():
         # so that its QR code leads a phone to the files.
         planops.ensure_published(export_plan, root, base_url=base_url, secret=secret, lang=lang)
     q1, q2 = st.columns([1, 2])
-    q1.image(exported.qr_png, caption=T("routes.qr_caption", team=team), width=220)
+    caption = T("routes.qr_caption", team=team_label(team, lang))
+    q1.image(exported.qr_png, caption=caption, width=220)
     if not everything:  # a patrol leader: what to do with the code, nothing of the server
         q2.markdown(T("routes.qr_note_leader"))
     else:

@@ -271,7 +271,7 @@ def test_leader_of_to_1_downloads_the_gpx_through_the_qr_link(
 
     login(page, ward["url"], "totruong1", LEADER_PW)
     page.get_by_role("heading", name="Lộ trình").first.wait_for()
-    page.get_by_text("Mã QR tải lộ trình tổ T1").wait_for()
+    page.get_by_text("Mã QR tải lộ trình của Tổ 1").wait_for()
     body = page.inner_text("body")
     assert "Tổ 1" in body and "Tổ 2" not in body  # exactly this team's approved route
     for person in ("Tổ trưởng: Nguyễn Văn An (0912 345 678)", "Lê Văn Cường (0934 111 222)"):

@@ -212,7 +212,7 @@ def test_exports_give_valid_gpx_a_qr_code_and_are_recorded(ward: Any) -> None:
     assert len(gpx.tracks) == 1 and len(gpx.routes) == 1
     assert len(gpx.routes[0].points) == len(t1["stops"]) + 2  # depot, stops, depot
     (qr,) = at.image
-    assert qr.captions == ["Mã QR tải lộ trình tổ T1"]
+    assert qr.captions == ["Mã QR tải lộ trình của Tổ 1"]
     secret = (Path(ward.folder) / "data" / "exports" / ".link-secret").read_bytes()
     claims = verify(made.link.rsplit("/r/", 1)[1], secret)
     assert (claims.team, claims.version) == ("T1", stored.version)
