@@ -542,16 +542,18 @@ TEXT: dict[str, tuple[str, str]] = {
     "routes.recorded": ("Đã ghi nhận lượt tải {file}.", "Download of {file} recorded."),
     "routes.qr_caption": ("Mã QR tải lộ trình của {team}", "QR code of {team}'s route"),
     "routes.qr_note": (
-        "Điện thoại phải kết nối mạng nội bộ của phường, nơi máy chủ `patrol serve-exports` "
-        "đang chạy; liên kết hết hạn khi kết thúc ca.",
-        "The phone must be on the ward's network where `patrol serve-exports` runs; the link "
+        "Điện thoại phải kết nối mạng nội bộ của phường; máy chủ tải về chạy cùng ứng dụng "
+        "(scripts/start.sh). Lộ trình đã phê duyệt được đưa lên máy chủ khi mở trang này; liên "
+        "kết hết hạn khi kết thúc ca.",
+        "The phone must be on the ward's network; the download server runs with the app "
+        "(scripts/start.sh). An approved route is put on it when this page opens; the link "
         "expires at the end of the shift.",
     ),
     "routes.publish": ("Đưa tệp lên máy chủ tải về", "Publish to the download server"),
     "routes.published": ("Đã đưa tệp của {n} tổ vào {root}.", "Files of {n} teams put in {root}."),
     "routes.serve_hint": (
-        "Máy chủ tải về: .venv/bin/patrol serve-exports --root {root}",
-        "Download server: .venv/bin/patrol serve-exports --root {root}",
+        "Thư mục của máy chủ tải về: {root} (chạy riêng: .venv/bin/patrol serve-exports)",
+        "Download server's folder: {root} (on its own: .venv/bin/patrol serve-exports)",
     ),
     "routes.map_apps": ("Mở trong ứng dụng bản đồ", "Open in a map app"),
     "routes.app.google": ("Google Maps, chặng", "Google Maps, leg"),
