@@ -115,7 +115,8 @@ def _night_teams(
 ) -> list[JointTeam] | None:
     """Return the night's joint teams of ``--roster FILE`` or the store (``None``: --teams)."""
     from patrol.errors import SettingsError
-    from patrol.personnel import check_night, read_personnel, roster_from_rows
+    from patrol.night import check_night, roster_from_rows
+    from patrol.personnel import read_personnel
 
     if roster is not None and from_store:
         msg = "give --roster FILE or --from-store, not both"

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date
 
-    from patrol.personnel import NightRoster
+    from patrol.night import NightRoster
     from patrol.store.auth import Principal
     from patrol.store.db import Store
     from patrol.store.roster import PersonInfo

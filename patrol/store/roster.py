@@ -6,6 +6,9 @@ standing team; the night's roster starts from the standing teams and keeps the n
 (``roster_entries``: a person is on at most one team per shift date). Every change is written
 to the audit log in its own transaction; every refusal names the people and teams concerned, in
 English and Vietnamese.
+
+One file past 500 lines: people, standing teams and the nights read the same rows through the
+same private queries (``_people``, ``_teams``), and a split would make those public.
 """
 
 from __future__ import annotations
@@ -20,11 +23,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from patrol.errors import InputFileError, PatrolError
+from patrol.night import Member, NightRoster, NightTeam, check_night
 from patrol.personnel import (
-    Member,
-    NightRoster,
-    NightTeam,
-    check_night,
     format_phone,
     normalise_phone,
     read_personnel,

@@ -7,14 +7,10 @@ from pathlib import Path
 import pytest
 
 from patrol.errors import InputFileError, RosterError
+from patrol.night import Member, NightRoster, NightTeam, check_night, roster_from_rows
 from patrol.personnel import (
-    Member,
-    NightRoster,
-    NightTeam,
-    check_night,
     normalise_phone,
     read_personnel,
-    roster_from_rows,
     team_code,
     team_label,
     unit_code,
