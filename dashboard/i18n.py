@@ -655,6 +655,8 @@ TEXT.update({
     "teams.swap_out": ("Người nghỉ đêm đó", "Off that night"),
     "teams.swap_in": ("Người trực thay", "Stands in"),
     "teams.swap": ("Đổi người trực", "Swap"),
+    "teams.nobody": ("Không ai thay (nghỉ đêm đó)", "Nobody (off that night)"),
+    "teams.off": ("{out} nghỉ đêm {date}, không ai thay.", "{out} is off on {date}, nobody in."),
     "teams.swapped": (
         "{into} trực thay {out} đêm {date}.",
         "{into} stands in for {out} on {date}.",

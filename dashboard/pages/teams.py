@@ -200,14 +200,21 @@ if teams:
             c1, c2 = st.columns(2)
             out = c1.selectbox(T("teams.swap_out"), on_duty, format_func=_who, key="swap_out",
                                index=None, placeholder=T("teams.choose"))  # fmt: skip
+            nobody = -1  # off that night, nobody in their place
             into = c2.selectbox(
-                T("teams.swap_in"), [p.id for p in people], format_func=_who, key="swap_in",
+                T("teams.swap_in"), [nobody, *(p.id for p in people)], key="swap_in",
+                format_func=lambda pid: T("teams.nobody") if pid == nobody else _who(pid),
                 index=None, placeholder=T("teams.choose"),
             )  # fmt: skip
             if st.form_submit_button(T("teams.swap")) and out is not None and into is not None:
                 roster.swap(store, user, area=area, shift_date=day, out_person=out,
-                            in_person=into, source=source)  # fmt: skip
-                _done(T("teams.swapped", out=by_id[out].name, into=by_id[into].name,
-                        date=fmt_date(day, lang)))  # fmt: skip
+                            in_person=None if into == nobody else into, source=source)  # fmt: skip
+                done = (
+                    T("teams.off", out=by_id[out].name, date=fmt_date(day, lang))
+                    if into == nobody
+                    else T("teams.swapped", out=by_id[out].name, into=by_id[into].name,
+                           date=fmt_date(day, lang))
+                )  # fmt: skip
+                _done(done)
 else:
     st.info(T("teams.no_teams"))

@@ -332,7 +332,10 @@ def teams_roster(
 def teams_swap(
     date_text: Annotated[str, typer.Option("--date", help="Ngày trực, dd/mm/yyyy.")],
     out: Annotated[str, typer.Option("--out", help="Người nghỉ đêm đó (họ tên hoặc mã số).")],
-    into: Annotated[str, typer.Option("--in", help="Người thay (họ tên hoặc mã số).")],
+    into: Annotated[
+        str | None,
+        typer.Option("--in", help="Người thay (họ tên hoặc mã số); bỏ trống: nghỉ, không ai thay."),
+    ] = None,
     area: AreaOption = None,
 ) -> None:
     """Đổi người trực một đêm (nếu cả hai đều trực thì đổi chỗ cho nhau). Swap for a night."""
@@ -349,7 +352,7 @@ def teams_swap(
             area=where,
             shift_date=_day(date_text),
             out_person=_person(people, out),
-            in_person=_person(people, into),
+            in_person=_person(people, into) if into else None,
             source="cli",
         )
 

@@ -545,34 +545,42 @@ def swap(
     area: str,
     shift_date: date,
     out_person: int,
-    in_person: int,
+    in_person: int | None,
     source: str = "",
 ) -> NightRoster:
     """Put ``in_person`` in ``out_person``'s place for the night (both trade when both are on).
 
-    The one who comes in takes the place as leader when the one going out led the team. The
-    roster is checked (``check_night``) and kept; return it.
+    The one who comes in takes the place as leader when the one going out led the team;
+    ``in_person=None`` takes ``out_person`` off the night with nobody in their place (a leader
+    cannot go so: the team would have none). The roster is checked (``check_night``) and kept;
+    return it.
     """
     night = night_roster(store, principal, area=area, shift_date=shift_date)
     with store.transaction() as session:
         people = _people(session, _area_id(session, area))
-    if out_person not in people or in_person not in people:
-        missing = out_person if out_person not in people else in_person
-        _fail(f"no person with id {missing} in this area",
-                     f"Không có người mã {missing} trong danh sách lực lượng.")  # fmt: skip
-    a, b = str(out_person), str(in_person)
+    for pid in (out_person, in_person):
+        if pid is not None and pid not in people:
+            _fail(f"no person with id {pid} in this area",
+                  f"Không có người mã {pid} trong danh sách lực lượng.")  # fmt: skip
+    a = str(out_person)
     if not any(m.id == a for t in night.teams for m in t.members):
         who = people[out_person].name
         _fail(f"{who} is not on duty that night", f"{who} không có trong ca trực đêm đó.")
-    ma, mb = _member(people[out_person]), _member(people[in_person])
+    ma = _member(people[out_person])
+    mb = _member(people[in_person]) if in_person is not None else None
+    b = mb.id if mb is not None else None
 
     def trade(team: NightTeam) -> NightTeam:
-        members = tuple(mb if m.id == a else ma if m.id == b else m for m in team.members)
+        members = tuple(
+            m2
+            for m in team.members
+            if (m2 := (mb if m.id == a else ma if m.id == b else m)) is not None
+        )
         lead = team.leader_id
         lead = b if lead == a else a if lead == b else lead
         return replace(team, members=members, leader_id=lead)
 
-    said = f"{ma.name} -> {mb.name}"
+    said = f"{ma.name} -> {mb.name}" if mb is not None else f"{ma.name} nghỉ, không ai thay"
     night = replace(night, teams=tuple(trade(t) for t in night.teams),
                     swaps=(*night.swaps, said))  # fmt: skip
     save_night_roster(store, principal, night, area=area, source=source)

@@ -56,6 +56,13 @@ def test_commander_imports_people_sets_teams_and_swaps_for_a_night(app_as: Any) 
     (swap,) = [b for b in at.button if b.label == "Đổi người trực"]
     swap.click().run()
     assert any("Tổ 1 không có người của Ban Chỉ huy quân sự" in e for e in _errors(at))
+    # Vũ Thị Giang of Tổ 2 is off that night, with nobody in her place.
+    at.selectbox(key="swap_out").set_value(people["Vũ Thị Giang"])
+    at.selectbox(key="swap_in").set_value(-1)
+    (swap,) = [b for b in at.button if b.label == "Đổi người trực"]
+    swap.click().run()
+    assert any("Vũ Thị Giang nghỉ đêm" in s.value for s in at.success), _errors(at)
+    assert "Vũ Thị Giang" not in at.dataframe[1].value["Họ và tên"].tolist()
     edits = [e.target for e in audit.list_audit(app_as.store, username="chihuy")]
     assert "people:luc-luong.csv" in edits
     assert any(t.startswith("roster:") for t in edits)

@@ -247,3 +247,19 @@ def test_migration_keeps_people_and_teams_of_an_older_store(tmp_path: Path) -> N
             ("T1", None, "motorbike")
         ]
     store.close()
+
+
+def test_off_for_the_night_with_nobody_in_their_place(store: Store, commander: Principal) -> None:
+    ids = roster.import_people(store, commander, PEOPLE / "luc-luong.csv", area=AREA)
+    an, giang = ids[0], ids[5]
+    roster.swap(store, commander, area=AREA, shift_date=NIGHT, out_person=giang, in_person=None)
+    night = roster.night_roster(store, commander, area=AREA, shift_date=NIGHT)
+    assert [m.name for m in night.teams[1].ordered()] == ["Phạm Quốc Dũng", "Hoàng Văn Em"]
+    assert (
+        next(e.detail for e in list_audit(store, action="edit"))
+        == "Vũ Thị Giang nghỉ, không ai thay"
+    )
+    # The leader cannot go without someone leading in their place.
+    with pytest.raises(RosterError) as caught:
+        roster.swap(store, commander, area=AREA, shift_date=NIGHT, out_person=an, in_person=None)
+    assert "Tổ 1 (Trần Thị Bình, Lê Văn Cường) chưa có tổ trưởng" in (caught.value.message_vi or "")
