@@ -211,3 +211,14 @@ def test_an_excel_list_is_read_and_a_number_cell_phone_is_explained(tmp_path: Pa
     [problem] = caught.value.problems
     assert (problem.row, problem.column, problem.value) == (3, "Số điện thoại", "912345678")
     assert "Excel làm mất số 0 ở đầu" in problem.message_vi
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_blank_form_of_the_personnel_list_reads_clean(suffix: str) -> None:
+    form = Path(__file__).parents[2] / "geodata" / "data" / "templates"
+    rows = read_personnel(form / f"mau-danh-sach-luc-luong{suffix}", need_team=True)
+    assert [(r.name, r.unit, r.phone, r.team, r.leader) for r in rows] == [
+        ("Nguyễn Văn An", "police", "0912345678", "T1", True),
+        ("Lê Văn Cường", "military", "0934111222", "T1", False),
+        ("Hoàng Văn Em", "militia", "0356444555", "T1", False),
+    ]
