@@ -65,6 +65,7 @@ PAGE_ACCESS: Mapping[str, tuple[frozenset[Permission], ...]] = {
     "alarm": (frozenset({_P.PLAN_EDIT}),),
     "review": (frozenset({_P.HOTSPOT_REVIEW}),),
     "data": (frozenset({_P.INCIDENT_VIEW}),),
+    "teams": (frozenset({_P.ROSTER_MANAGE}),),
     "audit": (frozenset({_P.AUDIT_VIEW}),),
     "users": (frozenset({_P.USER_MANAGE}),),
     "settings": (),

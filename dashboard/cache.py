@@ -43,6 +43,7 @@ __all__ = [
     "default_inputs",
     "depots",
     "explain_one",
+    "export_url",
     "inputs",
     "inputs_signature",
     "risk_table",
@@ -132,6 +133,23 @@ def _session_key() -> tuple[str | None, str | None, str]:
     settings = session.settings()
     core = core_settings(session.get("settings_json"))
     return session.get("area_path"), settings.network.default_mode, core
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _export_url(export_json: str) -> str:
+    from patrol.config import ExportSettings
+    from patrol.export.address import export_base_url
+
+    return export_base_url(Settings(export=ExportSettings.model_validate_json(export_json)))
+
+
+def export_url() -> str:
+    """Return the download server's address for the QR links: found once, when the app starts.
+
+    ``[export] address`` of the session's settings overrides the address found on the network
+    interfaces (``patrol.export.address.export_base_url``).
+    """
+    return _export_url(session.settings().export.model_dump_json())
 
 
 def session_base_layers() -> mapview.BaseLayers:

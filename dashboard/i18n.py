@@ -296,7 +296,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "There is no account yet. On the server, create the first administrator with:",
     ),
     "access.user": ("Người dùng: **{name}** ({role})", "User: **{name}** ({role})"),
-    "access.team": ("Tổ: {team}", "Team: {team}"),
+    "access.team": ("{team}", "{team}"),
     "access.logout": ("Đăng xuất", "Log out"),
     "access.denied": (
         "Bạn không có quyền truy cập nội dung này. Lần truy cập đã được ghi vào nhật ký.",
@@ -347,8 +347,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "users.role": ("Vai trò", "Role"),
     "users.team": ("Tổ", "Team"),
     "users.team_help": (
-        "Chỉ với tổ trưởng tuần tra: mã tổ do chỉ huy lập (ví dụ T1).",
-        "Patrol leaders only: the team id the commander set up (e.g. T1).",
+        "Chỉ với tổ trưởng tuần tra: chọn một trong các tổ chỉ huy đã lập.",
+        "Patrol leaders only: one of the teams the commander set up.",
     ),
     "users.team_needed": ("Tổ trưởng tuần tra cần có tổ.", "A patrol leader needs a team."),
     "users.password_again": ("Nhập lại mật khẩu", "Password again"),
@@ -556,18 +556,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "routes.fmt.zip_make": ("Tạo ZIP", "Make a ZIP"),
     "routes.fmt.zip": ("Tải ZIP", "Download ZIP"),
     "routes.recorded": ("Đã ghi nhận lượt tải {file}.", "Download of {file} recorded."),
-    "routes.qr_caption": ("Mã QR tải lộ trình tổ {team}", "QR code of team {team}'s route"),
+    "routes.qr_caption": ("Mã QR tải lộ trình của {team}", "QR code of {team}'s route"),
     "routes.qr_note": (
-        "Điện thoại phải kết nối mạng nội bộ của phường, nơi máy chủ `patrol serve-exports` "
-        "đang chạy; liên kết hết hạn khi kết thúc ca.",
-        "The phone must be on the ward's network where `patrol serve-exports` runs; the link "
+        "Điện thoại phải kết nối mạng nội bộ của phường; máy chủ tải về chạy cùng ứng dụng "
+        "(scripts/start.sh). Lộ trình đã phê duyệt được đưa lên máy chủ khi mở trang này; liên "
+        "kết hết hạn khi kết thúc ca.",
+        "The phone must be on the ward's network; the download server runs with the app "
+        "(scripts/start.sh). An approved route is put on it when this page opens; the link "
         "expires at the end of the shift.",
     ),
     "routes.publish": ("Đưa tệp lên máy chủ tải về", "Publish to the download server"),
     "routes.published": ("Đã đưa tệp của {n} tổ vào {root}.", "Files of {n} teams put in {root}."),
     "routes.serve_hint": (
-        "Máy chủ tải về: .venv/bin/patrol serve-exports --root {root}",
-        "Download server: .venv/bin/patrol serve-exports --root {root}",
+        "Thư mục của máy chủ tải về: {root} (chạy riêng: .venv/bin/patrol serve-exports)",
+        "Download server's folder: {root} (on its own: .venv/bin/patrol serve-exports)",
     ),
     "routes.map_apps": ("Mở trong ứng dụng bản đồ", "Open in a map app"),
     "routes.app.google": ("Google Maps, chặng", "Google Maps, leg"),
@@ -604,6 +606,119 @@ TEXT: dict[str, tuple[str, str]] = {
         "The new plan for the rest of the night is now in use.",
     ),
 }
+
+
+# The ward's people, standing teams and the night's roster (page ``teams``); a leader's team on
+# the Users page.
+TEXT.update({
+    "page.teams": ("Lực lượng và tổ tuần tra", "People and patrol teams"),
+    "teams.intro": (
+        "Danh sách cán bộ, chiến sĩ tham gia tuần tra; các tổ tuần tra cố định (tổ trưởng và "
+        "thành viên); danh sách trực từng đêm và đổi người trực.",
+        "The people who patrol; the standing patrol teams (leader and members); each night's "
+        "roster and swaps.",
+    ),
+    "teams.people": ("Lực lượng ({n} người)", "People ({n})"),
+    "teams.import": (
+        "Nhập danh sách lực lượng (CSV/XLSX)",
+        "Import the personnel list (CSV/XLSX)",
+    ),
+    "teams.import_help": (
+        "Các cột: Họ và tên, Đơn vị, Cấp bậc/chức vụ, Số điện thoại; có thể thêm Tổ và Tổ "
+        "trưởng (ghi x). Tệp có lỗi bị từ chối cả tệp, mọi lỗi được liệt kê theo dòng, cột.",
+        "Columns: Họ và tên, Đơn vị, Cấp bậc/chức vụ, Số điện thoại; optionally Tổ and Tổ "
+        "trưởng (x). A file with mistakes is refused whole, every problem listed by row, column.",
+    ),
+    "teams.imported": ("Đã nhập {n} người từ {file}.", "{n} people imported from {file}."),
+    "teams.add_person": ("Thêm một người", "Add a person"),
+    "teams.add_person_submit": ("Thêm vào danh sách", "Add to the list"),
+    "teams.person_added": ("Đã thêm {name}.", "{name} added."),
+    "teams.no_people": (
+        "Chưa có ai trong danh sách lực lượng: nhập danh sách hoặc thêm từng người.",
+        "Nobody on the list yet: import the list or add people one by one.",
+    ),
+    "teams.col.name": ("Họ và tên", "Full name"),
+    "teams.col.unit": ("Đơn vị", "Unit"),
+    "teams.col.rank": ("Cấp bậc, chức vụ", "Rank or duty"),
+    "teams.col.phone": ("Số điện thoại", "Phone"),
+    "teams.col.team": ("Tổ", "Team"),
+    "teams.teams": ("Tổ tuần tra ({n} tổ)", "Patrol teams ({n})"),
+    "teams.leader": ("Tổ trưởng", "Team leader"),
+    "teams.members": ("Thành viên", "Members"),
+    "teams.no_leader": ("chưa có tổ trưởng", "no leader yet"),
+    "teams.choose": ("Chọn...", "Choose..."),
+    "teams.vehicle": ("Phương tiện", "Vehicle"),
+    "teams.vehicle.motorbike": ("Xe máy", "Motorbike"),
+    "teams.vehicle.car": ("Ô tô", "Car"),
+    "teams.vehicle.foot": ("Đi bộ", "On foot"),
+    "teams.depot": ("Nơi xuất phát", "Leaves from"),
+    "teams.depot_any": (
+        "Theo kế hoạch (trụ sở Công an phường hoặc Ban Chỉ huy quân sự)",
+        "As the plan spreads teams (police post or military command)",
+    ),
+    "teams.add_team": ("Lập tổ tuần tra", "Set up a patrol team"),
+    "teams.add_team_submit": ("Lập tổ", "Set up the team"),
+    "teams.team_added": ("Đã lập {team}.", "{team} set up."),
+    "teams.edit_team": ("Đổi thành phần tổ", "Change a team"),
+    "teams.save_team": ("Lưu thành phần tổ", "Save the team"),
+    "teams.team_saved": ("Đã lưu {team}.", "{team} saved."),
+    "teams.night": ("Danh sách trực đêm", "The night's roster"),
+    "teams.night_date": ("Ngày trực", "Duty date"),
+    "teams.night_note": (
+        "Ca trực đêm {date}: các tổ cố định, cùng những người đã đổi ca.",
+        "Night of {date}: the standing teams with the night's swaps.",
+    ),
+    "teams.swap_out": ("Người nghỉ đêm đó", "Off that night"),
+    "teams.swap_in": ("Người trực thay", "Stands in"),
+    "teams.swap": ("Đổi người trực", "Swap"),
+    "teams.nobody": ("Không ai thay (nghỉ đêm đó)", "Nobody (off that night)"),
+    "teams.off": ("{out} nghỉ đêm {date}, không ai thay.", "{out} is off on {date}, nobody in."),
+    "teams.swapped": (
+        "{into} trực thay {out} đêm {date}.",
+        "{into} stands in for {out} on {date}.",
+    ),
+    "teams.no_teams": (
+        "Chưa lập tổ nào: lập tổ ở trên rồi xem danh sách trực.",
+        "No team yet: set one up above, then see the roster.",
+    ),
+    "ops.roster_store": (
+        "Dùng danh sách trực đêm (trang Lực lượng và tổ tuần tra)",
+        "Use the night's roster (People and patrol teams page)",
+    ),
+    "ops.roster_from_store": (
+        "Kế hoạch dùng {n} tổ của danh sách trực đêm {date}.",
+        "The plan uses the {n} teams of the roster of {date}.",
+    ),
+    "ops.roster_team": ("{team}: {names}", "{team}: {names}"),
+    "routes.base_url_help": (
+        "Địa chỉ mạng nội bộ của máy này, tìm thấy khi khởi động; đổi hẳn trong tệp cài đặt "
+        "([export] address). Điện thoại cùng mạng mở được liên kết trong mã QR.",
+        "This computer's address on the ward network, found at start; set it for good in the "
+        "settings file ([export] address). Phones on the same network open the QR code's link.",
+    ),
+    "routes.qr_note_leader": (
+        "Quét mã QR bằng điện thoại đang kết nối mạng nội bộ (Wi-Fi) của phường để tải lộ trình "
+        "của tổ; liên kết hết hạn khi kết thúc ca.",
+        "Scan the QR code with a phone on the ward's network (Wi-Fi) to download your team's "
+        "route; the link expires at the end of the shift.",
+    ),
+    "routes.team_pick": ("Tổ tuần tra", "Patrol team"),
+    "routes.no_team": (
+        "Tài khoản của bạn chưa được gắn với tổ tuần tra nào. Đề nghị quản trị hệ thống gắn "
+        "tài khoản với tổ của bạn (trang Người dùng).",
+        "Your account is not linked to a patrol team yet. Ask the administrator to link it to "
+        "your team (Users page).",
+    ),
+    "users.team_choose": ("Chọn tổ...", "Choose a team..."),
+    "users.no_teams": (
+        "Địa bàn chưa có tổ tuần tra nào. Chỉ huy lập tổ ở trang Lực lượng và tổ tuần tra; sau "
+        "đó gắn tài khoản tổ trưởng với tổ.",
+        "The area has no patrol team yet. A commander sets them up on the People and patrol "
+        "teams page; then link the leader's account to a team.",
+    ),
+    "users.link_team": ("Gắn với tổ", "Link to the team"),
+    "users.linked": ("{user} là tổ trưởng của {team}.", "{user} now leads {team}."),
+})  # fmt: skip
 
 
 def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:

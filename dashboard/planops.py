@@ -32,6 +32,7 @@ __all__ = [
     "Alternative",
     "TeamExport",
     "compare_rows",
+    "ensure_published",
     "exports_root",
     "next_label",
     "plan_document",
@@ -323,6 +324,22 @@ def team_export(
             "organic": list(apps.organic),
         },
     )
+
+
+def ensure_published(
+    plan: PlanExport, root: Path, *, base_url: str, secret: bytes, lang: Lang = "vi"
+) -> bool:
+    """Put ``plan``'s team files on the download server unless they are there; say if written.
+
+    A patrol leader's plan holds only their own team's route, so only that team is published.
+    """
+    from patrol.export import publish
+    from patrol.export.server import team_folder
+
+    if all(team_folder(root, plan.plan_id, plan.version, t).is_dir() for t in plan.teams):
+        return False
+    publish(plan, root, lang=lang, base_url=base_url, secret=secret)
+    return True
 
 
 def plan_of(document: Mapping[str, Any]) -> PatrolPlan:

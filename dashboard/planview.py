@@ -176,7 +176,20 @@ def timeline(
 
 
 def members_line(members: Any, lang: Lang) -> str:
-    """``Tổ trưởng: A · Công an: A, B · Quân sự: C`` from a route's ``members`` extra."""
+    """``Tổ trưởng: A · Công an: A, B · Quân sự: C`` from a route's ``members`` extra.
+
+    A route's ``people`` extra (a list, from the night's roster) gives each person with their
+    phone: ``Tổ trưởng: A (0912 345 678) · B (0987 654 321)``.
+    """
+    if isinstance(members, Sequence) and not isinstance(members, str):
+        people = []
+        for person in members:
+            if not isinstance(person, Mapping) or not person.get("name"):
+                continue
+            text = str(person["name"]) + (f" ({person['phone']})" if person.get("phone") else "")
+            lead = f"{t('ops.col.leader', lang)}: " if person.get("leader") is True else ""
+            people.append(lead + text)
+        return " · ".join(people)
     if not isinstance(members, Mapping):
         return ""
     parts = []

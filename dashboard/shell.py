@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import access, cache
 from dashboard import state as session
 from dashboard.i18n import TEXT, Lang, fmt_number, t
+from patrol.personnel import team_label
 from patrol.store.auth import Permission
 
 __all__ = [
@@ -59,8 +60,14 @@ def run_app() -> None:
     if user is None:
         login = st.Page(access.login_form, title=t("login.title", lang), url_path="login",
                         default=True)  # fmt: skip
+        # A page's address typed while logged out opens the login form too: without a page of
+        # that address Streamlit would show its English "Page not found" dialog over the form.
+        typed = [
+            st.Page(access.login_form, title=t("login.title", lang), url_path=name)
+            for name in access.PAGE_ACCESS
+        ]
         _language_switch(lang)
-        st.navigation([login], position="hidden").run()
+        st.navigation([login, *typed], position="hidden").run()
         return
 
     names: dict[int, str] = {}
@@ -93,6 +100,7 @@ def run_app() -> None:
         t("app.group.plan", lang): plan_pages,
         t("app.group.data", lang): [
             page("data", "page.data", ":material/table:"),
+            page("teams", "page.teams", ":material/groups:"),
             page("audit", "page.audit", ":material/history:"),
         ],
         t("app.group.help", lang): [
@@ -113,7 +121,7 @@ def run_app() -> None:
         st.markdown(t("access.user", lang, name=user.display_name, role=access.role_label(
             user.role, lang)))  # fmt: skip
         if user.team:
-            st.caption(t("access.team", lang, team=user.team))
+            st.caption(t("access.team", lang, team=team_label(user.team, lang)))
         if st.button(t("access.logout", lang), key="logout", icon=":material/logout:"):
             access.logout()
             st.rerun()

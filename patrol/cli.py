@@ -69,7 +69,8 @@ import patrol.commands.export  # noqa: E402  (registers export, serve-exports)
 import patrol.commands.plan  # noqa: E402  (registers plan)
 import patrol.commands.review  # noqa: E402  (registers review)
 import patrol.commands.solve  # noqa: E402  (registers solve)
-import patrol.commands.store  # noqa: E402, F401  (registers users, backup, restore, audit)
+import patrol.commands.store  # noqa: E402  (registers users, backup, restore, audit)
+import patrol.commands.teams  # noqa: E402, F401  (registers people, teams)
 
 
 def main() -> None:

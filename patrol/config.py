@@ -33,6 +33,7 @@ from patrol.errors import SettingsError
 __all__ = [
     "AreaSettings",
     "CoverSettings",
+    "ExportSettings",
     "HotspotSettings",
     "NetworkSettings",
     "RiskSettings",
@@ -584,6 +585,19 @@ class StoreSettings(BaseModel):
     ``keys/`` inside the data folder. Put it on another disk to keep it apart from the database."""
 
 
+class ExportSettings(BaseModel):
+    """Where phones on the ward's network fetch the routes (``patrol serve-exports``)."""
+
+    model_config = _FROZEN
+
+    address: str | None = None
+    """This computer's address on the ward network, put into the QR codes' links (``192.168.1.20``
+    or a host name); ``None``: found when the app starts (the first private IPv4 address of a
+    network interface), else ``127.0.0.1``."""
+    port: int = Field(default=8765, ge=1, le=65535)
+    """TCP port of the download server."""
+
+
 class Settings(BaseModel):
     """All settings of the product, frozen."""
 
@@ -597,6 +611,7 @@ class Settings(BaseModel):
     cover: CoverSettings = CoverSettings()
     hotspots: HotspotSettings = HotspotSettings()
     store: StoreSettings = StoreSettings()
+    export: ExportSettings = ExportSettings()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:

@@ -339,11 +339,15 @@ def _team_specs(
         return [
             TeamSpec(
                 team.id,
-                depot_ids[k % len(depot_ids)],
+                team.depot if team.depot in depot_ids else depot_ids[k % len(depot_ids)],
                 team.counts(),
                 # Not "members": the contract's team field holds the counts by side, and an
                 # extra of that name would replace them in the problem's JSON.
-                extra={"member_names": team.names(), "vehicle": team.vehicle},
+                extra={
+                    "member_names": team.names(),
+                    "people": team.people(),
+                    "vehicle": team.vehicle,
+                },
             )
             for k, team in enumerate(roster)
         ]
@@ -444,6 +448,7 @@ def _with_geometry(
                     **route.extra,
                     "members": team.extra.get("member_names", dict(team.members)),
                     "member_counts": dict(team.members),
+                    **({"people": team.extra["people"]} if "people" in team.extra else {}),
                     "depot": {
                         "id": depot.id,
                         "name": _display_name(facilities.loc[depot.id]),

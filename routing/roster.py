@@ -19,7 +19,9 @@ from patrol.errors import InputFileError, Problem, RosterError
 
 __all__ = ["JointTeam", "Person", "Role", "TeamRoster", "describe", "form_teams", "read_roster"]
 
-Role = Literal["police", "military", "militia"]
+Role = Literal["police", "military", "militia", "security"]
+"""Police officer, soldier of the ward military command, militia member, or a member of the
+other grassroots forces (dân phòng, bảo vệ dân phố, lực lượng bảo vệ ANTT ở cơ sở)."""
 
 # Words a ward writes in the role column, in Vietnamese or English, without accents too.
 _ROLE_WORDS: dict[str, Role] = {
@@ -38,11 +40,16 @@ _HEADERS = {
 
 @dataclass(frozen=True)
 class Person:
-    """One person on duty."""
+    """One person on duty; ``unit``, ``rank`` and ``phone`` are shown beside the plan."""
 
     id: str
     name: str
     role: Role
+    phone: str = ""
+    unit: str = ""
+    """The unit in words (``Công an phường``), as the ward's personnel list writes it."""
+    rank: str = ""
+    """Rank or duty (``Thượng úy``, ``Tiểu đội trưởng``)."""
 
     @property
     def side(self) -> Literal["police", "military"]:
@@ -57,6 +64,8 @@ class JointTeam:
     id: str
     members: tuple[Person, ...]
     vehicle: str
+    depot: str = ""
+    """Node id of the depot the team leaves from; empty: the plan spreads teams over depots."""
 
     @property
     def leader(self) -> Person:
@@ -69,11 +78,27 @@ class JointTeam:
         return {"police": police, "military": len(self.members) - police}
 
     def names(self) -> dict[str, Any]:
-        """Names by role for exports: leader, police, military and militia."""
+        """Names by role for exports: leader, police, military and militia (and security)."""
         out: dict[str, Any] = {"leader": self.leader.name}
-        for role in ("police", "military", "militia"):
-            out[role] = [p.name for p in self.members if p.role == role]
+        for role in ("police", "military", "militia", "security"):
+            names = [p.name for p in self.members if p.role == role]
+            if names or role != "security":
+                out[role] = names
         return out
+
+    def people(self) -> list[dict[str, Any]]:
+        """Every member with unit, rank, phone; the leader first, marked ``leader``."""
+        return [
+            {
+                "name": p.name,
+                "role": p.role,
+                "unit": p.unit,
+                "rank": p.rank,
+                "phone": p.phone,
+                "leader": k == 0,
+            }
+            for k, p in enumerate(self.members)
+        ]
 
 
 @dataclass(frozen=True)

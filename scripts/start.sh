@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: set everything up, create the first administrator on the very first start, then
-# start the dashboard on the embedded default area (PATROL_AREA / PATROL_SETTINGS choose others).
+# start the dashboard on the embedded default area (PATROL_AREA / PATROL_SETTINGS choose others)
+# and, beside it, the download server of the routes for the leaders' phones (serve-exports).
 #
 # With no account in the store yet: from a terminal, the first administrator is created here
 # (password asked without echo, the authenticator secret shown once with a QR code); without a
@@ -29,5 +30,12 @@ if [ -z "$("${patrol[@]}" users list)" ]; then
   fi
 fi
 umask 077  # the store, keys, exports and reports are for the service account alone
+# The download server for the patrol leaders' phones (the QR codes' links) runs beside the
+# dashboard, on every interface of this computer; it stops with the dashboard. It prints the
+# address phones on the ward network use (this computer's LAN address, or [export] address).
+"${patrol[@]}" serve-exports &
+exports_pid=$!
+trap 'kill "$exports_pid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
 # dashboard.launch: streamlit run, without Streamlit's unauthenticated /_stcore/metrics endpoint
-exec .venv/bin/python -m dashboard.launch run dashboard/app.py "$@"
+.venv/bin/python -m dashboard.launch run dashboard/app.py "$@"

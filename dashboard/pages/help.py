@@ -31,19 +31,28 @@ GUIDE_VI = """
    liệu được lưu vào cơ sở dữ liệu của phường. Tệp có lỗi bị từ chối toàn bộ, không lưu dòng nào;
    bảng lỗi chỉ rõ tệp, dòng, cột, giá trị và cách sửa. Sửa thông tin mục tiêu ngay trong bảng
    (lịch sử thay đổi được giữ lại). Có thể tải dữ liệu về dạng CSV/XLSX.
-4. **Cài đặt** - phương tiện tuần tra (xe máy, ô tô, đi bộ), thời gian tính toán, ca mặc định.
+4. **Lực lượng và tổ tuần tra** - nhập danh sách cán bộ, chiến sĩ (họ và tên, đơn vị, cấp bậc,
+   số điện thoại) từ tệp CSV/XLSX hoặc thêm từng người; lập các tổ tuần tra cố định (Tổ 1,
+   Tổ 2... có tổ trưởng, thành viên, phương tiện, nơi xuất phát); xem danh sách trực từng đêm và
+   đổi người trực. Trang Lập kế hoạch ca dùng danh sách trực đêm đó, nên lộ trình của mỗi tổ ghi
+   tên và số điện thoại của từng người.
+5. **Cài đặt** - phương tiện tuần tra (xe máy, ô tô, đi bộ), thời gian tính toán, ca mặc định.
 
 ### Dành cho tổ trưởng tuần tra
 
 - Trang **Lộ trình**: chọn tổ của mình để xem bản đồ lộ trình và **bảng thời gian** (đến, bắt đầu
   kiểm tra, rời đi) của từng điểm dừng. Giờ ghi theo 24 giờ, ngày theo dd/mm/yyyy.
 - Đi đúng thứ tự điểm dừng; đến sớm thì chờ đến giờ bắt đầu kiểm tra.
+- Đưa lộ trình vào điện thoại: điện thoại kết nối mạng nội bộ (Wi-Fi) của phường, quét **mã QR**
+  trên trang Lộ trình, tải tệp GPX (mở bằng OsmAnd hoặc Organic Maps) hoặc bản PDF.
 
 ### Đăng nhập và tài khoản
 
 - Mỗi người dùng tài khoản riêng. Chỉ huy và quản trị hệ thống nhập thêm **mã 6 chữ số** của
   ứng dụng xác thực. Sai 5 lần trong 15 phút thì tài khoản bị khóa; quản trị hệ thống mở khóa ở
   trang **Người dùng**.
+- Quản trị hệ thống tạo tài khoản tổ trưởng tuần tra và chọn tổ của người đó trong các tổ chỉ
+  huy đã lập (trang **Người dùng**).
 - Phiên làm việc kết thúc sau 30 phút không thao tác, tối đa 12 giờ, hoặc khi bấm **Đăng xuất**.
   Tải lại trang cũng phải đăng nhập lại. Mỗi người chỉ thấy các trang của vai trò mình; mọi thao
   tác đều được ghi vào **nhật ký hệ thống**.
@@ -72,19 +81,27 @@ GUIDE_EN = """
    ward's database. A file with errors is refused whole, no row is kept; the table names the
    file, row, column, value and how to fix it. Edit a site's details in the table (its history
    of changes is kept). Everything can be downloaded as CSV/XLSX.
-4. **Settings** - travel mode (motorbike, car, on foot), solver time, default shift.
+4. **People and patrol teams** - import the list of officers and members (full name, unit, rank,
+   phone) from CSV/XLSX or add people one by one; set up the standing patrol teams (Tổ 1, Tổ 2...
+   with leader, members, vehicle, depot); see each night's roster and swap people. The plan page
+   uses that night's roster, so each team's route names every person with their phone.
+5. **Settings** - travel mode (motorbike, car, on foot), solver time, default shift.
 
 ### For patrol leaders
 
 - **Routes**: pick your team to see its loop on the map and the **timeline** (arrive, check from,
   leave) of every stop. Times are 24-hour, dates dd/mm/yyyy.
 - Keep to the order of the stops; when early, wait until the check time.
+- To put the route on a phone: connect the phone to the ward's Wi-Fi, scan the **QR code** on the
+  Routes page, download the GPX (open it in OsmAnd or Organic Maps) or the PDF.
 
 ### Logging in and accounts
 
 - Everyone has their own account. Commanders and administrators also type the **6-digit code** of
   their authenticator app. Five failures within 15 minutes lock the account; an administrator
   unlocks it on the **Users** page.
+- The administrator creates a patrol leader's account and chooses the leader's team among the
+  teams the commanders set up (**Users** page).
 - A session ends after 30 minutes without activity, after 12 hours at most, or at **Log out**.
   Reloading the page also means logging in again. Each person sees only their role's pages;
   every action is written to the **audit log**.

@@ -20,7 +20,9 @@ from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
 from patrol.advice import coverage_lines, left_out_lines
+from patrol.personnel import team_label
 from patrol.store import plans as stored_plans
+from patrol.store import roster as roster_store
 from patrol.store.auth import Permission
 
 session.init()
@@ -91,9 +93,21 @@ with st.expander(T("ops.roster"), expanded=False):
                 military_per_team=int(per_military),
             )  # fmt: skip
     formed = st.session_state["plan_roster"]
+    # The night's roster kept in the store (standing teams and swaps, page Lực lượng).
+    crews = None
+    if formed is None and st.toggle(T("ops.roster_store"), value=True, key="plan_roster_store"):
+        with session.guard():
+            crews = roster_store.night_teams(
+                access.store(), access.principal(), area=inputs.area.name, shift_date=day
+            )
     if formed is not None:
         st.success(T("ops.roster_formed", n=len(formed.teams), reserve=len(formed.reserve)))
         st.dataframe(planops.roster_table(formed, lang), hide_index=True)
+    elif crews:
+        st.success(T("ops.roster_from_store", n=len(crews), date=f"{day:%d/%m/%Y}"))
+        for crew in crews:
+            names = ", ".join(p.name for p in crew.members)
+            st.caption(T("ops.roster_team", team=team_label(crew.id, lang), names=names))
     else:
         st.caption(T("ops.roster_hint"))
 solve = st.button(T("plan.solve"), type="primary", key="plan_solve")
@@ -155,7 +169,7 @@ if solve:
                 "n_teams": int(n_teams), "depots": list(chosen_depots), "include": list(include),
                 "exclude": list(exclude), "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
-                "roster": formed.teams if formed is not None else None,
+                "roster": formed.teams if formed is not None else (crews or None),
             },
             fresh=True,
         )  # fmt: skip

@@ -19,6 +19,7 @@ from dashboard import state as session
 from dashboard.i18n import fmt_date, fmt_duration, translator
 from geodata.shift import Shift
 from patrol.errors import PatrolError
+from patrol.personnel import team_label
 from patrol.store import auth
 from patrol.store import plans as stored_plans
 from patrol.store.auth import Permission
@@ -59,7 +60,10 @@ for key, item in stored.items():
     options[key] = T("routes.stored_plan", id=item.plan_id, date=fmt_date(item.shift_date, lang),
                      version=item.version, status=T(f"routes.status.{item.status}"))  # fmt: skip
 if not options:
-    st.info(T("routes.none_leader") if not everything else T("plan.none"))
+    if everything:
+        st.info(T("plan.none"))
+    else:  # a leader whose account has no team yet is told so, not "no plan for your team"
+        st.info(T("routes.none_leader") if user.team else T("routes.no_team"))
     if everything:
         st.page_link("pages/plan.py", label=T("page.plan"), icon=":material/route:")
     st.stop()
@@ -98,7 +102,7 @@ if wanted_team and wanted_team not in teams and plan_id is not None:
 if not teams:
     st.info(T("plan.none"))
     st.stop()
-team = st.radio(T("plan.teams"), teams, format_func=lambda x: T("routes.team", team=x),
+team = st.radio(T("routes.team_pick"), teams, format_func=lambda x: team_label(x, lang),
                 horizontal=True, key=session.keep("routes_team", wanted_team))  # fmt: skip
 route = next(r for r in plan.routes if r.team == team)
 depot = route.extra.get("depot") or {}
@@ -107,7 +111,7 @@ if depot.get("name"):
 st.markdown(T("routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
               back=f"{shift.at(route.return_):%H:%M}", n=len(route.stops),
               travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
-members = planview.members_line(route.extra.get("members"), lang)
+members = planview.members_line(route.extra.get("people") or route.extra.get("members"), lang)
 if members:
     st.caption(members)
 
@@ -126,11 +130,13 @@ if plan_id is None:
 if not user.can(Permission.ROUTE_EXPORT):
     st.stop()
 
-# The ward-network address of `patrol serve-exports`: PATROL_EXPORT_URL where the dashboard is
-# started; a commander can change it for the session.
-base_url = os.environ.get("PATROL_EXPORT_URL", "http://localhost:8765")
+# The ward-network address of the download server: this computer's LAN address, found when the
+# app starts ([export] address in the settings, or PATROL_EXPORT_URL, overrides it); a commander
+# sees it and can change it for the session.
+base_url = os.environ.get("PATROL_EXPORT_URL") or cache.export_url()
 if everything:
-    base_url = st.text_input(T("routes.base_url"), value=base_url, key="routes_base_url")
+    base_url = st.text_input(T("routes.base_url"), value=base_url, key="routes_base_url",
+                             help=T("routes.base_url_help"))  # fmt: skip
 
 
 def _record(kind: str, filename: str, team_id: str | None) -> None:
@@ -185,16 +191,24 @@ with session.guard():
     if st.session_state.get("routes_recorded"):
         st.caption(T("routes.recorded", file=st.session_state["routes_recorded"]))
 
+    if item.status == "approved":
+        # An approved route is put on the download server the first time its page is opened,
+        # so that its QR code leads a phone to the files.
+        planops.ensure_published(export_plan, root, base_url=base_url, secret=secret, lang=lang)
     q1, q2 = st.columns([1, 2])
-    q1.image(exported.qr_png, caption=T("routes.qr_caption", team=team), width=220)
-    q2.markdown(T("routes.qr_note"))
-    q2.code(exported.link, language=None)
-    if q2.button(T("routes.publish"), key="routes_publish"):
-        from patrol.export import publish
+    caption = T("routes.qr_caption", team=team_label(team, lang))
+    q1.image(exported.qr_png, caption=caption, width=220)
+    if not everything:  # a patrol leader: what to do with the code, nothing of the server
+        q2.markdown(T("routes.qr_note_leader"))
+    else:
+        q2.markdown(T("routes.qr_note"))
+        q2.code(exported.link, language=None)
+        if q2.button(T("routes.publish"), key="routes_publish"):
+            from patrol.export import publish
 
-        folders = publish(export_plan, root, lang=lang, base_url=base_url, secret=secret)
-        q2.success(T("routes.published", n=len(folders), root=str(root)))
-    q2.caption(T("routes.serve_hint", root=str(root)))
+            folders = publish(export_plan, root, lang=lang, base_url=base_url, secret=secret)
+            q2.success(T("routes.published", n=len(folders), root=str(root)))
+        q2.caption(T("routes.serve_hint", root=str(root)))
     with q2.expander(T("routes.map_apps")):
         for app_name, links in exported.map_links.items():
             for k, link in enumerate(links, start=1):

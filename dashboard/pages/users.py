@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import access, cache
 from dashboard import state as session
 from dashboard.i18n import fmt_date, translator
+from patrol.personnel import team_label
 from patrol.store import auth, roster
 from patrol.store.auth import Permission, Role
 
@@ -56,13 +57,19 @@ if flash is not None:
 
 # --- add an account ---------------------------------------------------------------------------
 roles = [r.value for r in Role]
+# A patrol leader's team is one of the teams the commanders set up for the ward.
+team_codes = roster.team_names(store, area=cache.area_name())
+if not team_codes:
+    st.info(T("users.no_teams"))
 with st.expander(T("users.add"), expanded=False), st.form("user_add", clear_on_submit=True):
     c1, c2 = st.columns(2)
     username = c1.text_input(T("login.username"), key="new_username")
     name = c2.text_input(T("users.display_name"), key="new_display_name")
     role = c1.selectbox(T("users.role"), roles, format_func=lambda r: access.role_label(r, lang),
                         key="new_role")  # fmt: skip
-    team = c2.text_input(T("users.team"), key="new_team", help=T("users.team_help"))
+    team = c2.selectbox(T("users.team"), team_codes, key="new_team", help=T("users.team_help"),
+                        index=None, placeholder=T("users.team_choose"),
+                        format_func=lambda c: team_label(c, lang))  # fmt: skip
     c3, c4 = st.columns(2)
     password = c3.text_input(T("login.password"), type="password", key="new_password")
     again = c4.text_input(T("users.password_again"), type="password", key="new_password_again")
@@ -73,13 +80,13 @@ if add:
     access.require(Permission.USER_MANAGE, target=f"user:{username}")
     if password != again:
         st.error(T("users.password_mismatch"))
-    elif role == Role.PATROL_LEADER and not team.strip():
+    elif role == Role.PATROL_LEADER and not team:
         st.error(T("users.team_needed"))
     else:
         with session.guard():
             team_id = None
-            if role == Role.PATROL_LEADER:
-                team_id = roster.find_team(store, area=cache.area_name(), name=team.strip())
+            if role == Role.PATROL_LEADER and team:
+                team_id = roster.find_team(store, area=cache.area_name(), name=team)
             made = auth.create_user(
                 store, username, password, role=role, display_name=name.strip(), team_id=team_id,
                 with_totp=totp, actor=admin.username, source=source,
@@ -98,7 +105,7 @@ table = pd.DataFrame(
             T("login.username"): u.username,
             T("users.display_name"): u.display_name,
             T("users.role"): access.role_label(u.role, lang),
-            T("users.team"): u.team or "",
+            T("users.team"): team_label(u.team, lang) if u.team else "",
             T("users.totp"): yes if u.has_totp else no,
             T("users.created"): fmt_date(u.created_at, lang),
             T("users.last_login"): fmt_date(u.last_login_at, lang) if u.last_login_at else "",
@@ -142,3 +149,18 @@ if users:
             if st.form_submit_button(T("users.password_reset")):
                 auth.set_password(store, user.username, new, actor=admin.username, source=source)
                 _done(T("users.password_was_reset", user=user.username))
+    if user.role == Role.PATROL_LEADER:
+        t1, t2 = st.columns([2, 1])
+        codes = team_codes or ([user.team] if user.team else [])
+        linked = t1.selectbox(
+            T("users.team"), codes, key=f"users_team_{user.username}",
+            index=codes.index(user.team) if user.team in codes else None,
+            placeholder=T("users.team_choose"), format_func=lambda c: team_label(c, lang),
+        )  # fmt: skip
+        if t2.button(T("users.link_team"), key="users_link_team", disabled=not linked):
+            with session.guard():
+                roster.link_leader(
+                    store, username=user.username, area=cache.area_name(), team=str(linked),
+                    actor=admin.username, source=source,
+                )  # fmt: skip
+                _done(T("users.linked", user=user.username, team=team_label(str(linked), lang)))

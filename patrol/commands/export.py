@@ -104,22 +104,39 @@ def export_command(
 
 @app.command("serve-exports")
 def serve_exports_command(
-    root: Annotated[Path, typer.Option("--root", help="Private exports folder (from --publish).")],
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="Private exports folder (from --publish); default: the dashboard's, "
+            "<data folder>/exports.",
+        ),
+    ] = None,
     secret_file: Annotated[
         Path | None, typer.Option("--secret-file", help="Link secret; default ROOT/.link-secret.")
     ] = None,
     host: Annotated[str, typer.Option("--host", help="Address on the ward network.")] = "0.0.0.0",
-    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8765,
+    port: Annotated[
+        int | None, typer.Option("--port", help="TCP port; default [export] port (8765).")
+    ] = None,
 ) -> None:
     """Serve published exports to signed links only (403 and a log line for anything else)."""
 
     def run() -> None:
         from patrol.export import load_secret, make_server
+        from patrol.export.address import export_base_url
+        from patrol.store.db import default_data_dir
 
-        secret = load_secret(secret_file or root / ".link-secret")
-        server = make_server(root, secret, host=host, port=port)
+        settings = load_settings()
+        folder = root or default_data_dir(settings) / "exports"
+        secret = load_secret(secret_file or folder / ".link-secret")
+        chosen = settings.export.port if port is None else port
+        server = make_server(folder, secret, host=host, port=chosen)
+        bound = server.server_address[1]
+        phones = export_base_url(settings.replace(export={"port": bound}))
+        typer.echo(f"Máy chủ tải lộ trình: điện thoại trong mạng nội bộ mở {phones}")
         typer.echo(
-            f"serving signed exports from {root} on http://{host}:{server.server_address[1]}"
+            f"serving signed exports from {folder} on http://{host}:{bound}; phones use {phones}"
         )
         try:
             server.serve_forever()

@@ -8,11 +8,16 @@ embedded default area without ``--area``); the depot is the area's ward police p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from patrol.cli import app, load_settings, run_guarded
+from patrol.cli import app, load_settings
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from routing.roster import JointTeam
 
 __all__ = ["plan_command"]
 
@@ -49,12 +54,31 @@ def plan_command(
     nights: Annotated[
         int, typer.Option("--nights", help="Consecutive nights planned together (a rota).")
     ] = 1,
+    roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--roster",
+            help="Ca trực (CSV/XLSX: Họ và tên, Đơn vị, Số điện thoại, Tổ, "
+            "Tổ trưởng); its teams replace --teams.",
+        ),
+    ] = None,
+    from_store: Annotated[
+        bool,
+        typer.Option(
+            "--from-store",
+            help="The night's roster kept in the store (standing teams "
+            "and the night's swaps; `patrol teams roster`).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a night shift end to end and write problem.json, plan.json and summary.txt.
 
+    With ``--roster`` or ``--from-store`` the teams are the night's roster: plan.json names
+    every member with unit, rank and phone (route extras ``members`` and ``people``).
+
     With ``--nights 7`` a week's rota: one folder per night and rota.txt / rota.json (which
     nights each target is checked, at what time, by which team; the guarantee and any
-    shortfall).
+    shortfall); a roster's teams patrol every night of it.
     """
     from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
@@ -66,11 +90,15 @@ def plan_command(
 
     def run() -> list[Path]:
         the_shift = Shift.parse(date, shift, high_risk)
+        # A roster file is checked before the area loads: its mistakes come at once.
+        crews = _night_teams(roster, False, area="", day=the_shift.date) if roster else None
         the_area = load_area(area, settings=settings, progress=True)
         bbox = the_area.bbox
         survey = read_facility_survey(facilities, bbox=bbox) if facilities else None
         history = read_incidents(incidents, bbox=bbox) if incidents else None
         inputs = load_inputs(settings, area=the_area, survey=survey, incidents=history)
+        if from_store:
+            crews = _night_teams(roster, from_store, area=inputs.area.name, day=the_shift.date)
         typer.echo(f"planning {the_shift.label()} for {inputs.area.name} ...", err=True)
         if nights != 1:
             rota = plan_week(
@@ -78,6 +106,7 @@ def plan_command(
                 the_shift,
                 nights=nights,
                 n_teams=teams,
+                roster=crews,
                 depots=depot,
                 time_limit_s=time_limit,
                 seed=seed,
@@ -88,6 +117,7 @@ def plan_command(
             inputs,
             the_shift,
             n_teams=teams,
+            roster=crews,
             depots=depot,
             time_limit_s=time_limit,
             seed=seed,
@@ -95,5 +125,36 @@ def plan_command(
         )
         return write_plan_outputs(result, out, lang=lang)
 
-    for path in run_guarded(run):
+    from patrol.commands.teams import guarded
+
+    for path in guarded(run):
         typer.echo(str(path))
+
+
+def _night_teams(
+    roster: Path | None, from_store: bool, *, area: str, day: date
+) -> list[JointTeam] | None:
+    """Return the night's joint teams of ``--roster FILE`` or the store (``None``: --teams)."""
+    from patrol.errors import SettingsError
+    from patrol.night import check_night, roster_from_rows
+    from patrol.personnel import read_personnel
+
+    if roster is not None and from_store:
+        msg = "give --roster FILE or --from-store, not both"
+        raise SettingsError(msg)
+    if roster is not None:
+        rows = read_personnel(roster, need_team=True, name=roster.name)
+        return roster_from_rows(rows, source=roster.name, shift_date=day).joint_teams()
+    if not from_store:
+        return None
+    from patrol.commands.teams import cli_commander
+    from patrol.store import roster as stored
+    from patrol.store.db import open_store
+
+    store = open_store(load_settings())
+    try:
+        night = stored.night_roster(store, cli_commander(), area=area, shift_date=day)
+    finally:
+        store.close()
+    check_night(night)
+    return night.joint_teams()

@@ -70,9 +70,11 @@ def users_add(
     role: Annotated[str, typer.Option("--role", help=f"Role: {_ROLES}.")],
     name: Annotated[str, typer.Option("--name", help="Full name shown in the app.")] = "",
     team: Annotated[
-        str | None, typer.Option("--team", help="Team of a patrol leader (needs --area).")
+        str | None, typer.Option("--team", help="Tổ của tổ trưởng tuần tra (Tổ 1, T1...).")
     ] = None,
-    area: Annotated[str | None, typer.Option("--area", help="Area of --team.")] = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="Area of --team (default: the embedded area).")
+    ] = None,
     totp: Annotated[
         bool, typer.Option("--totp", help="Give a second factor to a role that does not need it.")
     ] = False,
@@ -86,10 +88,9 @@ def users_add(
     store = _store()
     team_id = None
     if team is not None:
-        if area is None:
-            typer.echo("error: --team needs --area", err=True)
-            raise typer.Exit(2)
-        team_id = run_guarded(lambda: roster.find_team(store, area=area, name=team))
+        from patrol.commands.teams import area_name, guarded
+
+        team_id = guarded(lambda: roster.find_team(store, area=area_name(area), name=team))
     password = _secret("Password", from_stdin=password_stdin)
     made = run_guarded(
         lambda: auth.create_user(
@@ -105,8 +106,32 @@ def users_add(
         )
     )
     typer.echo(f"created {made.principal.username} ({made.principal.role.value})")
+    if made.principal.role.value == "patrol_leader" and team_id is None:
+        typer.echo(
+            f"Lưu ý: tài khoản tổ trưởng chưa gắn với tổ nào; gắn bằng: patrol users team "
+            f"{made.principal.username} --team 'Tổ 1' (note: no team yet; link it with "
+            "`patrol users team`)."
+        )
     if made.totp_secret and made.totp_uri:
         _show_totp(made.totp_secret, made.totp_uri)
+    store.close()
+
+
+@users_app.command("team")
+def users_team(
+    username: Annotated[str, typer.Argument(help="Tài khoản tổ trưởng tuần tra.")],
+    team: Annotated[str, typer.Option("--team", help="Tổ: Tổ 1, T1...")],
+    area: Annotated[str | None, typer.Option("--area", help="Area of --team.")] = None,
+) -> None:
+    """Gắn tài khoản tổ trưởng với một tổ. Link a patrol leader's account to a team."""
+    from patrol.commands.teams import area_name, guarded
+    from patrol.personnel import team_code, team_label
+    from patrol.store import roster
+
+    store = _store()
+    guarded(lambda: roster.link_leader(store, username=username, area=area_name(area), team=team,
+                                       actor=_actor(), source="cli"))  # fmt: skip
+    typer.echo(f"{username} là tổ trưởng của {team_label(team_code(team))}.")
     store.close()
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "OSM_ATTRIBUTION",
     "OSM_COPYRIGHT_URL",
     "WARD_TZ",
+    "CrewMember",
     "Depot",
     "Lang",
     "PlanExport",
@@ -83,6 +84,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "risk": {"vi": "Nguy cơ", "en": "Risk"},
     "notes": {"vi": "Ghi chú", "en": "Notes"},
     "members": {"vi": "Thành phần tổ", "en": "Team members"},
+    "leader": {"vi": "Tổ trưởng", "en": "Team leader"},
+    "phone": {"vi": "ĐT", "en": "phone"},
     "route": {"vi": "Lộ trình", "en": "Route"},
     "leave": {"vi": "Rời trụ sở", "en": "Leave"},
     "back": {"vi": "Về trụ sở", "en": "Back"},
@@ -210,6 +213,29 @@ class StopView:
 
 
 @dataclass(frozen=True)
+class CrewMember:
+    """A person of a team as the briefing lists them."""
+
+    name: str
+    role: str = ""
+    unit: str = ""
+    rank: str = ""
+    phone: str = ""
+    leader: bool = False
+
+    def line(self, lang: Lang = "vi") -> str:
+        """``Tổ trưởng: Nguyễn Văn An (Thượng úy, Công an phường) - ĐT 0912 345 678``."""
+        unit = self.unit or _ROLES.get(self.role, {}).get(lang, self.role)
+        inner = ", ".join(x for x in (self.rank, unit) if x)
+        text_ = f"{self.name} ({inner})" if inner else self.name
+        if self.leader:
+            text_ = f"{text('leader', lang)}: {text_}"
+        if self.phone:
+            text_ += f" - {text('phone', lang)} {self.phone}"
+        return text_
+
+
+@dataclass(frozen=True)
 class TeamRoute:
     """One team's closed loop: depot, street path ``(lon, lat)`` and ordered stops."""
 
@@ -223,6 +249,8 @@ class TeamRoute:
     members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     member_counts: Mapping[str, int] = field(default_factory=dict)
     vehicle: str = ""
+    people: tuple[CrewMember, ...] = ()
+    """Who goes, leader first, with unit, rank and phone (plans made from a roster)."""
 
     @property
     def street_path(self) -> tuple[tuple[float, float], ...]:
@@ -245,7 +273,13 @@ class TeamRoute:
         return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
 
     def member_lines(self, lang: Lang = "vi") -> list[str]:
-        """``Công an: A, B`` per role; without names, the head count (``Công an: 2 người``)."""
+        """Return who goes, one line each: person, unit, rank and phone.
+
+        Plans without the crew give ``Công an: A, B`` per role; without names, the head count
+        (``Công an: 2 người``).
+        """
+        if self.people:
+            return [person.line(lang) for person in self.people]
         lines = []
         for role, names in self.members.items():
             lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {', '.join(names)}")

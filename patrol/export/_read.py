@@ -15,7 +15,15 @@ from typing import Any
 
 from geodata.shift import Shift
 from patrol.errors import PlanFileError, SettingsError
-from patrol.export._common import OSM_ATTRIBUTION, Depot, PlanExport, StopView, TeamRoute, slug
+from patrol.export._common import (
+    OSM_ATTRIBUTION,
+    CrewMember,
+    Depot,
+    PlanExport,
+    StopView,
+    TeamRoute,
+    slug,
+)
 from routing.model import PatrolPlan
 
 __all__ = ["check_against_area", "read_plan"]
@@ -225,6 +233,7 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
         members=_read_members(extra.get("members")),
         member_counts=_read_counts(extra.get("members"), extra.get("member_counts")),
         vehicle=str(extra.get("vehicle") or ""),
+        people=_read_people(extra.get("people")),
     )
 
 
@@ -290,6 +299,24 @@ def _read_members(raw: Any) -> dict[str, tuple[str, ...]]:
             elif isinstance(names, str):
                 members[str(role)] = [_clean(names)]
     return {role: tuple(names) for role, names in members.items()}
+
+
+def _read_people(raw: Any) -> tuple[CrewMember, ...]:
+    """Return the crew of ``[{"name", "role", "unit", "rank", "phone", "leader"}]``; else none."""
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        CrewMember(
+            _clean(str(p["name"])),
+            _clean(str(p.get("role") or "")),
+            _clean(str(p.get("unit") or "")),
+            _clean(str(p.get("rank") or "")),
+            _clean(str(p.get("phone") or "")),
+            p.get("leader") is True,
+        )
+        for p in raw
+        if isinstance(p, dict) and p.get("name")
+    )
 
 
 def _read_counts(raw: Any, counts: Any) -> dict[str, int]:

@@ -44,6 +44,7 @@ __all__ = [
     "PlanVersion",
     "RosterEntry",
     "Team",
+    "TeamMember",
     "UTCDateTime",
     "Upload",
     "User",
@@ -167,7 +168,10 @@ class Incident(Base):
 
 
 class Team(Base):
-    """A patrol team (tổ tuần tra) of an area; its ``name`` is the team id in plans."""
+    """A standing patrol team (tổ tuần tra) of an area; its ``name`` is the team id in plans.
+
+    ``T1`` is shown as ``Tổ 1``; ``leader_id`` is its leader (tổ trưởng), one of its members.
+    """
 
     __tablename__ = "teams"
     __table_args__ = (UniqueConstraint("area_id", "name"),)
@@ -175,10 +179,14 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     name: Mapped[str] = mapped_column(String(100))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    vehicle: Mapped[str] = mapped_column(String(20), default="motorbike")
+    depot: Mapped[str] = mapped_column(default="")
+    """Facility id the team leaves from; empty: the area's ward police post."""
 
 
 class Person(Base):
-    """A member of the patrol forces: police, military, militia or grassroots force."""
+    """A member of the patrol forces (``unit``: a code of ``patrol.personnel.UNITS``)."""
 
     __tablename__ = "people"
 
@@ -187,6 +195,19 @@ class Person(Base):
     name: Mapped[str]
     unit: Mapped[str] = mapped_column(String(20))
     phone: Mapped[str] = mapped_column(default="")
+    rank: Mapped[str] = mapped_column(default="")
+    """Rank or duty as the unit writes it (Thượng úy, Tiểu đội trưởng)."""
+
+
+class TeamMember(Base):
+    """A person's standing team (one team per person)."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
 
 
 class RosterEntry(Base):

@@ -22,13 +22,24 @@ from patrol.store.models import LoginSession
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 REFUSED = "Bạn không có quyền truy cập nội dung này"
 EXPECTED = {
-    "commander": ["map", "plan", "routes", "alarm", "review", "data", "audit", "settings", "help"],
+    "commander": [
+        "map",
+        "plan",
+        "routes",
+        "alarm",
+        "review",
+        "data",
+        "teams",
+        "audit",
+        "settings",
+        "help",
+    ],
     "patrol_leader": ["routes", "settings", "help"],
     "analyst": ["map", "review", "data", "settings", "help"],
     "administrator": ["audit", "users", "settings", "help"],
 }
 # Pages of this part of the project, visited to see that they open for the roles that may.
-OWN_PAGES = {"map", "data", "audit", "users", "settings", "help"}
+OWN_PAGES = {"map", "data", "teams", "audit", "users", "settings", "help"}
 
 
 def _errors(at: Any) -> list[str]:

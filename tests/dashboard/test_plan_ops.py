@@ -186,7 +186,7 @@ def test_a_concurrent_save_gives_the_conflict_message_and_loses_nothing(
 
 def test_leader_of_t1_sees_only_t1_and_is_refused_t2(ward: Any) -> None:
     at: AppTest = ward("patrol_leader", "routes")
-    assert at.radio(key="routes_team.vi").options == ["Tổ T1"]
+    assert at.radio(key="routes_team.vi").options == ["Tổ 1"]
     timeline = at.dataframe[0].value
     (stored,) = stored_plans.list_plans(ward.store, _commander(ward))
     t1 = next(r for r in stored.document["routes"] if r["team"] == "T1")
@@ -212,7 +212,7 @@ def test_exports_give_valid_gpx_a_qr_code_and_are_recorded(ward: Any) -> None:
     assert len(gpx.tracks) == 1 and len(gpx.routes) == 1
     assert len(gpx.routes[0].points) == len(t1["stops"]) + 2  # depot, stops, depot
     (qr,) = at.image
-    assert qr.captions == ["Mã QR tải lộ trình tổ T1"]
+    assert qr.captions == ["Mã QR tải lộ trình của Tổ 1"]
     secret = (Path(ward.folder) / "data" / "exports" / ".link-secret").read_bytes()
     claims = verify(made.link.rsplit("/r/", 1)[1], secret)
     assert (claims.team, claims.version) == ("T1", stored.version)

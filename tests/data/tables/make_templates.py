@@ -44,6 +44,13 @@ INCIDENTS = [
      "Xô xát tại quán nhậu"],
 ]  # fmt: skip
 
+PEOPLE = [
+    ["STT", "Họ và tên", "Đơn vị", "Cấp bậc, chức vụ", "Số điện thoại", "Tổ", "Tổ trưởng"],
+    [1, "Nguyễn Văn An", "Công an phường", "Thượng úy", "0912 345 678", "Tổ 1", "x"],
+    [2, "Lê Văn Cường", "Ban Chỉ huy quân sự", "Trung đội trưởng", "0934 111 222", "Tổ 1", ""],
+    [3, "Hoàng Văn Em", "Dân quân", "Chiến sĩ", "0356 444 555", "Tổ 1", ""],
+]  # fmt: skip
+
 
 def write_csv(rows: list[list[object]], path: Path) -> None:
     buffer = io.StringIO()
@@ -52,7 +59,11 @@ def write_csv(rows: list[list[object]], path: Path) -> None:
 
 
 def write_xlsx(
-    rows: list[list[object]], path: Path, lists: dict[str, list[str]], help_rows: list[list[str]]
+    rows: list[list[object]],
+    path: Path,
+    lists: dict[str, list[str]],
+    help_rows: list[list[str]],
+    text: tuple[str, ...] = (),
 ) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
@@ -66,6 +77,9 @@ def write_xlsx(
     for i, name in enumerate(rows[0], start=1):
         letter = openpyxl.utils.get_column_letter(i)
         sheet.column_dimensions[letter].width = max(12, len(str(name)) + 4)
+        if name in text:  # typed numbers stay text (a phone keeps its leading 0)
+            for (cell,) in sheet.iter_rows(min_row=2, max_row=500, min_col=i, max_col=i):
+                cell.number_format = "@"
         if name in lists:
             check = DataValidation(type="list", formula1='"' + ",".join(lists[str(name)]) + '"',
                                    allow_blank=True)  # fmt: skip
@@ -106,6 +120,26 @@ def main() -> None:
          ["Thời gian", "dd/mm/yyyy HH:MM theo 24 giờ, ví dụ 23/11/2026 01:30 hoặc 23/11/2026 1h30; ghi đủ năm"],
          ["Loại vụ việc", "; ".join(types)],
          ["Mã cơ sở", "Mã của cơ sở trong danh sách (nếu vụ việc xảy ra tại cơ sở), có thể để trống"]],
+    )  # fmt: skip
+
+    write_people()
+
+
+def write_people() -> None:
+    """Write the personnel list's form (``patrol people import``, the Lực lượng page)."""
+    from patrol.personnel import UNITS
+
+    units = [u.vi for u in UNITS.values()]
+    write_csv(PEOPLE, OUT / "mau-danh-sach-luc-luong.csv")
+    write_xlsx(
+        PEOPLE, OUT / "mau-danh-sach-luc-luong.xlsx", {"Đơn vị": units, "Tổ trưởng": ["x"]},
+        [["Cột", "Cách ghi"],
+         ["Họ và tên, Đơn vị", "Bắt buộc"],
+         ["Đơn vị", "; ".join(units)],
+         ["Số điện thoại", "10 chữ số bắt đầu bằng 0 (di động) hoặc 11 chữ số (máy bàn); cột này để dạng Văn bản để giữ số 0 ở đầu"],
+         ["Tổ, Tổ trưởng", "Có thể để trống; Tổ 1, Tổ 2...; ghi x ở cột Tổ trưởng cho tổ trưởng"],
+         ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
+        text=("Số điện thoại",),
     )  # fmt: skip
 
 
