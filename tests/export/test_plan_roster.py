@@ -115,7 +115,7 @@ def test_plan_from_store_names_every_member_in_plan_and_briefing(
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils missing: the briefing's text is not read")
     for team, people in crews.items():
-        (pdf,) = (tmp_path / "exports").glob(f"*-{team.lower()}-nhap.pdf")
+        (pdf,) = (tmp_path / "exports").glob(f"*-{team.lower()}-nhap*.pdf")
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True)
         flat = " ".join(text.stdout.decode("utf-8").split())
         for person in people:

@@ -109,8 +109,10 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_head") as batch_op:
         batch_op.add_column(sa.Column("key_id", sa.String(length=32), nullable=True))
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.alter_column("users", "totp_secret", type_=sa.Text(), existing_nullable=True)
+    # Sealed secrets are longer than 64 characters: the column becomes text on every dialect
+    # (SQLite rebuilds the table in batch mode), so the schema matches the models everywhere.
+    with op.batch_alter_table("users") as batch_op:
+        batch_op.alter_column("totp_secret", type_=sa.Text(), existing_nullable=True)
 
     rows = [dict(r._mapping) for r in bind.execute(sa.select(_audit).order_by(_audit.c.id))]
     secrets = bind.execute(
