@@ -146,7 +146,7 @@ def _run(request: dict[str, Any], *, fresh: bool = False) -> None:
             result = job.result()
         finally:
             bar.empty()
-    st.success(T("plan.done", s=f"{clock.perf_counter() - began:.1f}"))
+    st.success(T("plan.done", s=fmt_number(clock.perf_counter() - began, lang, decimals=1)))
     session.set_plan(result, {**request, "shift": shift})
     _keep_alternative(result, request["seed"], T("ops.note.seed", seed=request["seed"]),
                       fresh=fresh)  # fmt: skip
