@@ -1,4 +1,4 @@
-"""Tables and figures of a plan for the pages: metrics, timelines, unserved high-risk visits.
+"""Tables and figures of a plan for the pages: metrics, timelines, the rota's table.
 
 Pure: no Streamlit; takes a ``ShiftPlan`` (``patrol.pipeline.plan_shift``) or its parts.
 """
@@ -32,7 +32,6 @@ __all__ = [
     "WARD_TZ",
     "PlanSummary",
     "add_dispatch",
-    "high_risk_unserved",
     "members_line",
     "metrics_rows",
     "rota_table",
@@ -115,30 +114,6 @@ def site_info(problem: PatrolProblem) -> dict[str, dict[str, Any]]:
         node = problem.nodes[site.node]
         info[site.id] = {"lat": node.lat, "lon": node.lon, **dict(node.extra), **dict(site.extra)}
     return info
-
-
-def high_risk_unserved(
-    problem: PatrolProblem, plan: PatrolPlan, shift: Shift, *, lang: Lang = "vi"
-) -> list[tuple[str, int]]:
-    """Unserved visits whose window meets the high-risk window, most valuable first.
-
-    Each is ``(site name, visit index)``.
-    """
-    window = shift.high_risk_s
-    by_id = {s.id: s for s in problem.sites}
-    info = site_info(problem)
-    found: list[tuple[float, str, int]] = []
-    for u in plan.unserved:
-        site = by_id.get(u.site)
-        if site is None or not 0 <= u.visit < len(site.visits):
-            continue
-        visit = site.visits[u.visit]
-        if visit.value > 0 and _overlaps(visit.earliest, visit.latest, window):
-            extra = info.get(u.site, {})
-            name = str(extra.get("name") or kind_label(str(extra.get("kind", u.site)), lang))
-            found.append((visit.value, name, u.visit))
-    found.sort(key=lambda item: -item[0])
-    return [(name, visit) for _, name, visit in found]
 
 
 def timeline(

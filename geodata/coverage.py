@@ -18,10 +18,13 @@ from typing import Any
 
 from routing.model import PatrolPlan, PatrolProblem
 
-__all__ = ["LEVELS", "target_coverage"]
+__all__ = ["LEVELS", "LEVEL_RANK", "target_coverage"]
 
 LEVELS = ("very_high", "high", "medium", "low")
 """Risk levels, highest first."""
+
+LEVEL_RANK = {level: len(LEVELS) - 1 - i for i, level in enumerate(LEVELS)}
+"""Rank of each level, low 0 to very high 3."""
 
 
 def target_coverage(

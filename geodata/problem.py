@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from geodata.coverage import LEVEL_RANK
 from geodata.schema import DEPOT_KINDS, FacilityKind
 from patrol.config import Settings
 from patrol.errors import ProblemFormatError, SettingsError
@@ -399,9 +400,6 @@ def _site_drafts(
     return drafts
 
 
-_LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "very_high": 3}
-
-
 def _valued_sites(
     drafts: Sequence[_Draft],
     settings: Settings,
@@ -419,8 +417,8 @@ def _valued_sites(
     visit; ``window_weight`` scales a top-level target's window bonus.
     """
     cover = settings.cover
-    top_rank = _LEVEL_RANK[cover.top_level]
-    top = {d.id for d in drafts if _LEVEL_RANK.get(d.level, 0) >= top_rank}
+    top_rank = LEVEL_RANK[cover.top_level]
+    top = {d.id for d in drafts if LEVEL_RANK.get(d.level, 0) >= top_rank}
     lifted = top if cover.top_first else set()
     # Most risk a night can cover: the better first visit and every repeat of each target.
     reachable = sum(max(d.risk_values[:2]) + sum(d.risk_values[2:]) for d in drafts)

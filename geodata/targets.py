@@ -119,9 +119,8 @@ def group_targets(
     if not ids:
         return {}
     frame = facilities.loc[ids]
-    xy = np.column_stack(
-        [frame.geometry.to_crs(crs).x.to_numpy(), frame.geometry.to_crs(crs).y.to_numpy()]
-    )
+    points = frame.geometry.to_crs(crs)
+    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
     is_atm = (frame["kind"].astype(str) == FacilityKind.ATM.value).to_numpy()
     anchors: list[int] = np.flatnonzero(~is_atm).tolist()
     atms: list[int] = np.flatnonzero(is_atm).tolist()

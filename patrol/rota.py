@@ -28,6 +28,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geodata.coverage import LEVEL_RANK
 from patrol.config import Settings
 from patrol.errors import SettingsError
 
@@ -204,9 +205,6 @@ def _same_loops(before: ShiftPlan, after: ShiftPlan) -> list[str]:
     return [r.team for r in after.plan.routes if [s.site for s in r.stops] == loops.get(r.team)]
 
 
-_RANK = {"low": 0, "medium": 1, "high": 2, "very_high": 3}
-
-
 def _arrivals(plans: list[ShiftPlan]) -> dict[str, dict[str, Any]]:
     """Every high- and top-level target's visits night by night."""
     targets: dict[str, dict[str, Any]] = {}
@@ -215,7 +213,7 @@ def _arrivals(plans: list[ShiftPlan]) -> dict[str, dict[str, Any]]:
         lo, hi = night.shift.high_risk_s
         for site in night.problem.sites:
             level = str(site.extra.get("risk_level", "low"))
-            if _RANK.get(level, 0) < _RANK["high"]:
+            if LEVEL_RANK.get(level, 0) < LEVEL_RANK["high"]:
                 continue
             entry = targets.setdefault(
                 site.id,
@@ -227,7 +225,7 @@ def _arrivals(plans: list[ShiftPlan]) -> dict[str, dict[str, Any]]:
                     "window_nights": 0,
                 },
             )
-            if _RANK[level] > _RANK[entry["level"]]:
+            if LEVEL_RANK[level] > LEVEL_RANK[entry["level"]]:
                 entry["level"] = level
             times = sorted(starts.get(site.id, []))
             entry["arrivals"][d] = [f"{night.shift.at(t):%H:%M} {team}" for t, team in times]
@@ -307,7 +305,9 @@ def rota_text(rota: Rota) -> str:
     lines.append("")
     header = "Mục tiêu | mức | " + " | ".join(f"{n.shift.date:%d/%m}" for n in rota.nights)
     lines.append(header)
-    ordered = sorted(rota.targets.items(), key=lambda kv: (-_RANK[kv[1]["level"]], kv[1]["name"]))
+    ordered = sorted(
+        rota.targets.items(), key=lambda kv: (-LEVEL_RANK[kv[1]["level"]], kv[1]["name"])
+    )
     for _, entry in ordered:
         cells = [", ".join(times) or "–" for times in entry["arrivals"]]
         level = _LEVEL_VI.get(entry["level"], entry["level"])
