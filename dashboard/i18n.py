@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
-from geodata.schema import FacilityKind, IncidentType
+from patrolbase.lang import LANGS, Lang
+from patrolbase.schema import FacilityKind, IncidentType
 
 __all__ = [
     "LANGS",
@@ -29,8 +30,6 @@ __all__ = [
     "translator",
 ]
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
 
 # key: (Vietnamese, English). Values are str.format templates.
 TEXT: dict[str, tuple[str, str]] = {

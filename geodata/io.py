@@ -36,9 +36,10 @@ import pandas as pd
 from geodata._guard import DEFAULT_LIMITS, TableLimits, check_xlsx
 from geodata.facilities import fold_text, parse_kind
 from geodata.incidents import TYPE_ALIASES, parse_incident_type
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind
 from geodata.shift import parse_clock
-from patrol.errors import InputFileError, Problem, SettingsError
+from patrolbase.clock import ward_today
+from patrolbase.errors import InputFileError, Problem, SettingsError
+from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind
 
 __all__ = [
     "CASH_LABELS_VI",
@@ -76,7 +77,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    patrol.errors.InputFileError
+    patrolbase.errors.InputFileError
         Missing, empty, damaged, unreadable file, or a file that is not what its extension says.
 
     """
@@ -974,7 +975,7 @@ def read_facility_survey(path: str | Path, *, bbox: Bbox | None = None) -> gpd.G
 
     Raises
     ------
-    patrol.errors.InputFileError
+    patrolbase.errors.InputFileError
         With every problem of the file; nothing is returned.
 
     """
@@ -1226,7 +1227,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
 
     Raises
     ------
-    patrol.errors.InputFileError
+    patrolbase.errors.InputFileError
         With every problem of the file; nothing is returned.
 
     """
@@ -1267,7 +1268,7 @@ def read_incidents(path: str | Path, *, bbox: Bbox | None = None) -> gpd.GeoData
         else:
             times[k] = np.datetime64(when, "ns")
     known = ~np.isnat(times)
-    future = known & (times.astype("datetime64[D]") > np.datetime64(date.today(), "D"))
+    future = known & (times.astype("datetime64[D]") > np.datetime64(ward_today(), "D"))
     type_text = column("type")
     parsed = {text: parse_incident_type(text) for text in dict.fromkeys(type_text)}
     kinds = [parsed[text] for text in type_text]
@@ -1614,7 +1615,7 @@ def write_incidents(
         The written file.
 
     """
-    from geodata.schema import IncidentType
+    from patrolbase.schema import IncidentType
 
     en = language == "en"
     fields = {f.key: f for f in _INCIDENT_FIELDS}

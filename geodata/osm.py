@@ -8,7 +8,7 @@ download.
 
 Frames, all in EPSG:4326:
 
-- ``facilities_from_osm``: the facilities frame of ``geodata.schema`` (banks, transaction
+- ``facilities_from_osm``: the facilities frame of ``patrolbase.schema`` (banks, transaction
   offices, ATMs, gold shops, pawn shops, the State Treasury, government offices, town halls,
   post offices, schools, markets, police posts and the military command), polygons reduced to a
   representative point;
@@ -31,8 +31,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
-from patrol.errors import InputFileError, Problem
+from patrolbase.errors import InputFileError, Problem
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -491,7 +491,7 @@ def _geometry_of(data: OsmData, kind: str, osm_id: int, *, area: bool) -> BaseGe
 
 
 def facilities_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """Extract the facilities of the file, as the facilities frame of ``geodata.schema``.
+    """Extract the facilities of the file, as the facilities frame of ``patrolbase.schema``.
 
     Parameters
     ----------

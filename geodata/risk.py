@@ -33,7 +33,6 @@ import pandas as pd
 import pyproj
 from scipy.spatial import cKDTree
 
-from geodata.schema import CashLevel, FacilityKind, IncidentType
 from geodata.timeprofile import (
     HourProfile,
     date_factors,
@@ -43,8 +42,10 @@ from geodata.timeprofile import (
     shift_slots,
     slot_hour_factors,
 )
-from patrol.config import RiskSettings, Settings
-from patrol.errors import CRSError, InputFileError, Problem
+from patrolbase.crs import utm_epsg
+from patrolbase.errors import CRSError, InputFileError, Problem
+from patrolbase.schema import CashLevel, FacilityKind, IncidentType
+from patrolbase.settings import RiskSettings, Settings
 
 if TYPE_CHECKING:
     from geodata.shift import Shift
@@ -59,7 +60,7 @@ __all__ = [
     "incident_contributions",
     "incident_pressure",
     "isolation",
-    "projected_crs",
+    "measuring_crs",
     "risk_level",
     "risk_table",
     "static_exposure",
@@ -117,7 +118,7 @@ def risk_level(score: float, *, settings: RiskSettings | None = None) -> RiskLev
 # --- projection -------------------------------------------------------------------------------
 
 
-def projected_crs(
+def measuring_crs(
     frame: gpd.GeoDataFrame, *, crs: Any = None, settings: Settings | None = None
 ) -> pyproj.CRS:
     """Pick the projected CRS to measure ``frame`` in; ``CRSError`` if there is none.
@@ -133,7 +134,9 @@ def projected_crs(
         raise CRSError(msg)
     chosen = crs if crs is not None else settings.area.crs
     if chosen is None:
-        chosen = _utm_epsg(frame)
+        wgs84 = frame if frame.crs.equals(_WGS84) else frame.to_crs(_WGS84)
+        west, south, east, north = wgs84.total_bounds
+        chosen = utm_epsg((west + east) / 2, (south + north) / 2)
     result = _crs(chosen)
     if not result.is_projected:
         msg = (
@@ -143,18 +146,6 @@ def projected_crs(
         )
         raise CRSError(msg)
     return result
-
-
-def _utm_epsg(frame: gpd.GeoDataFrame) -> int:
-    """EPSG code of the WGS 84 UTM zone of the frame's centre.
-
-    ``estimate_utm_crs`` finds the same zone but queries the PROJ database (~0.1 s a call).
-    """
-    wgs84 = frame if frame.crs.equals(_WGS84) else frame.to_crs(_WGS84)
-    west, south, east, north = wgs84.total_bounds
-    lon, lat = (west + east) / 2, (south + north) / 2
-    zone = int((lon + 180) // 6) % 60 + 1
-    return (32600 if lat >= 0 else 32700) + zone
 
 
 @lru_cache(maxsize=32)
@@ -199,7 +190,7 @@ def isolation(
         Building footprints; those whose ``building`` tag is in ``HOUSING_TAGS`` (or all when
         the frame has no ``building`` column) count as housing.
     crs : optional
-        Projected CRS to measure in (``Area.crs``); see ``projected_crs``.
+        Projected CRS to measure in (``Area.crs``); see ``measuring_crs``.
     settings : Settings, optional
         ``risk.isolation_*``, ``risk.density_radius_m``, ``risk.dense_buildings``.
 
@@ -221,7 +212,7 @@ def isolation(
     out["isolation_factor"] = 1.0
     if len(facilities) == 0:
         return out
-    proj = projected_crs(facilities, crs=crs, settings=settings)
+    proj = measuring_crs(facilities, crs=crs, settings=settings)
     xy = _xy(facilities, proj)
     points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=proj)
     parts = []
@@ -466,7 +457,7 @@ class IncidentPairs:
         weight_of = np.array([risk.incident_weights.get(t, 0.0) for t in type_names] + [0.0])
         repeat_of = np.array([t in risk.near_repeat_types for t in type_names] + [False])
         weight, repeats = weight_of[codes], repeat_of[codes]  # code -1 (unknown) reads the pad
-        proj = projected_crs(facilities, crs=crs, settings=settings)
+        proj = measuring_crs(facilities, crs=crs, settings=settings)
         fac_tree = cKDTree(_xy(facilities, proj))
         inc_tree = cKDTree(_xy(recent, proj))
         found = fac_tree.sparse_distance_matrix(
@@ -665,7 +656,7 @@ def assess_risk(
     """
     settings = settings or Settings()
     risk = settings.risk
-    crs = projected_crs(facilities, crs=crs, settings=settings) if len(facilities) else crs
+    crs = measuring_crs(facilities, crs=crs, settings=settings) if len(facilities) else crs
     iso = (
         isolation(facilities, residential, buildings, crs=crs, settings=settings)
         if isolation_table is None

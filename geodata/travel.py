@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from patrol.config import Settings
-from patrol.errors import AreaError
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import networkx as nx

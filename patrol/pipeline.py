@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from patrol.config import Settings
-from patrol.errors import InfeasiblePlanError, SettingsError
+from patrolbase.clock import ward_today
+from patrolbase.errors import InfeasiblePlanError, SettingsError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -145,7 +146,7 @@ def load_inputs(
         facilities = merge_facilities(facilities, survey)
     demo = incidents is None
     if incidents is None:
-        last = demo_until or date.today()
+        last = demo_until or ward_today()
         incidents = generate_demo_incidents(
             facilities,
             area.bbox,

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geodata.coverage import LEVEL_RANK
-from patrol.config import Settings
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     from geodata.shift import Shift

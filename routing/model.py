@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from patrol.errors import PatrolError, PlanFileError, ProblemFormatError
+from patrolbase.errors import PatrolError, PlanFileError, ProblemFormatError
 
 __all__ = [
     "PLAN_FORMAT",

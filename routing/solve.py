@@ -32,8 +32,8 @@ from typing import Literal, NoReturn
 
 import numpy as np
 
-from patrol.config import RoutingSettings
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
+from patrolbase.settings import RoutingSettings
 from routing._compile import Compiled, compile_problem
 from routing._heuristic import improve
 from routing._kernel import warm_up

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time as clock
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from typing import Any
 
 import folium
@@ -24,6 +23,7 @@ from patrol.personnel import team_label
 from patrol.store import plans as stored_plans
 from patrol.store import roster as roster_store
 from patrol.store.auth import Permission
+from patrolbase.clock import ward_today
 
 session.init()
 lang = session.lang()
@@ -51,7 +51,7 @@ depot_names = _label(depots)
 # Plain widgets, not a form: AppTest cannot submit forms on st.navigation pages, and the
 # page is cheap to re-run.
 c1, c2, c3 = st.columns(3)
-day = c1.date_input(T("plan.date"), value=date.today(), format="DD/MM/YYYY", key="plan_date")
+day = c1.date_input(T("plan.date"), value=ward_today(), format="DD/MM/YYYY", key="plan_date")
 start = c2.time_input(T("plan.start"), value=parse_clock(settings.shift.start), key="plan_start")
 end = c3.time_input(T("plan.end"), value=parse_clock(settings.shift.end), key="plan_end")
 c4, c5, c6 = st.columns(3)

@@ -135,9 +135,9 @@ def _night_teams(
     roster: Path | None, from_store: bool, *, area: str, day: date
 ) -> list[JointTeam] | None:
     """Return the night's joint teams of ``--roster FILE`` or the store (``None``: --teams)."""
-    from patrol.errors import SettingsError
     from patrol.night import check_night, roster_from_rows
     from patrol.personnel import read_personnel
+    from patrolbase.errors import SettingsError
 
     if roster is not None and from_store:
         msg = "give --roster FILE or --from-store, not both"

@@ -36,10 +36,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from patrol.errors import AccessDeniedError, AuthError, PatrolError
 from patrol.store.audit import Action, log_event, record
 from patrol.store.db import Store, is_busy
 from patrol.store.models import AuditRow, LoginFailure, LoginSession, Team, User
+from patrolbase.errors import AccessDeniedError, AuthError, PatrolError
 
 __all__ = [
     "LOGIN_BANNER_EN",

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import PlanFileError
 from patrol.export import PlanExport, read_plan, write_exports
 from patrol.export._common import write_atomic
+from patrolbase.errors import PlanFileError
 
 
 def test_sample_plan_reads_with_identity_and_clock_times(plan: PlanExport) -> None:

@@ -16,7 +16,7 @@ from geodata.facilities import (
     parse_kind,
 )
 from geodata.io import read_facility_survey
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 

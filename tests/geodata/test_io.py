@@ -20,8 +20,8 @@ from geodata.io import (
     write_facilities,
     write_incidents,
 )
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
+from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
 
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 # The Văn Miếu - Quốc Tử Giám / Cát Linh extract's bounds (west, south, east, north).

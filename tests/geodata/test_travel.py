@@ -9,8 +9,8 @@ from pyproj import Geod, Transformer
 
 from geodata.area import Area, load_area
 from geodata.travel import TravelTimes, travel_times
-from patrol.config import Settings
-from patrol.errors import AreaError
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings
 
 GEOD = Geod(ellps="WGS84")
 SNAP_MPS = Settings().network.snap_speed_kmh / 3.6

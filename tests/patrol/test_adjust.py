@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from geodata.shift import Shift
-from patrol.errors import InfeasiblePlanError
 from patrol.pipeline import (
     Inputs,
     Move,
@@ -20,6 +19,7 @@ from patrol.pipeline import (
     plan_shift,
     replan_with_locks,
 )
+from patrolbase.errors import InfeasiblePlanError
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 

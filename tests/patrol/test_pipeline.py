@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from geodata.shift import Shift
-from patrol.errors import InfeasiblePlanError, SettingsError
 from patrol.pipeline import Inputs, ShiftPlan, choose_depots, plan_shift, write_plan_outputs
+from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing.model import PatrolPlan
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")

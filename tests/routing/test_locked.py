@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
 from routing import PatrolProblem, solve
 from routing._compile import compile_problem
 from routing._ortools import SearchConfig, search

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import InfeasiblePlanError, SettingsError
+from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing import PatrolPlan, PatrolProblem, solve
 from routing.metrics import overlap, summarize
 from routing.replan import positions_at, replan

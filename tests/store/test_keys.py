@@ -12,12 +12,12 @@ import pyotp
 import pytest
 from sqlalchemy import text
 
-from patrol.config import Settings
 from patrol.store import auth
 from patrol.store.audit import GENESIS_HASH, list_audit, verify_chain
 from patrol.store.db import DB_FILENAME, open_store
 from patrol.store.keys import StoreKeyError, read_key
 from patrol.store.migrate import current_revision, upgrade
+from patrolbase.settings import Settings
 
 PASSWORD = "mật khẩu của chỉ huy phường"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from geodata.review import plan_presence
-from patrol.errors import AccessDeniedError, ConflictError
 from patrol.store import auth, plans, roster
 from patrol.store.audit import list_audit
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
+from patrolbase.errors import AccessDeniedError, ConflictError
 from routing.model import PatrolPlan
 
 AREA_A = "Văn Miếu - Quốc Tử Giám"
