@@ -324,7 +324,13 @@ def plan_shift(
         if settings.cover.top_first and not include
         else None
     )
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, warm=warm)
+    plan = solve(
+        problem,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        warm=warm,
+        variety=settings.routing.variety,
+    )
     plan = _with_geometry(plan, problem, travel, inputs, depot_ids)
     plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})
     plan, metrics = _measured(plan, problem, shift)
@@ -678,6 +684,7 @@ def replan_with_locks(
     windows: Mapping[tuple[str, int], tuple[int, int]] | None = None,
     seed: int | None = None,
     time_limit_s: float | None = None,
+    settings: Settings | None = None,
 ) -> ShiftPlan:
     """Solve the shift again around locked stops, after the commander's changes.
 
@@ -693,6 +700,8 @@ def replan_with_locks(
         New ``(earliest, latest)`` of moved visits, seconds from the shift start.
     seed, time_limit_s
         Solver seed and limit; ``None`` uses the problem's.
+    settings
+        The ward's settings (``routing.variety``); ``None`` uses the defaults.
 
     Returns
     -------
@@ -710,7 +719,10 @@ def replan_with_locks(
 
     problem = adjust_problem(result.problem, windows or {})
     locks = {team: list(stops) for team, stops in locked.items() if stops}
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, locked=locks or None)
+    variety = (settings or Settings()).routing.variety
+    plan = solve(
+        problem, time_limit_s=time_limit_s, seed=seed, locked=locks or None, variety=variety
+    )
     depot_ids = list(result.plan.extra.get("depots", []))
     plan = _with_geometry(plan, problem, result.travel, inputs, depot_ids)
     plan, metrics = _measured(plan, problem, result.shift)

@@ -19,10 +19,10 @@ class RoutingSettings(BaseModel):
     the search also stops earlier once it stops improving)."""
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     """Random seed: the same problem and seed give the same plan."""
-    variety: float = Field(default=0.15, ge=0, le=1)
+    variety: float | None = Field(default=None, ge=0, le=1)
     """Seeded random surcharge (share of travel time, per street leg) on route costs, so that
     another night's seed gives other loops of equal value: patrols are hard to predict. 0 keeps
-    the strictly shortest loops."""
+    the strictly shortest loops; ``None`` keeps the engine's own (``routing.SearchParams``)."""
     police_per_team: int = Field(default=1, ge=1, le=10)
     """Police officers per joint team (at least one: a police officer leads the team)."""
     military_per_team: int = Field(default=1, ge=0, le=10)
