@@ -257,7 +257,7 @@ move_from = a4.time_input(T("ops.move_from"), value=default_from, key="plan_move
 move_to = a5.time_input(T("ops.move_to"), value=shift.at(shift.high_risk_s[0] + 1800).time(),
                         key="plan_move_to", disabled=not timed)  # fmt: skip
 if st.button(T("ops.relock"), key="plan_relock", disabled=not (keep or move_stop)):
-    from patrol.pipeline import Move, lock_order, replan_with_locks
+    from patrol.changes import Move, lock_order, replan_with_locks
 
     with session.guard():
         moves = []

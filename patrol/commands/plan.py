@@ -83,7 +83,8 @@ def plan_command(
     from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
     from geodata.shift import Shift
-    from patrol.pipeline import load_inputs, plan_shift, write_plan_outputs
+    from patrol.pipeline import load_inputs, plan_shift
+    from patrol.plan_files import write_plan_outputs
     from patrol.rota import plan_week, write_rota_outputs
 
     settings = load_settings()

@@ -158,7 +158,7 @@ def test_plan_summary_and_briefing_say_what_is_covered(night: ShiftPlan, tmp_pat
 
     from patrol.export import read_plan
     from patrol.export.pdf import to_pdf
-    from patrol.pipeline import write_plan_outputs
+    from patrol.plan_files import write_plan_outputs
 
     write_plan_outputs(night, tmp_path)
     document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))

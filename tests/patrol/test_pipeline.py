@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from geodata.depots import choose_depots
 from geodata.shift import Shift
-from patrol.pipeline import Inputs, ShiftPlan, choose_depots, plan_shift, write_plan_outputs
+from patrol.pipeline import Inputs, ShiftPlan, plan_shift
+from patrol.plan_files import write_plan_outputs
 from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing.model import PatrolPlan
 
