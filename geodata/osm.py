@@ -14,6 +14,9 @@ Frames, all in EPSG:4326:
   representative point;
 - ``residential_from_osm``, ``buildings_from_osm``: polygons for the risk model's "isolation";
 - ``boundary_from_osm``: administrative boundaries (the ward's own among them).
+
+One file past 500 lines: every frame below is built from the one parsed ``OsmData`` with the
+same tag tables, and the parser and its tables change together.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ audited. An upload is one transaction carrying its own audit row: all of a file'
 stored or none (``InputFileError`` lists every problem, and the stored content is exactly what it
 was). Frames go in and come out with the columns of ``patrolbase.schema``. Plans are in
 ``patrol.store.plans``, teams and rosters in ``patrol.store.roster``.
+
+One file past 500 lines: every upload path shares the same transaction-with-audit and
+role-check helpers; split, those helpers would become a public API of their own.
 """
 
 from __future__ import annotations

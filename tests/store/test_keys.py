@@ -58,7 +58,11 @@ def _store_of_revision_0001(folder: Path, *, break_row: int | None = None) -> Se
                 "created_at, password_changed_at) VALUES ('chihuy', 'Chỉ huy', 'commander', "
                 ":ph, :s, :at, :at)"
             ),
-            {"ph": auth.password_hasher(store).hash(PASSWORD), "s": SECRET, "at": at.replace(tzinfo=None)},
+            {
+                "ph": auth.password_hasher(store).hash(PASSWORD),
+                "s": SECRET,
+                "at": at.replace(tzinfo=None),
+            },
         )
     assert store.keys is not None
     key_dir = store.keys.path.parent
