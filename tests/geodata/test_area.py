@@ -21,6 +21,8 @@ from patrolbase.errors import AreaError, InputFileError
 from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"
 

@@ -24,6 +24,8 @@ import pytest
 from geodata.io import read_facility_survey, read_incidents, read_table
 from patrolbase.errors import InputFileError, PatrolError, PlanFileError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 ROOT = Path(__file__).parents[2]
 TEMPLATE = ROOT / "geodata" / "data" / "templates" / "mau-vu-viec.xlsx"
 SURVEY_CSV = ROOT / "geodata" / "data" / "templates" / "mau-khao-sat-co-so.csv"

@@ -27,6 +27,8 @@ from patrolbase.crs import projected_crs
 from patrolbase.errors import CRSError
 from patrolbase.settings import HotspotSettings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 BBOX = (105.8268, 21.0233, 105.8390, 21.0304)  # Văn Miếu - Cát Linh, the default area
 CENTRE = (105.8330, 21.0270)  # lon, lat of the planted cluster
 CRS = "EPSG:32648"

@@ -40,6 +40,7 @@ def two_years(facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.slow
 def test_frame_shape_and_marking(two_years: gpd.GeoDataFrame) -> None:
     assert list(two_years.columns) == list(INCIDENT_COLUMNS)
     assert two_years.index.name == "incident_id"

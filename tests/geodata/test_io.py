@@ -23,6 +23,8 @@ from geodata.io import (
 from patrolbase.errors import InputFileError
 from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 # The Văn Miếu - Quốc Tử Giám / Cát Linh extract's bounds (west, south, east, north).
 VAN_MIEU = (105.82683, 21.02329, 105.83901, 21.03035)

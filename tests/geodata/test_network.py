@@ -12,6 +12,8 @@ from patrolbase.crs import projected_crs
 from patrolbase.errors import AreaError, CRSError
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"
 SPEEDS = Settings().network.speeds_kmh

@@ -16,6 +16,8 @@ from geodata.osm import (
 from patrolbase.errors import InputFileError
 from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"
 

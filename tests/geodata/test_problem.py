@@ -22,6 +22,8 @@ from patrolbase.errors import ProblemFormatError, SettingsError
 from patrolbase.settings import Settings
 from routing.model import PatrolProblem, Team
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 
 # patrol-problem/1 (docs/contract.md) as a JSON schema: what a program sharing no code with the

@@ -24,6 +24,8 @@ from geodata.review import (
 from patrolbase.errors import ReviewError
 from routing.model import PatrolPlan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 BBOX = (105.8268, 21.0233, 105.8390, 21.0304)
 TODAY = date(2026, 11, 23)
 MONTHS = [str(p) for p in pd.period_range("2025-11", "2026-10", freq="M")]

@@ -33,6 +33,8 @@ from patrolbase.settings import Settings
 
 # Found on the default extract: a spot ~180 m from any housing with no building within 150 m
 # (south of Văn Miếu), and a spot inside the dense block of tube houses east of it.
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 ISOLATED = (21.0237, 105.8360)
 DENSE = (21.0270, 105.83686)
 NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")

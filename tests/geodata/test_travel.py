@@ -45,6 +45,7 @@ def _weighted(area: Area) -> nx.DiGraph:
     return simple
 
 
+@pytest.mark.slow
 def test_matrix_shape_and_units(area: Area, facility_times: TravelTimes) -> None:
     n = len(area.facilities)
     assert facility_times.travel_s.shape == (n, n) and len(facility_times) == n

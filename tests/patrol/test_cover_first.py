@@ -19,6 +19,8 @@ from patrol.pipeline import Inputs, ShiftPlan, load_inputs, plan_shift
 from routing.model import PatrolProblem, Site, Visit
 from routing.solve import solve
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 OSM = Path(__file__).parents[1] / "data" / "osm"
 OFFICES = (
     "Sở Kế hoạch và Đầu tư Hà Nội",

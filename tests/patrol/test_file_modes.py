@@ -21,6 +21,8 @@ from patrol.store.backup import backup, restore
 from patrol.store.db import open_store
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 HERE = Path(__file__).parent
 SAMPLE_PLAN = HERE.parent / "export" / "data" / "sample-plan.json"
 PASSWORD = "mật khẩu dài của quản trị viên"

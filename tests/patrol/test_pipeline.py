@@ -15,6 +15,8 @@ from patrol.plan_files import write_plan_outputs
 from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing.model import PatrolPlan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 
 

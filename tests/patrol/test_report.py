@@ -23,6 +23,8 @@ from geodata.incidents import generate_demo_incidents
 from geodata.review import monthly_review
 from patrol.report import review_tables, write_html, write_pdf, write_tables
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 TODAY = date(2026, 11, 23)
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")

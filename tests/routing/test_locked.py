@@ -14,6 +14,8 @@ from routing._compile import compile_problem
 from routing._ortools import SearchConfig, search
 from routing.replan import replan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 
 def _solve(doc: dict[str, Any], **kw: Any) -> dict[str, Any]:
     plan = solve(PatrolProblem.from_dict(doc), **kw)

@@ -13,6 +13,8 @@ from routing import PatrolPlan, PatrolProblem, solve
 from routing.metrics import overlap, summarize
 from routing.replan import positions_at, replan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 PROBLEM = {
     "format": "patrol-problem/1",
     "name": "two banks",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import threading
 import warnings
 
+import pytest
+
 from routing import PatrolProblem, solve
 from routing.solve import _pool_context, prepare_workers
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 
 def test_a_threaded_caller_gets_a_worker_server_not_a_fork(random_problem) -> None:

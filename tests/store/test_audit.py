@@ -26,6 +26,8 @@ from patrol.store.keys import StoreKeyError
 from patrol.store.models import AuditRow
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 
 @pytest.fixture
 def settings_file(tmp_path: Path, store_settings: Settings) -> Path:

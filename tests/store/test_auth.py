@@ -15,6 +15,8 @@ from patrol.store.db import Store
 from patrol.store.models import Base, User
 from patrolbase.errors import AccessDeniedError, AuthError, PatrolError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 PASSWORD = "đêm mưa ngõ Văn Chương"  # spaces and Vietnamese letters allowed
 
 

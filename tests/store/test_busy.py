@@ -18,6 +18,8 @@ from patrol.store.auth import Role
 from patrol.store.db import open_store, sqlite, sqlite_journal_mode
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 PASSWORD = "một đêm dài ở Cát Linh"
 
 

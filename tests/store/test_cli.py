@@ -12,6 +12,8 @@ from patrol.cli import app
 from patrol.store.db import sqlite
 from patrolbase.errors import AuthError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 PASSWORD = "quản trị viên phường Cát Linh"
 
 

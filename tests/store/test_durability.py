@@ -26,6 +26,8 @@ from patrol.store.repo import ensure_area
 from patrolbase.errors import PatrolError
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 _FORK = multiprocessing.get_context("fork")  # children start at once, modules already loaded
 
 

@@ -27,6 +27,8 @@ from patrol.store.db import Store, open_store
 from patrolbase.errors import InputFileError
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 AREA = "Cát Linh"
 HEADER = [
     "Mã vụ việc",

@@ -18,6 +18,8 @@ from patrol.store.isolate import read_capped
 from patrolbase.errors import InputFileError
 from patrolbase.settings import Settings
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 AREA = "Văn Miếu - Quốc Tử Giám"
 BBOX = (105.826, 21.020, 105.842, 21.034)
 PASSWORD = "một đêm dài ở Cát Linh"

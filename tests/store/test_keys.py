@@ -104,6 +104,7 @@ def test_upgrade_records_a_chain_broken_before(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.slow
 def test_key_of_another_store_is_refused(tmp_path: Path) -> None:
     first = open_store(Settings().replace(store={"data_dir": str(tmp_path / "a")}))
     second = open_store(Settings().replace(store={"data_dir": str(tmp_path / "b")}))

@@ -22,6 +22,8 @@ from patrol.store.db import Store
 from patrolbase.errors import AccessDeniedError, ConflictError
 from routing.model import PatrolPlan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 AREA_A = "Văn Miếu - Quốc Tử Giám"
 AREA_B = "Cát Linh"
 PASSWORD = "một đêm dài ở Cát Linh"

@@ -24,6 +24,8 @@ from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
 from patrolbase.errors import AccessDeniedError, ConflictError, InputFileError, PlanFileError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 AREA = "Văn Miếu - Quốc Tử Giám"
 BBOX = (105.826, 21.020, 105.842, 21.034)
 PASSWORD = "một đêm dài ở Cát Linh"

@@ -14,6 +14,8 @@ from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
 from patrolbase.errors import AccessDeniedError, InputFileError, PatrolError, RosterError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 AREA = "Văn Miếu - Quốc Tử Giám / Cát Linh (Hà Nội)"
 PASSWORD = "mật khẩu đủ dài 2026"
 PEOPLE = Path(__file__).parents[1] / "data" / "people"
