@@ -19,6 +19,8 @@ from patrol.store import audit, auth
 from patrol.store.models import LoginSession
 from patrolbase.errors import AuthError
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 REFUSED = "Bạn không có quyền truy cập nội dung này"
 EXPECTED = {

@@ -6,6 +6,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import pytest
+
 from dashboard import serve
 
 
@@ -18,6 +20,7 @@ def _get(url: str) -> tuple[int, str, str]:
         return exc.code, exc.headers.get("Content-Type", ""), ""
 
 
+@pytest.mark.slow
 def test_metrics_endpoint_is_closed(empty_ward: Any) -> None:
     env = {"PATROL_SETTINGS": str(empty_ward.settings_path)}
     with serve.running(env=env, log=empty_ward.folder / "streamlit.log") as app:

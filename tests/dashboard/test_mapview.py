@@ -11,6 +11,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 from shapely.geometry import shape
 from streamlit_folium import _get_header, _get_map_string
 
@@ -108,6 +109,7 @@ def _many_incidents(n: int, bbox: tuple[float, float, float, float]) -> pd.DataF
     )  # fmt: skip
 
 
+@pytest.mark.slow
 def test_fifty_thousand_incidents_stay_small(base: mapview.BaseLayers) -> None:
     incidents = _many_incidents(50_000, base.bbox)
     fmap = mapview.build_map(base)

@@ -18,6 +18,8 @@ from patrol.store import audit, repo
 from patrolbase.errors import InputFileError
 from patrolbase.schema import DEPOT_KINDS, FacilityKind
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
 DEPOTS = [k.value for k in DEPOT_KINDS]
 

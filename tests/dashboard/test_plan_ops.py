@@ -21,6 +21,8 @@ from patrol.export import verify
 from patrol.store import audit, auth
 from patrol.store import plans as stored_plans
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 ROSTER = (
     "Mã,Họ tên,Lực lượng\n"
     "CA1,Nguyễn Văn An,Công an\n"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 
 def test_review_page_shows_the_review_and_its_notices(app_as: Callable[..., AppTest]) -> None:

@@ -43,6 +43,7 @@ def _approved_ward(ward_factory: Callable[[], Any], export: str = "") -> Any:
     return ward
 
 
+@pytest.mark.slow
 def test_leader_qr_link_goes_to_the_lan_address_of_the_settings(
     ward_factory: Callable[[], Any],
 ) -> None:
@@ -65,6 +66,7 @@ def test_leader_qr_link_goes_to_the_lan_address_of_the_settings(
     assert sorted(p.name for p in published.glob("*/v*/*")) == ["t1"]
 
 
+@pytest.mark.slow
 def test_commander_sees_the_address_found_at_start(ward_factory: Callable[[], Any]) -> None:
     from patrol.export.address import choose_address, interface_addresses
     from patrolbase.settings import Settings

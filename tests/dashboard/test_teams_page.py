@@ -5,8 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from geodata.area import DEFAULT_AREA_NAME
 from patrol.store import audit, auth, roster
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 PEOPLE = Path(__file__).parents[1] / "data" / "people"
 

@@ -77,6 +77,7 @@ def test_outside_ci_the_same_gaps_only_warn(tools: dict[str, str], tmp_path: Pat
 
 
 @pytest.mark.parametrize(("ci", "expected"), [("true", 1), ("", 0)])
+@pytest.mark.slow
 def test_a_pdf_test_skipped_for_want_of_poppler_fails_under_ci(ci: str, expected: int) -> None:
     """The suite's own guard: with poppler out of PATH the PDF test skips, or under CI fails."""
     venv_bin = str(Path(os.sys.executable).parent)
