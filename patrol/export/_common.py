@@ -101,6 +101,13 @@ _TEXT: dict[str, dict[str, str]] = {
     "navigate": {"vi": "Dẫn đường", "en": "Navigate"},
     "legs": {"vi": "từng chặng", "en": "by leg"},
     "my_position": {"vi": "Vị trí của tôi", "en": "My position"},
+    "address": {"vi": "Địa chỉ", "en": "Address"},
+    "no_address": {"vi": "không có địa chỉ", "en": "no address"},
+    "on_street": {"vi": "trên", "en": "on"},
+    "guard": {"vi": "Bảo vệ", "en": "Guard"},
+    "contact": {"vi": "Liên hệ", "en": "Contact"},
+    "present": {"vi": "có mặt", "en": "on site"},
+    "dwell_long": {"vi": "Thời gian có mặt", "en": "Time on site"},
     "no_position": {
         "vi": "Trình duyệt chưa cho phép xem vị trí",
         "en": "The browser does not share the position",
@@ -114,6 +121,11 @@ _RISK = {
     "medium": {"vi": "trung bình", "en": "medium"},
     "high": {"vi": "cao", "en": "high"},
     "very_high": {"vi": "rất cao", "en": "very high"},
+}
+_GUARD = {
+    "yes": {"vi": "có", "en": "yes"},
+    "no": {"vi": "không có", "en": "none"},
+    "unknown": {"vi": "chưa rõ", "en": "unknown"},
 }
 _VEHICLES = {
     "motorbike": {"vi": "xe máy", "en": "motorbike"},
@@ -168,6 +180,16 @@ class StopView:
     latest: datetime | None
     risk_level: str
     notes: str
+    address: str = ""
+    """Street address (OSM ``addr:*`` or the survey's Địa chỉ); empty when neither has one."""
+    street: str = ""
+    """The street the site stands on, from the street graph."""
+    contact: str = ""
+    """Person in charge and phone (the survey's Người phụ trách / SĐT, or OSM ``phone``)."""
+    guard: str = ""
+    """``yes``, ``no`` or ``unknown``: a guard on site, as the survey says; empty if not given."""
+    reason: Mapping[str, str] = field(default_factory=dict)
+    """Why the risk is at its level, one line per language (``geodata.briefing.risk_reason``)."""
 
     @property
     def dwell_s(self) -> int:
@@ -192,6 +214,40 @@ class StopView:
             return ""
         return f"{self.earliest:%H:%M}-{self.latest:%H:%M}"
 
+    def address_label(self, lang: Lang = "vi") -> str:
+        """``Địa chỉ: 12 Phố Cát Linh``, or that there is none (with the street it stands on)."""
+        if self.address:
+            return f"{text('address', lang)}: {self.address}"
+        on = f" ({text('on_street', lang)} {self.street})" if self.street else ""
+        return f"{text('no_address', lang)}{on}"
+
+    def guard_label(self, lang: Lang = "vi") -> str:
+        """``Bảo vệ: có`` / ``không có`` / ``chưa rõ``; empty when the plan does not say."""
+        state = _GUARD.get(self.guard)
+        return f"{text('guard', lang)}: {state[lang]}" if state else ""
+
+    def contact_label(self, lang: Lang = "vi") -> str:
+        """``Liên hệ: Nguyễn Văn A / 0912 345 678``; empty when nobody is known."""
+        return f"{text('contact', lang)}: {self.contact}" if self.contact else ""
+
+    def reason_label(self, lang: Lang = "vi") -> str:
+        """Return the risk's one-line reason in ``lang`` (else the other language's)."""
+        return str(self.reason.get(lang) or next(iter(self.reason.values()), ""))
+
+    def people_line(self, lang: Lang = "vi") -> str:
+        """Guard and contact on one line (``Bảo vệ: có · Liên hệ: ...``), empty if unknown."""
+        return " · ".join(x for x in (self.guard_label(lang), self.contact_label(lang)) if x)
+
+    def details(self, lang: Lang = "vi") -> list[str]:
+        """Lines a leader reads under the stop's name: address, guard and contact, risk reason."""
+        lines = [self.address_label(lang), self.people_line(lang)]
+        if self.risk_level:
+            reason = self.reason_label(lang)
+            lines.append(
+                f"{text('risk', lang)} {self.risk_label(lang)}" + (f": {reason}" if reason else "")
+            )
+        return [line for line in lines if line]
+
     def title(self, lang: Lang = "vi") -> str:
         """``01. Cây ATM Vietinbank`` as waypoints and placemarks name the stop."""
         return f"{self.order:02d}. {self.name}"
@@ -205,8 +261,14 @@ class StopView:
         ]
         if self.window_label():
             parts.append(f"{text('window', lang).lower()} {self.window_label()}")
+        parts.append(self.address_label(lang))
+        parts += [x for x in (self.guard_label(lang), self.contact_label(lang)) if x]
         if self.risk_level:
-            parts.append(f"{text('risk', lang).lower()} {self.risk_label(lang)}")
+            reason = self.reason_label(lang)
+            parts.append(
+                f"{text('risk', lang).lower()} {self.risk_label(lang)}"
+                + (f" ({reason})" if reason else "")
+            )
         if self.notes:
             parts.append(self.notes)
         return "; ".join(parts)
@@ -310,6 +372,9 @@ class PlanExport:
     demo: bool = False
     """The risk levels come from generated demonstration incidents (``demo_incidents`` of the
     plan): every export says so (``marks``, ``identity``, banners)."""
+    night: Mapping[str, str] = field(default_factory=dict)
+    """The night's holiday, Tết or event sentence per language (``geodata.briefing``); empty
+    on an ordinary night."""
     web_links: bool = False
     """Let the phone page link to outside web sites (OsmAnd, Google Maps); off by default, when
     it uses ``geo:`` and app links only. ``[area] online`` turns it on."""
@@ -363,6 +428,10 @@ class PlanExport:
         if self.demo:
             line = f"{text('demo', lang)} - {line}"
         return f"{text('draft', lang)} - {line}" if self.is_draft else line
+
+    def night_line(self, lang: Lang = "vi") -> str:
+        """Return the night's holiday, Tết or event in one sentence (empty: ordinary night)."""
+        return str(self.night.get(lang) or "")
 
     def approval(self, lang: Lang = "vi") -> str:
         """Who approved the plan and when, or that it is not approved."""

@@ -16,7 +16,7 @@ from html import escape
 from itertools import pairwise
 from pathlib import Path
 
-from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
+from patrol.export._common import Lang, PlanExport, StopView, TeamRoute, text, write_atomic
 from patrol.export.kml import TEAM_COLOURS
 from patrol.export.links import MapLinks, map_app_links
 
@@ -112,12 +112,8 @@ def to_html(
     rows = "\n".join(
         f'<tr id="row-{s.order}" data-order="{s.order}"><td>{s.order}</td>'
         f"<td>{s.start:%H:%M}–{s.depart:%H:%M}</td>"
-        f"<td><b>{e(s.name)}</b><br><small>{e(s.kind_label(lang))}"
-        f"{' · ' + e(text('window', lang)) + ' ' + s.window_label() if s.window_label() else ''}"
-        f"{' · ' + e(text('risk', lang)) + ' ' + e(s.risk_label(lang)) if s.risk_level else ''}"
-        f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}"
-        f"{_nav(apps, s.order - 1, lang, web=plan.web_links)}</td>"
-        f'<td><input type="checkbox" aria-label="{s.order}"></td></tr>'
+        f"<td>{_stop_cell(s, lang)}{_nav(apps, s.order - 1, lang, web=plan.web_links)}</td>"
+        f'<td><input type="checkbox" aria-label="{s.order}"><time class="at"></time></td></tr>'
         for s in route.stops
     )
     google = " ".join(
@@ -133,6 +129,8 @@ def to_html(
         if plan.is_draft
         else ""
     ) + (f'<div class="draft" id="demo">{e(text("demo_note", lang))}</div>' if plan.demo else "")
+    night = plan.night_line(lang)
+    draft_banner += f'<div class="night" id="night">{e(night)}</div>' if night else ""
     return _PAGE.format(
         lang=lang,
         csp=_CSP,
@@ -161,6 +159,24 @@ def to_html(
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
     )
+
+
+def _stop_cell(stop: StopView, lang: Lang) -> str:
+    """Name and kind, address, guard and contact, window and dwell, risk and its reason."""
+    e = escape
+    minutes = round(stop.dwell_s / 60)
+    timing = [f"{text('present', lang)} {minutes} {text('minutes', lang)}"]
+    if stop.window_label():
+        timing.insert(0, f"{text('window', lang)} {stop.window_label()}")
+    lines = [f'<b class="name">{e(stop.name)}</b> <small>{e(stop.kind_label(lang))}</small>']
+    lines += [
+        f'<div class="{"addr" if k == 0 else "info"}">{e(line)}</div>'
+        for k, line in enumerate(stop.details(lang))
+    ]
+    lines.append(f'<div class="info">{e(" · ".join(timing))}</div>')
+    if stop.notes:
+        lines.append(f"<i>{e(stop.notes)}</i>")
+    return "".join(lines)
 
 
 def _nav(apps: MapLinks, hop: int, lang: Lang, *, web: bool = False) -> str:
@@ -262,6 +278,9 @@ _PAGE = """<!DOCTYPE html>
 body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; }}
 header, section, footer {{ padding: 6px 10px; }}
 h1 {{ font-size: 1.15rem; margin: 4px 0; }}
+.night {{ background: #ffe9a8; color: #5a3b00; font-weight: bold; padding: 6px 10px; }}
+.addr {{ font-size: .9rem; }}
+.info {{ font-size: .8rem; color: #444; }}
 .draft {{ background: #c00; color: #fff; font-weight: bold; text-align: center; padding: 6px; }}
 #mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
 #map {{ width: 100%; max-height: 75vh; display: block; touch-action: none; background: #f4f1ea; }}

@@ -158,6 +158,12 @@ def to_pdf(
         )  # fmt: skip
         pdf.set_text_color(0, 0, 0)
     pdf.line_of(plan.identity(team, lang), size=10)
+    if plan.night_line(lang):
+        pdf.set_fill_color(255, 233, 168)
+        pdf.set_font(_FONT, "B", 9.5)
+        pdf.multi_cell(
+            0, 5, _nfc(plan.night_line(lang)), fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     high = plan.shift
     pdf.line_of(
         f"{text('high_risk', lang)}: {high.high_risk_start:%H:%M}-{high.high_risk_end:%H:%M} · "
@@ -298,13 +304,13 @@ def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
         text(k, lang)
         for k in ("order", "window", "arrive", "start", "dwell", "site", "risk", "notes")
     ]
-    heads[4] = f"{heads[4]} ({text('minutes', lang)})"
+    heads[4] = f"{text('dwell_long', lang)} ({text('minutes', lang)})"
     pdf.set_font(_FONT, "", 8)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
     with pdf.table(
-        col_widths=(8, 22, 12, 22, 13, 62, 16, 31),
+        col_widths=(7, 22, 11, 21, 13, 63, 16, 33),
         text_align=("CENTER", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT", "CENTER", "LEFT"),
         line_height=4.2,
         headings_style=FontFace(emphasis="BOLD", fill_color=(232, 232, 232)),
@@ -336,9 +342,17 @@ def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
                 f"{stop.arrive:%H:%M}",
                 f"{stop.start:%H:%M}-{stop.depart:%H:%M}",
                 str(round(stop.dwell_s / 60)),
-                f"{stop.name}\n{stop.kind_label(lang)}",
+                "\n".join(
+                    x
+                    for x in (
+                        f"{stop.name} ({stop.kind_label(lang)})",
+                        stop.address_label(lang),
+                        stop.people_line(lang),
+                    )
+                    if x
+                ),
                 stop.risk_label(lang),
-                stop.notes,
+                "\n".join(x for x in (stop.reason_label(lang), stop.notes) if x),
             )
             for value in values:
                 row.cell(_nfc(value))
