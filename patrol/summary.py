@@ -77,6 +77,9 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         lines.append(t["status_draft"])
     if plan.extra.get("demo_incidents"):
         lines.append(t["demo"])
+    night = (plan.extra.get("night") or {}).get("line", {}).get(language, "")
+    if night:
+        lines.append(night)
     metrics = result.metrics
     advice = coverage_lines(metrics, window=hr, lang=language)
     if advice:

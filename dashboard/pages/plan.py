@@ -192,6 +192,11 @@ st.caption(
     T("plan.shift_label", label=shift.label()) + " · " + T("plan.seed", seed=request["seed"])
 )
 
+# A holiday, Tết or event night, and why its risk is higher, before anything else.
+night_line = (plan.extra.get("night") or {}).get("line", {}).get(lang, "")
+if night_line:
+    st.warning(f"**{night_line}**", icon="📅")
+
 # What the night covers, above the map: the top level against what the teams can do.
 window_label = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
 st.subheader(T("plan.cover_title"))

@@ -22,7 +22,7 @@ from patrol.pipeline import Inputs, load_inputs, plan_shift
 
 @pytest.fixture(scope="module")
 def surveyed(data_dir: Path) -> Inputs:
-    """The default area with the ward's survey merged in and demonstration incidents."""
+    """Load the default area with the ward's survey merged in and demonstration incidents."""
     survey = read_facility_survey(data_dir / "tables" / "survey-van-mieu.csv")
     return load_inputs(survey=survey, demo_until=date(2027, 2, 4))
 
