@@ -107,6 +107,8 @@ _TEXT: dict[str, dict[str, str]] = {
     "guard": {"vi": "Bảo vệ", "en": "Guard"},
     "contact": {"vi": "Liên hệ", "en": "Contact"},
     "present": {"vi": "có mặt", "en": "on site"},
+    "north": {"vi": "Hướng Bắc", "en": "North"},
+    "along": {"vi": "Các phố trên lộ trình", "en": "Streets along the loop"},
     "dwell_long": {"vi": "Thời gian có mặt", "en": "Time on site"},
     "no_position": {
         "vi": "Trình duyệt chưa cho phép xem vị trí",
@@ -375,6 +377,10 @@ class PlanExport:
     night: Mapping[str, str] = field(default_factory=dict)
     """The night's holiday, Tết or event sentence per language (``geodata.briefing``); empty
     on an ordinary night."""
+    background: Any = None
+    """The area's street background (``geodata.basemap.StreetBackground``), attached by a
+    caller that has the area (``with_background``); the phone page and the PDF briefing draw
+    their maps on it. ``None``: the loop on a plain ground, as a plan file alone allows."""
     web_links: bool = False
     """Let the phone page link to outside web sites (OsmAnd, Google Maps); off by default, when
     it uses ``geo:`` and app links only. ``[area] online`` turns it on."""

@@ -15,6 +15,7 @@ import math
 from html import escape
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from patrol.export._common import Lang, PlanExport, StopView, TeamRoute, text, write_atomic
 from patrol.export.kml import TEAM_COLOURS
@@ -49,6 +50,12 @@ class _Projection:
 
     def y(self, lat: float) -> float:
         return -(lat - self.lat0) * _M_PER_DEG_LAT
+
+    def lon(self, x: float) -> float:
+        return self.lon0 + x / self.kx
+
+    def lat(self, y: float) -> float:
+        return self.lat0 - y / _M_PER_DEG_LAT
 
     def points(self, coords: list[tuple[float, float]] | tuple[tuple[float, float], ...]) -> str:
         return " ".join(f"{self.x(lon):.1f},{self.y(lat):.1f}" for lon, lat in coords)
@@ -95,7 +102,11 @@ def to_html(
     proj = _Projection(lons, lats)
     # Without street lines given, the other teams' loops show the streets around this one.
     context = (
-        streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
+        streets
+        if streets is not None
+        else []
+        if plan.background is not None
+        else [list(r.path) for r in plan.routes if r.team != team]
     )
     e = escape
     title = f"{plan.marks(lang)}{text('team', lang)} {team} - {text('title', lang)}"
@@ -108,6 +119,8 @@ def to_html(
         "box": proj.box,
         "key": storage_key,
         "noPosition": text("no_position", lang),
+        "labelPx": _LABEL_PX,
+        "detailZoom": _DETAIL_ZOOM,
     }
     rows = "\n".join(
         f'<tr id="row-{s.order}" data-order="{s.order}"><td>{s.order}</td>'
@@ -138,11 +151,12 @@ def to_html(
         draft_banner=draft_banner,
         identity=e(plan.identity(team, lang)),
         approval=e(f"{text('approved_by', lang)}: {plan.approval(lang)}"),
-        svg=_svg(route, proj, colour, context),
+        svg=_svg(route, proj, colour, context, _background_svg(plan.background, route, proj)),
         leave=e(
             f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "
             f"{route.back:%H:%M} · {route.depot.name}"
         ),
+        along=_along(plan, route, lang),
         rows=rows,
         nav=nav,
         h_order=e(text("order", lang)),
@@ -156,6 +170,8 @@ def to_html(
             f"{text('fire', lang)} · 115 {text('ambulance', lang)}"
         ),
         my_position=e(text("my_position", lang)),
+        north="B" if lang == "vi" else "N",
+        north_label=e(text("north", lang)),
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
     )
@@ -195,8 +211,122 @@ def _nav(apps: MapLinks, hop: int, lang: Lang, *, web: bool = False) -> str:
     return f'<br><small class="nav">{escape(text("navigate", lang))}: {" · ".join(links)}</small>'
 
 
+_LABEL_PX = 11.0
+"""Street names on the phone, CSS pixels at any zoom."""
+_DETAIL_ZOOM = 2.5
+"""Zoomed in this much, the page shows the names that did not fit the whole loop's view."""
+_PHONE_PX = (412.0, 686.0)
+"""The map's room on a phone (412 px wide, three quarters of a 915 px high screen)."""
+_STREET_PX = {"major": 7.0, "medium": 5.0, "minor": 3.0, "path": 1.5}
+
+
+def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> str:
+    """Return buildings, water, streets and street names under the loop ("" without ``bg``)."""
+    if bg is None:
+        return ""
+    from shapely import clip_by_rect
+
+    from patrol.export.background import place_labels
+
+    x0, y0, w, h = proj.box
+    west, east = proj.lon(x0), proj.lon(x0 + w)
+    south, north = proj.lat(y0 + h), proj.lat(y0)
+    dx, dy = (east - west) * 0.5, (north - south) * 0.5  # some room to pan around the loop
+    room = (west - dx, south - dy, east + dx, north + dy)
+    parts = ['<g id="background">']
+    for frame, css in ((bg.water, "water"), (bg.buildings, "building")):
+        for geom in clip_by_rect(frame.geometry.to_numpy(), *room):
+            path = _polygon_path(geom, proj)
+            if path:
+                parts.append(f'<path class="{css}" d="{path}"/>')
+    streets = bg.streets
+    for cls in ("path", "minor", "medium", "major"):
+        chosen = streets[streets["cls"] == cls]
+        for geom, name in zip(
+            clip_by_rect(chosen.geometry.to_numpy(), *room), chosen["name"], strict=True
+        ):
+            for line in _line_parts(geom):
+                title = f' data-name="{escape(str(name))}"' if name else ""
+                parts.append(
+                    f'<polyline class="st {cls}"{title} points="{proj.points(line)}" '
+                    f'style="stroke-width:{_STREET_PX[cls]}px"/>'
+                )
+    parts.append("</g>")
+    # Names that fit the whole loop on a phone, then those that fit once zoomed in.
+    view = (west, south, east, north)
+    scale = min(_PHONE_PX[0] / w, _PHONE_PX[1] / h)  # CSS px per metre at the first view
+    size_mm = (w * scale * 25.4 / 96, h * scale * 25.4 / 96)
+    font_pt = _LABEL_PX * 72 / 96
+    marks = [(s.lon, s.lat, 3.0) for s in route.stops] + [(route.depot.lon, route.depot.lat, 3.0)]
+    first = place_labels(bg, view, width_mm=size_mm[0], height_mm=size_mm[1], font_pt=font_pt,
+                         obstacles=marks)  # fmt: skip
+    closer = place_labels(bg, view, width_mm=size_mm[0] * _DETAIL_ZOOM,
+                          height_mm=size_mm[1] * _DETAIL_ZOOM, font_pt=font_pt,
+                          obstacles=marks)  # fmt: skip
+    shown = [(label, "z0") for label in first]
+    for label in closer:
+        near = any(
+            other.name == label.name
+            and math.hypot(proj.x(other.lon) - proj.x(label.lon),
+                           proj.y(other.lat) - proj.y(label.lat)) < 40
+            for other, _ in shown
+        )  # fmt: skip
+        if not near:
+            shown.append((label, "z1"))
+    font = _LABEL_PX / scale
+    parts.append(f'<g id="labels" font-size="{font:.1f}">')
+    for label, level in shown:
+        x, y = proj.x(label.lon), proj.y(label.lat)
+        turn = f"rotate({-label.angle_deg:.1f} {x:.1f} {y:.1f})"
+        parts.append(
+            f'<text class="sl {level}" x="{x:.1f}" y="{y:.1f}" transform="{turn}">'
+            f"{escape(label.name)}</text>"
+        )
+    parts.append("</g>")
+    return "\n".join(parts)
+
+
+def _along(plan: PlanExport, route: TeamRoute, lang: Lang) -> str:
+    """Return the streets the loop takes, in order (needs the area's streets)."""
+    if plan.background is None:
+        return ""
+    from patrol.export.background import streets_along
+
+    names = streets_along(plan.background, route.path)
+    words = f"{text('along', lang)}: {', '.join(names)}"
+    return f'<section id="along"><small>{escape(words)}</small></section>' if names else ""
+
+
+def _line_parts(geom: Any) -> list[list[tuple[float, float]]]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [list(geom.coords)]
+    return [line for part in getattr(geom, "geoms", []) for line in _line_parts(part)]
+
+
+def _polygon_path(geom: Any, proj: _Projection) -> str:
+    """SVG path data of a (multi)polygon, holes included."""
+    if geom is None or geom.is_empty:
+        return ""
+    polygons = getattr(geom, "geoms", [geom])
+    rings = []
+    for poly in polygons:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            rings.append("M" + " L".join(
+                f"{proj.x(lon):.1f},{proj.y(lat):.1f}" for lon, lat, *_ in ring.coords
+            ) + "Z")  # fmt: skip
+    return "".join(rings)
+
+
 def _svg(
-    route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]
+    route: TeamRoute,
+    proj: _Projection,
+    colour: str,
+    streets: list[list[tuple[float, float]]],
+    background: str = "",
 ) -> str:
     x0, y0, w, h = proj.box
     # Symbols are sized in map units so that, with the whole loop on a phone (~420 px wide),
@@ -206,6 +336,8 @@ def _svg(
         f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
         f'xmlns="http://www.w3.org/2000/svg" role="img" style="aspect-ratio: {w:.0f} / {h:.0f}">',
     ]
+    if background:
+        parts.append(background)
     for line in streets:
         parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
     parts.append(
@@ -285,6 +417,22 @@ h1 {{ font-size: 1.15rem; margin: 4px 0; }}
 #mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
 #map {{ width: 100%; max-height: 75vh; display: block; touch-action: none; background: #f4f1ea; }}
 .street {{ fill: none; stroke: #bbb; stroke-width: 3; vector-effect: non-scaling-stroke; }}
+.building {{ fill: #e3ddd2; stroke: none; }}
+.water {{ fill: #b9d7ee; stroke: none; }}
+.st {{ fill: none; stroke: #fff; stroke-linecap: round; stroke-linejoin: round;
+  vector-effect: non-scaling-stroke; }}
+.st.major {{ stroke: #fde9b0; }}
+.st.path {{ stroke: #fff; stroke-dasharray: 3 2; }}
+.sl {{ fill: #333; stroke: #fff; stroke-width: .25em; paint-order: stroke; text-anchor: middle;
+  dominant-baseline: central; font-family: system-ui, sans-serif; pointer-events: none; }}
+#map.far .sl.z1 {{ display: none; }}
+#north {{ position: absolute; left: 8px; top: 8px; background: rgba(255,255,255,.85);
+  border-radius: 4px; padding: 2px 6px; font-weight: bold; text-align: center; line-height: 1; }}
+#scale {{ position: absolute; left: 8px; bottom: 8px; font-size: .75rem;
+  background: rgba(255,255,255,.85); padding: 1px 4px; }}
+#scale div {{ height: 4px; border: 2px solid #000; border-top: none; }}
+#osm {{ position: absolute; right: 4px; bottom: 4px; font-size: .7rem;
+  background: rgba(255,255,255,.8); padding: 1px 4px; }}
 .route {{ fill: none; stroke-width: 5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }}
 .depot {{ fill: #1a237e; stroke: #fff; }}
 .stop circle {{ stroke: #fff; }}
@@ -314,10 +462,14 @@ footer {{ font-size: .8rem; color: #555; }}
 </header>
 <div id="mapbox">
 {svg}
+<div id="north" aria-label="{north_label}">▲<br>{north}</div>
+<div id="scale"><div id="scale-bar"></div><span id="scale-label"></span></div>
+<div id="osm">© OpenStreetMap</div>
 <div id="tools"><button id="zin" type="button">+</button><button id="zout" type="button">−</button>
 <button id="locate" type="button" title="{my_position}">◎</button></div>
 </div>
 <div id="pos"></div>
+{along}
 <section>
 <h2>{h_stops}</h2>
 <table id="stops">
@@ -337,7 +489,21 @@ footer {{ font-size: .8rem; color: #555; }}
   var cfg = JSON.parse(document.getElementById("config").textContent);
   var svg = document.getElementById("map");
   var box = cfg.box.slice();
-  function show() {{ svg.setAttribute("viewBox", box.join(" ")); }}
+  var labels = document.getElementById("labels");
+  function show() {{
+    svg.setAttribute("viewBox", box.join(" "));
+    // Names keep their size on screen; the detailed ones appear once zoomed in.
+    var px = Math.min(svg.clientWidth / box[2], svg.clientHeight / box[3]) || 1;
+    if (labels) labels.setAttribute("font-size", (cfg.labelPx / px).toFixed(2));
+    svg.classList.toggle("far", box[2] > cfg.box[2] / cfg.detailZoom * 1.001);
+    var metres = svg.clientWidth / px / 5, nice = 1;
+    [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].forEach(function (m) {{
+      if (m <= metres) nice = m;
+    }});
+    document.getElementById("scale-bar").style.width = (nice * px).toFixed(0) + "px";
+    document.getElementById("scale-label").textContent = nice >= 1000 ? nice / 1000 + " km" :
+      nice + " m";
+  }}
   function zoom(f, cx, cy) {{
     cx = cx === undefined ? box[0] + box[2] / 2 : cx;
     cy = cy === undefined ? box[1] + box[3] / 2 : cy;
@@ -378,6 +544,8 @@ footer {{ font-size: .8rem; color: #555; }}
     ev.preventDefault();
     var c = here(ev.clientX, ev.clientY); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2, c[0], c[1]);
   }}, {{ passive: false }});
+  show();
+  window.addEventListener("resize", show);
   var done = {{}};
   try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
   document.querySelectorAll("#stops tbody tr").forEach(function (row) {{
