@@ -157,6 +157,8 @@ with session.guard():
     from patrol.export import export_zip, load_secret, read_plan
 
     export_plan = read_plan(document, source=f"plan {plan_id}")
+    if export_plan.area == cache.area_name():  # the phone map and briefing on its streets
+        export_plan = dataclasses.replace(export_plan, background=cache.session_street_background())
     root = planops.exports_root(settings)
     secret = load_secret(root / ".link-secret")
     cache_key = (plan_id, item.version, item.status, team, lang, base_url)

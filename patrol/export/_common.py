@@ -109,6 +109,26 @@ _TEXT: dict[str, dict[str, str]] = {
     "present": {"vi": "có mặt", "en": "on site"},
     "north": {"vi": "Hướng Bắc", "en": "North"},
     "along": {"vi": "Các phố trên lộ trình", "en": "Streets along the loop"},
+    "save_checkins": {"vi": "Lưu tệp điểm danh", "en": "Save the check-ins"},
+    "save_checkins_note": {
+        "vi": "Các ô ✓ được giữ trên điện thoại kể cả khi tải lại trang. Cuối ca, lưu tệp này và "
+        "gửi chỉ huy.",
+        "en": "The ✓ boxes stay on this phone across reloads. At the end of the shift, save this "
+        "file and hand it to the commander.",
+    },
+    "web_off": {
+        "vi": "Các liên kết chỉ mở ứng dụng bản đồ cài trên điện thoại (geo:, Organic Maps); "
+        "không có liên kết nào gửi vị trí lên trang web bên ngoài. Liên kết web đã tắt theo cài "
+        "đặt của phường.",
+        "en": "Links only open a map app installed on the phone (geo:, Organic Maps); none sends "
+        "a position to an outside web site. Web links are off by the ward's settings.",
+    },
+    "web_on": {
+        "vi": "Phường đã cho phép liên kết web: các liên kết Google Maps và OsmAnd gửi tọa độ "
+        "điểm dừng tới trang web bên ngoài khi bấm vào.",
+        "en": "The ward allows web links: the Google Maps and OsmAnd links send the stops' "
+        "coordinates to an outside web site when tapped.",
+    },
     "dwell_long": {"vi": "Thời gian có mặt", "en": "Time on site"},
     "no_position": {
         "vi": "Trình duyệt chưa cho phép xem vị trí",

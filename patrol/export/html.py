@@ -119,6 +119,11 @@ def to_html(
         "box": proj.box,
         "key": storage_key,
         "noPosition": text("no_position", lang),
+        "planId": plan.plan_id,
+        "version": plan.version,
+        "team": team,
+        "sites": {str(s.order): s.site for s in route.stops},
+        "checkinFile": f"{plan.base_name(team)}-diem-danh.json",
         "labelPx": _LABEL_PX,
         "detailZoom": _DETAIL_ZOOM,
     }
@@ -171,6 +176,9 @@ def to_html(
         ),
         my_position=e(text("my_position", lang)),
         north="B" if lang == "vi" else "N",
+        save=e(text("save_checkins", lang)),
+        save_note=e(text("save_checkins_note", lang)),
+        privacy=e(text("web_on" if plan.web_links else "web_off", lang)),
         north_label=e(text("north", lang)),
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
@@ -448,6 +456,8 @@ h1 {{ font-size: 1.15rem; margin: 4px 0; }}
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: 5px 4px; text-align: left; vertical-align: top; }}
 tr.done {{ color: #888; text-decoration: line-through; }}
+.at {{ display: block; font-size: .75rem; color: #2e7d32; }}
+#save {{ font-size: 1rem; padding: 8px 12px; }}
 footer {{ font-size: .8rem; color: #555; }}
 .nav a {{ color: #0b57d0; }}
 </style>
@@ -478,6 +488,8 @@ footer {{ font-size: .8rem; color: #555; }}
 {rows}
 </tbody></table>
 {nav}
+<p id="checkins"><button id="save" type="button">{save}</button><br><small>{save_note}</small></p>
+<p id="privacy"><small>{privacy}</small></p>
 </section>
 <section><h2>{h_members}</h2><ul id="members">{members}</ul>
 <p id="emergency"><b>{emergency}</b></p></section>
@@ -546,21 +558,35 @@ footer {{ font-size: .8rem; color: #555; }}
   }}, {{ passive: false }});
   show();
   window.addEventListener("resize", show);
+  // Check-ins: stop number -> the phone's local time of the tick, kept in the phone's storage
+  // and saved as a small patrol-checkins/1 file for the commander (docs/formats.md).
   var done = {{}};
   try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
+  function pad(v) {{ return (v < 10 ? "0" : "") + v; }}
+  function isoLocal(d) {{
+    var off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
+    off = Math.abs(off);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" +
+      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign +
+      pad(Math.floor(off / 60)) + ":" + pad(off % 60);
+  }}
+  function keep() {{
+    try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }}
+    catch (e) {{ /* private browsing: ticks last until the page closes */ }}
+  }}
   document.querySelectorAll("#stops tbody tr").forEach(function (row) {{
-    var n = row.dataset.order, box_ = row.querySelector("input");
+    var n = row.dataset.order, box_ = row.querySelector("input"), at = row.querySelector(".at");
     var mark = document.querySelector('.stop[data-orders~="stop-' + n + '"]');
     function paint() {{
       row.classList.toggle("done", !!done[n]);
+      at.textContent = typeof done[n] === "string" ? done[n].slice(11, 16) : "";
       var all = mark.dataset.orders.split(" ").every(function (id) {{ return done[id.slice(5)]; }});
       mark.classList.toggle("done", all);
     }}
     box_.checked = !!done[n]; paint();
     box_.onchange = function () {{
-      done[n] = box_.checked; paint();
-      try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }}
-      catch (e) {{ /* private browsing: ticks last until the page closes */ }}
+      if (box_.checked) {{ done[n] = isoLocal(new Date()); }} else {{ delete done[n]; }}
+      paint(); keep();
     }};
     row.onclick = function (ev) {{
       if (ev.target === box_) return;
@@ -568,6 +594,19 @@ footer {{ font-size: .8rem; color: #555; }}
       mark.classList.add("sel");
     }};
   }});
+  document.getElementById("save").onclick = function () {{
+    var checkins = {{}};
+    Object.keys(done).forEach(function (n) {{
+      if (done[n]) checkins[n] = typeof done[n] === "string" ? done[n] : null;
+    }});
+    var file = {{format: "patrol-checkins/1", plan_id: cfg.planId, version: cfg.version,
+      team: cfg.team, saved_at: isoLocal(new Date()), sites: cfg.sites, checkins: checkins}};
+    var link = document.createElement("a");
+    link.href = "data:application/json;charset=utf-8," +
+      encodeURIComponent(JSON.stringify(file, null, 1));
+    link.download = cfg.checkinFile;
+    document.body.appendChild(link); link.click(); link.remove();
+  }};
   var me = document.getElementById("me"), pos = document.getElementById("pos");
   function place(p) {{
     var x = (p.coords.longitude - cfg.lon0) * cfg.kx, y = -(p.coords.latitude - cfg.lat0) * cfg.ky;
