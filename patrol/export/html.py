@@ -228,10 +228,13 @@ _PHONE_PX = (412.0, 686.0)
 _STREET_PX = {"major": 7.0, "medium": 5.0, "minor": 3.0, "path": 1.5}
 
 
-def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> str:
-    """Return buildings, water, streets and street names under the loop ("" without ``bg``)."""
+def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> tuple[str, str]:
+    """Return buildings, water and streets (under the loop) and street names (over it).
+
+    Both are empty without ``bg``.
+    """
     if bg is None:
-        return ""
+        return "", ""
     from shapely import clip_by_rect
 
     from patrol.export.background import place_labels
@@ -260,6 +263,8 @@ def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> str:
                     f'style="stroke-width:{_STREET_PX[cls]}px"/>'
                 )
     parts.append("</g>")
+    under = "\n".join(parts)
+    parts = []
     # Names that fit the whole loop on a phone, then those that fit once zoomed in.
     view = (west, south, east, north)
     scale = min(_PHONE_PX[0] / w, _PHONE_PX[1] / h)  # CSS px per metre at the first view
@@ -291,7 +296,7 @@ def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> str:
             f"{escape(label.name)}</text>"
         )
     parts.append("</g>")
-    return "\n".join(parts)
+    return under, "\n".join(parts)
 
 
 def _along(plan: PlanExport, route: TeamRoute, lang: Lang) -> str:
@@ -334,7 +339,7 @@ def _svg(
     proj: _Projection,
     colour: str,
     streets: list[list[tuple[float, float]]],
-    background: str = "",
+    background: tuple[str, str] = ("", ""),
 ) -> str:
     x0, y0, w, h = proj.box
     # Symbols are sized in map units so that, with the whole loop on a phone (~420 px wide),
@@ -344,14 +349,14 @@ def _svg(
         f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
         f'xmlns="http://www.w3.org/2000/svg" role="img" style="aspect-ratio: {w:.0f} / {h:.0f}">',
     ]
-    if background:
-        parts.append(background)
+    parts.append(background[0])
     for line in streets:
         parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
     parts.append(
         f'<polyline id="route" class="route" stroke="{colour}" points="{proj.points(route.path)}"/>'
     )
     parts.extend(_arrows(route, proj, colour, size=u))
+    parts.append(background[1])  # names over the loop, under the stops
     dx, dy = proj.x(route.depot.lon), proj.y(route.depot.lat)
     parts.append(
         f'<rect id="depot" class="depot" x="{dx - 7 * u:.1f}" y="{dy - 7 * u:.1f}" '
