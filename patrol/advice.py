@@ -118,7 +118,7 @@ def coverage_lines(metrics: Mapping[str, Any], *, window: str, lang: Lang = "vi"
         if needed is not None and needed <= capacity["teams"]:
             lines.append(t["enough"].format(**capacity))
         elif needed is not None:
-            lines.append(t["need"].format(**capacity))
+            lines.append(t["need"].format(needed=needed, **capacity))
         else:
             lines.append(t["short"].format(**capacity))
     return lines

@@ -7,16 +7,19 @@ Tết or holiday night.
 
 from __future__ import annotations
 
+import dataclasses
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from geodata.basemap import street_background
 from geodata.briefing import night_context, risk_reason, stop_details
 from geodata.io import read_facility_survey
 from geodata.risk import assess_risk
 from geodata.shift import Shift
-from patrol.export import read_plan
+from patrol.export import read_plan, to_pdf
 from patrol.pipeline import Inputs, load_inputs, plan_shift
 
 
@@ -89,3 +92,14 @@ def test_a_tet_eve_plan_carries_the_night_and_every_stop_s_details(surveyed: Inp
         if str(main.get("contact") or "").strip():
             assert str(main["contact"]).strip() in stop.contact
     assert any(s.contact for s in stops)  # the survey's contacts reach the plan
+    # The briefing of each team names the night, every stop's address, and the demo data.
+    bg = street_background(surveyed.area)
+    for route in plan.routes:
+        pdf = to_pdf(dataclasses.replace(plan, background=bg), team=route.team)
+        raw = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True,
+                             check=True)  # fmt: skip
+        flat = " ".join(raw.stdout.decode("utf-8").split())
+        assert "Dịp Tết Nguyên đán (Giao thừa Tết Nguyên đán)" in flat
+        assert "DỮ LIỆU MINH HỌA" in flat
+        assert all(" ".join(s.address_label("vi").split()) in flat for s in route.stops)
+        assert any(s.address for s in route.stops)
