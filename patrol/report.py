@@ -147,7 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "no": ("Không", "No"),
     "class.hot": ("Điểm nóng", "Hot spot"),
     "class.cold": ("Điểm lạnh", "Cold spot"),
-    "class.ns": ("Không có ý nghĩa", "Not significant"),
+    "class.ns": ("Không có ý nghĩa thống kê", "Not significant"),
     "facility_legend": ("Cơ sở", "Facility"),
     "stops_legend": ("Điểm dừng theo kế hoạch", "Planned stops"),
     "incidents_legend": ("Vụ việc", "Incidents"),
@@ -155,7 +155,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "axis_y": ("Bắc (m)", "North (m)"),
     "not_computed": ("Không tính được: {why}", "Not computed: {why}"),
     "footer": (
-        "Bản đồ nền: không dùng; dữ liệu đường phố © OpenStreetMap (ODbL). Trang {page}",
+        "Dữ liệu bản đồ © OpenStreetMap (ODbL). Trang {page}",
         "No base map; street data © OpenStreetMap contributors (ODbL). Page {page}",
     ),
 }

@@ -24,7 +24,7 @@ _TEXT: dict[str, dict[str, Any]] = {
         "warning": "CẢNH BÁO",
         "team": "Tổ {team} ({members}) — xuất phát {depot} lúc {depart}, về lúc {back}",
         "stop": "{n:>3}. {start}–{end}  {name} [{kind}] mức nguy cơ: {level}",
-        "no_routes": "Không tổ nào xuất phát: không có điểm nào phục vụ được trong ca này.",
+        "no_routes": "Không tổ nào xuất phát: không có điểm nào kiểm tra được trong ca này.",
         "unserved": "Lượt kiểm tra chưa bố trí được: {count}",
         "roles": {"police": "công an", "military": "quân sự", "militia": "dân quân"},
         "levels": {"low": "thấp", "medium": "trung bình", "high": "cao", "very_high": "rất cao"},

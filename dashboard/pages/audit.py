@@ -17,6 +17,7 @@ import streamlit as st
 from dashboard import access
 from dashboard import state as session
 from dashboard.i18n import fmt_number, translator
+from patrol.export._common import WARD_TZ
 from patrol.store import audit, auth
 from patrol.store.auth import Permission
 
@@ -51,7 +52,13 @@ outcome = c4.selectbox(T("audit.outcome"), outcomes,
                        format_func=lambda o: T(f"audit.out.{o}") if o else T("audit.all"),
                        key="audit_outcome")  # fmt: skip
 
-start = datetime.combine(since if isinstance(since, date) else date.today(), time(0), UTC)
+# The day starts at midnight in the ward (UTC+7), and the log is read in the ward's time.
+def _ward(moment: datetime) -> datetime:
+    """Return the instant in Vietnam time (the log keeps UTC; naive values are UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(WARD_TZ)
+
+
+start = datetime.combine(since if isinstance(since, date) else date.today(), time(0), WARD_TZ)
 entries = audit.list_audit(store, since=start, username=who or None, action=what or None,
                            limit=5000)  # fmt: skip
 if outcome:
@@ -60,7 +67,7 @@ table = pd.DataFrame(
     [
         {
             T("audit.col.id"): e.id,
-            T("audit.col.time"): f"{e.at:%d/%m/%Y %H:%M:%S}",
+            T("audit.col.time"): f"{_ward(e.at):%d/%m/%Y %H:%M:%S}",
             T("audit.user"): e.username,
             T("audit.action"): T(f"audit.act.{e.action}") if e.action in actions else e.action,
             T("audit.col.target"): e.target,

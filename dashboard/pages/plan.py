@@ -395,9 +395,10 @@ if b2.button(T("ops.approve"), key="plan_approve", type="primary"):
 saved = st.session_state.get("plan_saved")
 if saved is not None and saved.get("result") is result:
     if saved.get("approved_by"):
-        when = planview.ward_time(saved["approved_at"])
+        when = planops.approval_time(saved["approved_at"], lang)
+        who = planops.full_names(access.store()).get(saved["approved_by"], saved["approved_by"])
         st.success(T("ops.approved", id=saved["plan_id"], version=saved["version"],
-                     who=saved["approved_by"], when=when))  # fmt: skip
+                     who=who, when=when))  # fmt: skip
     else:
         st.info(T("ops.draft", id=saved["plan_id"], version=saved["version"]))
 else:

@@ -80,13 +80,18 @@ if choice == SESSION:
 else:
     item = stored[choice]
     plan_id = item.plan_id
-    document = planops.stored_document(item)
+    names = planops.full_names(access.store())
+    document = planops.stored_document(item, names)
     plan, info = planops.plan_of(document), dict[str, dict[str, Any]]()
     raw = document.get("shift") or {}
     shift = Shift.parse(raw["date"], f"{raw['start']}-{raw['end']}",
                         raw.get("high_risk") or "01:00-03:00")  # fmt: skip
     status = (
-        T("routes.approved_by", who=item.approved_by, when=planview.ward_time(item.approved_at))
+        T(
+            "routes.approved_by",
+            who=names.get(item.approved_by or "", item.approved_by),
+            when=planops.approval_time(item.approved_at, lang),
+        )
         if item.status == "approved"
         else T("routes.draft")
     )

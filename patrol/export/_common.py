@@ -460,11 +460,13 @@ class PlanExport:
         return str(self.night.get(lang) or "")
 
     def approval(self, lang: Lang = "vi") -> str:
-        """Who approved the plan and when, or that it is not approved."""
+        """``Đã được {họ và tên} phê duyệt lúc 22:21 ngày 02/12/2026``, or the draft note."""
         if self.is_draft:
             return text("draft_note", lang)
-        when = _local_time(self.approved_at)
-        return f"{self.approved_by}" + (f" ({when})" if when else "")
+        when = _local_time(self.approved_at, lang)
+        if lang == "vi":
+            return f"Đã được {self.approved_by} phê duyệt" + (f" lúc {when}" if when else "")
+        return f"Approved by {self.approved_by}" + (f" at {when}" if when else "")
 
     def base_name(self, team: str | None) -> str:
         """File name stem: ``2026-11-23-van-mieu-v3-t1`` (``-nhap`` for drafts)."""
@@ -472,14 +474,15 @@ class PlanExport:
         return stem + ("-nhap" if self.is_draft else "") + ("-minh-hoa" if self.demo else "")
 
 
-def _local_time(iso: str) -> str:
+def _local_time(iso: str, lang: Lang = "vi") -> str:
+    """``22:21 ngày 02/12/2026`` (``22:21 on 02/12/2026``) in the ward's time."""
     try:
         when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
     if when.tzinfo is not None:
         when = when.astimezone(WARD_TZ)
-    return f"{when:%d/%m/%Y %H:%M}"
+    return f"{when:%H:%M} {'ngày' if lang == 'vi' else 'on'} {when:%d/%m/%Y}"
 
 
 # --- writing ----------------------------------------------------------------------------------

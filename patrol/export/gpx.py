@@ -94,7 +94,7 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(
         meta,
         "desc",
-        f"{plan.identity(team, lang)}. {plan.night_line(lang)} {text('approved_by', lang)}: "
+        f"{plan.identity(team, lang)}. {plan.night_line(lang)} "
         f"{plan.approval(lang)}. {plan.attribution}".replace(".  ", ". "),
     )
     author = _el(meta, "author")

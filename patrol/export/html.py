@@ -155,7 +155,7 @@ def to_html(
         title=e(title),
         draft_banner=draft_banner,
         identity=e(plan.identity(team, lang)),
-        approval=e(f"{text('approved_by', lang)}: {plan.approval(lang)}"),
+        approval=e(plan.approval(lang)),
         svg=_svg(route, proj, colour, context, _background_svg(plan.background, route, proj)),
         leave=e(
             f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "

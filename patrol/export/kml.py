@@ -84,7 +84,7 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(
         doc,
         "description",
-        f"{plan.identity(team, lang)}. {plan.night_line(lang)} {text('approved_by', lang)}: "
+        f"{plan.identity(team, lang)}. {plan.night_line(lang)} "
         f"{plan.approval(lang)}. {plan.attribution}".replace(".  ", ". "),
     )
     for route in routes:

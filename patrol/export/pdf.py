@@ -174,7 +174,7 @@ def to_pdf(
         f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} {route.back:%H:%M} · "
         f"{text('depot', lang)}: {route.depot.name}"
     )
-    pdf.line_of(f"{text('approved_by', lang)}: {plan.approval(lang)}", bold=True)
+    pdf.line_of(plan.approval(lang), bold=True)
     # The night's key targets and what the teams can do, as the commander saw them.
     window = f"{high.high_risk_start:%H:%M}-{high.high_risk_end:%H:%M}"
     for line in coverage_lines(plan.cover, window=window, lang=lang):
