@@ -61,7 +61,7 @@ _KIND_VI = {
     FacilityKind.POST_OFFICE: "Bưu điện",
     FacilityKind.SCHOOL: "Trường học",
     FacilityKind.MARKET: "Chợ",
-    FacilityKind.POLICE: "Công an phường",
+    FacilityKind.POLICE: "Trụ sở công an",  # a regiment's base is not the ward police
     FacilityKind.MILITARY: "Ban Chỉ huy quân sự",
 }
 _KIND_EN = {
