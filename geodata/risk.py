@@ -45,6 +45,7 @@ from geodata.timeprofile import (
 )
 from patrol.config import RiskSettings, Settings
 from patrol.errors import CRSError, InputFileError, Problem
+from wording import fmt_decimal
 
 if TYPE_CHECKING:
     from geodata.shift import Shift
@@ -563,9 +564,12 @@ class Explanation:
         label = "label_vi" if lang == "vi" else "label_en"
         level = self.level.label_vi if lang == "vi" else self.level.label_en
         who = self.name or self.facility_id
-        lines = [f"{who} {self.slot:%d/%m/%Y %H:%M}: {self.score:.1f} ({level})"]
+        number = "vi" if lang == "vi" else "en"
+        score = fmt_decimal(self.score, number, decimals=1)
+        lines = [f"{who} {self.slot:%d/%m/%Y %H:%M}: {score} ({level})"]
         for row in self.parts.itertuples():
-            lines.append(f"  {row.points:+.1f}  {getattr(row, label)}")
+            points = ("+" if row.points >= 0 else "") + fmt_decimal(row.points, number, decimals=1)
+            lines.append(f"  {points}  {getattr(row, label)}")
         return "\n".join(lines)
 
 
@@ -807,7 +811,8 @@ def explain(
     if np.isfinite(iso["isolation"]):
         far = "?" if not np.isfinite(iso["housing_m"]) else f"{iso['housing_m']:.0f} m"
         vi = (
-            f"Mức hẻo lánh {iso['isolation']:.2f} (cách khu dân cư {far}, "
+            f"Mức hẻo lánh {fmt_decimal(iso['isolation'], 'vi', decimals=2)} "
+            f"(cách khu dân cư {far}, "
             f"{int(iso['buildings_near'])} công trình xung quanh)"
         )
         en = (

@@ -24,6 +24,7 @@ import pandas as pd
 from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI, EmergingCategory, MonthlyReview
 from geodata.schema import FacilityKind, IncidentType
 from patrol.files import private_folder, private_open, write_private
+from wording import fmt_decimal
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -167,10 +168,14 @@ def tr(key: str, lang: Lang = "vi", /, **values: Any) -> str:
     return (vi if lang == "vi" else en).format(**values)
 
 
-def _pct(value: float | None) -> str:
+def _pct(value: float | None, lang: Lang = "vi") -> str:
+    """``+4,7 %`` / ``-12 %`` in Vietnamese (decimal comma), ``+4.7%`` in English."""
     if value is None or math.isnan(value):
         return "-"
-    return f"{value:+.1%}" if abs(value) < 0.1 else f"{value:+.0%}"
+    digits = 1 if abs(value) < 0.1 else 0
+    number = fmt_decimal(100 * value, lang, decimals=digits)
+    sign = "+" if value > 0 or (value == 0 and not number.startswith("-")) else ""
+    return f"{sign}{number} %" if lang == "vi" else f"{sign}{number}%"
 
 
 def _type_label(value: str, lang: Lang) -> str:
@@ -244,8 +249,8 @@ def review_tables(review: MonthlyReview, *, lang: Lang = "vi") -> dict[str, pd.D
             c("month"): bt["month"].to_numpy(),
             c("previous"): bt["previous"].to_numpy(),
             c("last_year"): bt["last_year"].to_numpy(),
-            c("change_prev"): [_pct(v) for v in bt["change_prev"]],
-            c("change_year"): [_pct(v) for v in bt["change_year"]],
+            c("change_prev"): [_pct(v, lang) for v in bt["change_prev"]],
+            c("change_year"): [_pct(v, lang) for v in bt["change_year"]],
         }
     )
     tables["monthly"] = pd.DataFrame(
@@ -803,8 +808,8 @@ def target_text(review: MonthlyReview, lang: Lang) -> str:
         month=_month_label(review),
         now=t.this_year,
         before=t.last_year,
-        change=_pct(t.change if t.change is not None else math.nan),
-        target=f"{t.target:.0%}",
+        change=_pct(t.change if t.change is not None else math.nan, lang),
+        target=f"{t.target:.0%}".replace("%", " %" if lang == "vi" else "%"),
         allowed=f"{t.allowed:.0f}",
         verdict=tr("on_track" if t.on_track else "off_track", lang),
     )
