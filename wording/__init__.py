@@ -1,4 +1,4 @@
-"""The product's words: number formats per language (and, below, the text catalog).
+"""The product's words: the text catalog (``wording.catalog``) and number formats per language.
 
 The bottom layer: it imports nothing of the project, so ``geodata``, ``routing``, ``patrol`` and
 ``dashboard`` can all word numbers the same way. Vietnamese writes ``,`` before decimals and
@@ -11,7 +11,9 @@ from typing import Literal
 
 from babel.numbers import format_decimal
 
-__all__ = ["Lang", "fmt_decimal"]
+from wording.catalog import catalog_texts, say
+
+__all__ = ["Lang", "catalog_texts", "fmt_decimal", "say"]
 
 Lang = Literal["vi", "en"]
 

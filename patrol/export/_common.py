@@ -25,6 +25,7 @@ from geodata.schema import FacilityKind
 from geodata.shift import Shift
 from patrol.errors import PlanFileError
 from patrol.files import private_folder
+from wording import catalog_texts, say
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -50,121 +51,16 @@ ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 WARD_TZ = timezone(timedelta(hours=7), "ICT")
 """Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact."""
 
-_TEXT: dict[str, dict[str, str]] = {
-    "title": {"vi": "Kế hoạch tuần tra khép kín", "en": "Closed-loop patrol plan"},
-    "team": {"vi": "Tổ tuần tra", "en": "Patrol team"},
-    "date": {"vi": "Ngày", "en": "Date"},
-    "shift": {"vi": "Ca trực", "en": "Shift"},
-    "high_risk": {"vi": "Khung giờ nguy cơ cao", "en": "High-risk window"},
-    "version": {"vi": "Phiên bản", "en": "Version"},
-    "draft": {"vi": "BẢN NHÁP", "en": "DRAFT"},
-    "draft_note": {
-        "vi": "BẢN NHÁP - kế hoạch chưa được phê duyệt",
-        "en": "DRAFT - the plan is not approved",
-    },
-    "demo": {"vi": "DỮ LIỆU MINH HỌA", "en": "DEMONSTRATION DATA"},
-    "demo_note": {
-        "vi": "DỮ LIỆU MINH HỌA - mức nguy cơ tính từ vụ việc giả lập, không dùng cho tuần tra "
-        "thật",
-        "en": "DEMONSTRATION DATA - risk levels come from generated incidents, not for real "
-        "patrols",
-    },
-    "map_app": {"vi": "Ứng dụng bản đồ", "en": "Map app"},
-    "approved_by": {"vi": "Phê duyệt", "en": "Approved by"},
-    "not_approved": {"vi": "chưa phê duyệt", "en": "not approved"},
-    "depot": {"vi": "Xuất phát / trở về", "en": "Start / return"},
-    "stops": {"vi": "Điểm dừng", "en": "Stops"},
-    "order": {"vi": "TT", "en": "No."},
-    "site": {"vi": "Mục tiêu", "en": "Site"},
-    "kind": {"vi": "Loại hình", "en": "Kind"},
-    "window": {"vi": "Khung giờ", "en": "Window"},
-    "arrive": {"vi": "Đến", "en": "Arrive"},
-    "start": {"vi": "Bắt đầu", "en": "Start"},
-    "dwell": {"vi": "Dừng", "en": "Dwell"},
-    "risk": {"vi": "Nguy cơ", "en": "Risk"},
-    "notes": {"vi": "Ghi chú", "en": "Notes"},
-    "members": {"vi": "Thành phần tổ", "en": "Team members"},
-    "leader": {"vi": "Tổ trưởng", "en": "Team leader"},
-    "phone": {"vi": "ĐT", "en": "phone"},
-    "route": {"vi": "Lộ trình", "en": "Route"},
-    "leave": {"vi": "Rời trụ sở", "en": "Leave"},
-    "back": {"vi": "Về trụ sở", "en": "Back"},
-    "travel": {"vi": "Thời gian di chuyển", "en": "Travel time"},
-    "emergency": {"vi": "Số khẩn cấp", "en": "Emergency numbers"},
-    "hotline": {"vi": "Đường dây nóng", "en": "Hotline"},
-    "police": {"vi": "Công an", "en": "Police"},
-    "fire": {"vi": "Cứu hỏa", "en": "Fire"},
-    "ambulance": {"vi": "Cấp cứu", "en": "Ambulance"},
-    "minutes": {"vi": "phút", "en": "min"},
-    "area": {"vi": "Địa bàn", "en": "Area"},
-    "download": {"vi": "Quét để tải lộ trình", "en": "Scan to download the route"},
-    "navigate": {"vi": "Dẫn đường", "en": "Navigate"},
-    "legs": {"vi": "từng chặng", "en": "by leg"},
-    "my_position": {"vi": "Vị trí của tôi", "en": "My position"},
-    "address": {"vi": "Địa chỉ", "en": "Address"},
-    "no_address": {"vi": "không có địa chỉ", "en": "no address"},
-    "on_street": {"vi": "trên", "en": "on"},
-    "guard": {"vi": "Bảo vệ", "en": "Guard"},
-    "contact": {"vi": "Liên hệ", "en": "Contact"},
-    "present": {"vi": "có mặt", "en": "on site"},
-    "north": {"vi": "Hướng Bắc", "en": "North"},
-    "along": {"vi": "Các phố trên lộ trình", "en": "Streets along the loop"},
-    "save_checkins": {"vi": "Lưu tệp điểm danh", "en": "Save the check-ins"},
-    "save_checkins_note": {
-        "vi": "Các ô ✓ được giữ trên điện thoại kể cả khi tải lại trang. Cuối ca, lưu tệp này và "
-        "gửi chỉ huy.",
-        "en": "The ✓ boxes stay on this phone across reloads. At the end of the shift, save this "
-        "file and hand it to the commander.",
-    },
-    "web_off": {
-        "vi": "Các liên kết chỉ mở ứng dụng bản đồ cài trên điện thoại (geo:, Organic Maps); "
-        "không có liên kết nào gửi vị trí lên trang web bên ngoài. Liên kết web đã tắt theo cài "
-        "đặt của phường.",
-        "en": "Links only open a map app installed on the phone (geo:, Organic Maps); none sends "
-        "a position to an outside web site. Web links are off by the ward's settings.",
-    },
-    "web_on": {
-        "vi": "Phường đã cho phép liên kết web: các liên kết Google Maps và OsmAnd gửi tọa độ "
-        "điểm dừng tới trang web bên ngoài khi bấm vào.",
-        "en": "The ward allows web links: the Google Maps and OsmAnd links send the stops' "
-        "coordinates to an outside web site when tapped.",
-    },
-    "dwell_long": {"vi": "Thời gian có mặt", "en": "Time on site"},
-    "no_position": {
-        "vi": "Trình duyệt chưa cho phép xem vị trí",
-        "en": "The browser does not share the position",
-    },
-}
 
-# The same words as geodata.risk.RiskLevel (a test keeps them equal); importing that module would
-# pull geopandas into "patrol export", which needs nothing but the plan file.
-_RISK = {
-    "low": {"vi": "thấp", "en": "low"},
-    "medium": {"vi": "trung bình", "en": "medium"},
-    "high": {"vi": "cao", "en": "high"},
-    "very_high": {"vi": "rất cao", "en": "very high"},
-}
-_GUARD = {
-    "yes": {"vi": "có", "en": "yes"},
-    "no": {"vi": "không có", "en": "none"},
-    "unknown": {"vi": "chưa rõ", "en": "unknown"},
-}
-_VEHICLES = {
-    "motorbike": {"vi": "xe máy", "en": "motorbike"},
-    "car": {"vi": "ô tô", "en": "car"},
-    "foot": {"vi": "đi bộ", "en": "on foot"},
-}
-_ROLES = {
-    "police": {"vi": "Công an", "en": "Police"},
-    "military": {"vi": "Quân sự", "en": "Military"},
-    "militia": {"vi": "Dân quân", "en": "Militia"},
-    "security": {"vi": "Bảo vệ ANTT cơ sở", "en": "Grassroots security"},
-}
+def _word(group: str, key: str, lang: Lang, default: str) -> str:
+    """``export.<group>.<key>`` of the catalog in ``lang``; ``default`` for a word it lacks."""
+    name = f"export.{group}.{key}"
+    return say(name, lang) if name in catalog_texts() else default
 
 
 def text(key: str, lang: Lang = "vi") -> str:
-    """Return the interface text ``key`` in ``lang`` (Vietnamese by default)."""
-    return _TEXT[key][lang]
+    """Return the export text ``key`` (``export.<key>`` of the catalog) in ``lang``."""
+    return say(f"export.{key}", lang)
 
 
 def slug(value: str) -> str:
@@ -228,7 +124,9 @@ class StopView:
 
     def risk_label(self, lang: Lang = "vi") -> str:
         """Risk level in words (``rất cao``), empty when the plan gives none."""
-        return _RISK.get(self.risk_level, {}).get(lang, self.risk_level)
+        # The catalog's words are those of geodata.risk.RiskLevel (a test keeps them equal);
+        # importing that module would pull geopandas into "patrol export".
+        return _word("risk", self.risk_level, lang, self.risk_level)
 
     def window_label(self) -> str:
         """Planned window ``01:00-03:00``, or empty when the plan gives none."""
@@ -245,8 +143,9 @@ class StopView:
 
     def guard_label(self, lang: Lang = "vi") -> str:
         """``Bảo vệ: có`` / ``không có`` / ``chưa rõ``; empty when the plan does not say."""
-        state = _GUARD.get(self.guard)
-        return f"{text('guard', lang)}: {state[lang]}" if state else ""
+        if self.guard not in ("yes", "no", "unknown"):
+            return ""
+        return f"{text('guard', lang)}: {_word('guard', self.guard, lang, self.guard)}"
 
     def contact_label(self, lang: Lang = "vi") -> str:
         """``Liên hệ: Nguyễn Văn A / 0912 345 678``; empty when nobody is known."""
@@ -309,7 +208,7 @@ class CrewMember:
 
     def line(self, lang: Lang = "vi") -> str:
         """``Tổ trưởng: Nguyễn Văn An (Thượng úy, Công an phường) - ĐT 0912 345 678``."""
-        unit = self.unit or _ROLES.get(self.role, {}).get(lang, self.role)
+        unit = self.unit or _word("role", self.role, lang, self.role)
         inner = ", ".join(x for x in (self.rank, unit) if x)
         text_ = f"{self.name} ({inner})" if inner else self.name
         if self.leader:
@@ -354,7 +253,7 @@ class TeamRoute:
 
     def vehicle_label(self, lang: Lang = "vi") -> str:
         """Return the travel mode in words (``xe máy``), or as the plan writes it."""
-        return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
+        return _word("vehicle", self.vehicle, lang, self.vehicle)
 
     def member_lines(self, lang: Lang = "vi") -> list[str]:
         """Return who goes, one line each: person, unit, rank and phone.
@@ -366,11 +265,11 @@ class TeamRoute:
             return [person.line(lang) for person in self.people]
         lines = []
         for role, names in self.members.items():
-            lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {', '.join(names)}")
+            lines.append(f"{_word('role', role, lang, role)}: {', '.join(names)}")
         if not lines:
             for role, count in self.member_counts.items():
                 people = "người" if lang == "vi" else "person" if count == 1 else "persons"
-                lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {count} {people}")
+                lines.append(f"{_word('role', role, lang, role)}: {count} {people}")
         return lines
 
 
