@@ -11,9 +11,9 @@ from typing import Literal
 
 from babel.numbers import format_decimal
 
-from wording.catalog import catalog_texts, say
+from wording.catalog import Words, catalog_texts, say, words
 
-__all__ = ["Lang", "catalog_texts", "fmt_decimal", "say"]
+__all__ = ["Lang", "Words", "catalog_texts", "fmt_decimal", "say", "words"]
 
 Lang = Literal["vi", "en"]
 

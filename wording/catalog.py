@@ -10,11 +10,11 @@ Babel reads it (``babel.messages.pofile``); texts are ``str.format`` templates (
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from typing import Any
 
-__all__ = ["CATALOG_PATH", "catalog_texts", "say"]
+__all__ = ["CATALOG_PATH", "Words", "catalog_texts", "say", "words"]
 
 CATALOG_PATH = ("locale", "vi", "LC_MESSAGES", "patrol.po")
 """Where the catalog lies inside the ``wording`` package."""
@@ -53,3 +53,41 @@ def say(key: str, lang: str = "vi", /, **values: Any) -> str:
     vietnamese, english = catalog_texts()[key]
     template = vietnamese if lang == "vi" else english
     return template.format(**values) if values else template
+
+
+class Words(Mapping[str, Any]):
+    """The catalog's texts under ``prefix`` in one language, read like a nested dictionary.
+
+    ``words("summary", "vi")["title"]`` is the text ``summary.title``; ``["roles"]`` the texts
+    under ``summary.roles.`` (so ``["roles"].get("police", "police")`` works as on a dict).
+    """
+
+    def __init__(self, prefix: str, lang: str) -> None:
+        self.prefix, self.lang = prefix, lang
+
+    def _keys(self) -> list[str]:
+        head = f"{self.prefix}."
+        return sorted({k[len(head) :].split(".")[0] for k in catalog_texts() if k.startswith(head)})
+
+    def __getitem__(self, key: str) -> Any:
+        name = f"{self.prefix}.{key}"
+        if name in catalog_texts():
+            return say(name, self.lang)
+        if any(k.startswith(f"{name}.") for k in catalog_texts()):
+            return Words(name, self.lang)
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+
+def words(prefix: str, lang: str = "vi") -> Words:
+    """Return the texts under ``prefix`` in ``lang`` (``Words``).
+
+    >>> words("summary.levels", "vi")["very_high"]
+    'rất cao'
+    """
+    return Words(prefix, lang)
