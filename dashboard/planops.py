@@ -266,9 +266,7 @@ def plan_document(result: ShiftPlan) -> dict[str, Any]:
     return dict(json.loads(json.dumps(doc, ensure_ascii=False, default=_plain)))
 
 
-def stored_document(
-    stored: StoredPlan, names: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+def stored_document(stored: StoredPlan, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return a stored plan's document with its identity and approval as the store records them.
 
     The export files and signed links name this plan id and version, and an approved plan is
@@ -321,7 +319,8 @@ class TeamExport:
     link: str
     qr_png: bytes
     map_links: Mapping[str, list[str]]
-    """``google`` (legs), ``osmand`` and ``organic`` (hop by hop) links."""
+    """``geo`` and ``organic`` (hop by hop) links that open installed apps; with the ward's
+    ``[area] online``, also ``google`` (legs) and ``osmand`` web links."""
 
 
 def team_export(
@@ -343,9 +342,12 @@ def team_export(
         link,
         qr_png(link),
         {
-            "google": list(apps.google),
-            "osmand": list(apps.osmand),
+            "geo": list(apps.geo),
             "organic": list(apps.organic),
+            # Web links carry the stops to an outside site: only where the ward allows it.
+            **(
+                {"google": list(apps.google), "osmand": list(apps.osmand)} if plan.web_links else {}
+            ),
         },
     )
 

@@ -162,6 +162,8 @@ with session.guard():
     from patrol.export import export_zip, load_secret, read_plan
 
     export_plan = read_plan(document, source=f"plan {plan_id}")
+    if settings.area.online:  # the ward allows links to outside map sites
+        export_plan = dataclasses.replace(export_plan, web_links=True)
     if export_plan.area == cache.area_name():  # the phone map and briefing on its streets
         export_plan = dataclasses.replace(export_plan, background=cache.session_street_background())
     root = planops.exports_root(settings)
