@@ -1,11 +1,13 @@
 """Offline HTML page per team: one self-contained file a phone opens from its storage.
 
-The map is inline SVG drawn here (no tiles, no Leaflet, no font or script from anywhere): the
-street loop, the streets the plan carries around it (``streets`` extra, optional), the depot and
-the numbered stops. A Content-Security-Policy of ``default-src 'none'`` forbids the browser any
-outside request. A little inline script zooms and pans the drawing, ticks stops off (kept in the
-phone's local storage) and shows the phone's position when the browser allows geolocation; the
-page reads fully without it.
+The map is inline SVG drawn here (no tiles, no Leaflet, no font or script from anywhere): with
+the area's street background (``PlanExport.background``), its buildings, water, streets and the
+street names the basemap places for a phone's screen; the loop, the depot and the numbered stops
+over them. A Content-Security-Policy of ``default-src 'none'`` forbids the browser any outside
+request. A little inline script (``templates/phone.html``) zooms and pans the drawing, keeps the
+street names at one size on screen, ticks stops off with their time (kept in the phone's local
+storage, saved as a ``patrol-checkins/1`` file) and shows the phone's position when the browser
+allows geolocation; the page reads fully without it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 from html import escape
+from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -80,7 +83,8 @@ def to_html(
         Page language.
     streets
         Street lines ``[(lon, lat), ...]`` to draw in grey under the loop, for orientation;
-        ``None`` draws the other teams' loops. The loop's own path is always drawn.
+        ``None`` draws the other teams' loops when the plan has no street background. The
+        loop's own path is always drawn.
 
     Returns
     -------
@@ -412,228 +416,7 @@ def write_html(plan: PlanExport, path: str | Path, *, team: str, lang: Lang = "v
     return write_atomic(path, to_html(plan, team=team, lang=lang))
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; }}
-header, section, footer {{ padding: 6px 10px; }}
-h1 {{ font-size: 1.15rem; margin: 4px 0; }}
-.night {{ background: #ffe9a8; color: #5a3b00; font-weight: bold; padding: 6px 10px; }}
-.addr {{ font-size: .9rem; }}
-.info {{ font-size: .8rem; color: #444; }}
-.draft {{ background: #c00; color: #fff; font-weight: bold; text-align: center; padding: 6px; }}
-#mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
-#map {{ width: 100%; max-height: 75vh; display: block; touch-action: none; background: #f4f1ea; }}
-.street {{ fill: none; stroke: #bbb; stroke-width: 3; vector-effect: non-scaling-stroke; }}
-.building {{ fill: #e3ddd2; stroke: none; }}
-.water {{ fill: #b9d7ee; stroke: none; }}
-.st {{ fill: none; stroke: #fff; stroke-linecap: round; stroke-linejoin: round;
-  vector-effect: non-scaling-stroke; }}
-.st.major {{ stroke: #fde9b0; }}
-.st.path {{ stroke: #fff; stroke-dasharray: 3 2; }}
-.sl {{ fill: #333; stroke: #fff; stroke-width: .25em; paint-order: stroke; text-anchor: middle;
-  dominant-baseline: central; font-family: system-ui, sans-serif; pointer-events: none; }}
-#map.far .sl.z1 {{ display: none; }}
-#north {{ position: absolute; left: 8px; top: 8px; background: rgba(255,255,255,.85);
-  border-radius: 4px; padding: 2px 6px; font-weight: bold; text-align: center; line-height: 1; }}
-#scale {{ position: absolute; left: 8px; bottom: 8px; font-size: .75rem;
-  background: rgba(255,255,255,.85); padding: 1px 4px; }}
-#scale div {{ height: 4px; border: 2px solid #000; border-top: none; }}
-#osm {{ position: absolute; right: 4px; bottom: 4px; font-size: .7rem;
-  background: rgba(255,255,255,.8); padding: 1px 4px; }}
-.route {{ fill: none; stroke-width: 5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }}
-.depot {{ fill: #1a237e; stroke: #fff; }}
-.stop circle {{ stroke: #fff; }}
-.stop text {{ fill: #fff; font-weight: bold; text-anchor: middle; }}
-.stop.done circle {{ fill: #888; }}
-.stop.sel circle {{ stroke: #000; }}
-.me {{ fill: #1e88e5; stroke: #fff; }}
-.acc {{ fill: #1e88e5; fill-opacity: .15; }}
-#tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column;
-  gap: 4px; }}
-#tools button {{ font-size: 1.1rem; min-width: 2.4rem; min-height: 2.4rem; }}
-#pos {{ font-size: .85rem; color: #555; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border-bottom: 1px solid #ddd; padding: 5px 4px; text-align: left; vertical-align: top; }}
-tr.done {{ color: #888; text-decoration: line-through; }}
-.at {{ display: block; font-size: .75rem; color: #2e7d32; }}
-#save {{ font-size: 1rem; padding: 8px 12px; }}
-footer {{ font-size: .8rem; color: #555; }}
-.nav a {{ color: #0b57d0; }}
-</style>
-</head>
-<body>
-{draft_banner}
-<header>
-<h1 id="title">{title}</h1>
-<div id="identity">{identity}</div>
-<div>{approval}</div>
-<div>{leave}</div>
-</header>
-<div id="mapbox">
-{svg}
-<div id="north" aria-label="{north_label}">▲<br>{north}</div>
-<div id="scale"><div id="scale-bar"></div><span id="scale-label"></span></div>
-<div id="osm">© OpenStreetMap</div>
-<div id="tools"><button id="zin" type="button">+</button><button id="zout" type="button">−</button>
-<button id="locate" type="button" title="{my_position}">◎</button></div>
-</div>
-<div id="pos"></div>
-{along}
-<section>
-<h2>{h_stops}</h2>
-<table id="stops">
-<thead><tr><th>{h_order}</th><th>{h_time}</th><th>{h_site}</th><th>✓</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table>
-{nav}
-<p id="checkins"><button id="save" type="button">{save}</button><br><small>{save_note}</small></p>
-<p id="privacy"><small>{privacy}</small></p>
-</section>
-<section><h2>{h_members}</h2><ul id="members">{members}</ul>
-<p id="emergency"><b>{emergency}</b></p></section>
-<footer id="attribution">{attribution} · {identity}</footer>
-<script id="config" type="application/json">{config}</script>
-<script>
-(function () {{
-  "use strict";
-  var cfg = JSON.parse(document.getElementById("config").textContent);
-  var svg = document.getElementById("map");
-  var box = cfg.box.slice();
-  var labels = document.getElementById("labels");
-  function show() {{
-    svg.setAttribute("viewBox", box.join(" "));
-    // Names keep their size on screen; the detailed ones appear once zoomed in.
-    var px = Math.min(svg.clientWidth / box[2], svg.clientHeight / box[3]) || 1;
-    if (labels) labels.setAttribute("font-size", (cfg.labelPx / px).toFixed(2));
-    svg.classList.toggle("far", box[2] > cfg.box[2] / cfg.detailZoom * 1.001);
-    var metres = svg.clientWidth / px / 5, nice = 1;
-    [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000].forEach(function (m) {{
-      if (m <= metres) nice = m;
-    }});
-    document.getElementById("scale-bar").style.width = (nice * px).toFixed(0) + "px";
-    document.getElementById("scale-label").textContent = nice >= 1000 ? nice / 1000 + " km" :
-      nice + " m";
-  }}
-  function zoom(f, cx, cy) {{
-    cx = cx === undefined ? box[0] + box[2] / 2 : cx;
-    cy = cy === undefined ? box[1] + box[3] / 2 : cy;
-    box = [cx - (cx - box[0]) * f, cy - (cy - box[1]) * f, box[2] * f, box[3] * f]; show();
-  }}
-  document.getElementById("zin").onclick = function () {{ zoom(0.7); }};
-  document.getElementById("zout").onclick = function () {{ zoom(1 / 0.7); }};
-  // One finger (or the mouse) pans, two fingers pinch-zoom, the wheel zooms at the cursor.
-  var touch = {{}};
-  function here(x, y) {{
-    var m = svg.getScreenCTM().inverse(), p = svg.createSVGPoint();
-    p.x = x; p.y = y; p = p.matrixTransform(m); return [p.x, p.y];
-  }}
-  function spread() {{
-    var k = Object.keys(touch); if (k.length < 2) return null;
-    var a = touch[k[0]], b = touch[k[1]];
-    return [Math.hypot(a[0] - b[0], a[1] - b[1]), (a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-  }}
-  svg.addEventListener("pointerdown", function (ev) {{
-    touch[ev.pointerId] = [ev.clientX, ev.clientY]; svg.setPointerCapture(ev.pointerId);
-  }});
-  function lift(ev) {{ delete touch[ev.pointerId]; }}
-  svg.addEventListener("pointerup", lift);
-  svg.addEventListener("pointercancel", lift);
-  svg.addEventListener("pointermove", function (ev) {{
-    var last = touch[ev.pointerId]; if (!last) return;
-    var before = spread();
-    touch[ev.pointerId] = [ev.clientX, ev.clientY];
-    var after = spread();
-    if (before && after && after[0] > 0) {{
-      var c = here(after[1], after[2]); zoom(before[0] / after[0], c[0], c[1]);
-    }} else if (!before) {{
-      var k = box[2] / svg.clientWidth;
-      box[0] -= (ev.clientX - last[0]) * k; box[1] -= (ev.clientY - last[1]) * k; show();
-    }}
-  }});
-  svg.addEventListener("wheel", function (ev) {{
-    ev.preventDefault();
-    var c = here(ev.clientX, ev.clientY); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2, c[0], c[1]);
-  }}, {{ passive: false }});
-  show();
-  window.addEventListener("resize", show);
-  // Check-ins: stop number -> the phone's local time of the tick, kept in the phone's storage
-  // and saved as a small patrol-checkins/1 file for the commander (docs/formats.md).
-  var done = {{}};
-  try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
-  function pad(v) {{ return (v < 10 ? "0" : "") + v; }}
-  function isoLocal(d) {{
-    var off = -d.getTimezoneOffset(), sign = off >= 0 ? "+" : "-";
-    off = Math.abs(off);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign +
-      pad(Math.floor(off / 60)) + ":" + pad(off % 60);
-  }}
-  function keep() {{
-    try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }}
-    catch (e) {{ /* private browsing: ticks last until the page closes */ }}
-  }}
-  document.querySelectorAll("#stops tbody tr").forEach(function (row) {{
-    var n = row.dataset.order, box_ = row.querySelector("input"), at = row.querySelector(".at");
-    var mark = document.querySelector('.stop[data-orders~="stop-' + n + '"]');
-    function paint() {{
-      row.classList.toggle("done", !!done[n]);
-      at.textContent = typeof done[n] === "string" ? done[n].slice(11, 16) : "";
-      var all = mark.dataset.orders.split(" ").every(function (id) {{ return done[id.slice(5)]; }});
-      mark.classList.toggle("done", all);
-    }}
-    box_.checked = !!done[n]; paint();
-    box_.onchange = function () {{
-      if (box_.checked) {{ done[n] = isoLocal(new Date()); }} else {{ delete done[n]; }}
-      paint(); keep();
-    }};
-    row.onclick = function (ev) {{
-      if (ev.target === box_) return;
-      document.querySelectorAll(".stop.sel").forEach(function (g) {{ g.classList.remove("sel"); }});
-      mark.classList.add("sel");
-    }};
-  }});
-  document.getElementById("save").onclick = function () {{
-    var checkins = {{}};
-    Object.keys(done).forEach(function (n) {{
-      if (done[n]) checkins[n] = typeof done[n] === "string" ? done[n] : null;
-    }});
-    var file = {{format: "patrol-checkins/1", plan_id: cfg.planId, version: cfg.version,
-      team: cfg.team, saved_at: isoLocal(new Date()), sites: cfg.sites, checkins: checkins}};
-    var link = document.createElement("a");
-    link.href = "data:application/json;charset=utf-8," +
-      encodeURIComponent(JSON.stringify(file, null, 1));
-    link.download = cfg.checkinFile;
-    document.body.appendChild(link); link.click(); link.remove();
-  }};
-  var me = document.getElementById("me"), pos = document.getElementById("pos");
-  function place(p) {{
-    var x = (p.coords.longitude - cfg.lon0) * cfg.kx, y = -(p.coords.latitude - cfg.lat0) * cfg.ky;
-    ["me-dot", "me-acc"].forEach(function (id) {{
-      var c = document.getElementById(id);
-      c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1));
-    }});
-    var r = Math.max(10, p.coords.accuracy || 0);
-    document.getElementById("me-acc").setAttribute("r", r.toFixed(0));
-    me.style.display = "";
-    pos.textContent = p.coords.latitude.toFixed(6) + ", " + p.coords.longitude.toFixed(6) +
-      " (±" + Math.round(p.coords.accuracy || 0) + " m)";
-  }}
-  function locate() {{
-    if (!navigator.geolocation) {{ pos.textContent = cfg.noPosition; return; }}
-    navigator.geolocation.watchPosition(place, function () {{ pos.textContent = cfg.noPosition; }},
-      {{ enableHighAccuracy: true, maximumAge: 10000 }});
-  }}
-  document.getElementById("locate").onclick = locate;
-  locate();
-}})();
-</script>
-</body>
-</html>
-"""
+_PAGE = resources.files("patrol.export").joinpath("templates", "phone.html").read_text("utf-8")
+"""The page around the map: a ``str.format`` template (literal braces doubled), kept as a file
+so that its HTML, style and script read as such."""
+
