@@ -4,12 +4,14 @@
 ``stop_details`` gives a target the address, contact phone and guard its survey and OSM data
 know; ``risk_reason`` puts the largest parts of a target's risk into one short line. The words
 are Vietnamese and English side by side (``{"vi": ..., "en": ...}``) so that a plan file holds
-both and every export picks its language.
+both and every export picks its language. ``with_streets`` and ``with_briefing`` put these into a
+night's problem, so that the plan and every export made from it carry them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,9 +22,12 @@ from wording import fmt_decimal
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geodata.area import Area
     from geodata.risk import RiskAssessment
+    from geodata.travel import TravelTimes
+    from routing.model import PatrolProblem
 
-__all__ = ["night_context", "risk_reason", "stop_details"]
+__all__ = ["night_context", "risk_reason", "stop_details", "with_briefing", "with_streets"]
 
 _WHY_VI = {
     "tet": "cơ quan, công sở nghỉ Tết dài ngày, ít người trông coi; tiền mặt, vàng lưu thông nhiều",
@@ -234,3 +239,97 @@ def _phrase(
     if part == "event":
         return "ngày có sự kiện", "event day"
     return None
+
+
+def with_streets(problem: PatrolProblem, travel: TravelTimes, area: Area) -> PatrolProblem:
+    """Give each target the street it stands on; targets of one name are told apart by it.
+
+    Parameters
+    ----------
+    problem
+        The night's problem (``geodata.problem.build_problem``).
+    travel
+        Its travel times (``snap_edge``: the street edge each node was snapped to).
+    area
+        The area whose street graph the edges belong to.
+
+    Returns
+    -------
+    PatrolProblem
+        Sites with a ``street`` extra (a nameless lane takes the name of the nearest street it
+        leads to); two targets of one name are named ``Name – Street``.
+
+    """
+    from collections import Counter
+
+    graph = area.graph
+    edges = graph.edges
+
+    def named(data: Mapping[str, Any]) -> str:
+        name = data.get("name") or ""
+        return str(name[0] if isinstance(name, list) else name).strip()
+
+    def street(node: int) -> str:
+        # The matrix's rows are the problem's nodes, in order. A site on a nameless lane or
+        # service way takes the name of the nearest street that lane leads to (a few hops).
+        u, v, k = travel.snap_edge[node]
+        found = named(edges[u, v, k])
+        frontier, seen = [u, v], {u, v}
+        for _ in range(4):
+            if found:
+                break
+            ahead = []
+            for end in frontier:
+                for a, b, data in [
+                    *graph.out_edges(end, data=True),
+                    *graph.in_edges(end, data=True),
+                ]:
+                    found = found or named(data)
+                    ahead += [n for n in (a, b) if n not in seen]
+                    seen.update((a, b))
+            frontier = ahead
+        return found
+
+    names = Counter(str(s.extra.get("name", "")) for s in problem.sites)
+    sites = []
+    for site in problem.sites:
+        extra = {**site.extra, "street": street(site.node)}
+        if names[str(extra.get("name", ""))] > 1 and extra["street"]:
+            extra["name"] = f"{extra['name']} – {extra['street']}"
+        sites.append(replace(site, extra=extra))
+    return replace(problem, sites=tuple(sites))
+
+
+def with_briefing(
+    problem: PatrolProblem, assessment: RiskAssessment, facilities: gpd.GeoDataFrame
+) -> PatrolProblem:
+    """Give each target what a leader reads on the briefing, and the problem the night's context.
+
+    Sites get ``address``, ``contact``, ``guard`` (``geodata.briefing.stop_details``) and
+    ``risk_reason`` ``{"vi", "en"}``; the problem gets ``night`` (holiday, Tết or event).
+    """
+    sites = []
+    for site in problem.sites:
+        members = [str(m) for m in site.extra.get("members", [site.id])]
+        # The reason of the member whose risk sets the target's level (as build_problem picks).
+        main = max(members, key=lambda m: float(assessment.peak.loc[m]))
+        extra = {
+            **site.extra,
+            "name": _named_by_street(
+                str(site.extra.get("name", "")), str(site.extra.get("street"))
+            ),
+            **stop_details(facilities, members),
+            "risk_reason": risk_reason(assessment, main),
+        }
+        sites.append(replace(site, extra=extra))
+    extra = {**problem.extra, "night": night_context(assessment)}
+    return replace(problem, sites=tuple(sites), extra=extra)
+
+
+def _named_by_street(name: str, street: str) -> str:
+    """``Cây ATM chưa có tên`` becomes ``Cây ATM – Phố Cát Linh``: a nameless site by its street."""
+    unnamed = " chưa có tên"
+    if unnamed not in name or not street or street == "None":
+        return name
+    kind, _, rest = name.partition(unnamed)
+    return f"{kind} – {street}" if not rest or rest.startswith(" – ") else name

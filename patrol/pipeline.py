@@ -248,6 +248,7 @@ def plan_shift(
         stop names for the map and exports), risk, travel, metrics with the targets covered.
 
     """
+    from geodata.briefing import with_briefing, with_streets
     from geodata.capacity import night_capacity
     from geodata.problem import build_problem
     from geodata.risk import assess_risk
@@ -305,8 +306,8 @@ def plan_shift(
         window_weight=window_weight,
         cover_weight=cover_weight,
     )
-    problem = _with_streets(problem, travel, inputs.area)
-    problem = _with_briefing(problem, assessment, facilities)
+    problem = with_streets(problem, travel, inputs.area)
+    problem = with_briefing(problem, assessment, facilities)
     if include:
         owner = members_of(targets)
         problem = _force(problem, {owner[f] for f in include if f in owner})
@@ -361,85 +362,6 @@ def _team_specs(
     ]
 
 
-def _with_streets(problem: PatrolProblem, travel: TravelTimes, area: Area) -> PatrolProblem:
-    """Give each target the street it stands on; targets of one name are told apart by it."""
-    from collections import Counter
-
-    graph = area.graph
-    edges = graph.edges
-
-    def named(data: Mapping[str, Any]) -> str:
-        name = data.get("name") or ""
-        return str(name[0] if isinstance(name, list) else name).strip()
-
-    def street(node: int) -> str:
-        # The matrix's rows are the problem's nodes, in order. A site on a nameless lane or
-        # service way takes the name of the nearest street that lane leads to (a few hops).
-        u, v, k = travel.snap_edge[node]
-        found = named(edges[u, v, k])
-        frontier, seen = [u, v], {u, v}
-        for _ in range(4):
-            if found:
-                break
-            ahead = []
-            for end in frontier:
-                for a, b, data in [
-                    *graph.out_edges(end, data=True),
-                    *graph.in_edges(end, data=True),
-                ]:
-                    found = found or named(data)
-                    ahead += [n for n in (a, b) if n not in seen]
-                    seen.update((a, b))
-            frontier = ahead
-        return found
-
-    names = Counter(str(s.extra.get("name", "")) for s in problem.sites)
-    sites = []
-    for site in problem.sites:
-        extra = {**site.extra, "street": street(site.node)}
-        if names[str(extra.get("name", ""))] > 1 and extra["street"]:
-            extra["name"] = f"{extra['name']} – {extra['street']}"
-        sites.append(replace(site, extra=extra))
-    return replace(problem, sites=tuple(sites))
-
-
-def _with_briefing(
-    problem: PatrolProblem, assessment: RiskAssessment, facilities: gpd.GeoDataFrame
-) -> PatrolProblem:
-    """Give each target what a leader reads on the briefing, and the problem the night's context.
-
-    Sites get ``address``, ``contact``, ``guard`` (``geodata.briefing.stop_details``) and
-    ``risk_reason`` ``{"vi", "en"}``; the problem gets ``night`` (holiday, Tết or event).
-    """
-    from geodata.briefing import night_context, risk_reason, stop_details
-
-    sites = []
-    for site in problem.sites:
-        members = [str(m) for m in site.extra.get("members", [site.id])]
-        # The reason of the member whose risk sets the target's level (as build_problem picks).
-        main = max(members, key=lambda m: float(assessment.peak.loc[m]))
-        extra = {
-            **site.extra,
-            "name": _named_by_street(
-                str(site.extra.get("name", "")), str(site.extra.get("street"))
-            ),
-            **stop_details(facilities, members),
-            "risk_reason": risk_reason(assessment, main),
-        }
-        sites.append(replace(site, extra=extra))
-    extra = {**problem.extra, "night": night_context(assessment)}
-    return replace(problem, sites=tuple(sites), extra=extra)
-
-
-def _named_by_street(name: str, street: str) -> str:
-    """``Cây ATM chưa có tên`` becomes ``Cây ATM – Phố Cát Linh``: a nameless site by its street."""
-    unnamed = " chưa có tên"
-    if unnamed not in name or not street or street == "None":
-        return name
-    kind, _, rest = name.partition(unnamed)
-    return f"{kind} – {street}" if not rest or rest.startswith(" – ") else name
-
-
 def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
     """Make forced sites' first visits dominate every other value, the top level's included."""
     from routing.model import Visit
@@ -461,7 +383,7 @@ def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
 
 
 _STOP_BRIEFING = ("street", "address", "contact", "guard", "risk_reason")
-"""Site extras a stop carries into the plan for the briefings (``_with_briefing``)."""
+"""Site extras a stop carries into the plan for the briefings (``geodata.briefing``)."""
 
 
 def _with_geometry(
