@@ -1,6 +1,6 @@
 """Every text the dashboard shows, in Vietnamese and English; numbers, dates, times in each.
 
-The texts live in the product's gettext catalog (``wording.catalog``); this module keeps the
+The texts live in the product's gettext catalog (``patrolbase.wording``); this module keeps the
 dashboard's way of asking for them. Pure: no Streamlit. Pages get a translator with
 ``translator(lang)`` and call it with a key and the values to put in. Vietnamese writes dates
 ``dd/mm/yyyy``, 24-hour times, ``.`` between thousands and ``,`` before decimals; English here
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
-from geodata.schema import FacilityKind, IncidentType
-from wording import catalog_texts, fmt_decimal
+from patrolbase.lang import LANGS, Lang
+from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.wording import catalog_texts, fmt_decimal
 
 __all__ = [
     "LANGS",
@@ -32,12 +33,10 @@ __all__ = [
     "translator",
 ]
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
 
 TEXT: Mapping[str, tuple[str, str]] = catalog_texts()
 """Key -> ``(Vietnamese, English)`` ``str.format`` templates, from the product's catalog
-(``wording/locale/vi/LC_MESSAGES/patrol.po``: a translator edits the texts there)."""
+(``patrolbase/wording/locale/vi/LC_MESSAGES/patrol.po``: a translator edits the texts there)."""
 
 
 def t(key: str, lang: Lang = "vi", /, **values: Any) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from wording import fmt_decimal
+from patrolbase.wording import fmt_decimal
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -47,12 +47,13 @@ from geodata.hotspots import (
     kde_surface,
     make_grid,
     project_lonlat,
-    projected_crs,
 )
-from geodata.schema import IncidentType
-from patrol.config import Settings
-from patrol.errors import ReviewError
-from wording import fmt_decimal
+from patrolbase.clock import ward_today
+from patrolbase.crs import projected_crs
+from patrolbase.errors import ReviewError
+from patrolbase.schema import IncidentType
+from patrolbase.settings import Settings
+from patrolbase.wording import fmt_decimal
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -268,7 +269,7 @@ def check_month(month: str | date, *, today: date | None = None) -> date:
 
     """
     the_month = parse_month(month)
-    today = today or date.today()
+    today = today or ward_today()
     if the_month > date(today.year, today.month, 1):
         msg = (
             f"month {the_month:%Y-%m} has not begun (today is {today:%Y-%m-%d}); "
@@ -497,7 +498,7 @@ def monthly_review(
     Parameters
     ----------
     incidents
-        Every incident on record (``geodata.schema.INCIDENT_COLUMNS``), all months: the review
+        Every incident on record (``patrolbase.schema.INCIDENT_COLUMNS``), all months: the review
         takes the month, the previous month, the same month last year and the history it needs.
     month
         ``"2026-10"``, ``"10/2026"`` or a date in the month.
@@ -535,7 +536,7 @@ def monthly_review(
     settings = settings or Settings()
     hs = settings.hotspots
     the_month = check_month(month, today=today)
-    today = today or date.today()
+    today = today or ward_today()
     _check_frame(incidents)
     notices: list[Notice] = []
     if (today.year, today.month) == (the_month.year, the_month.month):
@@ -581,7 +582,7 @@ def monthly_review(
         pad = 0.001
         west, south, east, north = west - pad, south - pad, east + pad, north + pad
     area_bbox = (west, south, east, north)
-    crs = crs or projected_crs(area_bbox, settings=settings)
+    crs = crs or projected_crs(area_bbox, configured=settings.area.crs)
 
     inside = _inside(frame, area_bbox)
     in_month = _in_month(frame["time"], the_month)
@@ -1079,7 +1080,9 @@ def _recommend(review: MonthlyReview) -> list[Recommendation]:
     return out
 
 
-def _percent_vi(share: float) -> str:
+def _percent_vi(share: float | None) -> str:
     """``-0,4 %``: a signed share as Vietnamese writes a percentage (decimal comma)."""
+    if share is None:
+        return "-"
     sign = "+" if share > 0 else ""
     return f"{sign}{fmt_decimal(100 * share, 'vi', decimals=1)} %"

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
 
 __all__ = ["Shift", "parse_clock", "parse_date"]
 

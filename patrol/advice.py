@@ -8,13 +8,12 @@ thing. Input: a plan's metrics (``patrol.pipeline.plan_shift``: ``coverage`` fro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
-from wording import words
+from patrolbase.lang import Lang
+from patrolbase.wording import words
 
 __all__ = ["coverage_lines", "left_out_lines"]
-
-Lang = Literal["vi", "en"]
 
 
 def coverage_lines(metrics: Mapping[str, Any], *, window: str, lang: Lang = "vi") -> list[str]:

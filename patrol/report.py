@@ -16,15 +16,16 @@ import math
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI, EmergingCategory, MonthlyReview
-from geodata.schema import FacilityKind, IncidentType
 from patrol.files import private_folder, private_open, write_private
-from wording import catalog_texts, fmt_decimal, say
+from patrolbase.lang import Lang
+from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.wording import catalog_texts, fmt_decimal, say
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -51,7 +52,6 @@ __all__ = [
     "write_tables",
 ]
 
-Lang = Literal["vi", "en"]
 
 TEXT: dict[str, tuple[str, str]] = {
     key.removeprefix("report."): texts

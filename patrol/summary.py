@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geodata.schema import FacilityKind
 from patrol.advice import Lang, coverage_lines, left_out_lines
-from wording import words
+from patrolbase.schema import FacilityKind
+from patrolbase.wording import words
 
 if TYPE_CHECKING:
     from patrol.pipeline import ShiftPlan

@@ -25,8 +25,9 @@ import streamlit as st
 from dashboard import access, cache, shell
 from dashboard import state as session
 from dashboard.i18n import Lang, translator
-from patrol.errors import PatrolError
 from patrol.store.auth import Permission
+from patrolbase.clock import ward_today
+from patrolbase.errors import PatrolError
 
 session.init()
 access.require(Permission.HOTSPOT_REVIEW)
@@ -98,7 +99,7 @@ def _review(
     signature: str, month: str, plans_key: str, settings_json: str, _inputs: Any, _plans: Any
 ) -> Any:
     from geodata.review import monthly_review
-    from patrol.config import Settings
+    from patrolbase.settings import Settings
 
     area = _inputs.area
     return monthly_review(
@@ -113,7 +114,7 @@ _PLAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
-    from patrol.errors import PlanFileError
+    from patrolbase.errors import PlanFileError
     from routing.model import PatrolPlan
 
     plans = []
@@ -135,7 +136,7 @@ def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
 
 st.title(T("page.review"))
 inputs = shell.page_inputs()
-today = date.today()
+today = ward_today()
 
 with st.sidebar:
     months = _months(inputs.incidents, today)

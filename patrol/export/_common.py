@@ -17,20 +17,21 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from geodata.schema import FacilityKind
 from geodata.shift import Shift
-from patrol.errors import PlanFileError
 from patrol.files import private_folder
-from wording import catalog_texts, say
+from patrolbase.clock import WARD_TZ
+from patrolbase.errors import PlanFileError
+from patrolbase.lang import Lang
+from patrolbase.schema import FacilityKind
+from patrolbase.wording import catalog_texts, say
 
 __all__ = [
     "OSM_ATTRIBUTION",
     "OSM_COPYRIGHT_URL",
-    "WARD_TZ",
     "CrewMember",
     "Depot",
     "Lang",
@@ -43,12 +44,10 @@ __all__ = [
     "write_atomic",
 ]
 
-Lang = Literal["vi", "en"]
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
-WARD_TZ = timezone(timedelta(hours=7), "ICT")
 """Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact."""
 
 

@@ -419,4 +419,3 @@ def write_html(plan: PlanExport, path: str | Path, *, team: str, lang: Lang = "v
 _PAGE = resources.files("patrol.export").joinpath("templates", "phone.html").read_text("utf-8")
 """The page around the map: a ``str.format`` template (literal braces doubled), kept as a file
 so that its HTML, style and script read as such."""
-

@@ -22,19 +22,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from patrol.errors import ConflictError, PatrolError, PlanFileError
 from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, Role, deny, require
 from patrol.store.db import Store
 from patrol.store.models import Area, ExportRecord, Plan, PlanVersion, User
 from patrol.store.repo import get_or_create_area
+from patrolbase.clock import WARD_TZ
+from patrolbase.errors import ConflictError, PatrolError, PlanFileError
 
-WARD_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 """Times shown to people are Vietnam time."""
 
 __all__ = [
@@ -169,8 +168,7 @@ def _locked_plan(session: Session, plan_id: int, expected_version: int | None) -
             f"version {expected_version}; reload it and make your change again"
         )
         err = ConflictError(msg)
-        saved_at = row.updated_at
-        local = (saved_at if saved_at.tzinfo else saved_at.replace(tzinfo=UTC)).astimezone(WARD_TZ)
+        local = row.updated_at.replace(tzinfo=row.updated_at.tzinfo or UTC).astimezone(WARD_TZ)
         err.message_vi = (
             f"Kế hoạch đã được {row.updated_by} lưu lúc {local:%H:%M} ngày {local:%d/%m/%Y} "
             "(giờ Việt Nam) sau khi bạn mở; hãy tải lại và sửa lại"

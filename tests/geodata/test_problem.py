@@ -18,9 +18,11 @@ from geodata.problem import TeamSpec, build_problem, site_table, visit_windows
 from geodata.risk import RiskAssessment, assess_risk
 from geodata.shift import Shift
 from geodata.travel import travel_times
-from patrol.config import Settings
-from patrol.errors import ProblemFormatError, SettingsError
+from patrolbase.errors import ProblemFormatError, SettingsError
+from patrolbase.settings import Settings
 from routing.model import PatrolProblem, Team
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 
@@ -304,6 +306,4 @@ def test_a_plan_started_from_the_reduced_plan_keeps_its_top_level_coverage(
     # full night adds lower visits around it.
     assert top["covered"] >= capacity.fit_night == capacity.top
     assert top["in_window"] >= capacity.fit_window
-    assert sum(len(r.stops) for r in plan.routes) > sum(
-        len(r.stops) for r in capacity.plan.routes
-    )
+    assert sum(len(r.stops) for r in plan.routes) > sum(len(r.stops) for r in capacity.plan.routes)

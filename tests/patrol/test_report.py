@@ -23,6 +23,8 @@ from geodata.incidents import generate_demo_incidents
 from geodata.review import monthly_review
 from patrol.report import review_tables, write_html, write_pdf, write_tables
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 TODAY = date(2026, 11, 23)
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
@@ -182,10 +184,10 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     (plans / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
     (plans / "copy.json").write_text(json.dumps(plan), encoding="utf-8")
     # the store approved the first one: only that approval counts, once
-    from patrol.config import Settings
     from patrol.store import auth
     from patrol.store import plans as stored_plans
     from patrol.store.db import open_store
+    from patrolbase.settings import Settings
 
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")

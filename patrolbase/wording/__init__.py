@@ -1,21 +1,19 @@
-"""The product's words: the text catalog (``wording.catalog``) and number formats per language.
+"""The product's words: the text catalog (``catalog``) and number formats per language.
 
-The bottom layer: it imports nothing of the project, so ``geodata``, ``routing``, ``patrol`` and
-``dashboard`` can all word numbers the same way. Vietnamese writes ``,`` before decimals and
-``.`` between thousands (``4,7 giây``, ``12.345``); English the other way round.
+Part of the bottom layer: it imports nothing above it, so ``geodata``, ``routing``, ``patrol``
+and ``dashboard`` can all ask for texts and word numbers the same way. Vietnamese writes ``,``
+before decimals and ``.`` between thousands (``4,7 giây``, ``12.345``); English the other way
+round.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 from babel.numbers import format_decimal
 
-from wording.catalog import Words, catalog_texts, say, words
+from patrolbase.lang import Lang
+from patrolbase.wording.catalog import Words, catalog_texts, say, words
 
 __all__ = ["Lang", "Words", "catalog_texts", "fmt_decimal", "say", "words"]
-
-Lang = Literal["vi", "en"]
 
 
 def fmt_decimal(value: float, lang: str = "vi", *, decimals: int = 0) -> str:

@@ -1,4 +1,4 @@
-"""The text catalog (``wording/locale/vi/LC_MESSAGES/patrol.po``), walked entry by entry."""
+"""The text catalog (``patrolbase/wording/locale/vi/LC_MESSAGES/patrol.po``), entry by entry."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from wording import catalog_texts, fmt_decimal, say
-from wording.catalog import CATALOG_PATH
+from patrolbase.wording import catalog_texts, fmt_decimal, say
+from patrolbase.wording.catalog import CATALOG_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 _AVOID = (
@@ -35,13 +35,11 @@ def _fields(template: str) -> set[str]:
 
 
 def _entries() -> list[tuple[str, str, str, bool]]:
-    source = resources.files("wording").joinpath(*CATALOG_PATH)
+    source = resources.files("patrolbase.wording").joinpath(*CATALOG_PATH)
     with source.open("rb") as stream:
         catalog = read_po(stream, locale="vi")
     return [
-        (str(m.context or ""), str(m.id), str(m.string or ""), m.fuzzy)
-        for m in catalog
-        if m.id
+        (str(m.context or ""), str(m.id), str(m.string or ""), m.fuzzy) for m in catalog if m.id
     ]
 
 

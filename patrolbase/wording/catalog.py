@@ -31,7 +31,7 @@ def catalog_texts() -> Mapping[str, tuple[str, str]]:
     """
     from babel.messages.pofile import read_po
 
-    source = resources.files("wording").joinpath(*CATALOG_PATH)
+    source = resources.files("patrolbase.wording").joinpath(*CATALOG_PATH)
     with source.open("rb") as stream:
         catalog = read_po(stream, locale="vi", domain="patrol")
     texts: dict[str, tuple[str, str]] = {}
