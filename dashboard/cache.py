@@ -159,6 +159,18 @@ def export_url() -> str:
     return _export_url(session.settings().export.model_dump_json())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _street_background(path: str | None, mode: str | None, settings_json: str) -> Any:
+    from geodata.basemap import street_background
+
+    return street_background(area(path, mode, settings_json))
+
+
+def session_street_background() -> Any:
+    """Return this session's area's street background (``geodata.basemap``), built once."""
+    return _street_background(*_session_key())
+
+
 def session_base_layers() -> mapview.BaseLayers:
     """Return the base-map layers of this session's area, built once for all sessions."""
     return base_layers(*_session_key())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from geodata.shift import Shift
     from patrol.export import PlanExport
     from patrol.pipeline import ShiftPlan
+    from patrol.store.db import Store
     from patrol.store.plans import StoredPlan
     from patrolbase.settings import Settings
     from routing.model import PatrolPlan
@@ -265,20 +266,41 @@ def plan_document(result: ShiftPlan) -> dict[str, Any]:
     return dict(json.loads(json.dumps(doc, ensure_ascii=False, default=_plain)))
 
 
-def stored_document(stored: StoredPlan) -> dict[str, Any]:
+def stored_document(stored: StoredPlan, names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return a stored plan's document with its identity and approval as the store records them.
 
     The export files and signed links name this plan id and version, and an approved plan is
-    exported with who approved it and when (drafts are marked as drafts).
+    exported with who approved it (their full name from ``names``, user name -> full name, as
+    people sign) and when (drafts are marked as drafts).
     """
     doc = dict(stored.document)
     doc["id"] = f"plan-{stored.plan_id}"
     doc["version"] = stored.version
     doc["status"] = stored.status
-    doc["approved_by"] = stored.approved_by
+    who = stored.approved_by
+    doc["approved_by"] = (names or {}).get(who, who) if who else who
     doc["approved_at"] = stored.approved_at.isoformat() if stored.approved_at else None
     doc["area"] = doc.get("area") or stored.area
     return doc
+
+
+def full_names(store: Store) -> dict[str, str]:
+    """User name -> full name of every account (the user name where none was given)."""
+    from patrol.store.auth import list_users
+
+    return {u.username: u.display_name or u.username for u in list_users(store)}
+
+
+def approval_time(moment: datetime | None, lang: Lang) -> str:
+    """``22:21 ngày 02/12/2026`` (``22:21 on 02/12/2026``): when a plan was approved, ward time."""
+    from patrol.export._common import WARD_TZ
+
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(WARD_TZ)
+    return f"{local:%H:%M} {'ngày' if lang == 'vi' else 'on'} {local:%d/%m/%Y}"
 
 
 def exports_root(settings: Settings) -> Path:
@@ -297,7 +319,8 @@ class TeamExport:
     link: str
     qr_png: bytes
     map_links: Mapping[str, list[str]]
-    """``google`` (legs), ``osmand`` and ``organic`` (hop by hop) links."""
+    """``geo`` and ``organic`` (hop by hop) links that open installed apps; with the ward's
+    ``[area] online``, also ``google`` (legs) and ``osmand`` web links."""
 
 
 def team_export(
@@ -319,9 +342,12 @@ def team_export(
         link,
         qr_png(link),
         {
-            "google": list(apps.google),
-            "osmand": list(apps.osmand),
+            "geo": list(apps.geo),
             "organic": list(apps.organic),
+            # Web links carry the stops to an outside site: only where the ward allows it.
+            **(
+                {"google": list(apps.google), "osmand": list(apps.osmand)} if plan.web_links else {}
+            ),
         },
     )
 

@@ -44,7 +44,7 @@ def choose_depots(facilities: gpd.GeoDataFrame, *, given: Sequence[str] | None =
         )
         error = InfeasiblePlanError(msg)
         error.message_vi = (
-            "Địa bàn chưa có trụ sở Công an phường hoặc Ban chỉ huy quân sự: hãy chọn nơi xuất "
+            "Địa bàn chưa có trụ sở Công an phường hoặc Ban Chỉ huy quân sự: hãy chọn nơi xuất "
             "phát của các tổ (thêm vào danh sách cơ sở với loại hình 'Công an phường')"
         )
         raise error

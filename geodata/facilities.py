@@ -129,7 +129,7 @@ _KIND_WORDS: dict[FacilityKind, tuple[str, ...]] = {
     FacilityKind.MARKET: ("Chợ dân sinh", "Marketplace"),
     FacilityKind.POLICE: (
         "Công an",
-        "Trụ sở công an",
+        "Công an phường",
         "Công an xã",
         "Đồn công an",
         "Police station",

@@ -53,6 +53,7 @@ from patrolbase.crs import projected_crs
 from patrolbase.errors import ReviewError
 from patrolbase.schema import IncidentType
 from patrolbase.settings import Settings
+from patrolbase.wording import fmt_decimal
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -107,7 +108,7 @@ _CATEGORY_VI = {
     EmergingCategory.PERSISTENT: "Điểm nóng kéo dài",
     EmergingCategory.DIMINISHING: "Điểm nóng giảm dần",
     EmergingCategory.SPORADIC: "Điểm nóng không thường xuyên",
-    EmergingCategory.HISTORICAL: "Điểm nóng cũ (tháng này không nóng)",
+    EmergingCategory.HISTORICAL: "Điểm nóng trước đây (tháng này không còn)",
     EmergingCategory.NONE: "Không phải điểm nóng",
 }
 _CATEGORY_EN = {
@@ -1057,8 +1058,9 @@ def _recommend(review: MonthlyReview) -> list[Recommendation]:
                 f"Criminal offences 01-{review.month:%m/%Y}: {t.this_year} against {t.last_year} "
                 f"a year earlier ({t.change:+.1%}); the {t.target:.0%} reduction target allows "
                 f"{t.allowed:.0f}: {excess:.0f} too many. Strengthen the patrols above.",
-                f"Tội phạm từ đầu năm đến tháng {review.month:%m/%Y}: {t.this_year} vụ so với "
-                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.1%}); chỉ tiêu giảm "
+                f"Số vụ phạm pháp hình sự từ đầu năm đến tháng {review.month:%m/%Y}: "
+                f"{t.this_year} vụ so với {t.last_year} vụ cùng kỳ năm trước "
+                f"({_percent_vi(t.change)}); chỉ tiêu giảm "
                 f"{t.target:.0%} cho phép tối đa {t.allowed:.0f} vụ: vượt {excess:.0f} vụ. Cần "
                 "tăng cường tuần tra tại các điểm trên.",
             )
@@ -1069,9 +1071,18 @@ def _recommend(review: MonthlyReview) -> list[Recommendation]:
                 "target",
                 f"Criminal offences 01-{review.month:%m/%Y}: {t.this_year} against {t.last_year} "
                 f"a year earlier ({t.change:+.1%}): on track for the {t.target:.0%} reduction.",
-                f"Tội phạm từ đầu năm đến tháng {review.month:%m/%Y}: {t.this_year} vụ so với "
-                f"{t.last_year} vụ cùng kỳ năm trước ({t.change:+.1%}): đạt chỉ tiêu giảm "
+                f"Số vụ phạm pháp hình sự từ đầu năm đến tháng {review.month:%m/%Y}: "
+                f"{t.this_year} vụ so với {t.last_year} vụ cùng kỳ năm trước "
+                f"({_percent_vi(t.change)}): đạt chỉ tiêu giảm "
                 f"{t.target:.0%}.",
             )
         )
     return out
+
+
+def _percent_vi(share: float | None) -> str:
+    """``-0,4 %``: a signed share as Vietnamese writes a percentage (decimal comma)."""
+    if share is None:
+        return "-"
+    sign = "+" if share > 0 else ""
+    return f"{sign}{fmt_decimal(100 * share, 'vi', decimals=1)} %"

@@ -19,7 +19,7 @@ import typer
 from patrolbase.errors import PatrolError
 from patrolbase.settings import Settings
 
-__all__ = ["app", "load_settings", "run_guarded"]
+__all__ = ["app", "cli_language", "load_settings", "run_guarded"]
 
 T = TypeVar("T")
 
@@ -55,12 +55,31 @@ def load_settings() -> Settings:
     return Settings.from_file(path) if path else Settings()
 
 
+def cli_language() -> str:
+    """Return ``"vi"`` when the user's language is Vietnamese, else ``"en"``.
+
+    ``PATROL_LANG`` decides when set; otherwise the locale (``LC_ALL``, ``LC_MESSAGES``,
+    ``LANG``, the first one set), as a Vietnamese desktop sets ``LANG=vi_VN.UTF-8``.
+    """
+    chosen = os.environ.get("PATROL_LANG") or next(
+        (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
+    )
+    return "vi" if chosen.lower().startswith("vi") else "en"
+
+
 def run_guarded(func: Callable[[], T]) -> T:
-    """Run ``func``; turn a ``PatrolError`` into its message on stderr and exit status 2."""
+    """Run ``func``; turn a ``PatrolError`` into its message on stderr and exit status 2.
+
+    The message is Vietnamese when the user's language is (``cli_language``) and the error
+    carries it (``message_vi``).
+    """
     try:
         return func()
     except PatrolError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        if cli_language() == "vi" and exc.message_vi:
+            typer.echo(f"lỗi: {exc.message_vi}", err=True)
+        else:
+            typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 

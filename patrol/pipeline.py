@@ -201,6 +201,7 @@ def plan_shift(
         stop names for the map and exports), risk, travel, metrics with the targets covered.
 
     """
+    from geodata.briefing import with_briefing, with_streets
     from geodata.capacity import night_capacity
     from geodata.problem import build_problem
     from geodata.risk import assess_risk
@@ -258,7 +259,8 @@ def plan_shift(
         window_weight=window_weight,
         cover_weight=cover_weight,
     )
-    problem = _with_streets(problem, travel, inputs.area)
+    problem = with_streets(problem, travel, inputs.area)
+    problem = with_briefing(problem, assessment, facilities)
     if include:
         owner = members_of(targets)
         problem = _force(problem, {owner[f] for f in include if f in owner})
@@ -319,27 +321,6 @@ def _team_specs(
     ]
 
 
-def _with_streets(problem: PatrolProblem, travel: TravelTimes, area: Area) -> PatrolProblem:
-    """Give each target the street it stands on; targets of one name are told apart by it."""
-    from collections import Counter
-
-    edges = area.graph.edges
-
-    def street(node: int) -> str:
-        # The matrix's rows are the problem's nodes, in order.
-        name = edges[travel.snap_edge[node]].get("name") or ""
-        return str(name[0] if isinstance(name, list) else name).strip()
-
-    names = Counter(str(s.extra.get("name", "")) for s in problem.sites)
-    sites = []
-    for site in problem.sites:
-        extra = {**site.extra, "street": street(site.node)}
-        if names[str(extra.get("name", ""))] > 1 and extra["street"]:
-            extra["name"] = f"{extra['name']} – {extra['street']}"
-        sites.append(replace(site, extra=extra))
-    return replace(problem, sites=tuple(sites))
-
-
 def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
     """Make forced sites' first visits dominate every other value, the top level's included."""
     from routing.model import Visit
@@ -358,6 +339,10 @@ def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
         )
         sites.append(replace(site, visits=visits, extra={**site.extra, "forced": True}))
     return replace(problem, sites=tuple(sites))
+
+
+_STOP_BRIEFING = ("street", "address", "contact", "guard", "risk_reason")
+"""Site extras a stop carries into the plan for the briefings (``geodata.briefing``)."""
 
 
 def with_geometry(
@@ -393,6 +378,7 @@ def with_geometry(
                         "lat": site.extra.get("lat"),
                         "lon": site.extra.get("lon"),
                         "risk_level": site.extra.get("risk_level", ""),
+                        **{k: site.extra[k] for k in _STOP_BRIEFING if k in site.extra},
                         "earliest": visit.earliest,
                         "latest": visit.latest,
                     },
@@ -429,6 +415,7 @@ def with_geometry(
         "attribution": ATTRIBUTION,
         "depots": list(depot_ids),
         "demo_incidents": inputs.demo_incidents,
+        **({"night": problem.extra["night"]} if "night" in problem.extra else {}),
     }
     return replace(plan, routes=tuple(routes), extra=extra)
 

@@ -25,6 +25,7 @@ from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI, EmergingCategory, MonthlyRe
 from patrol.files import private_folder, private_open, write_private
 from patrolbase.lang import Lang
 from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.wording import catalog_texts, fmt_decimal, say
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,125 +53,27 @@ __all__ = [
 ]
 
 
-# key: (Vietnamese, English)
 TEXT: dict[str, tuple[str, str]] = {
-    "title": ("BÁO CÁO RÀ SOÁT ĐIỂM NÓNG THÁNG {month}", "HOTSPOT REVIEW, {month}"),
-    "subtitle": (
-        "Tình hình vụ việc, điểm nóng và hiện diện tuần tra",
-        "Incidents, hotspots and patrol presence",
-    ),
-    "area": ("Địa bàn: {name}", "Area: {name}"),
-    "dated": ("Ngày {day} tháng {month} năm {year}", "Dated {day}/{month}/{year}"),
-    "demo": (
-        "DỮ LIỆU MINH HỌA: {n} vụ việc được tạo tự động, không phải số liệu thật.",
-        "DEMONSTRATION DATA: {n} generated incidents, not real records.",
-    ),
-    "audit_head": (
-        "Nhật ký hệ thống khi lập báo cáo: đến dòng {id}, mã đầu chuỗi {hash} (đối chiếu bằng "
-        "lệnh patrol audit verify).",
-        "Audit log when this report was made: up to row {id}, chain head {hash} (check with "
-        "patrol audit verify).",
-    ),
-    "summary": ("1. Tóm tắt", "1. Summary"),
-    "summary_line": (
-        "Tháng {month}: {n} vụ việc (tháng trước {prev}, cùng kỳ năm trước {year}). "
-        "{hot} ô điểm nóng Gi* (mức ý nghĩa {alpha}, {fdr}); {gaps} khoảng trống tuần tra; "
-        "{plans} kế hoạch đã phê duyệt được tính.",
-        "{month}: {n} incidents (previous month {prev}, same month last year {year}). "
-        "{hot} Gi* hotspot cells (significance {alpha}, {fdr}); {gaps} coverage gaps; "
-        "{plans} approved plans counted.",
-    ),
-    "fdr_on": ("hiệu chỉnh FDR", "FDR-corrected"),
-    "fdr_off": ("không hiệu chỉnh FDR", "no FDR correction"),
-    "method": (
-        "Hệ tọa độ {crs}; ô {cell} m; bán kính quanh cơ sở {radius} m; băng thông mật độ "
-        "{bw} m ({rule}); {perm} lần hoán vị.",
-        "CRS {crs}; cells of {cell} m; facility radius {radius} m; density bandwidth {bw} m "
-        "({rule}); {perm} permutations.",
-    ),
-    "notices": ("Lưu ý về dữ liệu", "Notes on the data"),
-    "gaps": ("2. Khoảng trống tuần tra (ưu tiên)", "2. Coverage gaps (first)"),
-    "no_hotspots": (
-        "Không có điểm nóng có ý nghĩa thống kê trong tháng.",
-        "No statistically significant hotspot this month.",
-    ),
-    "no_gaps": (
-        "Không có điểm nóng nào thiếu lực lượng hiện diện.",
-        "No hotspot lacks planned presence.",
-    ),
-    "recommendations": ("3. Kiến nghị", "3. Recommendations"),
-    "no_recommendations": ("Không có kiến nghị từ số liệu tháng này.", "No recommendation."),
-    "maps": ("4. Bản đồ", "4. Maps"),
-    "map_density": ("Mật độ vụ việc (vụ/km²)", "Incident density (per km²)"),
-    "map_gi": ("Điểm nóng / điểm lạnh Gi*", "Gi* hot and cold spots"),
-    "map_emerging": ("Xu hướng điểm nóng {n} tháng", "Emerging hotspots over {n} months"),
-    "changes": ("5. So sánh", "5. Comparison"),
-    "chart_types": ("Vụ việc theo loại", "Incidents by type"),
-    "chart_monthly": ("Vụ việc theo tháng", "Incidents per month"),
-    "chart_hours": ("Vụ việc theo giờ và thứ", "Incidents by hour and weekday"),
-    "target": ("6. Chỉ tiêu giảm tội phạm", "6. Reduction target"),
-    "target_line": (
-        "Từ đầu năm đến tháng {month}: {now} vụ phạm tội, cùng kỳ năm trước {before} "
-        "({change}). Chỉ tiêu giảm {target} cho phép tối đa {allowed} vụ: {verdict}.",
-        "January to {month}: {now} criminal offences against {before} a year earlier "
-        "({change}). The {target} reduction target allows {allowed}: {verdict}.",
-    ),
-    "on_track": ("đạt chỉ tiêu", "on track"),
-    "off_track": ("chưa đạt chỉ tiêu", "not on track"),
-    "facilities": ("7. Cơ sở trọng điểm", "7. Key facilities"),
-    "col.type": ("Loại vụ việc", "Type"),
-    "col.month": ("Tháng này", "This month"),
-    "col.previous": ("Tháng trước", "Previous month"),
-    "col.last_year": ("Cùng kỳ năm trước", "Same month last year"),
-    "col.change_prev": ("So với tháng trước", "vs previous month"),
-    "col.change_year": ("So với cùng kỳ", "vs last year"),
-    "col.cell": ("Ô", "Cell"),
-    "col.place": ("Vị trí (vĩ độ, kinh độ)", "Place (lat, lon)"),
-    "col.count": ("Số vụ", "Incidents"),
-    "col.presence": ("Hiện diện (phút)", "Presence (min)"),
-    "col.gap": ("Khoảng trống", "Gap"),
-    "col.class": ("Gi*", "Gi*"),
-    "col.category": ("Xu hướng", "Trend"),
-    "col.near": ("Cơ sở lân cận", "Nearby facilities"),
-    "col.name": ("Tên cơ sở", "Facility"),
-    "col.kind": ("Loại hình", "Kind"),
-    "col.within": ("Số vụ trong {r} m", "Incidents within {r} m"),
-    "col.hour": ("Giờ", "Hour"),
-    "col.z": ("z", "z"),
-    "col.p": ("p (hoán vị)", "p (permutation)"),
-    "col.month_label": ("Tháng", "Month"),
-    "col.incidents": ("Số vụ", "Incidents"),
-    "col.notice": ("Lưu ý", "Note"),
-    "col.recommendation": ("Kiến nghị", "Recommendation"),
-    "total": ("Tổng", "Total"),
-    "yes": ("Có", "Yes"),
-    "no": ("Không", "No"),
-    "class.hot": ("Điểm nóng", "Hot spot"),
-    "class.cold": ("Điểm lạnh", "Cold spot"),
-    "class.ns": ("Không có ý nghĩa", "Not significant"),
-    "facility_legend": ("Cơ sở", "Facility"),
-    "stops_legend": ("Điểm dừng theo kế hoạch", "Planned stops"),
-    "incidents_legend": ("Vụ việc", "Incidents"),
-    "axis_x": ("Đông (m)", "East (m)"),
-    "axis_y": ("Bắc (m)", "North (m)"),
-    "not_computed": ("Không tính được: {why}", "Not computed: {why}"),
-    "footer": (
-        "Bản đồ nền: không dùng; dữ liệu đường phố © OpenStreetMap (ODbL). Trang {page}",
-        "No base map; street data © OpenStreetMap contributors (ODbL). Page {page}",
-    ),
+    key.removeprefix("report."): texts
+    for key, texts in catalog_texts().items()
+    if key.startswith("report.")
 }
+"""The report's texts, key -> (Vietnamese, English), from the catalog's ``report.*`` entries."""
 
 
 def tr(key: str, lang: Lang = "vi", /, **values: Any) -> str:
-    """Text of ``key`` in ``lang``, with ``values`` put in."""
-    vi, en = TEXT[key]
-    return (vi if lang == "vi" else en).format(**values)
+    """Text ``report.<key>`` of the catalog in ``lang``, with ``values`` put in."""
+    return say(f"report.{key}", lang, **values)
 
 
-def _pct(value: float | None) -> str:
+def _pct(value: float | None, lang: Lang = "vi") -> str:
+    """``+4,7 %`` / ``-12 %`` in Vietnamese (decimal comma), ``+4.7%`` in English."""
     if value is None or math.isnan(value):
         return "-"
-    return f"{value:+.1%}" if abs(value) < 0.1 else f"{value:+.0%}"
+    digits = 1 if abs(value) < 0.1 else 0
+    number = fmt_decimal(100 * value, lang, decimals=digits)
+    sign = "+" if value > 0 or (value == 0 and not number.startswith("-")) else ""
+    return f"{sign}{number} %" if lang == "vi" else f"{sign}{number}%"
 
 
 def _type_label(value: str, lang: Lang) -> str:
@@ -244,8 +147,8 @@ def review_tables(review: MonthlyReview, *, lang: Lang = "vi") -> dict[str, pd.D
             c("month"): bt["month"].to_numpy(),
             c("previous"): bt["previous"].to_numpy(),
             c("last_year"): bt["last_year"].to_numpy(),
-            c("change_prev"): [_pct(v) for v in bt["change_prev"]],
-            c("change_year"): [_pct(v) for v in bt["change_year"]],
+            c("change_prev"): [_pct(v, lang) for v in bt["change_prev"]],
+            c("change_year"): [_pct(v, lang) for v in bt["change_year"]],
         }
     )
     tables["monthly"] = pd.DataFrame(
@@ -803,8 +706,8 @@ def target_text(review: MonthlyReview, lang: Lang) -> str:
         month=_month_label(review),
         now=t.this_year,
         before=t.last_year,
-        change=_pct(t.change if t.change is not None else math.nan),
-        target=f"{t.target:.0%}",
+        change=_pct(t.change if t.change is not None else math.nan, lang),
+        target=f"{t.target:.0%}".replace("%", " %" if lang == "vi" else "%"),
         allowed=f"{t.allowed:.0f}",
         verdict=tr("on_track" if t.on_track else "off_track", lang),
     )

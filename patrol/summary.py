@@ -2,66 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from patrol.advice import Lang, coverage_lines, left_out_lines
 from patrolbase.schema import FacilityKind
+from patrolbase.wording import words
 
 if TYPE_CHECKING:
     from patrol.pipeline import ShiftPlan
 
 __all__ = ["plan_summary"]
 
-_TEXT: dict[str, dict[str, Any]] = {
-    "vi": {
-        "title": "KẾ HOẠCH TUẦN TRA KHÉP KÍN",
-        "shift": "Ca tuần tra",
-        "high_risk": "khung giờ nguy cơ cao",
-        "status_draft": "Trạng thái: BẢN NHÁP (chưa phê duyệt)",
-        "status_approved": "Trạng thái: đã được {by} phê duyệt lúc {at}",
-        "demo": "Vụ việc dùng để đánh giá nguy cơ: DỮ LIỆU MINH HỌA (không phải số liệu thật)",
-        "value": "Mức bao phủ nguy cơ: {got:.0f} / {total:.0f} ({share:.0%})",
-        "warning": "CẢNH BÁO",
-        "team": "Tổ {team} ({members}) — xuất phát {depot} lúc {depart}, về lúc {back}",
-        "stop": "{n:>3}. {start}–{end}  {name} [{kind}] mức nguy cơ: {level}",
-        "no_routes": "Không tổ nào xuất phát: không có điểm nào phục vụ được trong ca này.",
-        "unserved": "Lượt kiểm tra chưa bố trí được: {count}",
-        "roles": {"police": "công an", "military": "quân sự", "militia": "dân quân"},
-        "levels": {"low": "thấp", "medium": "trung bình", "high": "cao", "very_high": "rất cao"},
-        "reasons": {
-            "no_time": "không đủ thời gian",
-            "window_unreachable": "không kịp khung giờ",
-            "min_gap": "quá gần lượt trước",
-        },
-    },
-    "en": {
-        "title": "CLOSED-LOOP PATROL PLAN",
-        "shift": "Shift",
-        "high_risk": "high-risk window",
-        "status_draft": "Status: DRAFT (not approved)",
-        "status_approved": "Status: approved by {by} at {at}",
-        "demo": "Incidents behind the risk: DEMONSTRATION DATA (not real records)",
-        "value": "Risk covered: {got:.0f} / {total:.0f} ({share:.0%})",
-        "warning": "WARNING",
-        "team": "Team {team} ({members}) — leaves {depot} at {depart}, back at {back}",
-        "stop": "{n:>3}. {start}–{end}  {name} [{kind}] risk: {level}",
-        "no_routes": "No team leaves: nothing can be served in this shift.",
-        "unserved": "Checks not scheduled: {count}",
-        "roles": {"police": "police", "military": "military", "militia": "militia"},
-        "levels": {"low": "low", "medium": "medium", "high": "high", "very_high": "very high"},
-        "reasons": {
-            "no_time": "no time",
-            "window_unreachable": "window unreachable",
-            "min_gap": "too close to the previous check",
-        },
-    },
-}
-
 
 def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
     """Return the shift's plan as text: header, totals, each team's timed stops, unserved."""
     language: Lang = "vi" if lang == "vi" else "en"
-    t = _TEXT[language]
+    t = words("summary", language)  # the catalog's summary.* texts
     shift, plan, problem = result.shift, result.plan, result.problem
     clock = lambda s: f"{shift.at(s):%H:%M}"  # noqa: E731 - local formatter
     hr = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
@@ -77,6 +33,9 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         lines.append(t["status_draft"])
     if plan.extra.get("demo_incidents"):
         lines.append(t["demo"])
+    night = (plan.extra.get("night") or {}).get("line", {}).get(language, "")
+    if night:
+        lines.append(night)
     metrics = result.metrics
     advice = coverage_lines(metrics, window=hr, lang=language)
     if advice:

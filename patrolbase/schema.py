@@ -55,14 +55,14 @@ _KIND_VI = {
     FacilityKind.ATM: "Cây ATM",
     FacilityKind.GOLD_SHOP: "Tiệm vàng",
     FacilityKind.PAWN_SHOP: "Tiệm cầm đồ",
-    FacilityKind.TREASURY: "Kho bạc nhà nước",
+    FacilityKind.TREASURY: "Kho bạc Nhà nước",
     FacilityKind.GOVERNMENT_OFFICE: "Trụ sở cơ quan",
     FacilityKind.TOWN_HALL: "Trụ sở UBND",
     FacilityKind.POST_OFFICE: "Bưu điện",
     FacilityKind.SCHOOL: "Trường học",
     FacilityKind.MARKET: "Chợ",
-    FacilityKind.POLICE: "Công an phường",
-    FacilityKind.MILITARY: "Ban chỉ huy quân sự",
+    FacilityKind.POLICE: "Trụ sở công an",  # a regiment's base is not the ward police
+    FacilityKind.MILITARY: "Ban Chỉ huy quân sự",
 }
 _KIND_EN = {
     FacilityKind.BANK: "Bank branch",

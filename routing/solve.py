@@ -402,7 +402,7 @@ def _resolve_locks(
                 f"team {team.id} cannot serve its locked stops up to site {site_id!r} and be "
                 f"back at its depot by the end of its shift ({int(c.team_close[t])} s); "
                 "unlock a stop or move it to another team",
-                f"Tổ {team.id} không kịp phục vụ các điểm dừng cố định đến {site_id!r} và trở "
+                f"Tổ {team.id} không kịp đến các điểm dừng cố định đến {site_id!r} và trở "
                 "về nơi xuất phát trước khi hết ca tuần tra; hãy bỏ cố định một điểm dừng "
                 "hoặc giao cho tổ khác",
             )

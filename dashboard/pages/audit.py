@@ -8,7 +8,7 @@ a spreadsheet could run as formulas are neutralised).
 from __future__ import annotations
 
 import tempfile
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -52,6 +52,13 @@ outcome = c4.selectbox(T("audit.outcome"), outcomes,
                        format_func=lambda o: T(f"audit.out.{o}") if o else T("audit.all"),
                        key="audit_outcome")  # fmt: skip
 
+
+def _ward(moment: datetime) -> datetime:
+    """Return the instant in Vietnam time (the log keeps UTC; naive values are UTC)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(WARD_TZ)
+
+
+# The day starts at midnight in the ward (UTC+7), and the log is read in the ward's time.
 start = datetime.combine(since if isinstance(since, date) else ward_today(), time(0), WARD_TZ)
 entries = audit.list_audit(store, since=start, username=who or None, action=what or None,
                            limit=5000)  # fmt: skip
@@ -61,7 +68,7 @@ table = pd.DataFrame(
     [
         {
             T("audit.col.id"): e.id,
-            T("audit.col.time"): f"{e.at:%d/%m/%Y %H:%M:%S}",
+            T("audit.col.time"): f"{_ward(e.at):%d/%m/%Y %H:%M:%S}",
             T("audit.user"): e.username,
             T("audit.action"): T(f"audit.act.{e.action}") if e.action in actions else e.action,
             T("audit.col.target"): e.target,

@@ -22,10 +22,10 @@ GUIDE_VI = """
    bản đồ nhiệt hoặc cụm điểm. Muốn thêm một vụ việc hay một mục tiêu: chọn “Nhấp trên bản đồ
    để thêm”, nhấp vào vị trí, điền thông tin, bấm “Thêm”.
 2. **Lập kế hoạch ca** - chọn ngày trực, giờ bắt đầu và kết thúc ca, **khung giờ nguy cơ cao**
-   (mặc định 01:00-03:00), số tổ tuần tra, điểm xuất phát (Công an phường, Ban chỉ huy quân sự),
+   (mặc định 01:00-03:00), số tổ tuần tra, điểm xuất phát (Công an phường, Ban Chỉ huy quân sự),
    các mục tiêu bắt buộc đưa vào hoặc bỏ ra, thời gian tính toán; bấm **Lập kế hoạch**. Mỗi tổ
    có một lộ trình khép kín, tô một màu, các điểm dừng đánh số kèm giờ. Nếu còn lượt kiểm tra
-   nguy cơ cao chưa được phục vụ, hệ thống cảnh báo. Bấm **Phương án khác tương đương** để có
+   nguy cơ cao chưa được kiểm tra, hệ thống cảnh báo. Bấm **Phương án khác tương đương** để có
    một phương án khác cùng chất lượng.
 3. **Dữ liệu** - tải lên danh sách mục tiêu khảo sát và danh sách vụ việc (CSV hoặc XLSX); dữ
    liệu được lưu vào cơ sở dữ liệu của phường. Tệp có lỗi bị từ chối toàn bộ, không lưu dòng nào;

@@ -192,6 +192,11 @@ st.caption(
     T("plan.shift_label", label=shift.label()) + " · " + T("plan.seed", seed=request["seed"])
 )
 
+# A holiday, Tết or event night, and why its risk is higher, before anything else.
+night_line = (plan.extra.get("night") or {}).get("line", {}).get(lang, "")
+if night_line:
+    st.warning(f"**{night_line}**", icon="📅")
+
 # What the night covers, above the map: the top level against what the teams can do.
 window_label = f"{shift.high_risk_start:%H:%M}-{shift.high_risk_end:%H:%M}"
 st.subheader(T("plan.cover_title"))
@@ -390,9 +395,10 @@ if b2.button(T("ops.approve"), key="plan_approve", type="primary"):
 saved = st.session_state.get("plan_saved")
 if saved is not None and saved.get("result") is result:
     if saved.get("approved_by"):
-        when = planview.ward_time(saved["approved_at"])
+        when = planops.approval_time(saved["approved_at"], lang)
+        who = planops.full_names(access.store()).get(saved["approved_by"], saved["approved_by"])
         st.success(T("ops.approved", id=saved["plan_id"], version=saved["version"],
-                     who=saved["approved_by"], when=when))  # fmt: skip
+                     who=who, when=when))  # fmt: skip
     else:
         st.info(T("ops.draft", id=saved["plan_id"], version=saved["version"]))
 else:

@@ -80,13 +80,18 @@ if choice == SESSION:
 else:
     item = stored[choice]
     plan_id = item.plan_id
-    document = planops.stored_document(item)
+    names = planops.full_names(access.store())
+    document = planops.stored_document(item, names)
     plan, info = planops.plan_of(document), dict[str, dict[str, Any]]()
     raw = document.get("shift") or {}
     shift = Shift.parse(raw["date"], f"{raw['start']}-{raw['end']}",
                         raw.get("high_risk") or "01:00-03:00")  # fmt: skip
     status = (
-        T("routes.approved_by", who=item.approved_by, when=planview.ward_time(item.approved_at))
+        T(
+            "routes.approved_by",
+            who=names.get(item.approved_by or "", item.approved_by),
+            when=planops.approval_time(item.approved_at, lang),
+        )
         if item.status == "approved"
         else T("routes.draft")
     )
@@ -157,6 +162,10 @@ with session.guard():
     from patrol.export import export_zip, load_secret, read_plan
 
     export_plan = read_plan(document, source=f"plan {plan_id}")
+    if settings.area.online:  # the ward allows links to outside map sites
+        export_plan = dataclasses.replace(export_plan, web_links=True)
+    if export_plan.area == cache.area_name():  # the phone map and briefing on its streets
+        export_plan = dataclasses.replace(export_plan, background=cache.session_street_background())
     root = planops.exports_root(settings)
     secret = load_secret(root / ".link-secret")
     cache_key = (plan_id, item.version, item.status, team, lang, base_url)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from geodata.risk.levels import _TYPES, RiskLevel, risk_level
 from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.wording import fmt_decimal
 
 if TYPE_CHECKING:
     from geodata.risk.assessment import RiskAssessment
@@ -40,9 +41,12 @@ class Explanation:
         label = "label_vi" if lang == "vi" else "label_en"
         level = self.level.label_vi if lang == "vi" else self.level.label_en
         who = self.name or self.facility_id
-        lines = [f"{who} {self.slot:%d/%m/%Y %H:%M}: {self.score:.1f} ({level})"]
+        number = "vi" if lang == "vi" else "en"
+        score = fmt_decimal(self.score, number, decimals=1)
+        lines = [f"{who} {self.slot:%d/%m/%Y %H:%M}: {score} ({level})"]
         for row in self.parts.itertuples():
-            lines.append(f"  {row.points:+.1f}  {getattr(row, label)}")
+            points = ("+" if row.points >= 0 else "") + fmt_decimal(row.points, number, decimals=1)
+            lines.append(f"  {points}  {getattr(row, label)}")
         return "\n".join(lines)
 
 
@@ -131,7 +135,8 @@ def explain(
     if np.isfinite(iso["isolation"]):
         far = "?" if not np.isfinite(iso["housing_m"]) else f"{iso['housing_m']:.0f} m"
         vi = (
-            f"Mức hẻo lánh {iso['isolation']:.2f} (cách khu dân cư {far}, "
+            f"Mức hẻo lánh {fmt_decimal(iso['isolation'], 'vi', decimals=2)} "
+            f"(cách khu dân cư {far}, "
             f"{int(iso['buildings_near'])} công trình xung quanh)"
         )
         en = (

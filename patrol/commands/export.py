@@ -1,6 +1,7 @@
 """``patrol export`` and ``patrol serve-exports``: exports of a plan file, and their server.
 
-``export`` writes GPX/KML/GeoJSON/HTML/PDF from nothing but the plan file; ``serve-exports`` is
+``export`` writes GPX/KML/GeoJSON/HTML/PDF from the plan file (the phone map and the PDF
+briefing on the streets of ``--area``, or of the embedded ward for its plans); ``serve-exports`` is
 the ward-network server of signed download links.
 
 Registered in ``patrol.cli`` by importing this module; heavy libraries load only when a command
@@ -69,21 +70,29 @@ def export_command(
     """Write a plan's exports; with --publish and --base-url also print each team's signed link."""
 
     def run() -> None:
+        from dataclasses import replace
+
         from patrol.export import link_for, load_secret, publish, read_plan, write_exports
         from patrol.export._common import Lang
 
         language: Lang = "en" if lang is _Lang.en else "vi"
         checked = read_plan(plan)
         if load_settings().area.online:  # the ward allows web links on the phone page
-            from dataclasses import replace
-
             checked = replace(checked, web_links=True)
+        from geodata.area import DEFAULT_AREA_NAME, load_area
+
+        loaded = None
         if area is not None:
-            from geodata.area import load_area
             from patrol.export import check_against_area
 
             loaded = load_area(None if area == "default" else area, settings=load_settings())
             check_against_area(checked, sites=loaded.facilities.index, bbox=loaded.bbox)
+        elif checked.area == DEFAULT_AREA_NAME:  # the embedded ward: its streets are at hand
+            loaded = load_area(None, settings=load_settings())
+        if loaded is not None:  # the phone map and the briefing drawn on the ward's streets
+            from geodata.basemap import street_background
+
+            checked = replace(checked, background=street_background(loaded))
         formats = "all" if fmt is _Format.all else fmt.value
         written = write_exports(
             checked, output, team=team, formats=formats, lang=language, hotline=hotline

@@ -27,6 +27,7 @@ from patrolbase.clock import WARD_TZ
 from patrolbase.errors import PlanFileError
 from patrolbase.lang import Lang
 from patrolbase.schema import FacilityKind
+from patrolbase.wording import catalog_texts, say
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -49,87 +50,16 @@ OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 """Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact."""
 
-_TEXT: dict[str, dict[str, str]] = {
-    "title": {"vi": "Kế hoạch tuần tra khép kín", "en": "Closed-loop patrol plan"},
-    "team": {"vi": "Tổ tuần tra", "en": "Patrol team"},
-    "date": {"vi": "Ngày", "en": "Date"},
-    "shift": {"vi": "Ca trực", "en": "Shift"},
-    "high_risk": {"vi": "Khung giờ nguy cơ cao", "en": "High-risk window"},
-    "version": {"vi": "Phiên bản", "en": "Version"},
-    "draft": {"vi": "BẢN NHÁP", "en": "DRAFT"},
-    "draft_note": {
-        "vi": "BẢN NHÁP - kế hoạch chưa được phê duyệt",
-        "en": "DRAFT - the plan is not approved",
-    },
-    "demo": {"vi": "DỮ LIỆU MINH HỌA", "en": "DEMONSTRATION DATA"},
-    "demo_note": {
-        "vi": "DỮ LIỆU MINH HỌA - mức nguy cơ tính từ vụ việc giả lập, không dùng cho tuần tra "
-        "thật",
-        "en": "DEMONSTRATION DATA - risk levels come from generated incidents, not for real "
-        "patrols",
-    },
-    "map_app": {"vi": "Ứng dụng bản đồ", "en": "Map app"},
-    "approved_by": {"vi": "Phê duyệt", "en": "Approved by"},
-    "not_approved": {"vi": "chưa phê duyệt", "en": "not approved"},
-    "depot": {"vi": "Xuất phát / trở về", "en": "Start / return"},
-    "stops": {"vi": "Điểm dừng", "en": "Stops"},
-    "order": {"vi": "TT", "en": "No."},
-    "site": {"vi": "Mục tiêu", "en": "Site"},
-    "kind": {"vi": "Loại hình", "en": "Kind"},
-    "window": {"vi": "Khung giờ", "en": "Window"},
-    "arrive": {"vi": "Đến", "en": "Arrive"},
-    "start": {"vi": "Bắt đầu", "en": "Start"},
-    "dwell": {"vi": "Dừng", "en": "Dwell"},
-    "risk": {"vi": "Nguy cơ", "en": "Risk"},
-    "notes": {"vi": "Ghi chú", "en": "Notes"},
-    "members": {"vi": "Thành phần tổ", "en": "Team members"},
-    "leader": {"vi": "Tổ trưởng", "en": "Team leader"},
-    "phone": {"vi": "ĐT", "en": "phone"},
-    "route": {"vi": "Lộ trình", "en": "Route"},
-    "leave": {"vi": "Rời trụ sở", "en": "Leave"},
-    "back": {"vi": "Về trụ sở", "en": "Back"},
-    "travel": {"vi": "Thời gian di chuyển", "en": "Travel time"},
-    "emergency": {"vi": "Số khẩn cấp", "en": "Emergency numbers"},
-    "hotline": {"vi": "Đường dây nóng", "en": "Hotline"},
-    "police": {"vi": "Công an", "en": "Police"},
-    "fire": {"vi": "Cứu hỏa", "en": "Fire"},
-    "ambulance": {"vi": "Cấp cứu", "en": "Ambulance"},
-    "minutes": {"vi": "phút", "en": "min"},
-    "area": {"vi": "Địa bàn", "en": "Area"},
-    "download": {"vi": "Quét để tải lộ trình", "en": "Scan to download the route"},
-    "navigate": {"vi": "Dẫn đường", "en": "Navigate"},
-    "legs": {"vi": "từng chặng", "en": "by leg"},
-    "my_position": {"vi": "Vị trí của tôi", "en": "My position"},
-    "no_position": {
-        "vi": "Trình duyệt chưa cho phép xem vị trí",
-        "en": "The browser does not share the position",
-    },
-}
 
-# The same words as geodata.risk.RiskLevel (a test keeps them equal); importing that module would
-# pull geopandas into "patrol export", which needs nothing but the plan file.
-_RISK = {
-    "low": {"vi": "thấp", "en": "low"},
-    "medium": {"vi": "trung bình", "en": "medium"},
-    "high": {"vi": "cao", "en": "high"},
-    "very_high": {"vi": "rất cao", "en": "very high"},
-}
-_VEHICLES = {
-    "motorbike": {"vi": "xe máy", "en": "motorbike"},
-    "car": {"vi": "ô tô", "en": "car"},
-    "foot": {"vi": "đi bộ", "en": "on foot"},
-}
-_ROLES = {
-    "police": {"vi": "Công an", "en": "Police"},
-    "military": {"vi": "Quân sự", "en": "Military"},
-    "militia": {"vi": "Dân quân", "en": "Militia"},
-    "security": {"vi": "Bảo vệ ANTT cơ sở", "en": "Grassroots security"},
-}
+def _word(group: str, key: str, lang: Lang, default: str) -> str:
+    """``export.<group>.<key>`` of the catalog in ``lang``; ``default`` for a word it lacks."""
+    name = f"export.{group}.{key}"
+    return say(name, lang) if name in catalog_texts() else default
 
 
 def text(key: str, lang: Lang = "vi") -> str:
-    """Return the interface text ``key`` in ``lang`` (Vietnamese by default)."""
-    return _TEXT[key][lang]
+    """Return the export text ``key`` (``export.<key>`` of the catalog) in ``lang``."""
+    return say(f"export.{key}", lang)
 
 
 def slug(value: str) -> str:
@@ -167,6 +97,16 @@ class StopView:
     latest: datetime | None
     risk_level: str
     notes: str
+    address: str = ""
+    """Street address (OSM ``addr:*`` or the survey's Địa chỉ); empty when neither has one."""
+    street: str = ""
+    """The street the site stands on, from the street graph."""
+    contact: str = ""
+    """Person in charge and phone (the survey's Người phụ trách / SĐT, or OSM ``phone``)."""
+    guard: str = ""
+    """``yes``, ``no`` or ``unknown``: a guard on site, as the survey says; empty if not given."""
+    reason: Mapping[str, str] = field(default_factory=dict)
+    """Why the risk is at its level, one line per language (``geodata.briefing.risk_reason``)."""
 
     @property
     def dwell_s(self) -> int:
@@ -183,13 +123,50 @@ class StopView:
 
     def risk_label(self, lang: Lang = "vi") -> str:
         """Risk level in words (``rất cao``), empty when the plan gives none."""
-        return _RISK.get(self.risk_level, {}).get(lang, self.risk_level)
+        # The catalog's words are those of geodata.risk.RiskLevel (a test keeps them equal);
+        # importing that module would pull geopandas into "patrol export".
+        return _word("risk", self.risk_level, lang, self.risk_level)
 
     def window_label(self) -> str:
         """Planned window ``01:00-03:00``, or empty when the plan gives none."""
         if self.earliest is None or self.latest is None:
             return ""
         return f"{self.earliest:%H:%M}-{self.latest:%H:%M}"
+
+    def address_label(self, lang: Lang = "vi") -> str:
+        """``Địa chỉ: 12 Phố Cát Linh``, or that there is none (with the street it stands on)."""
+        if self.address:
+            return f"{text('address', lang)}: {self.address}"
+        on = f" ({text('on_street', lang)} {self.street})" if self.street else ""
+        return f"{text('no_address', lang)}{on}"
+
+    def guard_label(self, lang: Lang = "vi") -> str:
+        """``Bảo vệ: có`` / ``không có`` / ``chưa rõ``; empty when the plan does not say."""
+        if self.guard not in ("yes", "no", "unknown"):
+            return ""
+        return f"{text('guard', lang)}: {_word('guard', self.guard, lang, self.guard)}"
+
+    def contact_label(self, lang: Lang = "vi") -> str:
+        """``Liên hệ: Nguyễn Văn A / 0912 345 678``; empty when nobody is known."""
+        return f"{text('contact', lang)}: {self.contact}" if self.contact else ""
+
+    def reason_label(self, lang: Lang = "vi") -> str:
+        """Return the risk's one-line reason in ``lang`` (else the other language's)."""
+        return str(self.reason.get(lang) or next(iter(self.reason.values()), ""))
+
+    def people_line(self, lang: Lang = "vi") -> str:
+        """Guard and contact on one line (``Bảo vệ: có · Liên hệ: ...``), empty if unknown."""
+        return " · ".join(x for x in (self.guard_label(lang), self.contact_label(lang)) if x)
+
+    def details(self, lang: Lang = "vi") -> list[str]:
+        """Lines a leader reads under the stop's name: address, guard and contact, risk reason."""
+        lines = [self.address_label(lang), self.people_line(lang)]
+        if self.risk_level:
+            reason = self.reason_label(lang)
+            lines.append(
+                f"{text('risk', lang)} {self.risk_label(lang)}" + (f": {reason}" if reason else "")
+            )
+        return [line for line in lines if line]
 
     def title(self, lang: Lang = "vi") -> str:
         """``01. Cây ATM Vietinbank`` as waypoints and placemarks name the stop."""
@@ -204,8 +181,14 @@ class StopView:
         ]
         if self.window_label():
             parts.append(f"{text('window', lang).lower()} {self.window_label()}")
+        parts.append(self.address_label(lang))
+        parts += [x for x in (self.guard_label(lang), self.contact_label(lang)) if x]
         if self.risk_level:
-            parts.append(f"{text('risk', lang).lower()} {self.risk_label(lang)}")
+            reason = self.reason_label(lang)
+            parts.append(
+                f"{text('risk', lang).lower()} {self.risk_label(lang)}"
+                + (f" ({reason})" if reason else "")
+            )
         if self.notes:
             parts.append(self.notes)
         return "; ".join(parts)
@@ -224,7 +207,7 @@ class CrewMember:
 
     def line(self, lang: Lang = "vi") -> str:
         """``Tổ trưởng: Nguyễn Văn An (Thượng úy, Công an phường) - ĐT 0912 345 678``."""
-        unit = self.unit or _ROLES.get(self.role, {}).get(lang, self.role)
+        unit = self.unit or _word("role", self.role, lang, self.role)
         inner = ", ".join(x for x in (self.rank, unit) if x)
         text_ = f"{self.name} ({inner})" if inner else self.name
         if self.leader:
@@ -269,7 +252,7 @@ class TeamRoute:
 
     def vehicle_label(self, lang: Lang = "vi") -> str:
         """Return the travel mode in words (``xe máy``), or as the plan writes it."""
-        return _VEHICLES.get(self.vehicle, {}).get(lang, self.vehicle)
+        return _word("vehicle", self.vehicle, lang, self.vehicle)
 
     def member_lines(self, lang: Lang = "vi") -> list[str]:
         """Return who goes, one line each: person, unit, rank and phone.
@@ -281,11 +264,11 @@ class TeamRoute:
             return [person.line(lang) for person in self.people]
         lines = []
         for role, names in self.members.items():
-            lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {', '.join(names)}")
+            lines.append(f"{_word('role', role, lang, role)}: {', '.join(names)}")
         if not lines:
             for role, count in self.member_counts.items():
                 people = "người" if lang == "vi" else "person" if count == 1 else "persons"
-                lines.append(f"{_ROLES.get(role, {}).get(lang, role)}: {count} {people}")
+                lines.append(f"{_word('role', role, lang, role)}: {count} {people}")
         return lines
 
 
@@ -309,6 +292,13 @@ class PlanExport:
     demo: bool = False
     """The risk levels come from generated demonstration incidents (``demo_incidents`` of the
     plan): every export says so (``marks``, ``identity``, banners)."""
+    night: Mapping[str, str] = field(default_factory=dict)
+    """The night's holiday, Tết or event sentence per language (``geodata.briefing``); empty
+    on an ordinary night."""
+    background: Any = None
+    """The area's street background (``geodata.basemap.StreetBackground``), attached by a
+    caller that has the area (``with_background``); the phone page and the PDF briefing draw
+    their maps on it. ``None``: the loop on a plain ground, as a plan file alone allows."""
     web_links: bool = False
     """Let the phone page link to outside web sites (OsmAnd, Google Maps); off by default, when
     it uses ``geo:`` and app links only. ``[area] online`` turns it on."""
@@ -363,12 +353,18 @@ class PlanExport:
             line = f"{text('demo', lang)} - {line}"
         return f"{text('draft', lang)} - {line}" if self.is_draft else line
 
+    def night_line(self, lang: Lang = "vi") -> str:
+        """Return the night's holiday, Tết or event in one sentence (empty: ordinary night)."""
+        return str(self.night.get(lang) or "")
+
     def approval(self, lang: Lang = "vi") -> str:
-        """Who approved the plan and when, or that it is not approved."""
+        """``Đã được {họ và tên} phê duyệt lúc 22:21 ngày 02/12/2026``, or the draft note."""
         if self.is_draft:
             return text("draft_note", lang)
-        when = _local_time(self.approved_at)
-        return f"{self.approved_by}" + (f" ({when})" if when else "")
+        when = _local_time(self.approved_at, lang)
+        if lang == "vi":
+            return f"Đã được {self.approved_by} phê duyệt" + (f" lúc {when}" if when else "")
+        return f"Approved by {self.approved_by}" + (f" at {when}" if when else "")
 
     def base_name(self, team: str | None) -> str:
         """File name stem: ``2026-11-23-van-mieu-v3-t1`` (``-nhap`` for drafts)."""
@@ -376,14 +372,15 @@ class PlanExport:
         return stem + ("-nhap" if self.is_draft else "") + ("-minh-hoa" if self.demo else "")
 
 
-def _local_time(iso: str) -> str:
+def _local_time(iso: str, lang: Lang = "vi") -> str:
+    """``22:21 ngày 02/12/2026`` (``22:21 on 02/12/2026``) in the ward's time."""
     try:
         when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return iso
     if when.tzinfo is not None:
         when = when.astimezone(WARD_TZ)
-    return f"{when:%d/%m/%Y %H:%M}"
+    return f"{when:%H:%M} {'ngày' if lang == 'vi' else 'on'} {when:%d/%m/%Y}"
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -157,6 +157,9 @@ def read_plan(
         source=source,
         cover={k: extra[k] for k in ("coverage", "capacity") if isinstance(extra.get(k), dict)},
         demo=extra.get("demo_incidents") is True,
+        night=_languages(
+            (extra.get("night") or {}).get("line") if isinstance(extra.get("night"), dict) else None
+        ),
     )
 
 
@@ -218,6 +221,11 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
                 latest=shift.at(latest) if isinstance(latest, int | float) else None,
                 risk_level=str(se.get("risk_level") or ""),
                 notes=_clean(str(se.get("notes") or "")),
+                address=_clean(str(se.get("address") or "")),
+                street=_clean(str(se.get("street") or "")),
+                contact=_clean(str(se.get("contact") or "")),
+                guard=str(se.get("guard") or ""),
+                reason=_languages(se.get("risk_reason")),
             )
         )
     if len(check.items) > before or shift is None or depot is None:
@@ -235,6 +243,15 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
         vehicle=str(extra.get("vehicle") or ""),
         people=_read_people(extra.get("people")),
     )
+
+
+def _languages(raw: Any) -> dict[str, str]:
+    """``{"vi": ..., "en": ...}`` texts cleaned; a plain string counts as Vietnamese."""
+    if isinstance(raw, str):
+        return {"vi": _clean(raw)} if raw.strip() else {}
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): _clean(str(v)) for k, v in raw.items() if k in ("vi", "en") and v}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -61,6 +61,7 @@ def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") 
         "approved_by": plan.approved_by,
         "approved_at": plan.approved_at,
         "label": plan.identity(team, lang),
+        "night": plan.night_line(lang) or None,
     }
     features: list[dict[str, Any]] = []
     for route in routes:
@@ -145,6 +146,10 @@ def _team_features(route: TeamRoute, plan: PlanExport, lang: Lang) -> list[dict[
                     "dwell_s": stop.dwell_s,
                     "window": stop.window_label(),
                     "risk_level": stop.risk_level,
+                    "risk_reason": stop.reason_label(lang),
+                    "address": stop.address,
+                    "contact": stop.contact,
+                    "guard": stop.guard,
                     "notes": stop.notes,
                     "marker-color": colour,
                 },

@@ -94,8 +94,8 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(
         meta,
         "desc",
-        f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
-        f"{plan.approval(lang)}. {plan.attribution}",
+        f"{plan.identity(team, lang)}. {plan.night_line(lang)} "
+        f"{plan.approval(lang)}. {plan.attribution}".replace(".  ", ". "),
     )
     author = _el(meta, "author")
     _el(author, "name", plan.area or plan.problem or "patrol-planner")

@@ -1,11 +1,13 @@
 """Offline HTML page per team: one self-contained file a phone opens from its storage.
 
-The map is inline SVG drawn here (no tiles, no Leaflet, no font or script from anywhere): the
-street loop, the streets the plan carries around it (``streets`` extra, optional), the depot and
-the numbered stops. A Content-Security-Policy of ``default-src 'none'`` forbids the browser any
-outside request. A little inline script zooms and pans the drawing, ticks stops off (kept in the
-phone's local storage) and shows the phone's position when the browser allows geolocation; the
-page reads fully without it.
+The map is inline SVG drawn here (no tiles, no Leaflet, no font or script from anywhere): with
+the area's street background (``PlanExport.background``), its buildings, water, streets and the
+street names the basemap places for a phone's screen; the loop, the depot and the numbered stops
+over them. A Content-Security-Policy of ``default-src 'none'`` forbids the browser any outside
+request. A little inline script (``templates/phone.html``) zooms and pans the drawing, keeps the
+street names at one size on screen, ticks stops off with their time (kept in the phone's local
+storage, saved as a ``patrol-checkins/1`` file) and shows the phone's position when the browser
+allows geolocation; the page reads fully without it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from __future__ import annotations
 import json
 import math
 from html import escape
+from importlib import resources
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
+from patrol.export._common import Lang, PlanExport, StopView, TeamRoute, text, write_atomic
 from patrol.export.kml import TEAM_COLOURS
 from patrol.export.links import MapLinks, map_app_links
 
@@ -50,6 +54,12 @@ class _Projection:
     def y(self, lat: float) -> float:
         return -(lat - self.lat0) * _M_PER_DEG_LAT
 
+    def lon(self, x: float) -> float:
+        return self.lon0 + x / self.kx
+
+    def lat(self, y: float) -> float:
+        return self.lat0 - y / _M_PER_DEG_LAT
+
     def points(self, coords: list[tuple[float, float]] | tuple[tuple[float, float], ...]) -> str:
         return " ".join(f"{self.x(lon):.1f},{self.y(lat):.1f}" for lon, lat in coords)
 
@@ -73,7 +83,8 @@ def to_html(
         Page language.
     streets
         Street lines ``[(lon, lat), ...]`` to draw in grey under the loop, for orientation;
-        ``None`` draws the other teams' loops. The loop's own path is always drawn.
+        ``None`` draws the other teams' loops when the plan has no street background. The
+        loop's own path is always drawn.
 
     Returns
     -------
@@ -95,7 +106,11 @@ def to_html(
     proj = _Projection(lons, lats)
     # Without street lines given, the other teams' loops show the streets around this one.
     context = (
-        streets if streets is not None else [list(r.path) for r in plan.routes if r.team != team]
+        streets
+        if streets is not None
+        else []
+        if plan.background is not None
+        else [list(r.path) for r in plan.routes if r.team != team]
     )
     e = escape
     title = f"{plan.marks(lang)}{text('team', lang)} {team} - {text('title', lang)}"
@@ -108,16 +123,19 @@ def to_html(
         "box": proj.box,
         "key": storage_key,
         "noPosition": text("no_position", lang),
+        "planId": plan.plan_id,
+        "version": plan.version,
+        "team": team,
+        "sites": {str(s.order): s.site for s in route.stops},
+        "checkinFile": f"{plan.base_name(team)}-diem-danh.json",
+        "labelPx": _LABEL_PX,
+        "detailZoom": _DETAIL_ZOOM,
     }
     rows = "\n".join(
         f'<tr id="row-{s.order}" data-order="{s.order}"><td>{s.order}</td>'
         f"<td>{s.start:%H:%M}–{s.depart:%H:%M}</td>"
-        f"<td><b>{e(s.name)}</b><br><small>{e(s.kind_label(lang))}"
-        f"{' · ' + e(text('window', lang)) + ' ' + s.window_label() if s.window_label() else ''}"
-        f"{' · ' + e(text('risk', lang)) + ' ' + e(s.risk_label(lang)) if s.risk_level else ''}"
-        f"</small>{'<br><i>' + e(s.notes) + '</i>' if s.notes else ''}"
-        f"{_nav(apps, s.order - 1, lang, web=plan.web_links)}</td>"
-        f'<td><input type="checkbox" aria-label="{s.order}"></td></tr>'
+        f"<td>{_stop_cell(s, lang)}{_nav(apps, s.order - 1, lang, web=plan.web_links)}</td>"
+        f'<td><input type="checkbox" aria-label="{s.order}"><time class="at"></time></td></tr>'
         for s in route.stops
     )
     google = " ".join(
@@ -133,18 +151,21 @@ def to_html(
         if plan.is_draft
         else ""
     ) + (f'<div class="draft" id="demo">{e(text("demo_note", lang))}</div>' if plan.demo else "")
+    night = plan.night_line(lang)
+    draft_banner += f'<div class="night" id="night">{e(night)}</div>' if night else ""
     return _PAGE.format(
         lang=lang,
         csp=_CSP,
         title=e(title),
         draft_banner=draft_banner,
         identity=e(plan.identity(team, lang)),
-        approval=e(f"{text('approved_by', lang)}: {plan.approval(lang)}"),
-        svg=_svg(route, proj, colour, context),
+        approval=e(plan.approval(lang)),
+        svg=_svg(route, proj, colour, context, _background_svg(plan.background, route, proj)),
         leave=e(
             f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} "
             f"{route.back:%H:%M} · {route.depot.name}"
         ),
+        along=_along(plan, route, lang),
         rows=rows,
         nav=nav,
         h_order=e(text("order", lang)),
@@ -158,9 +179,32 @@ def to_html(
             f"{text('fire', lang)} · 115 {text('ambulance', lang)}"
         ),
         my_position=e(text("my_position", lang)),
+        north="B" if lang == "vi" else "N",
+        save=e(text("save_checkins", lang)),
+        save_note=e(text("save_checkins_note", lang)),
+        privacy=e(text("web_on" if plan.web_links else "web_off", lang)),
+        north_label=e(text("north", lang)),
         attribution=e(plan.attribution),
         config=json.dumps(config).replace("</", "<\\/"),
     )
+
+
+def _stop_cell(stop: StopView, lang: Lang) -> str:
+    """Name and kind, address, guard and contact, window and dwell, risk and its reason."""
+    e = escape
+    minutes = round(stop.dwell_s / 60)
+    timing = [f"{text('present', lang)} {minutes} {text('minutes', lang)}"]
+    if stop.window_label():
+        timing.insert(0, f"{text('window', lang)} {stop.window_label()}")
+    lines = [f'<b class="name">{e(stop.name)}</b> <small>{e(stop.kind_label(lang))}</small>']
+    lines += [
+        f'<div class="{"addr" if k == 0 else "info"}">{e(line)}</div>'
+        for k, line in enumerate(stop.details(lang))
+    ]
+    lines.append(f'<div class="info">{e(" · ".join(timing))}</div>')
+    if stop.notes:
+        lines.append(f"<i>{e(stop.notes)}</i>")
+    return "".join(lines)
 
 
 def _nav(apps: MapLinks, hop: int, lang: Lang, *, web: bool = False) -> str:
@@ -179,8 +223,127 @@ def _nav(apps: MapLinks, hop: int, lang: Lang, *, web: bool = False) -> str:
     return f'<br><small class="nav">{escape(text("navigate", lang))}: {" · ".join(links)}</small>'
 
 
+_LABEL_PX = 11.0
+"""Street names on the phone, CSS pixels at any zoom."""
+_DETAIL_ZOOM = 2.5
+"""Zoomed in this much, the page shows the names that did not fit the whole loop's view."""
+_PHONE_PX = (412.0, 686.0)
+"""The map's room on a phone (412 px wide, three quarters of a 915 px high screen)."""
+_STREET_PX = {"major": 7.0, "medium": 5.0, "minor": 3.0, "path": 1.5}
+
+
+def _background_svg(bg: Any, route: TeamRoute, proj: _Projection) -> tuple[str, str]:
+    """Return buildings, water and streets (under the loop) and street names (over it).
+
+    Both are empty without ``bg``.
+    """
+    if bg is None:
+        return "", ""
+    from shapely import clip_by_rect
+
+    from patrol.export.background import place_labels
+
+    x0, y0, w, h = proj.box
+    west, east = proj.lon(x0), proj.lon(x0 + w)
+    south, north = proj.lat(y0 + h), proj.lat(y0)
+    dx, dy = (east - west) * 0.5, (north - south) * 0.5  # some room to pan around the loop
+    room = (west - dx, south - dy, east + dx, north + dy)
+    parts = ['<g id="background">']
+    for frame, css in ((bg.water, "water"), (bg.buildings, "building")):
+        for geom in clip_by_rect(frame.geometry.to_numpy(), *room):
+            path = _polygon_path(geom, proj)
+            if path:
+                parts.append(f'<path class="{css}" d="{path}"/>')
+    streets = bg.streets
+    for cls in ("path", "minor", "medium", "major"):
+        chosen = streets[streets["cls"] == cls]
+        for geom, name in zip(
+            clip_by_rect(chosen.geometry.to_numpy(), *room), chosen["name"], strict=True
+        ):
+            for line in _line_parts(geom):
+                title = f' data-name="{escape(str(name))}"' if name else ""
+                parts.append(
+                    f'<polyline class="st {cls}"{title} points="{proj.points(line)}" '
+                    f'style="stroke-width:{_STREET_PX[cls]}px"/>'
+                )
+    parts.append("</g>")
+    under = "\n".join(parts)
+    parts = []
+    # Names that fit the whole loop on a phone, then those that fit once zoomed in.
+    view = (west, south, east, north)
+    scale = min(_PHONE_PX[0] / w, _PHONE_PX[1] / h)  # CSS px per metre at the first view
+    size_mm = (w * scale * 25.4 / 96, h * scale * 25.4 / 96)
+    font_pt = _LABEL_PX * 72 / 96
+    marks = [(s.lon, s.lat, 3.0) for s in route.stops] + [(route.depot.lon, route.depot.lat, 3.0)]
+    first = place_labels(bg, view, width_mm=size_mm[0], height_mm=size_mm[1], font_pt=font_pt,
+                         obstacles=marks)  # fmt: skip
+    closer = place_labels(bg, view, width_mm=size_mm[0] * _DETAIL_ZOOM,
+                          height_mm=size_mm[1] * _DETAIL_ZOOM, font_pt=font_pt,
+                          obstacles=marks)  # fmt: skip
+    shown = [(label, "z0") for label in first]
+    for label in closer:
+        near = any(
+            other.name == label.name
+            and math.hypot(proj.x(other.lon) - proj.x(label.lon),
+                           proj.y(other.lat) - proj.y(label.lat)) < 40
+            for other, _ in shown
+        )  # fmt: skip
+        if not near:
+            shown.append((label, "z1"))
+    font = _LABEL_PX / scale
+    parts.append(f'<g id="labels" font-size="{font:.1f}">')
+    for label, level in shown:
+        x, y = proj.x(label.lon), proj.y(label.lat)
+        turn = f"rotate({-label.angle_deg:.1f} {x:.1f} {y:.1f})"
+        parts.append(
+            f'<text class="sl {level}" x="{x:.1f}" y="{y:.1f}" transform="{turn}">'
+            f"{escape(label.name)}</text>"
+        )
+    parts.append("</g>")
+    return under, "\n".join(parts)
+
+
+def _along(plan: PlanExport, route: TeamRoute, lang: Lang) -> str:
+    """Return the streets the loop takes, in order (needs the area's streets)."""
+    if plan.background is None:
+        return ""
+    from patrol.export.background import streets_along
+
+    names = streets_along(plan.background, route.path)
+    words = f"{text('along', lang)}: {', '.join(names)}"
+    return f'<section id="along"><small>{escape(words)}</small></section>' if names else ""
+
+
+def _line_parts(geom: Any) -> list[list[tuple[float, float]]]:
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "LineString":
+        return [list(geom.coords)]
+    return [line for part in getattr(geom, "geoms", []) for line in _line_parts(part)]
+
+
+def _polygon_path(geom: Any, proj: _Projection) -> str:
+    """SVG path data of a (multi)polygon, holes included."""
+    if geom is None or geom.is_empty:
+        return ""
+    polygons = getattr(geom, "geoms", [geom])
+    rings = []
+    for poly in polygons:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            rings.append("M" + " L".join(
+                f"{proj.x(lon):.1f},{proj.y(lat):.1f}" for lon, lat, *_ in ring.coords
+            ) + "Z")  # fmt: skip
+    return "".join(rings)
+
+
 def _svg(
-    route: TeamRoute, proj: _Projection, colour: str, streets: list[list[tuple[float, float]]]
+    route: TeamRoute,
+    proj: _Projection,
+    colour: str,
+    streets: list[list[tuple[float, float]]],
+    background: tuple[str, str] = ("", ""),
 ) -> str:
     x0, y0, w, h = proj.box
     # Symbols are sized in map units so that, with the whole loop on a phone (~420 px wide),
@@ -190,12 +353,14 @@ def _svg(
         f'<svg id="map" viewBox="{x0:.1f} {y0:.1f} {w:.1f} {h:.1f}" '
         f'xmlns="http://www.w3.org/2000/svg" role="img" style="aspect-ratio: {w:.0f} / {h:.0f}">',
     ]
+    parts.append(background[0])
     for line in streets:
         parts.append(f'<polyline class="street" points="{proj.points(line)}"/>')
     parts.append(
         f'<polyline id="route" class="route" stroke="{colour}" points="{proj.points(route.path)}"/>'
     )
     parts.extend(_arrows(route, proj, colour, size=u))
+    parts.append(background[1])  # names over the loop, under the stops
     dx, dy = proj.x(route.depot.lon), proj.y(route.depot.lat)
     parts.append(
         f'<rect id="depot" class="depot" x="{dx - 7 * u:.1f}" y="{dy - 7 * u:.1f}" '
@@ -251,158 +416,6 @@ def write_html(plan: PlanExport, path: str | Path, *, team: str, lang: Lang = "v
     return write_atomic(path, to_html(plan, team=team, lang=lang))
 
 
-_PAGE = """<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; color: #222; }}
-header, section, footer {{ padding: 6px 10px; }}
-h1 {{ font-size: 1.15rem; margin: 4px 0; }}
-.draft {{ background: #c00; color: #fff; font-weight: bold; text-align: center; padding: 6px; }}
-#mapbox {{ position: relative; border-top: 1px solid #ccc; border-bottom: 1px solid #ccc; }}
-#map {{ width: 100%; max-height: 75vh; display: block; touch-action: none; background: #f4f1ea; }}
-.street {{ fill: none; stroke: #bbb; stroke-width: 3; vector-effect: non-scaling-stroke; }}
-.route {{ fill: none; stroke-width: 5; stroke-linejoin: round; vector-effect: non-scaling-stroke; }}
-.depot {{ fill: #1a237e; stroke: #fff; }}
-.stop circle {{ stroke: #fff; }}
-.stop text {{ fill: #fff; font-weight: bold; text-anchor: middle; }}
-.stop.done circle {{ fill: #888; }}
-.stop.sel circle {{ stroke: #000; }}
-.me {{ fill: #1e88e5; stroke: #fff; }}
-.acc {{ fill: #1e88e5; fill-opacity: .15; }}
-#tools {{ position: absolute; right: 8px; top: 8px; display: flex; flex-direction: column;
-  gap: 4px; }}
-#tools button {{ font-size: 1.1rem; min-width: 2.4rem; min-height: 2.4rem; }}
-#pos {{ font-size: .85rem; color: #555; }}
-table {{ border-collapse: collapse; width: 100%; }}
-td, th {{ border-bottom: 1px solid #ddd; padding: 5px 4px; text-align: left; vertical-align: top; }}
-tr.done {{ color: #888; text-decoration: line-through; }}
-footer {{ font-size: .8rem; color: #555; }}
-.nav a {{ color: #0b57d0; }}
-</style>
-</head>
-<body>
-{draft_banner}
-<header>
-<h1 id="title">{title}</h1>
-<div id="identity">{identity}</div>
-<div>{approval}</div>
-<div>{leave}</div>
-</header>
-<div id="mapbox">
-{svg}
-<div id="tools"><button id="zin" type="button">+</button><button id="zout" type="button">−</button>
-<button id="locate" type="button" title="{my_position}">◎</button></div>
-</div>
-<div id="pos"></div>
-<section>
-<h2>{h_stops}</h2>
-<table id="stops">
-<thead><tr><th>{h_order}</th><th>{h_time}</th><th>{h_site}</th><th>✓</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table>
-{nav}
-</section>
-<section><h2>{h_members}</h2><ul id="members">{members}</ul>
-<p id="emergency"><b>{emergency}</b></p></section>
-<footer id="attribution">{attribution} · {identity}</footer>
-<script id="config" type="application/json">{config}</script>
-<script>
-(function () {{
-  "use strict";
-  var cfg = JSON.parse(document.getElementById("config").textContent);
-  var svg = document.getElementById("map");
-  var box = cfg.box.slice();
-  function show() {{ svg.setAttribute("viewBox", box.join(" ")); }}
-  function zoom(f, cx, cy) {{
-    cx = cx === undefined ? box[0] + box[2] / 2 : cx;
-    cy = cy === undefined ? box[1] + box[3] / 2 : cy;
-    box = [cx - (cx - box[0]) * f, cy - (cy - box[1]) * f, box[2] * f, box[3] * f]; show();
-  }}
-  document.getElementById("zin").onclick = function () {{ zoom(0.7); }};
-  document.getElementById("zout").onclick = function () {{ zoom(1 / 0.7); }};
-  // One finger (or the mouse) pans, two fingers pinch-zoom, the wheel zooms at the cursor.
-  var touch = {{}};
-  function here(x, y) {{
-    var m = svg.getScreenCTM().inverse(), p = svg.createSVGPoint();
-    p.x = x; p.y = y; p = p.matrixTransform(m); return [p.x, p.y];
-  }}
-  function spread() {{
-    var k = Object.keys(touch); if (k.length < 2) return null;
-    var a = touch[k[0]], b = touch[k[1]];
-    return [Math.hypot(a[0] - b[0], a[1] - b[1]), (a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
-  }}
-  svg.addEventListener("pointerdown", function (ev) {{
-    touch[ev.pointerId] = [ev.clientX, ev.clientY]; svg.setPointerCapture(ev.pointerId);
-  }});
-  function lift(ev) {{ delete touch[ev.pointerId]; }}
-  svg.addEventListener("pointerup", lift);
-  svg.addEventListener("pointercancel", lift);
-  svg.addEventListener("pointermove", function (ev) {{
-    var last = touch[ev.pointerId]; if (!last) return;
-    var before = spread();
-    touch[ev.pointerId] = [ev.clientX, ev.clientY];
-    var after = spread();
-    if (before && after && after[0] > 0) {{
-      var c = here(after[1], after[2]); zoom(before[0] / after[0], c[0], c[1]);
-    }} else if (!before) {{
-      var k = box[2] / svg.clientWidth;
-      box[0] -= (ev.clientX - last[0]) * k; box[1] -= (ev.clientY - last[1]) * k; show();
-    }}
-  }});
-  svg.addEventListener("wheel", function (ev) {{
-    ev.preventDefault();
-    var c = here(ev.clientX, ev.clientY); zoom(ev.deltaY > 0 ? 1.2 : 1 / 1.2, c[0], c[1]);
-  }}, {{ passive: false }});
-  var done = {{}};
-  try {{ done = JSON.parse(localStorage.getItem(cfg.key) || "{{}}"); }} catch (e) {{ done = {{}}; }}
-  document.querySelectorAll("#stops tbody tr").forEach(function (row) {{
-    var n = row.dataset.order, box_ = row.querySelector("input");
-    var mark = document.querySelector('.stop[data-orders~="stop-' + n + '"]');
-    function paint() {{
-      row.classList.toggle("done", !!done[n]);
-      var all = mark.dataset.orders.split(" ").every(function (id) {{ return done[id.slice(5)]; }});
-      mark.classList.toggle("done", all);
-    }}
-    box_.checked = !!done[n]; paint();
-    box_.onchange = function () {{
-      done[n] = box_.checked; paint();
-      try {{ localStorage.setItem(cfg.key, JSON.stringify(done)); }}
-      catch (e) {{ /* private browsing: ticks last until the page closes */ }}
-    }};
-    row.onclick = function (ev) {{
-      if (ev.target === box_) return;
-      document.querySelectorAll(".stop.sel").forEach(function (g) {{ g.classList.remove("sel"); }});
-      mark.classList.add("sel");
-    }};
-  }});
-  var me = document.getElementById("me"), pos = document.getElementById("pos");
-  function place(p) {{
-    var x = (p.coords.longitude - cfg.lon0) * cfg.kx, y = -(p.coords.latitude - cfg.lat0) * cfg.ky;
-    ["me-dot", "me-acc"].forEach(function (id) {{
-      var c = document.getElementById(id);
-      c.setAttribute("cx", x.toFixed(1)); c.setAttribute("cy", y.toFixed(1));
-    }});
-    var r = Math.max(10, p.coords.accuracy || 0);
-    document.getElementById("me-acc").setAttribute("r", r.toFixed(0));
-    me.style.display = "";
-    pos.textContent = p.coords.latitude.toFixed(6) + ", " + p.coords.longitude.toFixed(6) +
-      " (±" + Math.round(p.coords.accuracy || 0) + " m)";
-  }}
-  function locate() {{
-    if (!navigator.geolocation) {{ pos.textContent = cfg.noPosition; return; }}
-    navigator.geolocation.watchPosition(place, function () {{ pos.textContent = cfg.noPosition; }},
-      {{ enableHighAccuracy: true, maximumAge: 10000 }});
-  }}
-  document.getElementById("locate").onclick = locate;
-  locate();
-}})();
-</script>
-</body>
-</html>
-"""
+_PAGE = resources.files("patrol.export").joinpath("templates", "phone.html").read_text("utf-8")
+"""The page around the map: a ``str.format`` template (literal braces doubled), kept as a file
+so that its HTML, style and script read as such."""

@@ -84,8 +84,8 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     _el(
         doc,
         "description",
-        f"{plan.identity(team, lang)}. {text('approved_by', lang)}: "
-        f"{plan.approval(lang)}. {plan.attribution}",
+        f"{plan.identity(team, lang)}. {plan.night_line(lang)} "
+        f"{plan.approval(lang)}. {plan.attribution}".replace(".  ", ". "),
     )
     for route in routes:
         colour = TEAM_COLOURS[plan.teams.index(route.team) % len(TEAM_COLOURS)]
@@ -169,6 +169,10 @@ def _team_folder(
                 "depart": f"{stop.depart:%H:%M}",
                 "window": stop.window_label(),
                 "risk_level": stop.risk_level,
+                "risk_reason": stop.reason_label(lang),
+                "address": stop.address,
+                "contact": stop.contact,
+                "guard": stop.guard,
                 "notes": stop.notes,
             },
         )

@@ -11,8 +11,10 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, TableHeadingsDisplay, XPos, YPos
@@ -47,6 +49,8 @@ class _Briefing(FPDF):
     def __init__(self, plan: PlanExport, team: str, lang: Lang) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.plan, self.team = plan, team
+        self.map_top = 0.0
+        """Where the map starts on the page (the QR code sits in its corner)."""
         self.lang: Lang = lang
         self.add_font(_FONT, "", str(font_path()))
         self.add_font(_FONT, "B", str(font_path(bold=True)))
@@ -158,13 +162,19 @@ def to_pdf(
         )  # fmt: skip
         pdf.set_text_color(0, 0, 0)
     pdf.line_of(plan.identity(team, lang), size=10)
+    if plan.night_line(lang):
+        pdf.set_fill_color(255, 233, 168)
+        pdf.set_font(_FONT, "B", 9.5)
+        pdf.multi_cell(
+            0, 5, _nfc(plan.night_line(lang)), fill=True, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
     high = plan.shift
     pdf.line_of(
         f"{text('high_risk', lang)}: {high.high_risk_start:%H:%M}-{high.high_risk_end:%H:%M} · "
         f"{text('leave', lang)} {route.leave:%H:%M} · {text('back', lang)} {route.back:%H:%M} · "
         f"{text('depot', lang)}: {route.depot.name}"
     )
-    pdf.line_of(f"{text('approved_by', lang)}: {plan.approval(lang)}", bold=True)
+    pdf.line_of(plan.approval(lang), bold=True)
     # The night's key targets and what the teams can do, as the commander saw them.
     window = f"{high.high_risk_start:%H:%M}-{high.high_risk_end:%H:%M}"
     for line in coverage_lines(plan.cover, window=window, lang=lang):
@@ -192,6 +202,10 @@ def to_pdf(
 
 
 def _draw_map(pdf: _Briefing, plan: PlanExport, route: TeamRoute, colour: str) -> None:
+    pdf.map_top = pdf.get_y()
+    if plan.background is not None:
+        _draw_street_map(pdf, plan, route, colour)
+        return
     x0, y0 = pdf.l_margin, pdf.get_y()
     w, h = pdf.w - pdf.l_margin - pdf.r_margin, _MAP_H_MM
     lons = [p[0] for p in route.path] + [s.lon for s in route.stops] + [route.depot.lon]
@@ -225,6 +239,83 @@ def _draw_map(pdf: _Briefing, plan: PlanExport, route: TeamRoute, colour: str) -
     dx, dy = at(route.depot.lon, route.depot.lat)
     pdf.set_fill_color(26, 35, 126)
     pdf.rect(dx - 2.2, dy - 2.2, 4.4, 4.4, style="F")
+    _stop_marks(pdf, route, colour, at)
+    _scale_bar(pdf, x0 + 4, y0 + h - 5, mm_per_m)
+    _legend(pdf, x0 + 3, y0 + 3, colour, pdf.lang)
+    pdf.set_font(_FONT, "", 6)
+    pdf.set_xy(x0 + w - 62, y0 + h - 5)
+    pdf.cell(60, 4, _nfc(plan.attribution), align="R")
+    pdf.set_xy(x0, y0 + h)
+
+
+def _draw_street_map(pdf: _Briefing, plan: PlanExport, route: TeamRoute, colour: str) -> None:
+    """Draw the loop on the area's streets: buildings, water, street names, scale, north.
+
+    The background and the loop come from ``geodata.basemap`` as a vector image; the street
+    names it places are written here as text (a PDF reader finds them, ``pdftotext`` reads them),
+    then the numbered stops and the depot over everything.
+    """
+    from patrol.export.background import (
+        loop_extent,
+        place_labels,
+        render_map_svg,
+        streets_along,
+    )
+
+    x0, y0 = pdf.l_margin, pdf.get_y()
+    w, h = pdf.w - pdf.l_margin - pdf.r_margin, _MAP_H_MM
+    lons = [p[0] for p in route.path] + [s.lon for s in route.stops] + [route.depot.lon]
+    lats = [p[1] for p in route.path] + [s.lat for s in route.stops] + [route.depot.lat]
+    bbox = loop_extent(lons, lats, pad_m=60.0)
+    bg = plan.background
+
+    def loop(ax: Any, project: Any) -> None:
+        xs, ys = project([p[0] for p in route.path], [p[1] for p in route.path])
+        ax.plot(xs, ys, color=colour, linewidth=2.4, alpha=0.9, zorder=3,
+                solid_joinstyle="round", solid_capstyle="round")  # fmt: skip
+
+    svg, to_mm = render_map_svg(bg, bbox, width_mm=w, height_mm=h, lang=pdf.lang, overlay=loop)
+    pdf.set_draw_color(160, 160, 160)
+    pdf.set_line_width(0.2)
+    pdf.rect(x0, y0, w, h)
+    pdf.image(io.BytesIO(svg), x=x0, y=y0, w=w, h=h)
+    marks = [(s.lon, s.lat, 2.8) for s in route.stops] + [(route.depot.lon, route.depot.lat, 2.8)]
+    font_pt = 6.0
+    labels = place_labels(bg, bbox, width_mm=w, height_mm=h, font_pt=font_pt, obstacles=marks)
+    pdf.set_font(_FONT, "", font_pt)
+    for label in labels:
+        lx, ly = to_mm(label.lon, label.lat)
+        name = _nfc(label.name)
+        width = pdf.get_string_width(name)
+        height = font_pt * 0.3528  # points to millimetres
+        with pdf.rotation(label.angle_deg, x=x0 + lx, y=y0 + ly):
+            pdf.set_fill_color(255, 255, 255)
+            pdf.rect(x0 + lx - width / 2 - 0.4, y0 + ly - height * 0.55, width + 0.8,
+                     height * 1.1, style="F")  # fmt: skip
+            pdf.set_text_color(55, 55, 55)
+            pdf.text(x0 + lx - width / 2, y0 + ly + height * 0.35, name)
+    pdf.set_text_color(0, 0, 0)
+    dx, dy = to_mm(route.depot.lon, route.depot.lat)
+    pdf.set_fill_color(26, 35, 126)
+    pdf.set_draw_color(255, 255, 255)
+    pdf.set_line_width(0.4)
+    pdf.rect(x0 + dx - 2.2, y0 + dy - 2.2, 4.4, 4.4, style="DF")
+    _stop_marks(pdf, route, colour, lambda lon, lat: _shift(to_mm(lon, lat), x0, y0))
+    _legend(pdf, x0 + 3, y0 + 3, colour, pdf.lang)
+    pdf.set_xy(x0, y0 + h + 1)
+    along = streets_along(bg, route.path)
+    if along:
+        pdf.line_of(f"{text('along', pdf.lang)}: {', '.join(along)}", size=8, h=4)
+
+
+def _shift(point: tuple[float, float], x0: float, y0: float) -> tuple[float, float]:
+    return x0 + point[0], y0 + point[1]
+
+
+def _stop_marks(
+    pdf: _Briefing, route: TeamRoute, colour: str, at: Callable[[float, float], tuple[float, float]]
+) -> None:
+    """Numbered stop markers; a site visited twice gets one marker with both numbers."""
     by_site: dict[tuple[float, float], list[int]] = {}
     for stop in route.stops:
         by_site.setdefault((stop.lon, stop.lat), []).append(stop.order)
@@ -241,12 +332,6 @@ def _draw_map(pdf: _Briefing, plan: PlanExport, route: TeamRoute, colour: str) -
         pdf.set_xy(px - r, py - 2.3)
         pdf.cell(2 * r, 4.6, label, align="C")
     pdf.set_text_color(0, 0, 0)
-    _scale_bar(pdf, x0 + 4, y0 + h - 5, mm_per_m)
-    _legend(pdf, x0 + 3, y0 + 3, colour, pdf.lang)
-    pdf.set_font(_FONT, "", 6)
-    pdf.set_xy(x0 + w - 62, y0 + h - 5)
-    pdf.cell(60, 4, _nfc(plan.attribution), align="R")
-    pdf.set_xy(x0, y0 + h)
 
 
 def _qr(pdf: _Briefing, link: str, lang: Lang) -> None:
@@ -256,7 +341,7 @@ def _qr(pdf: _Briefing, link: str, lang: Lang) -> None:
     side = 26.0
     y_after = pdf.get_y()
     x = pdf.w - pdf.r_margin - side - 2
-    y = y_after - _MAP_H_MM + 2
+    y = pdf.map_top + 2
     pdf.set_fill_color(255, 255, 255)
     pdf.rect(x - 1, y - 1, side + 2, side + 6, style="F")
     pdf.image(io.BytesIO(qr_png(link, scale=4)), x=x, y=y, w=side, h=side)
@@ -298,13 +383,13 @@ def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
         text(k, lang)
         for k in ("order", "window", "arrive", "start", "dwell", "site", "risk", "notes")
     ]
-    heads[4] = f"{heads[4]} ({text('minutes', lang)})"
+    heads[4] = f"{text('dwell_long', lang)} ({text('minutes', lang)})"
     pdf.set_font(_FONT, "", 8)
     pdf.set_fill_color(255, 255, 255)
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
     with pdf.table(
-        col_widths=(8, 22, 12, 22, 13, 62, 16, 31),
+        col_widths=(7, 22, 11, 21, 13, 63, 16, 33),
         text_align=("CENTER", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT", "CENTER", "LEFT"),
         line_height=4.2,
         headings_style=FontFace(emphasis="BOLD", fill_color=(232, 232, 232)),
@@ -336,9 +421,17 @@ def _stop_table(pdf: _Briefing, route: TeamRoute, lang: Lang) -> None:
                 f"{stop.arrive:%H:%M}",
                 f"{stop.start:%H:%M}-{stop.depart:%H:%M}",
                 str(round(stop.dwell_s / 60)),
-                f"{stop.name}\n{stop.kind_label(lang)}",
+                "\n".join(
+                    x
+                    for x in (
+                        f"{stop.name} ({stop.kind_label(lang)})",
+                        stop.address_label(lang),
+                        stop.people_line(lang),
+                    )
+                    if x
+                ),
                 stop.risk_label(lang),
-                stop.notes,
+                "\n".join(x for x in (stop.reason_label(lang), stop.notes) if x),
             )
             for value in values:
                 row.cell(_nfc(value))

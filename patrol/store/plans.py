@@ -20,7 +20,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -168,10 +168,10 @@ def _locked_plan(session: Session, plan_id: int, expected_version: int | None) -
             f"version {expected_version}; reload it and make your change again"
         )
         err = ConflictError(msg)
+        local = row.updated_at.replace(tzinfo=row.updated_at.tzinfo or UTC).astimezone(WARD_TZ)
         err.message_vi = (
-            f"Kế hoạch đã được {row.updated_by} lưu lúc "
-            f"{row.updated_at:%H:%M %d/%m/%Y} (UTC) sau khi bạn mở; hãy tải lại "
-            "và sửa lại"
+            f"Kế hoạch đã được {row.updated_by} lưu lúc {local:%H:%M} ngày {local:%d/%m/%Y} "
+            "(giờ Việt Nam) sau khi bạn mở; hãy tải lại và sửa lại"
         )
         raise err
     return row

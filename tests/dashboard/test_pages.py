@@ -306,3 +306,16 @@ def test_data_page_shows_the_wards_tables(inputs: Any, app_as: Callable[..., App
     assert "Thời gian" in incidents.columns
     assert incidents["Thời gian"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
     assert len(at.get("download_button")) == 4  # CSV and XLSX of each table
+
+
+@pytest.mark.slow
+def test_plan_page_names_a_tet_night(ward_factory: Callable[[], Any]) -> None:
+    from datetime import date
+
+    at = ward_factory()("commander", "plan")
+    at.date_input(key="plan_date").set_value(date(2027, 2, 5))  # the eve of Tết 2027
+    at.slider(key="plan_time_limit").set_value(1)
+    at.button(key="plan_solve").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Tết Nguyên đán" in warnings and "nguy cơ đêm nay cao hơn ngày thường" in warnings

@@ -123,3 +123,15 @@ def test_serve_exports_command_serves_signed_links_only(sample_path: Path, tmp_p
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def test_errors_in_vietnamese_for_a_vietnamese_user(sample_path: Path, tmp_path: Path) -> None:
+    args = ["export", str(sample_path), "--team", "T9", "-o", str(tmp_path / "x")]
+    vi = runner.invoke(app, args, env={"PATROL_LANG": "vi"})
+    assert vi.exit_code == 2
+    assert "lỗi: " in vi.output and "kế hoạch không có tổ 'T9'" in vi.output
+    assert "is not in the plan" not in vi.output
+    en = runner.invoke(app, args, env={"PATROL_LANG": "", "LC_ALL": "", "LANG": "en_US.UTF-8"})
+    assert en.exit_code == 2 and "error: " in en.output and "is not in the plan" in en.output
+    by_locale = runner.invoke(app, args, env={"PATROL_LANG": "", "LC_ALL": "vi_VN.UTF-8"})
+    assert "lỗi: " in by_locale.output

@@ -168,13 +168,15 @@ def test_members_in_every_shape_the_pipeline_writes(sample_doc: dict[str, Any]) 
 @pytest.mark.slow
 def test_risk_words_match_the_risk_model() -> None:
     from geodata.risk import RiskLevel
-    from patrol.export._common import _RISK
+    from patrolbase.wording import catalog_texts
 
+    words = {k[len("export.risk.") :]: v for k, v in catalog_texts().items()
+             if k.startswith("export.risk.")}  # fmt: skip
     assert {level.value: level.label_vi for level in RiskLevel} == {
-        k: v["vi"] for k, v in _RISK.items()
+        k: vi for k, (vi, _) in words.items()
     }
     assert {level.value: level.label_en for level in RiskLevel} == {
-        k: v["en"] for k, v in _RISK.items()
+        k: en for k, (_, en) in words.items()
     }
 
 
