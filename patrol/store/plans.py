@@ -22,20 +22,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from geodata.shift import WARD_TZ
 from patrol.errors import ConflictError, PatrolError, PlanFileError
 from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, Role, deny, require
 from patrol.store.db import Store
 from patrol.store.models import Area, ExportRecord, Plan, PlanVersion, User
 from patrol.store.repo import get_or_create_area
-
-WARD_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-"""Times shown to people are Vietnam time."""
 
 __all__ = [
     "PlanRef",
