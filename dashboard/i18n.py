@@ -434,6 +434,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "audit.act.edit": ("Sửa", "Edit"),
     "audit.act.plan_save": ("Lưu kế hoạch", "Plan saved"),
     "audit.act.plan_approve": ("Phê duyệt kế hoạch", "Plan approved"),
+    "audit.act.record_upload": ("Nạp kết quả tuần tra", "Patrol record uploaded"),
     "audit.act.export": ("Xuất tệp", "Export"),
     "audit.act.view": ("Truy cập", "Access"),
     "audit.act.user_add": ("Thêm người dùng", "User added"),
@@ -718,6 +719,42 @@ TEXT.update({
     ),
     "users.link_team": ("Gắn với tổ", "Link to the team"),
     "users.linked": ("{user} là tổ trưởng của {team}.", "{user} now leads {team}."),
+    "rec.title": ("Kết quả tuần tra đêm {date}", "Patrol results, night of {date}"),
+    "rec.hint": (
+        "Sau ca trực, nạp lộ trình GPS của từng tổ (tệp GPX hoặc KML từ OsmAnd, GPS Logger...) để "
+        "đối chiếu với kế hoạch đã phê duyệt của đêm đó.",
+        "After the shift, upload each team's GPS track (GPX or KML from OsmAnd, GPS Logger...) "
+        "to compare it with the night's approved plan.",
+    ),
+    "rec.no_plan": (
+        "Đêm {date} chưa có kế hoạch đã phê duyệt: lộ trình vẫn được lưu và hiển thị, nhưng "
+        "không có gì để đối chiếu.",
+        "The night of {date} has no approved plan: tracks are kept and shown, with nothing to "
+        "compare them with.",
+    ),
+    "rec.plan": (
+        "Đối chiếu với kế hoạch số {id} (phiên bản {version}) đã phê duyệt.",
+        "Compared with approved plan {id} (version {version}).",
+    ),
+    "rec.team": ("Tổ", "Team"),
+    "rec.upload": ("Tệp lộ trình GPS (GPX, KML)", "GPS track file (GPX, KML)"),
+    "rec.add": ("Nạp và đối chiếu", "Upload and compare"),
+    "rec.added": ("Đã lưu kết quả tuần tra số {id}.", "Saved patrol record {id}."),
+    "rec.too_big": (
+        "{name}: tệp dài {mb} MB; tệp lộ trình tối đa {limit} MB.",
+        "{name}: {mb} MB; a track file is at most {limit} MB.",
+    ),
+    "rec.none": (
+        "Chưa có kết quả tuần tra nào cho đêm này.",
+        "No patrol record for this night yet.",
+    ),
+    "rec.planned": ("Kế hoạch", "Planned"),
+    "rec.actual": ("Thực tế", "Actual"),
+    "rec.track": ("Lộ trình thực tế {team}", "Actual track, {team}"),
+    "rec.file": (
+        "Tệp {name}, {points} điểm, nạp bởi {who} lúc {when}.",
+        "File {name}, {points} points, uploaded by {who} at {when}.",
+    ),
 })  # fmt: skip
 
 
