@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,10 @@ class Area:
         Facilities frame (``geodata.schema.FACILITY_COLUMNS``), EPSG:4326.
     residential, buildings, boundary
         Land use, building and administrative boundary polygons, EPSG:4326.
+    streets, water
+        Every street way of the file (``name``, ``highway``, LineString, whatever the mode) and
+        water polygons, EPSG:4326: the maps' background (``geodata.basemap``). Empty for an
+        area built without them; the background then falls back to the graph's streets.
     bbox
         ``(west, south, east, north)`` of the export, WGS84.
     report
@@ -82,6 +86,14 @@ class Area:
     boundary: gpd.GeoDataFrame
     bbox: tuple[float, float, float, float]
     report: dict[str, Any]
+    streets: gpd.GeoDataFrame = field(default_factory=lambda: _empty_frame())
+    water: gpd.GeoDataFrame = field(default_factory=lambda: _empty_frame())
+
+
+def _empty_frame() -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    return gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
 
 
 def _area_name(path: Path) -> str:
@@ -114,6 +126,8 @@ def area_from_osm(
         buildings_from_osm,
         facilities_from_osm,
         residential_from_osm,
+        streets_from_osm,
+        water_from_osm,
     )
 
     settings = settings or Settings()
@@ -130,6 +144,8 @@ def area_from_osm(
         boundary=boundary_from_osm(data),
         bbox=data.bounds,
         report=report.to_dict(),
+        streets=streets_from_osm(data),
+        water=water_from_osm(data),
     )
 
 

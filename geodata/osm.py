@@ -13,7 +13,9 @@ Frames, all in EPSG:4326:
   post offices, schools, markets, police posts and the military command), polygons reduced to a
   representative point;
 - ``residential_from_osm``, ``buildings_from_osm``: polygons for the risk model's "isolation";
-- ``boundary_from_osm``: administrative boundaries (the ward's own among them).
+- ``boundary_from_osm``: administrative boundaries (the ward's own among them);
+- ``streets_from_osm``, ``water_from_osm``: every street way and water polygon, for the street
+  background of the maps (``geodata.basemap``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ __all__ = [
     "facilities_from_osm",
     "read_osm",
     "residential_from_osm",
+    "streets_from_osm",
+    "water_from_osm",
 ]
 
 log = logging.getLogger(__name__)
@@ -623,3 +627,63 @@ def boundary_from_osm(data: OsmData) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(records, columns=columns)
     frame["complete"] = frame["complete"].astype(bool)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
+
+
+_WATER_LANDUSE = frozenset({"reservoir", "basin"})
+
+
+def water_from_osm(data: OsmData) -> gpd.GeoDataFrame:
+    """Extract water polygons, EPSG:4326, for the maps' background.
+
+    Lakes and ponds (``natural=water``), river areas (``waterway=riverbank``) and reservoirs
+    (``landuse=reservoir`` or ``basin``); column ``water`` keeps the OSM ``water=*`` value.
+    """
+    return _polygons_frame(
+        data,
+        lambda t: (
+            t.get("natural") == "water"
+            or t.get("waterway") == "riverbank"
+            or t.get("landuse") in _WATER_LANDUSE
+        ),
+        {"water": "water"},
+    )
+
+
+def streets_from_osm(data: OsmData) -> gpd.GeoDataFrame:
+    """Extract every street way as a line, EPSG:4326, whatever the travel mode.
+
+    The street graph keeps only what the patrol's mode may use; the maps' background shows the
+    whole street net a person reads (footways, pedestrian streets and steps too). Areas
+    (``area=yes`` plazas) and ways under construction are left out.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``osm_id`` (``way/12``), ``name`` (``name:vi`` or ``name``), ``highway``,
+        ``geometry`` (LineString).
+
+    """
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import LineString
+
+    records: list[dict[str, Any]] = []
+    for way in data.ways:
+        highway = way.tags.get("highway", "")
+        if not highway or highway in {"construction", "proposed", "platform", "bus_stop"}:
+            continue
+        if way.tags.get("area") == "yes":
+            continue
+        pts = _way_coords(data, way.refs)
+        if len(pts) < 2:
+            continue
+        records.append(
+            {
+                "osm_id": f"way/{way.id}",
+                "name": way.tags.get("name:vi") or way.tags.get("name") or "",
+                "highway": highway,
+                "geometry": LineString(pts),
+            }
+        )
+    columns = ["osm_id", "name", "highway", "geometry"]
+    return gpd.GeoDataFrame(pd.DataFrame(records, columns=columns), geometry="geometry", crs=WGS84)
