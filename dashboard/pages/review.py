@@ -95,15 +95,23 @@ def _months(incidents: Any, today: date) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _review(
-    signature: str, month: str, plans_key: str, settings_json: str, _inputs: Any, _plans: Any
+    signature: str,
+    month: str,
+    plans_key: str,
+    settings_json: str,
+    _inputs: Any,
+    _plans: Any,
+    _records: Any,
 ) -> Any:
+    from geodata.basemap import street_background
     from geodata.review import monthly_review
     from patrol.config import Settings
 
     area = _inputs.area
     return monthly_review(
         _inputs.incidents, month=month, bbox=area.bbox, boundary=area.boundary,
-        facilities=_inputs.facilities, plans=_plans, area_name=area.name, crs=area.crs,
+        facilities=_inputs.facilities, plans=_plans, records=_records,
+        background=street_background(area), area_name=area.name, crs=area.crs,
         settings=Settings.model_validate_json(settings_json),
     )  # fmt: skip
 
@@ -151,29 +159,30 @@ latest = session.get("plan")
 if use_session and latest is not None:
     uploaded.append((T("page.plan"), latest.plan.to_dict()))
 plans: list[Any] = []
+records: list[Any] = []
 with session.guard():
     from geodata.review import check_month
-    from patrol.store.plans import plans_for_review
-    from routing.model import PatrolPlan
+    from patrol.reviewing import review_inputs
 
-    counted = plans_for_review(
-        access.store(), month=check_month(month), area=inputs.area.name, uploads=uploaded
-    )
-    plans = [PatrolPlan.from_dict(d) for d in counted.documents]
-    for name in counted.unconfirmed:
+    found = review_inputs(access.store(), month=check_month(month), area=inputs.area.name,
+                          uploads=uploaded, settings=settings)  # fmt: skip
+    plans, records = found.plans, found.records
+    for name in found.counted.unconfirmed:
         st.warning(P("unconfirmed", name=name))
-    if counted.duplicates:
-        st.info(P("duplicates", count=counted.duplicates))
+    if found.counted.duplicates:
+        st.info(P("duplicates", count=found.counted.duplicates))
 plans_key = hashlib.sha256(
-    json.dumps([p.to_dict() for p in plans], sort_keys=True, default=str).encode()
-).hexdigest()
+    json.dumps([[p.to_dict() for p in plans], [r.to_dict() for r in records]], sort_keys=True,
+               default=str).encode()
+).hexdigest()  # fmt: skip
 
 review = None
 try:
     with st.spinner(P("working")):
         review = _review(
-            cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans
-        )
+            cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans,
+            records,
+        )  # fmt: skip
 except PatrolError as exc:
     session.show_error(exc, lang)
 if review is None:

@@ -80,12 +80,12 @@ def review_command(
         from datetime import date
 
         from geodata.area import load_area
+        from geodata.basemap import street_background
         from geodata.review import check_month, monthly_review
         from patrol.report import render_figures, write_html, write_pdf, write_tables
+        from patrol.reviewing import review_inputs
         from patrol.store.audit import audit_head
         from patrol.store.db import open_store
-        from patrol.store.plans import plans_for_review
-        from routing.model import PatrolPlan
 
         # A month that has not begun is refused before anything is loaded.
         the_month = check_month(month)
@@ -105,17 +105,18 @@ def review_command(
                 end=the_month.replace(day=last_day),
                 seed=seed,
             )
-        # Approved plans come from the store's approval records; files count only when the
-        # store approved their content, and each plan once.
+        # Approved plans come from the store's approval records (files count only when the
+        # store approved their content, and each plan once), with the teams' patrol records.
         store = open_store(settings)
         try:
-            counted = plans_for_review(
-                store, month=the_month, area=the_area.name, uploads=read_plans(plans)
-            )
+            found = review_inputs(
+                store, month=the_month, area=the_area.name, uploads=read_plans(plans),
+                settings=settings,
+            )  # fmt: skip
             head = audit_head(store)  # printed in the report: the log anchored on paper
         finally:
             store.close()
-        for name in counted.unconfirmed:
+        for name in found.counted.unconfirmed:
             typer.echo(
                 f"cảnh báo: tệp {name} ghi 'đã phê duyệt' nhưng kho dữ liệu không có bản phê duyệt "
                 f"này: không được tính / warning: {name} says 'approved' but the store has no such "
@@ -128,7 +129,9 @@ def review_command(
             bbox=the_area.bbox,
             boundary=the_area.boundary,
             facilities=the_area.facilities,
-            plans=[PatrolPlan.from_dict(d) for d in counted.documents],
+            plans=found.plans,
+            records=found.records,
+            background=street_background(the_area),
             area_name=the_area.name,
             crs=the_area.crs,
             settings=settings,

@@ -432,6 +432,7 @@ def plans_for_review(
     month: date,
     area: str | None = None,
     uploads: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    period_kind: str = "month",
 ) -> ReviewPlans:
     """Collect the approved plans of ``month`` from the store's approval records.
 
@@ -440,13 +441,16 @@ def plans_for_review(
     store
         The store.
     month
-        Any day of the month reviewed.
+        Any day of the month that names the period reviewed.
     area
         Only plans of this area (ward); every area when ``None``.
     uploads
         ``(file name, patrol-plan/1 document)`` pairs a user supplied. A file counts only when
         its content is a version the store approved (then as that plan, once, whatever the file
-        says of itself); otherwise it is a draft, whatever its ``status`` says.
+        says of itself); otherwise it is a draft, whatever its ``status`` says. The same
+        content uploaded twice is one plan.
+    period_kind
+        ``month`` (the calendar month) or ``15-14`` (15th of the month before to the 14th).
 
     Returns
     -------
@@ -454,8 +458,10 @@ def plans_for_review(
         The documents to pass to the review, and what was refused.
 
     """
-    first = month.replace(day=1)
-    nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    from geodata.review.period import Period
+
+    period = Period(month.replace(day=1), "15-14" if period_kind == "15-14" else "month")
+    first, nxt = period.start, period.end
     query = (
         select(PlanVersion, Plan, Area.name)
         .join(Plan, PlanVersion.plan_id == Plan.id)
@@ -485,11 +491,17 @@ def plans_for_review(
     drafts: list[dict[str, Any]] = []
     unconfirmed: list[str] = []
     duplicates = 0
+    seen_drafts: set[str] = set()
     for name, document in uploads:
-        plan_id = by_digest.get(_content_digest(document))
+        digest = _content_digest(document)
+        plan_id = by_digest.get(digest)
         if plan_id is None:
             if document.get("status") == "approved":
                 unconfirmed.append(name)
+            if digest in seen_drafts:
+                duplicates += 1
+                continue
+            seen_drafts.add(digest)
             drafts.append({**document, "status": "draft", "approved_by": None})
         elif plan_id in counted:
             duplicates += 1

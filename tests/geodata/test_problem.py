@@ -304,6 +304,4 @@ def test_a_plan_started_from_the_reduced_plan_keeps_its_top_level_coverage(
     # full night adds lower visits around it.
     assert top["covered"] >= capacity.fit_night == capacity.top
     assert top["in_window"] >= capacity.fit_window
-    assert sum(len(r.stops) for r in plan.routes) > sum(
-        len(r.stops) for r in capacity.plan.routes
-    )
+    assert sum(len(r.stops) for r in plan.routes) > sum(len(r.stops) for r in capacity.plan.routes)
