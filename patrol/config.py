@@ -629,6 +629,8 @@ class ReportSettings(BaseModel):
     """Body above the issuing unit, first line of the top-left block."""
     issuing_unit: str = "CÔNG AN PHƯỜNG"
     """The unit that issues the report, second line of the top-left block."""
+    unit_name: str = "Công an phường"
+    """The unit as the text names it (``Công an phường Văn Miếu``)."""
     unit_code: str = "CAP"
     """Short code of the unit in the document number: ``Số: …/BC-CAP``."""
     place: str = "Hà Nội"
