@@ -41,6 +41,12 @@ def _number(value: float, lang: Lang, digits: int = 0) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
+def _minutes(seconds: int) -> str:
+    """Signed whole minutes; 0 without a sign."""
+    minutes = round(seconds / 60)
+    return f"{minutes:+d}" if minutes else "0"
+
+
 def stops_table(match: TrackMatch, *, lang: Lang = "vi") -> pd.DataFrame:
     """One row per planned stop: site, planned and actual arrival, difference, time on site."""
     k = 0 if lang == "vi" else 1
@@ -49,7 +55,7 @@ def stops_table(match: TrackMatch, *, lang: Lang = "vi") -> pd.DataFrame:
             "name": s.name,
             "planned_arrival": s.planned_arrival,
             "arrival": s.arrival or "-",
-            "delay": "-" if s.delay_s is None else f"{s.delay_s / 60:+.0f}",
+            "delay": "-" if s.delay_s is None else _minutes(s.delay_s),
             "on_site": _number(s.on_site_s / 60, lang) if s.made else "-",
             "status": STATUS_LABEL[s.status][k],
         }

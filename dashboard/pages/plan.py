@@ -225,7 +225,7 @@ def _records_section(night: date) -> None:
         if rec.team in shown:
             continue
         shown.add(rec.team)
-        st.markdown(f"**{team_label(rec.team, lang)}** · " + record_summary(rec.match, lang=lang))
+        st.markdown(record_summary(rec.match, lang=lang))
         st.caption(T("rec.file", name=rec.filename, points=len(rec.track), who=rec.uploaded_by,
                      when=planview.ward_time(rec.uploaded_at)))  # fmt: skip
         left, right = st.columns(2)
