@@ -349,7 +349,7 @@ def match_track(
         extra = dict(stop.extra)
         lon, lat = float(extra.get("lon", np.nan)), float(extra.get("lat", np.nan))
         planned = begin + stop.arrive
-        common = {
+        common: dict[str, Any] = {
             "site": stop.site,
             "name": str(extra.get("name", stop.site)),
             "kind": str(extra.get("kind", "")),

@@ -152,16 +152,16 @@ def _kml_points(root: Any, name: str) -> tuple[list[tuple[float, float, float | 
         return points, problems
     for mark in _descendants(root, "Placemark"):
         stamps = _descendants(mark, "TimeStamp")
-        when = None
+        stamp: float | None = None
         if stamps:
-            whens = _children(stamps[0], "when")
-            when = _parse_time(whens[0].text) if whens else None
+            stamp_whens = _children(stamps[0], "when")
+            stamp = _parse_time(stamp_whens[0].text) if stamp_whens else None
         for point in _descendants(mark, "Point"):
             for coord in _children(point, "coordinates"):
                 parts = str(coord.text or "").strip().split(",")
                 lon, lat = _float(parts[0]), _float(parts[1]) if len(parts) > 1 else None
                 if lon is not None and lat is not None:
-                    points.append((lon, lat, when))
+                    points.append((lon, lat, stamp))
         for line in _descendants(mark, "LineString"):
             for coord in _children(line, "coordinates"):
                 for item in str(coord.text or "").split():
@@ -259,7 +259,7 @@ def read_track(raw: bytes, name: str, *, min_points: int = 10) -> Track:
         )
     if problems:
         raise InputFileError(name, problems)
-    array = np.asarray(sorted(timed, key=lambda p: p[2]), dtype=float)
+    array = np.asarray(sorted(timed, key=lambda p: float(p[2] or 0.0)), dtype=float)
     return Track(name, fmt, array[:, 0], array[:, 1], array[:, 2])
 
 

@@ -36,8 +36,8 @@ def _place(row: pd.Series, lang: str) -> str:
     return where.replace(".", ",").replace(", ", "; ") if lang == "vi" else where
 
 
-def _pct_vi(value: float, digits: int = 1) -> str:
-    return f"{value:+.{digits}%}".replace(".", ",")
+def _pct_vi(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:+.{digits}%}".replace(".", ",")
 
 
 def recommend(review: MonthlyReview) -> list[Recommendation]:
