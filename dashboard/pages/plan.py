@@ -3,22 +3,21 @@
 After Solve the page shows the loops on the map, the metrics and warnings; then the commander
 moves or locks stops and re-solves around them, compares alternatives side by side and saves and
 approves the plan in the store. After the shift, each team's GPS track is uploaded and shown
-beside its planned loop with every stop's result (``_records_section``; also without a plan in
-the session, for the night chosen above).
+beside its planned loop with every stop's result (``recordview.records_section``; also without a
+plan in the session, for the night chosen above).
 """
 
 from __future__ import annotations
 
 import time as clock
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import folium
 import streamlit as st
 
-from dashboard import access, cache, mapview, planops, planview, shell
+from dashboard import access, cache, mapview, planops, planview, recordview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
@@ -178,84 +177,11 @@ if solve:
         )  # fmt: skip
 
 
-def _records_section(night: date) -> None:
-    """Patrol results of ``night``: upload a team's track; planned loop and actual track."""
-    from dashboard import recordview
-    from geodata.tracks import read_track
-    from patrol.errors import InputFileError
-    from patrol.records import record_summary, stops_table
-    from patrol.store import records as stored_records
-
-    st.subheader(T("rec.title", date=f"{night:%d/%m/%Y}"))
-    st.caption(T("rec.hint"))
-    store, user = access.store(), access.principal()
-    found = stored_records.approved_plan_of_night(store, area=inputs.area.name, shift_date=night)
-    night_plan = planops.plan_of(found[2]) if found else None
-    if found is None:
-        st.info(T("rec.no_plan", date=f"{night:%d/%m/%Y}"))
-    else:
-        st.caption(T("rec.plan", id=found[0], version=found[1]))
-    teams = [r.team for r in night_plan.routes] if night_plan else []
-    teams = teams or roster_store.team_names(store, area=inputs.area.name) or ["T1"]
-    r1, r2 = st.columns([1, 3])
-    team = r1.selectbox(T("rec.team"), teams, format_func=lambda c: team_label(c, lang),
-                        key="rec_team")  # fmt: skip
-    upload = r2.file_uploader(T("rec.upload"), type=["gpx", "kml"], key="rec_file")
-    if upload is not None and st.button(T("rec.add"), key="rec_add"):
-        with session.guard():
-            limit = settings.records.max_track_mb
-            if upload.size > limit * 2**20:
-                mb = fmt_number(upload.size / 2**20, lang, decimals=1)
-                msg = T("rec.too_big", name=upload.name, mb=mb, limit=fmt_number(limit, lang))
-                raise InputFileError(upload.name, msg, message_vi=msg)
-            track = read_track(upload.getvalue(), upload.name,
-                               min_points=settings.records.min_points)  # fmt: skip
-            stored = stored_records.add_record(
-                store, user, track, area=inputs.area.name, bbox=inputs.area.bbox, team=team,
-                shift_date=night, settings=settings, source=access.source(),
-            )  # fmt: skip
-            st.success(T("rec.added", id=stored.record_id) + " " + record_summary(stored.match,
-                       lang=lang))  # fmt: skip
-    shown: set[str] = set()
-    kept = stored_records.list_records(store, user, area=inputs.area.name, shift_date=night)
-    if not kept:
-        st.caption(T("rec.none"))
-    base = cache.session_base_layers()
-    for rec in kept:  # newest first: the latest record of each team
-        if rec.team in shown:
-            continue
-        shown.add(rec.team)
-        st.markdown(record_summary(rec.match, lang=lang))
-        st.caption(T("rec.file", name=rec.filename, points=len(rec.track), who=rec.uploaded_by,
-                     when=planview.ward_time(rec.uploaded_at)))  # fmt: skip
-        left, right = st.columns(2)
-        route_plan = None
-        if night_plan is not None and rec.plan_id == found[0]:
-            route_plan = replace(night_plan, routes=tuple(
-                r for r in night_plan.routes if r.team == rec.team))  # fmt: skip
-        with left:
-            st.markdown(T("rec.planned"))
-            planned_map = mapview.build_map(base, lang=lang)
-            if route_plan is not None:
-                from geodata.trackmatch import plan_shift
-
-                mapview.add_routes(planned_map, route_plan, shift=plan_shift(route_plan),
-                                   lang=lang, team_order=teams)  # fmt: skip
-            shell.show_map(planned_map, key=f"rec_planned_{rec.team}", height=380)
-        with right:
-            st.markdown(T("rec.actual"))
-            actual_map = mapview.build_map(base, lang=lang)
-            recordview.add_record(actual_map, rec.match, rec.track, lang=lang)
-            shell.show_map(actual_map, key=f"rec_actual_{rec.team}", height=380)
-        if rec.match.stops:
-            st.dataframe(stops_table(rec.match, lang=lang), hide_index=True)
-
-
 result = session.get("plan")
 request = session.get("plan_request")
 if result is None or request is None:
     st.info(T("plan.none"))
-    _records_section(day)
+    recordview.records_section(day, area=inputs.area, settings=settings, lang=lang)
     st.stop()
 
 if st.button(T("plan.reseed"), key="plan_reseed"):
@@ -477,4 +403,4 @@ else:
     st.caption(T("ops.unsaved"))
 
 # ---- What the teams did: tracks of the night against the approved plan ----
-_records_section(shift.date)
+recordview.records_section(shift.date, area=inputs.area, settings=settings, lang=lang)

@@ -45,3 +45,20 @@ def test_track_upload_shows_planned_and_actual(
     assert any("record-track" in s and "record-missed" in s for s in scripts)  # the track
     stored = list_records(app_as.store, BOSS, area=DEFAULT_AREA_NAME)
     assert [(r.team, r.plan_id, r.match.stops_made) for r in stored] == [("T1", plan_id, 7)]
+
+
+def test_patrol_leader_uploads_the_own_teams_track_on_the_routes_page(
+    app_as: Any, sample_plan_doc: dict, tracksynth
+) -> None:
+    _approve(app_as.store, sample_plan_doc)
+    gpx = tracksynth.gpx_10(tracksynth.track_points(sample_plan_doc, "T1"))
+    at = app_as("patrol_leader", "routes")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="rec_team").options == ["Tổ 1"]  # only the own team
+    at.file_uploader(key="rec_file").set_value(("t1.gpx", gpx.encode(), "application/gpx+xml"))
+    at.run()
+    at.button(key="rec_add").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("đến 8/8 lượt theo kế hoạch" in s.value for s in at.success)
+    stored = list_records(app_as.store, BOSS, area=DEFAULT_AREA_NAME)
+    assert [(r.team, r.uploaded_by) for r in stored] == [("T1", "totruong1")]
