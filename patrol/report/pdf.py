@@ -71,7 +71,8 @@ def pdf_bytes(doc: OfficialDocument) -> bytes:
         if frame.empty:
             return
         pdf.set_font(_FONT, "", 8)
-        with pdf.table(line_height=4.2, text_align="LEFT", first_row_as_headings=True) as t:
+        with pdf.table(line_height=4.2, text_align="LEFT", first_row_as_headings=True,
+                       align="LEFT", width=width) as t:  # fmt: skip
             head = t.row()
             for name in frame.columns:
                 head.cell(_nfc(str(name)))

@@ -282,6 +282,8 @@ def pct(value: float | None, lang: Lang = "vi", *, signed: bool = True) -> str:
     """Write a share or a change as a percentage (``-`` when unknown)."""
     if value is None or math.isnan(value):
         return "-"
+    if value == 0:
+        return "0%"
     digits = 1 if abs(value) < 0.1 else 0
     text = f"{value:+.{digits}%}" if signed else f"{value:.{digits}%}"
     return text.replace(".", ",") if lang == "vi" else text
