@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from geodata.area import DEFAULT_AREA_NAME
 from patrol.store import plans
 from patrol.store.auth import Principal, Role
 from patrol.store.records import list_records
+
+pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
 
 NIGHT = date(2026, 11, 23)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -30,6 +31,7 @@ def test_review_page_shows_the_review_and_its_notices(app_as: Callable[..., AppT
     assert any("chưa kết thúc" in w.value for w in at.warning)
 
 
+@pytest.mark.slow
 def test_review_page_shows_a_recorded_night_as_patrolled(
     app_as: Callable[..., AppTest], sample_plan_doc: dict, tracksynth
 ) -> None:

@@ -26,6 +26,7 @@ from patrol.report import review_tables, write_docx, write_html, write_pdf, writ
 TODAY = date(2026, 11, 23)
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+pytestmark = pytest.mark.slow  # a year of incidents reviewed with 999 permutations
 
 
 @pytest.fixture(scope="module")

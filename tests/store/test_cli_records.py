@@ -15,6 +15,8 @@ from patrol.store import auth, plans
 from patrol.store.auth import Role
 from patrol.store.db import open_store
 
+pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
+
 
 @pytest.fixture
 def settings_file(tmp_path: Path) -> Path:

@@ -21,6 +21,8 @@ from patrol.store.db import Store
 from patrol.store.models import PatrolRecord
 from patrol.store.repo import ensure_area
 
+pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
+
 AREA = "Văn Miếu - Quốc Tử Giám / Cát Linh (Hà Nội)"
 BBOX = (105.82683, 21.02329, 105.83901, 21.03035)  # geodata.area.load_area().bbox
 NIGHT = date(2026, 11, 23)

@@ -25,6 +25,8 @@ from patrol.store import auth, plans, records
 from patrol.store.auth import Role
 from patrol.store.db import Store
 
+pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
+
 NIGHTS = [date(2026, 10, 31), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16),
           date(2026, 11, 23), date(2026, 12, 1)]  # fmt: skip
 SKIP = frozenset({("osm-node-724829388", 0), ("osm-node-1000087526", 1)})
