@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 from geodata.io import write_incidents
-from patrol.config import Settings
 from patrol.store import auth, plans, repo
 from patrol.store.audit import list_audit
 from patrol.store.db import open_store, sqlite_journal_mode
+from patrolbase.settings import Settings
 
 PASSWORD = "một đêm dài ở Cát Linh"
 AREA = "Văn Miếu - Quốc Tử Giám"

@@ -79,9 +79,9 @@ def timed(action: Callable[[], Any], wait: Callable[[], Any]) -> float:
 
 def accounts(settings: Path, n: int) -> list[tuple[str, str, str]]:
     """Create ``n`` commander accounts in the store of ``settings``: (name, password, secret)."""
-    from patrol.config import Settings
     from patrol.store import auth
     from patrol.store.db import open_store
+    from patrolbase.settings import Settings
 
     store = open_store(Settings.from_file(settings))
     made = []

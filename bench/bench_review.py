@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from geodata.osm import read_osm  # noqa: E402
 from geodata.review import monthly_review  # noqa: E402
-from patrol.config import Settings  # noqa: E402
+from patrolbase.settings import Settings  # noqa: E402
 from routing.model import PatrolPlan  # noqa: E402
 
 OSM = ROOT / "tests" / "data" / "osm" / "nha-trang-roads.osm.bz2"

@@ -33,12 +33,18 @@ from geodata.risk import (
     assess_risk,
     incident_contributions,
     isolation,
-    projected_crs,
+    measuring_crs,
     static_exposure,
 )
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind, IncidentType
 from geodata.shift import Shift
-from patrol.config import Settings
+from patrolbase.schema import (
+    FACILITY_COLUMNS,
+    INCIDENT_COLUMNS,
+    CashLevel,
+    FacilityKind,
+    IncidentType,
+)
+from patrolbase.settings import Settings
 
 EXTRACT = Path(__file__).parent.parent / "tests" / "data" / "osm" / "nha-trang-roads.osm.bz2"
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
@@ -127,7 +133,7 @@ def synthetic(
         geometry=gpd.points_from_xy(inc["lon"], inc["lat"]),
         crs="EPSG:4326",
     )
-    crs = projected_crs(fac_gdf)
+    crs = measuring_crs(fac_gdf)
     centre = gpd.GeoSeries(
         gpd.points_from_xy(*_jitter(rng, nodes[rng.integers(0, len(nodes), buildings)], 40).T),
         crs="EPSG:4326",
@@ -172,7 +178,7 @@ def main() -> None:
         f"{len(fac)} facilities, {len(inc)} incidents, {len(bld)} buildings, {len(res)} blocks"
     )
     settings = Settings()
-    crs = projected_crs(fac)
+    crs = measuring_crs(fac)
     totals, cpu, per_shift, per_shift_cpu = [], [], [], []
     area_isolation = isolation(fac, res, bld, crs=crs, settings=settings)
     for _ in range(args.repeats):

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from geodata.io import read_incidents, write_incidents
-from geodata.schema import IncidentType
-from patrol.config import Settings
 from patrol.store import auth, repo
 from patrol.store.db import open_store, sqlite, sqlite_journal_mode
+from patrolbase.schema import IncidentType
+from patrolbase.settings import Settings
 
 BBOX = (105.826, 21.020, 105.842, 21.034)
 AREAS = ["Văn Miếu - Quốc Tử Giám", "Cát Linh", "Chợ Quán", "Tân Định"]

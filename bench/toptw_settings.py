@@ -2,21 +2,21 @@
 
 Each run solves with the work budget of a 10 s limit under a 60 s wall cap, so it ends by
 counted work (or patience) and gives the same plan on a busy machine as on an idle one;
-figures of two settings can be compared across runs. Settings are module constants of
-``routing.solve`` or ``routing._heuristic`` changed for this run only. Scores are compared with
-the best known and with PyVRP's scores at 10 s from the ``bench/toptw.py`` run of 23 Nov 2026,
+figures of two settings can be compared across runs. Settings are fields of
+``routing.SearchParams`` (``routing/params.py``) replaced for this run only. Scores are compared
+with the best known and with PyVRP's scores at 10 s from the ``bench/toptw.py`` run of 23 Nov 2026,
 16:20 UTC (fixed here so that runs of different settings share one reference).
 
     .venv/bin/python bench/toptw_settings.py                       # 16 pairs, seeds 1-2
-    .venv/bin/python bench/toptw_settings.py --pairs c108:4,pr08:3 --set _MAX_REMOVED=30
-    .venv/bin/python bench/toptw_settings.py --set "_SEARCHES=(('best', 0.005), ('scratch', 0.02))"
+    .venv/bin/python bench/toptw_settings.py --pairs c108:4,pr08:3 --set max_removed=30
+    .venv/bin/python bench/toptw_settings.py --set "searches=(('best', 0.005), ('scratch', 0.02))"
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import importlib
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _toptw_io import best_known, to_problem
 
-from routing import PatrolProblem, solve
+from routing import PatrolProblem, SearchParams, solve
 
 PYVRP_10S = {
     "c105:2": 640, "c108:4": 1130, "r103:1": 293, "r106:3": 722, "r112:2": 544,
@@ -35,15 +35,17 @@ PYVRP_10S = {
 }  # fmt: skip
 
 
-def _apply(setting: str) -> None:
-    name, _, value = setting.partition("=")
-    for module in (importlib.import_module("routing.solve"), importlib.import_module(
-            "routing._heuristic")):  # fmt: skip
-        if hasattr(module, name):
-            setattr(module, name, type(getattr(module, name))(ast.literal_eval(value)))
-            return
-    msg = f"--set {setting}: no setting {name!r} in routing.solve or routing._heuristic"
-    raise SystemExit(msg)
+def _params(settings: list[str]) -> SearchParams:
+    """``SearchParams`` with each ``NAME=VALUE`` (a Python literal) replaced."""
+    known = {f.name for f in dataclasses.fields(SearchParams)}
+    changes = {}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        if name not in known:
+            msg = f"--set {setting}: no search parameter {name!r}; use one of {sorted(known)}"
+            raise SystemExit(msg)
+        changes[name] = ast.literal_eval(value)
+    return SearchParams(**changes)
 
 
 def main() -> None:
@@ -53,8 +55,7 @@ def main() -> None:
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
-    for setting in args.set:
-        _apply(setting)
+    params = _params(args.set)
     best = best_known()
     seeds = [int(s) for s in args.seeds.split(",")]
     ratios, wins = [], 0
@@ -64,7 +65,7 @@ def main() -> None:
         cells = []
         for seed in seeds:
             began = time.monotonic()
-            plan = solve(problem, time_limit_s=60, seed=seed, work_s=10)
+            plan = solve(problem, time_limit_s=60, seed=seed, work_s=10, params=params)
             value = round(plan.value)
             ratios.append(value / best[(name, int(m))])
             wins += value >= PYVRP_10S[pair]

@@ -22,12 +22,12 @@ import streamlit as st
 
 from dashboard import state as session
 from dashboard.i18n import Lang, t
-from patrol.config import Settings
-from patrol.errors import AccessDeniedError, AuthError
 from patrol.store import auth
 from patrol.store.auth import Permission, Principal, Role
 from patrol.store.db import Store
 from patrol.store.keys import StoreKeyError
+from patrolbase.errors import AccessDeniedError, AuthError
+from patrolbase.settings import Settings
 
 __all__ = [
     "MENU_KEY",

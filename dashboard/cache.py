@@ -26,8 +26,9 @@ import streamlit as st
 
 from dashboard import access, mapview
 from dashboard import state as session
-from patrol.config import Settings, StoreSettings
 from patrol.store.auth import Permission, Principal
+from patrolbase.clock import ward_today
+from patrolbase.settings import Settings, StoreSettings
 
 if TYPE_CHECKING:
     from geodata.area import Area
@@ -57,14 +58,20 @@ __all__ = [
 
 @st.cache_resource(show_spinner=False)
 def load_routing_kernels() -> threading.Thread:
-    """Load the routing search's compiled kernels once per server, in the background.
+    """Load the routing search's compiled kernels and start its worker server, in the background.
 
-    Loading them takes about a second; started when the first page is drawn, it is done
-    before anyone presses Solve (``routing.solve`` waits for it otherwise).
+    Loading them takes a second or two; started when the first page is drawn, it is done
+    before anyone presses Solve (``routing.solve`` waits for it otherwise). The server solves
+    from threads, so its second search worker comes from a clean worker server, not a fork.
     """
     from routing._kernel import warm_up
+    from routing.solve import prepare_workers
 
-    loading = threading.Thread(target=warm_up, name="routing-kernels", daemon=True)
+    def load() -> None:
+        warm_up()
+        prepare_workers()
+
+    loading = threading.Thread(target=load, name="routing-kernels", daemon=True)
     loading.start()
     return loading
 
@@ -137,8 +144,8 @@ def _session_key() -> tuple[str | None, str | None, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _export_url(export_json: str) -> str:
-    from patrol.config import ExportSettings
     from patrol.export.address import export_base_url
+    from patrolbase.settings import ExportSettings
 
     return export_base_url(Settings(export=ExportSettings.model_validate_json(export_json)))
 
@@ -277,21 +284,21 @@ def inputs() -> Inputs:
 
 def sites(facilities: pd.DataFrame) -> pd.DataFrame:
     """Facilities a patrol visits (every kind but the depots)."""
-    from geodata.schema import DEPOT_KINDS
+    from patrolbase.schema import DEPOT_KINDS
 
     return facilities[~facilities["kind"].isin([k.value for k in DEPOT_KINDS])]
 
 
 def depots(facilities: pd.DataFrame) -> pd.DataFrame:
     """Facilities a patrol leaves from (police post, military command)."""
-    from geodata.schema import DEPOT_KINDS
+    from patrolbase.schema import DEPOT_KINDS
 
     return facilities[facilities["kind"].isin([k.value for k in DEPOT_KINDS])]
 
 
 def tonight() -> date:
     """Return the date of tonight's shift, whose risk the map shows."""
-    return date.today()
+    return ward_today()
 
 
 def _digest(parts: list[str]) -> str:

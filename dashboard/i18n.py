@@ -4,15 +4,19 @@ Pure: no Streamlit. Pages get a translator with ``translator(lang)`` and call it
 the values to put in. Vietnamese writes dates ``dd/mm/yyyy``, 24-hour times, ``.`` between
 thousands and ``,`` before decimals; English here keeps ``dd/mm/yyyy`` and 24-hour times too (the
 ward's documents use them) with ``,`` between thousands.
+
+One file past 500 lines: every text of the dashboard is one table, so that the two languages are
+checked whole, key by key (``tests/dashboard/test_i18n.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Any
 
-from geodata.schema import FacilityKind, IncidentType
+from patrolbase.lang import LANGS, Lang
+from patrolbase.schema import FacilityKind, IncidentType
 
 __all__ = [
     "LANGS",
@@ -29,8 +33,6 @@ __all__ = [
     "translator",
 ]
 
-Lang = Literal["vi", "en"]
-LANGS: tuple[Lang, ...] = ("vi", "en")
 
 # key: (Vietnamese, English). Values are str.format templates.
 TEXT: dict[str, tuple[str, str]] = {

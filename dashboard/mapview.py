@@ -37,7 +37,7 @@ from dashboard.i18n import (
     risk_level_label,
     t,
 )
-from geodata.schema import DEPOT_KINDS
+from patrolbase.schema import DEPOT_KINDS
 
 if TYPE_CHECKING:
     import geopandas as gpd

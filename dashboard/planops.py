@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard.i18n import Lang, fmt_clock, fmt_duration, fmt_number, t
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
 
 if TYPE_CHECKING:
     from geodata.shift import Shift
-    from patrol.config import Settings
     from patrol.export import PlanExport
     from patrol.pipeline import ShiftPlan
     from patrol.store.plans import StoredPlan
+    from patrolbase.settings import Settings
     from routing.model import PatrolPlan
     from routing.roster import Person, TeamRoster
 

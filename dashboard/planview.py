@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -21,6 +21,7 @@ from dashboard.i18n import (
     risk_level_label,
     t,
 )
+from patrolbase.clock import WARD_TZ
 
 if TYPE_CHECKING:
     import folium
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
     from routing.model import PatrolPlan, PatrolProblem
 
 __all__ = [
-    "WARD_TZ",
     "PlanSummary",
     "add_dispatch",
     "members_line",
@@ -41,7 +41,6 @@ __all__ = [
     "ward_time",
 ]
 
-WARD_TZ = timezone(timedelta(hours=7))
 """Vietnam's time (UTC+7 all year): the ward's clock."""
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from geodata.area import Area
     from geodata.trackmatch import TrackMatch
-    from patrol.config import Settings
+    from patrolbase.settings import Settings
 
 __all__ = ["STATUS_COLOURS", "add_record", "records_section"]
 
@@ -103,11 +103,11 @@ def records_section(
     from dashboard import access, cache, mapview, planops, planview, shell
     from dashboard import state as session
     from geodata.tracks import read_track
-    from patrol.errors import InputFileError
     from patrol.personnel import team_label
     from patrol.records import record_summary, stops_table
     from patrol.store import records as stored_records
     from patrol.store import roster as roster_store
+    from patrolbase.errors import InputFileError
 
     def T(key: str, **values: Any) -> str:
         return t(key, lang, **values)
@@ -158,7 +158,7 @@ def records_section(
                      when=planview.ward_time(rec.uploaded_at)))  # fmt: skip
         left, right = st.columns(2)
         route_plan = None
-        if night_plan is not None and rec.plan_id == found[0]:
+        if night_plan is not None and found is not None and rec.plan_id == found[0]:
             route_plan = dataclasses.replace(night_plan, routes=tuple(
                 r for r in night_plan.routes if r.team == rec.team))  # fmt: skip
         with left:

@@ -19,8 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import Lang, t
-from patrol.config import Settings
-from patrol.errors import InputFileError, PatrolError
+from patrolbase.errors import InputFileError, PatrolError
+from patrolbase.settings import Settings
 
 __all__ = [
     "DEFAULTS",

@@ -28,7 +28,7 @@ from pathlib import PurePosixPath
 
 from defusedxml import ElementTree as SafeET
 
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
 
 __all__ = ["DEFAULT_LIMITS", "SheetExtent", "TableLimits", "check_xlsx", "column_number"]
 
@@ -165,7 +165,7 @@ def check_xlsx(raw: bytes, name: str, limits: TableLimits = DEFAULT_LIMITS) -> S
 
     Raises
     ------
-    patrol.errors.InputFileError
+    patrolbase.errors.InputFileError
         Not a zip, damaged, a zip bomb, or a sheet beyond ``limits`` (declared or real).
 
     """

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from patrol.config import Settings, TravelMode
-from patrol.errors import AreaError
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings, TravelMode
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -61,7 +61,7 @@ class Area:
     crs
         Projected CRS of the graph (the area's UTM zone unless ``settings.area.crs``).
     facilities
-        Facilities frame (``geodata.schema.FACILITY_COLUMNS``), EPSG:4326.
+        Facilities frame (``patrolbase.schema.FACILITY_COLUMNS``), EPSG:4326.
     residential, buildings, boundary
         Land use, building and administrative boundary polygons, EPSG:4326.
     streets, water
@@ -310,7 +310,7 @@ def area_summary(area: Area) -> dict[str, Any]:
         listed), ``residential``, ``buildings``, ``boundaries`` and the attribution.
 
     """
-    from geodata.schema import FacilityKind
+    from patrolbase.schema import FacilityKind
 
     r = area.report
     counts = area.facilities["kind"].value_counts()

@@ -24,7 +24,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
+from patrolbase.crs import WGS84, utm_epsg
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
 __all__ = [
     "KIND_ALIASES",
@@ -334,7 +335,10 @@ def match_facilities(
     if osm.empty or survey.empty:
         return pd.DataFrame(columns=columns)
     both = pd.concat([osm.geometry, survey.geometry])
-    crs = gpd.GeoSeries(both, crs=osm.crs or "EPSG:4326").estimate_utm_crs()
+    west, south, east, north = (
+        gpd.GeoSeries(both, crs=osm.crs or "EPSG:4326").to_crs(WGS84).total_bounds
+    )
+    crs = f"EPSG:{utm_epsg((west + east) / 2, (south + north) / 2)}"
     xy_osm = np.column_stack(_xy(osm, crs))
     xy_survey = np.column_stack(_xy(survey, crs))
     s_kind, o_kind = survey["kind"].astype(str).tolist(), osm["kind"].astype(str).tolist()

@@ -16,6 +16,9 @@ pixels). Bandwidth rules, on projected coordinates (see ``docs/review.md``):
 - ``silverman``: the spatial variant of Silverman's rule of thumb used by crime analysts,
   ``h = 0.9 * min(SD, sqrt(1/ln 2) * Dm) * n**(-1/5)`` with SD the standard distance and Dm the
   median distance to the mean centre; robust against a few far-away incidents.
+
+One file past 500 lines: the grid, the counts, the weights and the statistics share one cell
+indexing; split, each would re-derive it.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS, Transformer
 
-from patrol.config import HotspotSettings, Settings
-from patrol.errors import CRSError
+from patrolbase.errors import CRSError
+from patrolbase.settings import HotspotSettings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -49,47 +52,10 @@ __all__ = [
     "kde_surface",
     "make_grid",
     "project_lonlat",
-    "projected_crs",
 ]
 
 WGS84 = "EPSG:4326"
 GiClass = Literal["hot", "cold", "ns"]
-
-
-def projected_crs(bbox: Sequence[float], *, settings: Settings | None = None) -> str:
-    """Name the projected CRS the statistics use for an area.
-
-    Parameters
-    ----------
-    bbox
-        ``(west, south, east, north)`` in degrees.
-    settings
-        ``settings.area.crs`` wins when set; it must be a projected CRS in metres.
-
-    Returns
-    -------
-    str
-        ``"EPSG:326zz"`` (north) or ``"EPSG:327zz"`` (south) for the UTM zone of the centre, or
-        the configured CRS.
-
-    >>> projected_crs((105.8268, 21.0233, 105.8390, 21.0304))
-    'EPSG:32648'
-
-    """
-    configured = settings.area.crs if settings is not None else None
-    if configured:
-        crs = CRS.from_user_input(configured)
-        if not crs.is_projected:
-            msg = (
-                f"area.crs = {configured!r} is not projected: distances need metres; "
-                "use the area's UTM zone, e.g. EPSG:32648 (Hà Nội) or EPSG:32649 (Nha Trang)"
-            )
-            raise CRSError(msg)
-        return str(configured)
-    west, south, east, north = bbox
-    lon, lat = (west + east) / 2, (south + north) / 2
-    zone = int((lon + 180) // 6) % 60 + 1
-    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
 
 
 def _check_projected(crs: str) -> None:
@@ -578,7 +544,7 @@ def facility_counts(
 ) -> pd.Series:
     """Incidents within ``radius_m`` of each facility, a Series on the facilities' index.
 
-    ``facilities`` is the EPSG:4326 frame of ``geodata.schema.FACILITY_COLUMNS``;
+    ``facilities`` is the EPSG:4326 frame of ``patrolbase.schema.FACILITY_COLUMNS``;
     ``incident_xy`` are incidents projected to ``crs``.
     """
     from scipy.spatial import cKDTree

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from geodata.facilities import fold_text
-from geodata.schema import INCIDENT_COLUMNS, FacilityKind, IncidentType
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.schema import INCIDENT_COLUMNS, FacilityKind, IncidentType
 
 __all__ = [
     "DEMO_LABEL_VI",

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from patrol.config import Settings, TravelMode
-from patrol.errors import AreaError, CRSError
+from patrolbase.crs import projected_crs
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings, TravelMode
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MODES",
     "NetworkReport",
-    "area_crs",
     "build_network",
     "oneway_direction",
     "way_usable",
@@ -222,33 +222,6 @@ def _maxspeed_kmh(tags: Mapping[str, str]) -> float | None:
     return value if value > 0 else None  # 0 means "unknown" in some shapefile-built extracts
 
 
-def area_crs(bounds: tuple[float, float, float, float], *, settings: Settings) -> str:
-    """Return the projected CRS of an area: ``settings.area.crs``, else its centre's UTM zone.
-
-    >>> area_crs((105.82, 21.02, 105.84, 21.03), settings=Settings())
-    'EPSG:32648'
-    """
-    import pyproj
-
-    if settings.area.crs:
-        try:
-            crs = pyproj.CRS.from_user_input(settings.area.crs)
-        except pyproj.exceptions.CRSError:
-            msg = f"area.crs = {settings.area.crs!r} is not a known CRS; use e.g. 'EPSG:32648'"
-            raise CRSError(msg) from None
-        if not crs.is_projected:
-            msg = (
-                f"area.crs = {settings.area.crs!r} is not projected (distances need metres); "
-                "use the UTM zone of the area, e.g. 'EPSG:32648' for northern Viet Nam"
-            )
-            raise CRSError(msg)
-        return settings.area.crs
-    west, south, east, north = bounds
-    lon, lat = (west + east) / 2, (south + north) / 2
-    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
-    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
-
-
 def _geodesic_m(
     lon1: NDArray[np.float64],
     lat1: NDArray[np.float64],
@@ -304,7 +277,7 @@ def build_network(
         msg = f"travel mode {mode!r} is unknown; use one of {', '.join(MODES)}"
         raise AreaError(msg)
     speeds = settings.network.speeds_kmh.get(mode, {})
-    crs = area_crs(data.bounds, settings=settings)
+    crs = projected_crs(data.bounds, configured=settings.area.crs)
 
     dropped: Counter[str] = Counter()
     segments_dropped = 0

@@ -8,7 +8,7 @@ download.
 
 Frames, all in EPSG:4326:
 
-- ``facilities_from_osm``: the facilities frame of ``geodata.schema`` (banks, transaction
+- ``facilities_from_osm``: the facilities frame of ``patrolbase.schema`` (banks, transaction
   offices, ATMs, gold shops, pawn shops, the State Treasury, government offices, town halls,
   post offices, schools, markets, police posts and the military command), polygons reduced to a
   representative point;
@@ -16,6 +16,9 @@ Frames, all in EPSG:4326:
 - ``boundary_from_osm``: administrative boundaries (the ward's own among them);
 - ``streets_from_osm``, ``water_from_osm``: every street way and water polygon, for the street
   background of the maps (``geodata.basemap``).
+
+One file past 500 lines: every frame below is built from the one parsed ``OsmData`` with the
+same tag tables, and the parser and its tables change together.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from lxml import etree
 
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
-from patrol.errors import InputFileError, Problem
+from patrolbase.errors import InputFileError, Problem
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -495,7 +498,7 @@ def _geometry_of(data: OsmData, kind: str, osm_id: int, *, area: bool) -> BaseGe
 
 
 def facilities_from_osm(data: OsmData) -> gpd.GeoDataFrame:
-    """Extract the facilities of the file, as the facilities frame of ``geodata.schema``.
+    """Extract the facilities of the file, as the facilities frame of ``patrolbase.schema``.
 
     Parameters
     ----------

@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from geodata.coverage import LEVEL_RANK
-from geodata.schema import DEPOT_KINDS, FacilityKind
-from patrol.config import Settings
-from patrol.errors import ProblemFormatError, SettingsError
+from patrolbase.errors import ProblemFormatError, SettingsError
+from patrolbase.schema import DEPOT_KINDS, FacilityKind
+from patrolbase.settings import Settings
 from routing.model import Node, PatrolProblem, Site, Team, Visit
 
 if TYPE_CHECKING:

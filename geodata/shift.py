@@ -9,14 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
 
-__all__ = ["WARD_TZ", "Shift", "parse_clock", "parse_date"]
-
-WARD_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-"""The ward's clock: shift times and the times shown to people are Vietnam time."""
+__all__ = ["Shift", "parse_clock", "parse_date"]
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from scipy.spatial import cKDTree
 
-from geodata.schema import FacilityKind
+from patrolbase.schema import FacilityKind
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -27,9 +27,9 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from geodata.schema import FacilityKind
 from geodata.shift import Shift, parse_date
-from patrol.config import RiskSettings
+from patrolbase.schema import FacilityKind
+from patrolbase.settings import RiskSettings
 
 __all__ = [
     "HourProfile",

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from geodata.coverage import LEVEL_RANK
-from geodata.hotspots import project_lonlat, projected_crs
-from geodata.shift import WARD_TZ, Shift
-from patrol.config import Settings
-from patrol.errors import InputFileError, Problem
+from geodata.hotspots import project_lonlat
+from geodata.shift import Shift
+from patrolbase.clock import WARD_TZ
+from patrolbase.crs import projected_crs
+from patrolbase.errors import InputFileError, Problem
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     from geodata.tracks import Track
@@ -318,7 +320,7 @@ def match_track(
     shift = plan_shift(plan) if plan is not None else None
     check_track(track, bbox=bbox, shift=shift, settings=settings)
     route = _route(plan, team, track.name) if plan is not None else None
-    crs = projected_crs(bbox, settings=settings)
+    crs = projected_crs(bbox, configured=settings.area.crs)
     xy = project_lonlat(track.lon, track.lat, crs=crs)
     distance_m = _distance_m(xy, track.t)
     night = shift.date if shift is not None else night_of(track)

@@ -20,7 +20,7 @@ import numpy as np
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from patrol.errors import InputFileError, Problem
+from patrolbase.errors import InputFileError, Problem
 
 __all__ = ["Track", "read_track", "read_track_file"]
 
@@ -67,6 +67,10 @@ class Track:
         return cls(name, fmt, array[:, 0], array[:, 1], array[:, 2])
 
 
+_Point = tuple[float, float, float | None]
+"""lon, lat, and the epoch time when the file gives one."""
+
+
 def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -101,13 +105,15 @@ def _float(text: str | None) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _problem(name: str, en: str, vi: str, *, row: int | None = None, value: str | None = None):
+def _problem(
+    name: str, en: str, vi: str, *, row: int | None = None, value: str | None = None
+) -> Problem:
     return Problem(name, row, None, value, en, vi)
 
 
-def _gpx_points(root: Any, name: str) -> tuple[list[tuple[float, float, float | None]], list]:
+def _gpx_points(root: Any, name: str) -> tuple[list[_Point], list[Problem]]:
     """Track points of every ``trk``/``trkseg`` in file order (``rte``/``wpt`` are plans)."""
-    points: list[tuple[float, float, float | None]] = []
+    points: list[_Point] = []
     problems: list[Problem] = []
     for k, pt in enumerate(_descendants(root, "trkpt"), start=1):
         lat, lon = _float(pt.get("lat")), _float(pt.get("lon"))
@@ -127,9 +133,9 @@ def _gpx_points(root: Any, name: str) -> tuple[list[tuple[float, float, float | 
     return points, problems
 
 
-def _kml_points(root: Any, name: str) -> tuple[list[tuple[float, float, float | None]], list]:
+def _kml_points(root: Any, name: str) -> tuple[list[_Point], list[Problem]]:
     """``gx:Track`` (``when`` + ``gx:coord``) or timed ``Placemark`` points; else untimed lines."""
-    points: list[tuple[float, float, float | None]] = []
+    points: list[_Point] = []
     problems: list[Problem] = []
     for track in _descendants(root, "Track"):
         whens = [_parse_time(w.text) for w in _children(track, "when")]

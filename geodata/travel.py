@@ -14,6 +14,8 @@ places no farther apart than their two walks to the street are walked straight a
 The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
 times are asymmetric where one-way streets make them so. ``TravelTimes.path(i, j)`` returns
 the street geometry of the fastest path, so that drawn routes follow the streets.
+
+One file past 500 lines: snapping and the matrix share the virtual-node bookkeeping.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from patrol.config import Settings
-from patrol.errors import AreaError
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -8,11 +8,12 @@ thing. Input: a plan's metrics (``patrol.pipeline.plan_shift``: ``coverage`` fro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
+
+from patrolbase.lang import Lang
 
 __all__ = ["coverage_lines", "left_out_lines"]
 
-Lang = Literal["vi", "en"]
 
 _LEVEL = {
     "vi": {"very_high": "rất cao", "high": "cao", "medium": "trung bình", "low": "thấp"},

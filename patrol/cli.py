@@ -16,8 +16,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from patrol.config import Settings
-from patrol.errors import PatrolError
+from patrolbase.errors import PatrolError
+from patrolbase.settings import Settings
 
 __all__ = ["app", "load_settings", "run_guarded"]
 

@@ -16,7 +16,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from geodata.facilities import fold_text
-from patrol.errors import InputFileError, Problem, RosterError
 from patrol.personnel import (
     HEADERS_VI,
     UNITS,
@@ -26,6 +25,7 @@ from patrol.personnel import (
     team_label,
     unit_label,
 )
+from patrolbase.errors import InputFileError, Problem, RosterError
 
 if TYPE_CHECKING:
     from routing.roster import JointTeam

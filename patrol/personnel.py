@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from patrol.errors import InputFileError, Problem
+from patrolbase.errors import InputFileError, Problem
 
 __all__ = [
     "HEADERS_VI",

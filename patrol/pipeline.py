@@ -6,21 +6,18 @@ one made on the map are the same plan for the same inputs and seed.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from patrol.config import Settings
-from patrol.errors import InfeasiblePlanError, SettingsError
+from geodata.depots import choose_depots
+from patrolbase.clock import ward_today
+from patrolbase.errors import SettingsError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -31,25 +28,19 @@ if TYPE_CHECKING:
     from geodata.shift import Shift
     from geodata.travel import TravelTimes
     from routing.model import PatrolPlan, PatrolProblem
-    from routing.replan import Dispatch, Replan
     from routing.roster import JointTeam
 
 __all__ = [
     "DEFAULT_MEMBERS",
     "SITE_KINDS",
-    "AlarmPlan",
     "Inputs",
-    "Move",
     "ShiftPlan",
-    "adjust_problem",
-    "alarm_replan",
-    "choose_depots",
     "display_name",
     "load_inputs",
-    "lock_order",
+    "measured",
+    "plan_metrics",
     "plan_shift",
-    "replan_with_locks",
-    "write_plan_outputs",
+    "with_geometry",
 ]
 
 log = logging.getLogger(__name__)
@@ -145,7 +136,7 @@ def load_inputs(
         facilities = merge_facilities(facilities, survey)
     demo = incidents is None
     if incidents is None:
-        last = demo_until or date.today()
+        last = demo_until or ward_today()
         incidents = generate_demo_incidents(
             facilities,
             area.bbox,
@@ -155,44 +146,6 @@ def load_inputs(
             per_month=demo_per_month,
         )
     return Inputs(area, facilities, incidents, demo)
-
-
-def choose_depots(facilities: gpd.GeoDataFrame, *, given: Sequence[str] | None = None) -> list[str]:
-    """Return the depots teams leave from: ``given`` ids, else the area's police posts.
-
-    Police posts named as a ward police (Công an phường / xã) come first; the ward military
-    command follows as a second depot when the area has one.
-
-    Raises
-    ------
-    InfeasiblePlanError
-        When the area has no police post and none was given: name one.
-
-    """
-    if given:
-        unknown = [d for d in given if d not in facilities.index]
-        if unknown:
-            msg = f"depots: {', '.join(unknown)} are not facilities of the area; pick a police post"
-            raise SettingsError(msg)
-        return list(given)
-    kinds = facilities["kind"].astype(str)
-    police = facilities[kinds == "police"]
-    ward = police["name"].str.lower().str.contains("phường|xã|phuong|ward", regex=True, na=False)
-    ordered = [*police.index[ward], *police.index[~ward]]
-    military = list(facilities.index[kinds == "military"])
-    depots = ordered[:1] + military[:1]
-    if not depots:
-        msg = (
-            "the area has no police post (amenity=police) or military command: choose the "
-            "depot teams leave from (add it to the facility survey as 'Công an phường')"
-        )
-        error = InfeasiblePlanError(msg)
-        error.message_vi = (
-            "Địa bàn chưa có trụ sở Công an phường hoặc Ban chỉ huy quân sự: hãy chọn nơi xuất "
-            "phát của các tổ (thêm vào danh sách cơ sở với loại hình 'Công an phường')"
-        )
-        raise error
-    return depots
 
 
 def plan_shift(
@@ -323,10 +276,16 @@ def plan_shift(
         if settings.cover.top_first and not include
         else None
     )
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, warm=warm)
-    plan = _with_geometry(plan, problem, travel, inputs, depot_ids)
+    plan = solve(
+        problem,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        warm=warm,
+        variety=settings.routing.variety,
+    )
+    plan = with_geometry(plan, problem, travel, inputs, depot_ids)
     plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})
-    plan, metrics = _measured(plan, problem, shift)
+    plan, metrics = measured(plan, problem, shift)
     return ShiftPlan(shift, problem, plan, assessment, travel, metrics)
 
 
@@ -401,7 +360,7 @@ def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
     return replace(problem, sites=tuple(sites))
 
 
-def _with_geometry(
+def with_geometry(
     plan: PatrolPlan,
     problem: PatrolProblem,
     travel: TravelTimes,
@@ -486,15 +445,15 @@ def _display_name(row: Any) -> str:
     return facility_label(row)
 
 
-def _measured(
+def measured(
     plan: PatrolPlan, problem: PatrolProblem, shift: Shift
 ) -> tuple[PatrolPlan, dict[str, Any]]:
     """Put the target coverage in the plan's extras (plan.json, exports); return it and metrics."""
-    metrics = _metrics(problem, plan, shift)
+    metrics = plan_metrics(problem, plan, shift)
     return replace(plan, extra={**plan.extra, "coverage": metrics["coverage"]}), metrics
 
 
-def _metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str, Any]:
+def plan_metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str, Any]:
     from geodata.coverage import target_coverage
     from routing.metrics import plan_metrics
 
@@ -505,299 +464,3 @@ def _metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict[str
     if "capacity" in plan.extra:
         metrics["capacity"] = plan.extra["capacity"]
     return metrics
-
-
-def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
-    """Write ``problem.json``, ``plan.json`` and ``summary.txt`` into ``out_dir``, atomically."""
-    from patrol.summary import plan_summary
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
-        "problem.json": json.dumps(
-            result.problem.to_dict(), ensure_ascii=False, indent=1, default=_json_default
-        ),
-        "plan.json": json.dumps(
-            result.plan.to_dict(), ensure_ascii=False, indent=1, default=_json_default
-        ),
-        "summary.txt": plan_summary(result, lang=lang),
-    }
-    written = []
-    for name, text in files.items():
-        target = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.integer | np.floating):
-        return value.item()
-    raise TypeError(type(value).__name__)
-
-
-@dataclass(frozen=True)
-class Move:
-    """A commander's change to one visit: put it on ``team``, optionally in a time range.
-
-    ``earliest_s``/``latest_s`` (seconds from the shift start) give the range in which the check
-    must start; ``None`` keeps the visit's own window.
-    """
-
-    site: str
-    visit: int
-    team: str
-    earliest_s: int | None = None
-    latest_s: int | None = None
-
-
-def _adjust_error(msg: str, msg_vi: str) -> InfeasiblePlanError:
-    error = InfeasiblePlanError(msg)
-    error.message_vi = msg_vi
-    return error
-
-
-def lock_order(
-    problem: PatrolProblem,
-    plan: PatrolPlan,
-    *,
-    keep: Iterable[tuple[str, int]] = (),
-    moves: Sequence[Move] = (),
-) -> tuple[dict[str, list[tuple[str, int]]], dict[tuple[str, int], tuple[int, int]]]:
-    """Turn stops to keep and stops to move into ``(locked, windows)`` for ``replan_with_locks``.
-
-    Parameters
-    ----------
-    problem, plan
-        The current plan and its problem.
-    keep
-        ``(site, visit)`` stops of ``plan`` to lock on the team that serves them now.
-    moves
-        Visits (served or not) to lock on another team and/or into another time range; a move
-        wins over a ``keep`` of the same visit.
-
-    Returns
-    -------
-    tuple
-        ``locked``: team id -> ``(site, visit)`` in the order the team must make them (by their
-        current start, or the middle of a moved visit's new range); ``windows``: ``(site,
-        visit)`` -> the new ``(earliest, latest)`` of the moved visits that change time.
-
-    Raises
-    ------
-    InfeasiblePlanError
-        A stop to keep that the plan does not make, an unknown team, site or visit, or a range
-        that is empty or outside the shift; the message says which.
-
-    """
-    current = {(s.site, s.visit): (r.team, s.start) for r in plan.routes for s in r.stops}
-    sites = {s.id: s for s in problem.sites}
-    teams = {t.id: t for t in problem.teams}
-    order: dict[str, list[tuple[float, str, int]]] = {}
-    windows: dict[tuple[str, int], tuple[int, int]] = {}
-    moved = {(m.site, m.visit) for m in moves}
-    for site_id, visit in keep:
-        if (site_id, visit) in moved:
-            continue
-        if (site_id, visit) not in current:
-            msg = f"stop {site_id} (visit {visit}) is not in the plan: it cannot be kept"
-            raise _adjust_error(msg, f"Điểm {site_id} (lượt {visit + 1}) không có trong lộ trình.")
-        team, start = current[(site_id, visit)]
-        order.setdefault(team, []).append((start, site_id, visit))
-    for move in moves:
-        site = sites.get(move.site)
-        if site is None or not 0 <= move.visit < len(site.visits):
-            msg = f"site {move.site} has no visit {move.visit} in this plan's problem"
-            raise _adjust_error(msg, f"Mục tiêu {move.site} không có lượt {move.visit + 1}.")
-        if move.team not in teams:
-            msg = f"team {move.team!r} is not in the plan; teams: {', '.join(teams)}"
-            raise _adjust_error(msg, f"Không có tổ {move.team} trong kế hoạch.")
-        window = site.visits[move.visit]
-        key: float = current.get((move.site, move.visit), ("", window.earliest))[1]
-        if move.earliest_s is not None or move.latest_s is not None:
-            a = window.earliest if move.earliest_s is None else int(move.earliest_s)
-            b = window.latest if move.latest_s is None else int(move.latest_s)
-            end = teams[move.team].shift[1] - site.service_s
-            if not 0 <= a <= b <= end:
-                msg = (
-                    f"time range {a}-{b} s for {move.site} is empty or outside the shift "
-                    f"(0-{end} s from its start): choose a range inside the shift"
-                )
-                raise _adjust_error(
-                    msg, "Khoảng thời gian đã chọn trống hoặc nằm ngoài ca trực: chọn lại."
-                )
-            windows[(move.site, move.visit)] = (a, b)
-            key = (a + b) / 2
-        order.setdefault(move.team, []).append((key, move.site, move.visit))
-    locked = {
-        team: [(site_id, visit) for _, site_id, visit in sorted(items)]
-        for team, items in order.items()
-    }
-    return locked, windows
-
-
-def adjust_problem(
-    problem: PatrolProblem, windows: Mapping[tuple[str, int], tuple[int, int]]
-) -> PatrolProblem:
-    """Return ``problem`` with the given visits' windows set to the commander's ranges.
-
-    A visit keeps its value; a site whose window changed is marked ``adjusted`` in its extras.
-    """
-    from routing.model import Visit
-
-    if not windows:
-        return problem
-    known = {(s.id, k) for s in problem.sites for k in range(len(s.visits))}
-    unknown = [f"{site} visit {k}" for site, k in windows if (site, k) not in known]
-    if unknown:
-        msg = f"no such visits in the problem: {', '.join(unknown)}"
-        raise _adjust_error(msg, "Lượt kiểm tra không có trong kế hoạch: " + ", ".join(unknown))
-    sites = []
-    for site in problem.sites:
-        changed = [k for k in range(len(site.visits)) if (site.id, k) in windows]
-        if not changed:
-            sites.append(site)
-            continue
-        visits = tuple(
-            Visit(*windows[(site.id, k)], v.value) if (site.id, k) in windows else v
-            for k, v in enumerate(site.visits)
-        )
-        sites.append(replace(site, visits=visits, extra={**site.extra, "adjusted": True}))
-    return replace(problem, sites=tuple(sites))
-
-
-def replan_with_locks(
-    result: ShiftPlan,
-    inputs: Inputs,
-    *,
-    locked: Mapping[str, Sequence[tuple[str, int]]],
-    windows: Mapping[tuple[str, int], tuple[int, int]] | None = None,
-    seed: int | None = None,
-    time_limit_s: float | None = None,
-) -> ShiftPlan:
-    """Solve the shift again around locked stops, after the commander's changes.
-
-    Parameters
-    ----------
-    result
-        The current plan (``plan_shift``).
-    inputs
-        The inputs it was planned from (names of the sites for the map and exports).
-    locked
-        Team id -> ``(site, visit)`` the team must make, in that order (``lock_order``).
-    windows
-        New ``(earliest, latest)`` of moved visits, seconds from the shift start.
-    seed, time_limit_s
-        Solver seed and limit; ``None`` uses the problem's.
-
-    Returns
-    -------
-    ShiftPlan
-        The new problem (moved windows), its plan with street paths, stop names and metrics,
-        computed exactly as ``plan_shift`` does.
-
-    Raises
-    ------
-    InfeasiblePlanError
-        When the locked stops cannot all be made (the engine names the team and the site).
-
-    """
-    from routing.solve import solve
-
-    problem = adjust_problem(result.problem, windows or {})
-    locks = {team: list(stops) for team, stops in locked.items() if stops}
-    plan = solve(problem, time_limit_s=time_limit_s, seed=seed, locked=locks or None)
-    depot_ids = list(result.plan.extra.get("depots", []))
-    plan = _with_geometry(plan, problem, result.travel, inputs, depot_ids)
-    plan, metrics = _measured(plan, problem, result.shift)
-    return ShiftPlan(result.shift, problem, plan, result.assessment, result.travel, metrics)
-
-
-@dataclass(frozen=True, eq=False)
-class AlarmPlan:
-    """An alarm answered: who goes, how long it takes, and the rest of the night re-planned."""
-
-    dispatch: Dispatch
-    origin_node: int
-    """Where the sent team is free at the alarm time (the node of its last stop or its depot)."""
-    origin_free_s: int
-    """When it is free there (seconds from the shift start); it drives to the alarm from then."""
-    travel_s: int
-    """Driving time from its origin to the alarm site."""
-    path: list[list[float]]
-    """Street path ``[[lon, lat], ...]`` of that drive."""
-    rest: ShiftPlan
-    """The rest of the night for every team (starting where each team will be)."""
-    replan: Replan
-
-
-def alarm_replan(
-    result: ShiftPlan,
-    inputs: Inputs,
-    *,
-    site: str,
-    at_s: int,
-    alarm_service_s: int = 900,
-    seed: int | None = None,
-    time_limit_s: float | None = None,
-) -> AlarmPlan:
-    """Answer an alarm at ``site`` at ``at_s``: the nearest team by its planned position goes.
-
-    The team that can be there first (``routing.replan``) is sent and stays
-    ``alarm_service_s``; the rest of the night is planned again for every team from where it
-    will be, with street paths and metrics as ``plan_shift`` makes them.
-
-    Raises
-    ------
-    InfeasiblePlanError
-        ``site`` is not a site of the plan, or ``at_s`` is outside the shift.
-
-    """
-    from routing.replan import positions_at, replan
-
-    duration = result.shift.duration_s
-    if not 0 <= at_s <= duration:
-        msg = f"alarm time {at_s} s is outside the shift (0-{duration} s from its start)"
-        raise _adjust_error(msg, "Thời điểm báo động nằm ngoài ca trực.")
-    if site not in {s.id for s in result.problem.sites}:
-        msg = f"site {site!r} is not a site of tonight's plan: choose one of the plan's sites"
-        raise _adjust_error(msg, "Mục tiêu báo động không thuộc kế hoạch đêm nay.")
-    before = positions_at(result.problem, result.plan, at_s)
-    answer = replan(
-        result.problem,
-        result.plan,
-        now_s=at_s,
-        alarm_site=site,
-        alarm_service_s=alarm_service_s,
-        time_limit_s=time_limit_s,
-        seed=seed,
-    )
-    dispatch = answer.dispatch
-    assert dispatch is not None  # alarm_site was given
-    origin = before[dispatch.team]
-    path = [
-        [round(x, 6), round(y, 6)]
-        for x, y in result.travel.route_path([origin.node, dispatch.node])
-    ]
-    depot_ids = list(result.plan.extra.get("depots", []))
-    plan = _with_geometry(answer.plan, answer.problem, result.travel, inputs, depot_ids)
-    plan = replace(
-        plan,
-        extra={
-            **plan.extra,
-            "alarm": {"site": site, "team": dispatch.team, "at_s": at_s},
-        },
-    )
-    rest = ShiftPlan(
-        result.shift,
-        answer.problem,
-        plan,
-        result.assessment,
-        result.travel,
-        _metrics(answer.problem, plan, result.shift),
-    )
-    travel = int(result.problem.travel_s[origin.node, dispatch.node])
-    return AlarmPlan(dispatch, origin.node, origin.time_s, travel, path, rest, answer)

@@ -6,18 +6,18 @@ come from ``geodata.trackmatch.TrackMatch``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from patrol.personnel import team_label
+from patrolbase.lang import Lang
 
 if TYPE_CHECKING:
     from geodata.trackmatch import TrackMatch
 
 __all__ = ["STATUS_LABEL", "record_summary", "stops_table"]
 
-Lang = Literal["vi", "en"]
 
 STATUS_LABEL: dict[str, tuple[str, str]] = {
     "visited": ("Đã đến đúng giờ", "Visited on time"),

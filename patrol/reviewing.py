@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from patrol.config import Settings
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     from geodata.trackmatch import TrackMatch
@@ -44,8 +44,8 @@ def review_inputs(
 ) -> ReviewInputs:
     """Collect the approved plans and the patrol records of the period named by ``month``."""
     from geodata.review.period import Period
-    from patrol.store.plans import plans_for_review
     from patrol.store.records import records_for_review
+    from patrol.store.review_plans import plans_for_review
     from routing.model import PatrolPlan
 
     settings = settings or Settings()

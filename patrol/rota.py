@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geodata.coverage import LEVEL_RANK
-from patrol.config import Settings
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     from geodata.shift import Shift
@@ -317,7 +317,7 @@ def rota_text(rota: Rota) -> str:
 
 def write_rota_outputs(rota: Rota, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
     """Write each night into ``NN-YYYY-MM-DD/`` (as ``patrol plan``) and ``rota.txt``/``.json``."""
-    from patrol.pipeline import write_plan_outputs
+    from patrol.plan_files import write_plan_outputs
 
     out = Path(out_dir)
     written: list[Path] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from geodata.schema import FacilityKind
 from patrol.advice import Lang, coverage_lines, left_out_lines
+from patrolbase.schema import FacilityKind
 
 if TYPE_CHECKING:
     from patrol.pipeline import ShiftPlan

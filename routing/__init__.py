@@ -13,6 +13,7 @@ from routing.model import (
     Unserved,
     Visit,
 )
+from routing.params import SearchParams
 from routing.solve import solve
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "PatrolPlan",
     "PatrolProblem",
     "Route",
+    "SearchParams",
     "Site",
     "Stop",
     "Team",

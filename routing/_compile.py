@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
 from routing.model import PatrolProblem
 
 __all__ = ["Compiled", "compile_problem"]

@@ -35,22 +35,12 @@ __all__ = ["HeuristicResult", "improve", "schedule"]
 
 Routes = list[list[int]]
 
-# Largest loss of value (share of the first solution's) a round may accept early in the search.
-_THRESHOLD = 0.03
-
-# Restarts in a row that find no better routes, after which the search stops (a search that
-# keeps finding better routes goes on until its work budget is spent).
-_REHEATS = 50
-
 # Work units (about milliseconds on this machine, idle) of the counted operations; fitted on
 # TOPTW instances and the default area's night (``docs/routing.md``).
 _W_STOP = 0.00027
 _W_BLOCK = 0.001
 _W_CELL = 0.000007
 _W_ROUND = 0.11
-
-# Most visits one round removes (and inserts again): bigger rounds cost more time each.
-_MAX_REMOVED = 20
 
 
 @dataclass(frozen=True)
@@ -217,7 +207,9 @@ def improve(
     initial: Routes | None = None,
     work: float | None = None,
     restart: Literal["best", "scratch"] = "best",
-    threshold: float = _THRESHOLD,
+    threshold: float = 0.03,
+    reheats: int = 50,
+    max_removed: int = 20,
 ) -> HeuristicResult:
     """Ruin and recreate from ``initial`` (or from empty routes) within a work budget.
 
@@ -233,7 +225,7 @@ def improve(
         Wall-time cap; reaching it first makes the result depend on the machine's speed.
     patience
         After this many rounds without a better best solution, start again with the
-        threshold warm again (see ``restart``); after ``_REHEATS`` restarts in a row that
+        threshold warm again (see ``restart``); after ``reheats`` restarts in a row that
         found nothing better, stop (``None``: never restart, never stop early).
     initial
         Feasible routes to start from (``None``: the locked visits of each team).
@@ -248,6 +240,10 @@ def improve(
     threshold
         Largest loss of value a round may accept at the start of the search (and again after
         each restart), as a share of the first solution's value; it shrinks to zero.
+    reheats
+        Restarts in a row without a better solution after which the search stops.
+    max_removed
+        Most visits one round removes and inserts again.
 
     Returns
     -------
@@ -288,7 +284,7 @@ def improve(
             break
         if patience is not None and done - last_better >= patience:
             futile = futile + 1 if best_score == restarted_at else 0
-            if futile == _REHEATS:
+            if futile == reheats:
                 stopped_by = "patience"
                 break
             # Stuck: start again, threshold warm again, from the best routes or afresh.
@@ -316,7 +312,7 @@ def improve(
         trial = current.copy()
         served = np.flatnonzero(trial.served() & ~fixed)
         if served.size:
-            most = max(min(served.size, 4), min(_MAX_REMOVED, int(0.3 * served.size)))
+            most = max(min(served.size, 4), min(max_removed, int(0.3 * served.size)))
             q = int(rng.integers(1, most + 1))
             mode = rng.random()
             if mode < 0.4:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
 from routing.model import PatrolPlan, PatrolProblem
 
 __all__ = ["PlanMetrics", "TeamMetrics", "overlap", "plan_metrics", "summarize"]

@@ -4,6 +4,9 @@ See ``docs/contract.md`` (a copy of the shared contract). The models know nothin
 problem is validated as a whole on reading: every malformed field is named in one
 ``ProblemFormatError``. Fields beside the contract's (names, coordinates, street paths) are kept
 in ``extra`` and written back unchanged, so a plan can carry what exports need.
+
+One file past 500 lines: the problem and the plan are read, validated and written by the same
+field checks, and the contract changes them together.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from patrol.errors import PatrolError, PlanFileError, ProblemFormatError
+from patrolbase.errors import PatrolError, PlanFileError, ProblemFormatError
 
 __all__ = [
     "PLAN_FORMAT",

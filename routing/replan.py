@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
 from routing.model import PatrolPlan, PatrolProblem, Stop
 from routing.solve import solve
 

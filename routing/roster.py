@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from patrol.errors import InputFileError, Problem, RosterError
+from patrolbase.errors import InputFileError, Problem, RosterError
 
 __all__ = ["JointTeam", "Person", "Role", "TeamRoster", "describe", "form_teams", "read_roster"]
 

@@ -16,6 +16,9 @@ How the search goes (details and measurements in ``docs/routing.md``):
 Same problem and seed, same plan: both workers count their work in iterations, not seconds.
 The wall-time limit is a cap; when a slow machine reaches it first, the plan says so in
 ``extra["search"]["stopped_by"] == "time"`` and may differ from run to run.
+
+One file past 500 lines: the workers, the polish, the schedule check and the plan's assembly
+are one flow over the same compiled arrays.
 """
 
 from __future__ import annotations
@@ -24,52 +27,23 @@ import dataclasses
 import itertools
 import multiprocessing
 import sys
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import NoReturn
 
 import numpy as np
 
-from patrol.config import RoutingSettings
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
 from routing._compile import Compiled, compile_problem
 from routing._heuristic import improve
 from routing._kernel import warm_up
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
+from routing.params import SearchParams
 
-__all__ = ["PATIENCE", "WORK_PER_S", "solve"]
-
-WORK_PER_S = 500.0
-"""Work units (about a millisecond of this machine, idle) budgeted per second of the time limit,
-per worker, for the ruin-and-recreate search and the estimated OR-Tools polish together: the
-search ends by this count, well inside the time limit, so the same seed gives the same plan;
-the wall-time limit is only a safety net."""
-
-# Estimated OR-Tools polish in work units: per visit, and per gap pair (each a CP constraint
-# that slows every move). Measured on TOPTW (100 visits, ~0.1 s) and the default area's night
-# (172 visits, 116 pairs, 1-1.5 s).
-_POLISH_PER_VISIT = 2.0
-_POLISH_PER_GAP = 6.0
-
-# Most rounds per second of the time limit: a bound far above what the work budget allows
-# (the compiled search makes 2,000-6,000 rounds a second on TOPTW), so the work decides.
-_ROUNDS_PER_S = 20_000
-
-PATIENCE = 200
-"""Rounds without improvement after which a worker starts again (at least 5 per visit)."""
-
-# How each worker searches (two kinds of search rather than two alike): where it starts again
-# when it stops improving (the first from its best routes, the second from a fresh
-# construction) and the largest loss of value a round may accept (``routing._heuristic``).
-_SEARCHES: tuple[tuple[Literal["best", "scratch"], float], ...] = (
-    ("best", 0.02),
-    ("scratch", 0.005),
-)
-
-# Share of the time limit for the ruin-and-recreate phase; OR-Tools polishes in the rest.
-_HEURISTIC_SHARE = 0.8
+__all__ = ["prepare_workers", "solve"]
 
 
 @dataclass(frozen=True)
@@ -84,22 +58,32 @@ class _Outcome:
 
 
 def _work(
-    c: Compiled, seed: int, worker: int, time_limit_s: float, deadline: float, work_s: float
+    c: Compiled,
+    seed: int,
+    worker: int,
+    time_limit_s: float,
+    deadline: float,
+    work_s: float,
+    params: SearchParams,
 ) -> _Outcome:
     """One worker: ruin and recreate, then OR-Tools local search from its best routes."""
     from routing._ortools import SearchConfig, search
 
     # ``deadline`` is on the monotonic clock of the machine; a forked worker shares it.
     stream = int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
-    restart, threshold = _SEARCHES[worker % len(_SEARCHES)]
+    restart, threshold = params.searches[worker % len(params.searches)]
     found = improve(
         c,
         seed=stream,
         initial=[list(r) for r in c.warm] if c.warm else None,
-        iterations=max(50, int(_ROUNDS_PER_S * work_s)),
-        time_limit_s=max(0.05, deadline - time.monotonic() - (1 - _HEURISTIC_SHARE) * time_limit_s),
-        patience=max(PATIENCE, 5 * c.n_visits),
-        work=_heuristic_work(c, work_s),
+        iterations=max(50, int(params.rounds_per_s * work_s)),
+        time_limit_s=max(
+            0.05, deadline - time.monotonic() - (1 - params.heuristic_share) * time_limit_s
+        ),
+        patience=max(params.patience, 5 * c.n_visits),
+        work=_heuristic_work(c, work_s, params),
+        reheats=params.reheats,
+        max_removed=params.max_removed,
         restart=restart,
         threshold=threshold,
     )
@@ -146,10 +130,10 @@ def _work(
     return _Outcome(polished.routes, starts, units, travel, cost, found.iterations, stopped_by)
 
 
-def _heuristic_work(c: Compiled, work_s: float) -> float:
+def _heuristic_work(c: Compiled, work_s: float, params: SearchParams) -> float:
     """Work units for ruin and recreate: the budget less the polish's estimate (at least 10%)."""
-    total = WORK_PER_S * work_s
-    polish = _POLISH_PER_VISIT * c.n_visits + _POLISH_PER_GAP * len(c.gap_pairs)
+    total = params.work_per_s * work_s
+    polish = params.polish_per_visit * c.n_visits + params.polish_per_gap * len(c.gap_pairs)
     return max(0.1 * total, total - polish)
 
 
@@ -201,11 +185,34 @@ def _travel(c: Compiled, routes: list[list[int]], matrix: np.ndarray | None = No
 
 
 def _pool_context() -> multiprocessing.context.BaseContext | None:
-    # fork starts a worker in milliseconds; elsewhere a second process costs more than it gains
-    # on short limits, so the search stays in this process.
-    if sys.platform == "linux":
+    """How the second worker starts, or ``None`` to search in this process only.
+
+    ``fork`` starts a worker in milliseconds but is unsafe when the process runs other threads
+    (a lock one of them holds stays locked in the child): the dashboard's server solves from a
+    thread of its own. There the worker comes from a ``forkserver``, a clean single-threaded
+    process started once with the search preloaded, so later workers start as fast as by fork.
+    Elsewhere (no fork) a second process costs more than it gains on short limits.
+    """
+    if sys.platform != "linux":
+        return None
+    if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return None
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["routing.solve", "routing._ortools"])
+    return context
+
+
+def prepare_workers() -> None:
+    """Start the worker server now, so that the first plan of a threaded server does not wait.
+
+    Call it once when a multi-threaded application starts (the dashboard does); elsewhere it
+    does nothing.
+    """
+    context = _pool_context() if threading.active_count() > 1 else None
+    if context is None:
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool.submit(warm_up).result()
 
 
 def solve(
@@ -218,6 +225,7 @@ def solve(
     locked: Mapping[str, Sequence[tuple[str, int]]] | None = None,
     work_s: float | None = None,
     warm: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+    params: SearchParams | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -235,7 +243,7 @@ def solve(
     variety
         Seeded random surcharge on arc costs (see ``routing._compile``): another seed gives
         other loops of equal value and nearly equal travel. ``0`` minimises travel exactly as
-        the contract's objective says; ``None`` uses ``RoutingSettings().variety``.
+        the contract's objective says; ``None`` uses ``params.variety``.
     locked
         Stops the plan must keep: team id -> ordered ``(site id, visit index)`` pairs. Each is
         served by that team, in that order (other stops may come between them); the search
@@ -249,6 +257,8 @@ def solve(
         Routes to start from, as ``locked`` names them (e.g. the plan of a smaller problem
         with the most important sites): the search keeps the best it finds, so it ends at
         least as good as these. Ignored with ``locked``, or when they are not feasible.
+    params
+        How the search spends its work (``SearchParams``; ``None``: the fitted defaults).
 
     Returns
     -------
@@ -272,8 +282,9 @@ def solve(
     began = time.monotonic()
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)
+    params = params or SearchParams()
     if variety is None:
-        variety = RoutingSettings().variety
+        variety = params.variety
     c = compile_problem(problem, variety=variety, seed=seed)
     if locked:
         c = dataclasses.replace(c, locked=_resolve_locks(problem, c, locked))
@@ -283,7 +294,7 @@ def solve(
         best = _Outcome([[] for _ in range(c.n_teams)], {}, 0, 0, 0, 0, "nothing_to_serve")
     else:
         work = limit if work_s is None else float(work_s)
-        outcomes = _run(c, seed, limit, workers, began + limit, work)
+        outcomes = _run(c, seed, limit, workers, began + limit, work, params)
         best = max(outcomes, key=lambda o: (o.units, -o.cost))
     for t, seq in enumerate(c.locked):
         kept = [k for k in best.routes[t] if k in set(seq)]
@@ -432,16 +443,23 @@ def _resolve_warm(
 
 
 def _run(
-    c: Compiled, seed: int, limit: float, workers: int, deadline: float, work_s: float
+    c: Compiled,
+    seed: int,
+    limit: float,
+    workers: int,
+    deadline: float,
+    work_s: float,
+    params: SearchParams,
 ) -> list[_Outcome]:
     context = _pool_context() if workers > 1 else None
     if context is None:
-        return [_work(c, seed, w, limit, deadline, work_s) for w in range(max(1, workers))]
+        return [_work(c, seed, w, limit, deadline, work_s, params) for w in range(max(1, workers))]
     with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
         others = [
-            pool.submit(_work, c, seed, w, limit, deadline, work_s) for w in range(1, workers)
+            pool.submit(_work, c, seed, w, limit, deadline, work_s, params)
+            for w in range(1, workers)
         ]
-        mine = _work(c, seed, 0, limit, deadline, work_s)
+        mine = _work(c, seed, 0, limit, deadline, work_s, params)
         return [mine, *(f.result() for f in others)]
 
 

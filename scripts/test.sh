@@ -7,7 +7,7 @@
 # the font is missing after installing, or PostgreSQL cannot be started, the script fails
 # (status 1) naming what is missing, instead of letting those tests skip. Outside CI it warns.
 #
-#   bash scripts/test.sh [pytest args]      # the suite (CI runs this: .ci/run)
+#   bash scripts/test.sh [pytest args]      # gates and the suite (CI runs this: .ci/run)
 #   bash scripts/test.sh --check-tools      # only the checks above (and start/stop PostgreSQL)
 #
 # Packages are installed only when missing (apt-get --no-upgrade: nothing installed is
@@ -74,5 +74,8 @@ if $check_only; then
   echo "tools and PostgreSQL ready"
   exit 0
 fi
-# Not exec: the trap above stops the PostgreSQL server once the suite ends.
-.venv/bin/python -m pytest "$@"
+# The gates first (ruff, mypy, import contracts): a change that breaks one fails before the tests.
+bash scripts/check.sh
+# In parallel, one worker per core; a file's tests stay on one worker (some share a session and
+# run in file order). Not exec: the trap above stops the PostgreSQL server once the suite ends.
+.venv/bin/python -m pytest -n "${PATROL_TEST_WORKERS:-auto}" --dist loadfile "$@"

@@ -46,7 +46,7 @@ when = c2.time_input(T("alarm.time"), value=shift.at(shift.high_risk_s[0] + 1800
 stay = c3.number_input(T("alarm.stay"), min_value=5, max_value=120, value=15, step=5,
                        key="alarm_stay")  # fmt: skip
 if st.button(T("alarm.run"), type="primary", key="alarm_run", disabled=site is None):
-    from patrol.pipeline import alarm_replan
+    from patrol.alarm import alarm_replan
 
     with session.guard(), st.spinner(T("alarm.running")):
         answer = alarm_replan(

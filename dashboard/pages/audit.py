@@ -8,7 +8,7 @@ a spreadsheet could run as formulas are neutralised).
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +19,7 @@ from dashboard import state as session
 from dashboard.i18n import fmt_number, translator
 from patrol.store import audit, auth
 from patrol.store.auth import Permission
+from patrolbase.clock import WARD_TZ, ward_today
 
 session.init()
 viewer = access.require(Permission.AUDIT_VIEW)
@@ -39,7 +40,7 @@ else:
 actions = ["", *(a.value for a in audit.Action)]
 names = ["", *(u.username for u in auth.list_users(store))]
 c1, c2, c3, c4 = st.columns(4)
-since = c1.date_input(T("audit.since"), value=date.today() - timedelta(days=30),
+since = c1.date_input(T("audit.since"), value=ward_today() - timedelta(days=30),
                       format="DD/MM/YYYY", key="audit_since")  # fmt: skip
 who = c2.selectbox(T("audit.user"), names, format_func=lambda n: n or T("audit.all"),
                    key="audit_user")  # fmt: skip
@@ -51,7 +52,7 @@ outcome = c4.selectbox(T("audit.outcome"), outcomes,
                        format_func=lambda o: T(f"audit.out.{o}") if o else T("audit.all"),
                        key="audit_outcome")  # fmt: skip
 
-start = datetime.combine(since if isinstance(since, date) else date.today(), time(0), UTC)
+start = datetime.combine(since if isinstance(since, date) else ward_today(), time(0), WARD_TZ)
 entries = audit.list_audit(store, since=start, username=who or None, action=what or None,
                            limit=5000)  # fmt: skip
 if outcome:
@@ -83,5 +84,5 @@ if st.button(T("audit.export"), key="audit_export"):
 if "audit_csv" in st.session_state:
     data, rows = st.session_state["audit_csv"]
     st.download_button(T("audit.download", n=fmt_number(rows, lang)), data,
-                       file_name=f"nhat-ky-{date.today():%Y%m%d}.csv", mime="text/csv",
+                       file_name=f"nhat-ky-{ward_today():%Y%m%d}.csv", mime="text/csv",
                        key="audit_download")  # fmt: skip

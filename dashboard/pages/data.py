@@ -19,10 +19,10 @@ import streamlit as st
 from dashboard import access, cache, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, kind_label, translator
-from geodata.schema import CashLevel, FacilityKind
-from patrol.errors import InputFileError, PatrolError
 from patrol.store import repo
 from patrol.store.auth import Permission
+from patrolbase.errors import InputFileError, PatrolError
+from patrolbase.schema import CashLevel, FacilityKind
 
 session.init()
 user = access.require(Permission.INCIDENT_VIEW)

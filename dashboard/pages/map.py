@@ -14,9 +14,10 @@ import streamlit as st
 from dashboard import access, cache, mapview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, incident_label, kind_label, translator
-from geodata.schema import FacilityKind, IncidentType
 from geodata.shift import parse_clock, parse_date
 from patrol.store.auth import Permission
+from patrolbase.clock import ward_now
+from patrolbase.schema import FacilityKind, IncidentType
 
 session.init()
 user = access.require(Permission.MAP_VIEW, Permission.INCIDENT_VIEW)
@@ -105,7 +106,7 @@ if point and add_mode != "none":
         with st.form("add_incident"):
             kind = st.selectbox(T("map.add_type"), [k.value for k in IncidentType],
                                 format_func=lambda k: incident_label(k, lang))  # fmt: skip
-            when = st.text_input(T("map.add_time"), value=datetime.now().strftime("%d/%m/%Y %H:%M"))
+            when = st.text_input(T("map.add_time"), value=ward_now().strftime("%d/%m/%Y %H:%M"))
             if st.form_submit_button(T("map.add_button")):
                 with session.guard():
                     day, _, clock = when.strip().partition(" ")

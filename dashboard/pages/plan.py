@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time as clock
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from typing import Any
 
 import folium
@@ -26,6 +25,7 @@ from patrol.personnel import team_label
 from patrol.store import plans as stored_plans
 from patrol.store import roster as roster_store
 from patrol.store.auth import Permission
+from patrolbase.clock import ward_today
 
 session.init()
 lang = session.lang()
@@ -53,7 +53,7 @@ depot_names = _label(depots)
 # Plain widgets, not a form: AppTest cannot submit forms on st.navigation pages, and the
 # page is cheap to re-run.
 c1, c2, c3 = st.columns(3)
-day = c1.date_input(T("plan.date"), value=date.today(), format="DD/MM/YYYY", key="plan_date")
+day = c1.date_input(T("plan.date"), value=ward_today(), format="DD/MM/YYYY", key="plan_date")
 start = c2.time_input(T("plan.start"), value=parse_clock(settings.shift.start), key="plan_start")
 end = c3.time_input(T("plan.end"), value=parse_clock(settings.shift.end), key="plan_end")
 c4, c5, c6 = st.columns(3)
@@ -261,7 +261,7 @@ move_from = a4.time_input(T("ops.move_from"), value=default_from, key="plan_move
 move_to = a5.time_input(T("ops.move_to"), value=shift.at(shift.high_risk_s[0] + 1800).time(),
                         key="plan_move_to", disabled=not timed)  # fmt: skip
 if st.button(T("ops.relock"), key="plan_relock", disabled=not (keep or move_stop)):
-    from patrol.pipeline import Move, lock_order, replan_with_locks
+    from patrol.changes import Move, lock_order, replan_with_locks
 
     with session.guard():
         moves = []

@@ -25,8 +25,9 @@ import streamlit as st
 from dashboard import access, cache, shell
 from dashboard import state as session
 from dashboard.i18n import Lang, translator
-from patrol.errors import PatrolError
 from patrol.store.auth import Permission
+from patrolbase.clock import ward_today
+from patrolbase.errors import PatrolError
 
 session.init()
 access.require(Permission.HOTSPOT_REVIEW)
@@ -106,7 +107,7 @@ def _review(
 ) -> Any:
     from geodata.basemap import street_background
     from geodata.review import monthly_review
-    from patrol.config import Settings
+    from patrolbase.settings import Settings
 
     area = _inputs.area
     return monthly_review(
@@ -122,7 +123,7 @@ _PLAN_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
-    from patrol.errors import PlanFileError
+    from patrolbase.errors import PlanFileError
     from routing.model import PatrolPlan
 
     plans = []
@@ -144,7 +145,7 @@ def _read_plans(uploads: list[Any]) -> list[tuple[str, dict[str, Any]]]:
 
 st.title(T("page.review"))
 inputs = shell.page_inputs()
-today = date.today()
+today = ward_today()
 
 with st.sidebar:
     months = _months(inputs.incidents, today)

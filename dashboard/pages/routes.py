@@ -20,11 +20,11 @@ from dashboard import access, cache, mapview, planops, planview, recordview, she
 from dashboard import state as session
 from dashboard.i18n import fmt_date, fmt_duration, translator
 from geodata.shift import Shift
-from patrol.errors import PatrolError
 from patrol.personnel import team_label
 from patrol.store import auth
 from patrol.store import plans as stored_plans
 from patrol.store.auth import Permission
+from patrolbase.errors import PatrolError
 
 session.init()
 lang = session.lang()

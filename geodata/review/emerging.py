@@ -8,7 +8,7 @@ import numpy as np
 
 from geodata.hotspots import Grid, gi_star_z, project_lonlat
 from geodata.review.model import EmergingCategory
-from patrol.config import Settings
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from patrol.config import Settings
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -24,7 +24,6 @@ from geodata.hotspots import (
     kde_surface,
     make_grid,
     project_lonlat,
-    projected_crs,
 )
 from geodata.review.coverage import coverage_table, facility_table
 from geodata.review.emerging import cell_categories
@@ -33,9 +32,11 @@ from geodata.review.period import Period, check_month
 from geodata.review.presence import patrol_results, plan_presence
 from geodata.review.recommend import recommend
 from geodata.review.targets import change, target_progress, type_targets
-from geodata.schema import IncidentType
-from patrol.config import Settings
-from patrol.errors import ReviewError
+from patrolbase.clock import ward_today
+from patrolbase.crs import projected_crs
+from patrolbase.errors import ReviewError
+from patrolbase.schema import IncidentType
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -298,7 +299,7 @@ def monthly_review(
     Parameters
     ----------
     incidents
-        Every incident on record (``geodata.schema.INCIDENT_COLUMNS``), all periods: the review
+        Every incident on record (``patrolbase.schema.INCIDENT_COLUMNS``), all periods: the review
         takes the period, the previous one, the same one last year and the history it needs.
     month
         The period's month: ``"2026-10"``, ``"10/2026"`` or a date in the month. With
@@ -337,7 +338,7 @@ def monthly_review(
     hs = settings.hotspots
     the_month = check_month(month, today=today)
     period = Period(the_month, settings.report.period)
-    today = today or date.today()
+    today = today or ward_today()
     _check_frame(incidents)
     notices: list[Notice] = []
     if today < period.end and today >= period.start:
@@ -351,7 +352,7 @@ def monthly_review(
             )
         )  # fmt: skip
     area_bbox = _area_bbox(incidents, bbox, notices)
-    crs = crs or projected_crs(area_bbox, settings=settings)
+    crs = crs or projected_crs(area_bbox, configured=settings.area.crs)
     frame, outside = _incidents(incidents, period, area_bbox, notices)
     month_frame = frame[period.contains(frame["time"])]
     history, monthly = _history(frame, period, hs.months)

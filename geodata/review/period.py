@@ -9,13 +9,14 @@ period by their local date; a shift belongs to the date it starts on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from patrol.errors import ReviewError
+from patrolbase.clock import ward_today
+from patrolbase.errors import ReviewError
 
 __all__ = ["Period", "PeriodKind", "check_month", "parse_month", "report_date", "shift_month"]
 
@@ -59,7 +60,7 @@ def check_month(month: str | date, *, today: date | None = None) -> date:
 
     """
     the_month = parse_month(month)
-    today = today or date.today()
+    today = today or ward_today()
     if the_month > date(today.year, today.month, 1):
         msg = (
             f"month {the_month:%Y-%m} has not begun (today is {today:%Y-%m-%d}); "
@@ -109,7 +110,7 @@ class Period:
     @property
     def last_day(self) -> date:
         """Last day of the period."""
-        return (pd.Timestamp(self.end) - pd.Timedelta(days=1)).date()
+        return self.end - timedelta(days=1)
 
     @property
     def due(self) -> date:

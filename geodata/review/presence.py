@@ -19,7 +19,7 @@ import pandas as pd
 from geodata.coverage import LEVEL_RANK
 from geodata.review.model import Notice, PatrolResults
 from geodata.review.period import Period
-from patrol.config import Settings
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd

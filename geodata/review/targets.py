@@ -8,7 +8,7 @@ import pandas as pd
 
 from geodata.review.model import TargetProgress, TypeTarget
 from geodata.review.period import Period
-from geodata.schema import IncidentType
+from patrolbase.schema import IncidentType
 
 __all__ = ["change", "target_progress", "type_targets"]
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from patrol.cli import app, load_settings, run_guarded
-from patrol.config import TravelMode
+from patrolbase.settings import TravelMode
 
 __all__ = ["area_command"]
 

@@ -83,7 +83,8 @@ def plan_command(
     from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
     from geodata.shift import Shift
-    from patrol.pipeline import load_inputs, plan_shift, write_plan_outputs
+    from patrol.pipeline import load_inputs, plan_shift
+    from patrol.plan_files import write_plan_outputs
     from patrol.rota import plan_week, write_rota_outputs
 
     settings = load_settings()
@@ -135,9 +136,9 @@ def _night_teams(
     roster: Path | None, from_store: bool, *, area: str, day: date
 ) -> list[JointTeam] | None:
     """Return the night's joint teams of ``--roster FILE`` or the store (``None``: --teams)."""
-    from patrol.errors import SettingsError
     from patrol.night import check_night, roster_from_rows
     from patrol.personnel import read_personnel
+    from patrolbase.errors import SettingsError
 
     if roster is not None and from_store:
         msg = "give --roster FILE or --from-store, not both"

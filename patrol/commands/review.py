@@ -34,7 +34,7 @@ def read_plans(folder: Path | None) -> list[tuple[str, dict[str, Any]]]:
     A malformed one raises its error. The files' own ``status`` is not trusted: the review asks
     the store (``patrol.store.plans.plans_for_review``).
     """
-    from patrol.errors import PlanFileError
+    from patrolbase.errors import PlanFileError
     from routing.model import PatrolPlan
 
     if folder is None:
@@ -157,7 +157,7 @@ def review_command(
         return written
 
     def guarded() -> list[Path]:
-        from patrol.errors import ReviewError
+        from patrolbase.errors import ReviewError
 
         try:
             return run()

@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from patrol.cli import app
-from patrol.errors import PatrolError
 from patrol.files import write_private
+from patrolbase.errors import PatrolError
 
 __all__ = ["solve_command"]
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from patrol.cli import app, load_settings
-from patrol.errors import InputFileError, PatrolError
+from patrolbase.errors import InputFileError, PatrolError
 
 if TYPE_CHECKING:
     from collections.abc import Callable

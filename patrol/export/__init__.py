@@ -14,7 +14,6 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from patrol.errors import PlanFileError
 from patrol.export._common import (
     Lang,
     PlanExport,
@@ -40,6 +39,7 @@ from patrol.export.links import (
 )
 from patrol.export.pdf import to_pdf, write_pdf
 from patrol.export.server import ExportServer, make_server, publish
+from patrolbase.errors import PlanFileError
 
 __all__ = [
     "FORMATS",

@@ -17,19 +17,20 @@ import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from geodata.schema import FacilityKind
 from geodata.shift import Shift
-from patrol.errors import PlanFileError
 from patrol.files import private_folder
+from patrolbase.clock import WARD_TZ
+from patrolbase.errors import PlanFileError
+from patrolbase.lang import Lang
+from patrolbase.schema import FacilityKind
 
 __all__ = [
     "OSM_ATTRIBUTION",
     "OSM_COPYRIGHT_URL",
-    "WARD_TZ",
     "CrewMember",
     "Depot",
     "Lang",
@@ -42,12 +43,10 @@ __all__ = [
     "write_atomic",
 ]
 
-Lang = Literal["vi", "en"]
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL 1.0)"
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
-WARD_TZ = timezone(timedelta(hours=7), "ICT")
 """Vietnam keeps UTC+7 all year (no daylight saving), so a fixed offset is exact."""
 
 _TEXT: dict[str, dict[str, str]] = {

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from geodata.shift import Shift
-from patrol.errors import PlanFileError, SettingsError
 from patrol.export._common import (
     OSM_ATTRIBUTION,
     CrewMember,
@@ -24,6 +23,7 @@ from patrol.export._common import (
     TeamRoute,
     slug,
 )
+from patrolbase.errors import PlanFileError, SettingsError
 from routing.model import PatrolPlan
 
 __all__ = ["check_against_area", "read_plan"]

@@ -15,7 +15,7 @@ import struct
 import sys
 from collections.abc import Iterable, Sequence
 
-from patrol.config import Settings
+from patrolbase.settings import Settings
 
 __all__ = ["choose_address", "export_base_url", "interface_addresses"]
 

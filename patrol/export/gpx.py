@@ -16,13 +16,13 @@ from lxml import etree
 from patrol.export._common import (
     ODBL_URL,
     OSM_COPYRIGHT_URL,
-    WARD_TZ,
     Lang,
     PlanExport,
     TeamRoute,
     text,
     write_atomic,
 )
+from patrolbase.clock import WARD_TZ
 
 __all__ = ["GPX_NS", "to_gpx", "write_gpx"]
 

@@ -29,9 +29,9 @@ from urllib.parse import quote, urlencode
 
 import segno
 
-from patrol.errors import AccessDeniedError
 from patrol.export._common import PlanExport, TeamRoute
 from patrol.files import private_folder
+from patrolbase.errors import AccessDeniedError
 
 __all__ = [
     "LinkClaims",

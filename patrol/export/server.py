@@ -30,9 +30,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
-from patrol.errors import AccessDeniedError, SettingsError
 from patrol.export._common import Lang, PlanExport, slug, text, write_atomic
 from patrol.export.links import LinkClaims, verify
+from patrolbase.errors import AccessDeniedError, SettingsError
 
 __all__ = [
     "CONTENT_TYPES",

@@ -7,10 +7,11 @@ only in the annex, in plain words.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from geodata.review import EmergingCategory
-from geodata.schema import FacilityKind, IncidentType
+from patrolbase.lang import Lang
+from patrolbase.schema import FacilityKind, IncidentType
 
 if TYPE_CHECKING:
     from geodata.review import MonthlyReview
@@ -31,7 +32,6 @@ __all__ = [
     "type_label",
 ]
 
-Lang = Literal["vi", "en"]
 
 # key: (Vietnamese, English)
 TEXT: dict[str, tuple[str, str]] = {

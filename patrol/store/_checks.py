@@ -13,8 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS, CashLevel, FacilityKind, IncidentType
-from patrol.errors import Problem
+from patrolbase.errors import Problem
+from patrolbase.schema import (
+    FACILITY_COLUMNS,
+    INCIDENT_COLUMNS,
+    CashLevel,
+    FacilityKind,
+    IncidentType,
+)
 
 __all__ = ["BOOL_FACILITY", "TEXT_FACILITY", "IncidentRows", "facility_rows", "incident_rows"]
 

@@ -1,4 +1,7 @@
-"""Local accounts, roles, passwords, second factor, lockout and sessions; all offline.
+"""Logins and sessions, and the one permission check; all offline.
+
+Accounts live in ``accounts``, roles and their permissions in ``roles``, password rules and
+hashing in ``passwords``; this module re-exports them, so ``auth`` is the one name callers use.
 
 - Roles: commander (plan, approve, roster), patrol leader (their own team's approved routes),
   analyst (incidents, hotspot review), administrator (users, audit, backup). ``require`` is the
@@ -22,24 +25,41 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from functools import cache
-from importlib import resources
 
 import pyotp
-from argon2 import PasswordHasher, Type
+from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from patrol.errors import AccessDeniedError, AuthError, PatrolError
+from patrol.store.accounts import (
+    NewUser,
+    UserInfo,
+    auth_refusal,
+    create_user,
+    disable_inactive_accounts,
+    list_users,
+    reset_totp,
+    set_password,
+    set_user_enabled,
+    unlock_user,
+)
 from patrol.store.audit import Action, log_event, record
 from patrol.store.db import Store, is_busy
-from patrol.store.models import AuditRow, LoginFailure, LoginSession, Team, User
+from patrol.store.models import AuditRow, LoginFailure, LoginSession, User
+from patrol.store.passwords import password_hasher, password_problems
+from patrol.store.roles import (
+    ROLE_PERMISSIONS,
+    TOTP_REQUIRED,
+    Permission,
+    Principal,
+    Role,
+    principal_of,
+)
+from patrolbase.errors import AccessDeniedError
 
 __all__ = [
     "LOGIN_BANNER_EN",
@@ -67,8 +87,6 @@ __all__ = [
     "unlock_user",
 ]
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 128
 
 LOGIN_BANNER_VI = (
     "HỆ THỐNG CHỈ DÙNG CHO CÔNG VIỆC CỦA CÔNG AN PHƯỜNG VÀ BAN CHỈ HUY QUÂN SỰ PHƯỜNG. "
@@ -88,99 +106,7 @@ LOGIN_BANNER_EN = (
 """The same notice in English."""
 
 
-class Role(StrEnum):
-    """What a user is for."""
-
-    COMMANDER = "commander"
-    PATROL_LEADER = "patrol_leader"
-    ANALYST = "analyst"
-    ADMINISTRATOR = "administrator"
-
-    @property
-    def label_vi(self) -> str:
-        """Vietnamese name of the role."""
-        return _ROLE_VI[self]
-
-
-_ROLE_VI = {
-    Role.COMMANDER: "Chỉ huy",
-    Role.PATROL_LEADER: "Tổ trưởng tuần tra",
-    Role.ANALYST: "Cán bộ phân tích",
-    Role.ADMINISTRATOR: "Quản trị hệ thống",
-}
-
-
-class Permission(StrEnum):
-    """What a page or download may need."""
-
-    MAP_VIEW = "map_view"
-    FACILITY_EDIT = "facility_edit"
-    INCIDENT_VIEW = "incident_view"
-    INCIDENT_UPLOAD = "incident_upload"
-    HOTSPOT_REVIEW = "hotspot_review"
-    PLAN_EDIT = "plan_edit"
-    PLAN_APPROVE = "plan_approve"
-    ROSTER_MANAGE = "roster_manage"
-    ROUTE_VIEW_ALL = "route_view_all"
-    ROUTE_VIEW_OWN = "route_view_own"
-    ROUTE_EXPORT = "route_export"
-    RECORD_UPLOAD = "record_upload"
-    AUDIT_VIEW = "audit_view"
-    USER_MANAGE = "user_manage"
-    BACKUP = "backup"
-
-
-_P = Permission
-ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.COMMANDER: frozenset(
-        {
-            _P.MAP_VIEW,
-            _P.FACILITY_EDIT,
-            _P.INCIDENT_VIEW,
-            _P.INCIDENT_UPLOAD,
-            _P.HOTSPOT_REVIEW,
-            _P.PLAN_EDIT,
-            _P.PLAN_APPROVE,
-            _P.ROSTER_MANAGE,
-            _P.ROUTE_VIEW_ALL,
-            _P.ROUTE_EXPORT,
-            _P.RECORD_UPLOAD,
-            _P.AUDIT_VIEW,
-        }
-    ),
-    Role.PATROL_LEADER: frozenset(
-        {_P.MAP_VIEW, _P.ROUTE_VIEW_OWN, _P.ROUTE_EXPORT, _P.RECORD_UPLOAD}
-    ),
-    Role.ANALYST: frozenset({_P.MAP_VIEW, _P.INCIDENT_VIEW, _P.INCIDENT_UPLOAD, _P.HOTSPOT_REVIEW}),
-    Role.ADMINISTRATOR: frozenset({_P.USER_MANAGE, _P.AUDIT_VIEW, _P.BACKUP}),
-}
-"""Each role's permissions; nothing else is allowed."""
-
-TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.ADMINISTRATOR})
-"""Roles that must give an authenticator code at login."""
-
-_ISSUER = "Patrol planner"
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Principal:
-    """The logged-in user a page acts for."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: Role
-    team: str | None
-    """Name of the user's team (patrol leaders), ``None`` otherwise."""
-    team_id: int | None = None
-    """The team's record: names repeat between areas ("T1" in every ward), ids do not."""
-    team_area_id: int | None = None
-    """The area (ward) the team belongs to; a leader sees plans of that area only."""
-
-    def can(self, permission: Permission) -> bool:
-        """Whether the role allows ``permission``."""
-        return permission in ROLE_PERMISSIONS[self.role]
 
 
 @dataclass(frozen=True)
@@ -189,216 +115,6 @@ class LoginResult:
 
     token: str
     principal: Principal
-
-
-@dataclass(frozen=True)
-class NewUser:
-    """A created account; ``totp_uri`` (for the authenticator app) is shown once."""
-
-    principal: Principal
-    totp_secret: str | None
-    totp_uri: str | None
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    """An account as the administrator's list shows it (no secrets)."""
-
-    username: str
-    display_name: str
-    role: Role
-    team: str | None
-    has_totp: bool
-    created_at: datetime
-    last_login_at: datetime | None
-    locked: bool
-    disabled_reason: str | None
-
-
-@cache
-def _common_passwords() -> frozenset[str]:
-    text = resources.files("patrol.store").joinpath("common-passwords.txt").read_text("utf-8")
-    lines = (line.strip().lower() for line in text.splitlines())
-    return frozenset(line for line in lines if line and not line.startswith("#"))
-
-
-def password_problems(password: str, *, username: str = "") -> list[tuple[str, str]]:
-    """List what is wrong with a new password, as ``(english, vietnamese)`` pairs; empty when fine.
-
-    Examples
-    --------
-    >>> [en for en, _ in password_problems("password1")]
-    ['it is on the list of common passwords; choose a longer phrase of your own']
-    >>> password_problems("ngõ Văn Chương đêm mưa")
-    []
-
-    """
-    problems: list[tuple[str, str]] = []
-    if len(password) < MIN_PASSWORD:
-        problems.append(
-            (
-                f"it has {len(password)} characters; use at least {MIN_PASSWORD}",
-                f"mật khẩu có {len(password)} ký tự; cần ít nhất {MIN_PASSWORD} ký tự",
-            )
-        )
-    if len(password) > MAX_PASSWORD:
-        problems.append(
-            (
-                f"it has {len(password)} characters; use at most {MAX_PASSWORD}",
-                f"mật khẩu dài {len(password)} ký tự; tối đa {MAX_PASSWORD} ký tự",
-            )
-        )
-    folded = password.strip().lower()
-    if folded in _common_passwords():
-        problems.append(
-            (
-                "it is on the list of common passwords; choose a longer phrase of your own",
-                "mật khẩu nằm trong danh sách mật khẩu phổ biến; hãy chọn một cụm từ dài hơn",
-            )
-        )
-    if username and folded == username.strip().lower():
-        problems.append(
-            ("it is the user name; choose something else", "mật khẩu trùng tên đăng nhập")
-        )
-    return problems
-
-
-def _hasher(store: Store) -> PasswordHasher:
-    cfg = store.settings.store
-    return PasswordHasher(
-        time_cost=cfg.argon2_passes,
-        memory_cost=cfg.argon2_memory_kib,
-        parallelism=1,
-        type=Type.ID,
-    )
-
-
-def _check_new_password(password: str, username: str) -> None:
-    problems = password_problems(password, username=username)
-    if problems:
-        msg = f"password for {username!r} refused: " + "; ".join(en for en, _ in problems)
-        err = PatrolError(msg)
-        err.message_vi = f"Mật khẩu của {username} không hợp lệ: " + "; ".join(
-            vi for _, vi in problems
-        )
-        raise err
-
-
-def _team_name(session: Session, team_id: int | None) -> str | None:
-    if team_id is None:
-        return None
-    team = session.get(Team, team_id)
-    return None if team is None else team.name
-
-
-def _principal(session: Session, user: User) -> Principal:
-    team = None if user.team_id is None else session.get(Team, user.team_id)
-    return Principal(
-        user.id,
-        user.username,
-        user.display_name,
-        Role(user.role),
-        None if team is None else team.name,
-        None if team is None else team.id,
-        None if team is None else team.area_id,
-    )
-
-
-def _get_user(session: Session, username: str) -> User:
-    user = session.scalars(select(User).where(User.username == username)).one_or_none()
-    if user is None:
-        msg = f"no user {username!r}; see `patrol users list`"
-        err = PatrolError(msg)
-        err.message_vi = f"Không có người dùng {username}"
-        raise err
-    return user
-
-
-def create_user(
-    store: Store,
-    username: str,
-    password: str,
-    *,
-    role: Role | str,
-    display_name: str = "",
-    team_id: int | None = None,
-    with_totp: bool | None = None,
-    actor: str = "system",
-    source: str = "",
-) -> NewUser:
-    """Create an account.
-
-    Parameters
-    ----------
-    store
-        The store.
-    username
-        Login name: 1 to 64 characters, letters, digits, ``.``, ``_``, ``-``.
-    password
-        Checked by ``password_problems``; only its hash is stored.
-    role
-        One of ``Role``.
-    display_name
-        Full name as shown in the dashboard.
-    team_id
-        The team of a patrol leader.
-    with_totp
-        Give the account a TOTP secret; always for commanders and administrators, which need it.
-    actor, source
-        Who creates it and from where (audit).
-
-    Returns
-    -------
-    NewUser
-        The account, and its TOTP secret and ``otpauth://`` URI to show once.
-
-    """
-    if role not in {r.value for r in Role}:
-        msg = f"role {role!r} unknown; use commander, patrol_leader, analyst or administrator"
-        raise PatrolError(msg)
-    role = Role(role)
-    username = username.strip()
-    if not (0 < len(username) <= 64) or not all(c.isalnum() or c in "._-" for c in username):
-        msg = f"user name {username!r}: use 1-64 letters, digits, '.', '_' or '-'"
-        raise PatrolError(msg)
-    _check_new_password(password, username)
-    totp = role in TOTP_REQUIRED if with_totp is None else with_totp or role in TOTP_REQUIRED
-    secret = pyotp.random_base32() if totp else None
-    now = store.now()
-    with store.transaction() as session:
-        if session.scalars(select(User.id).where(User.username == username)).first():
-            msg = f"user {username!r} exists already; choose another name"
-            raise PatrolError(msg)
-        user = User(
-            username=username,
-            display_name=display_name or username,
-            role=role.value,
-            password_hash=_hasher(store).hash(password),
-            totp_secret=store.require_keys().encrypt(secret) if secret else None,
-            team_id=team_id,
-            created_at=now,
-            password_changed_at=now,
-        )
-        session.add(user)
-        session.flush()
-        record(
-            session,
-            store,
-            username=actor,
-            action=Action.USER_ADD,
-            target=f"user:{username}",
-            source=source,
-            detail=f"role={role.value}",
-        )
-        principal = _principal(session, user)
-    uri = (
-        pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER) if secret else None
-    )
-    return NewUser(principal, secret, uri)
-
-
-def _refuse(reason: str, en: str, vi: str) -> AuthError:
-    return AuthError(en, message_vi=vi, reason=reason)
 
 
 _BAD_CREDENTIALS = (
@@ -443,7 +159,7 @@ def login(
     """
     cfg = store.settings.store
     now = store.now()
-    hasher = _hasher(store)
+    hasher = password_hasher(store)
     outcome: tuple[str, str, str] | None = None  # (reason, english, vietnamese)
     result: LoginResult | None = None
     with store.transaction() as session:
@@ -462,7 +178,7 @@ def login(
                 )
     if throttled is not None:
         assert outcome is not None
-        raise _refuse(*outcome)
+        raise auth_refusal(*outcome)
     with store.transaction() as session:
         user = session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
@@ -506,7 +222,7 @@ def login(
                 )
                 user.last_login_at = now
                 session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
-                result = LoginResult(token, _principal(session, user))
+                result = LoginResult(token, principal_of(session, user))
         record(
             session,
             store,
@@ -518,7 +234,7 @@ def login(
         )
     if result is None:
         assert outcome is not None
-        raise _refuse(*outcome)
+        raise auth_refusal(*outcome)
     return result
 
 
@@ -641,7 +357,7 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 and user.locked_at is None
             )
             if fresh:
-                principal = _principal(session, user)
+                principal = principal_of(session, user)
                 if now - found.last_seen_at >= _TOUCH_EVERY:
                     _touch(store, found.id, now)
                 return principal
@@ -663,7 +379,7 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 reason = "account"
             if reason is None:
                 row.last_seen_at = now
-                return _principal(session, user)
+                return principal_of(session, user)
             row.ended_at, row.end_reason = now, reason
             record(
                 session,
@@ -678,7 +394,7 @@ def authenticate(store: Store, token: str, *, source: str = "") -> Principal:
                 "the session has expired; log in again",
                 "Phiên làm việc đã hết hạn; vui lòng đăng nhập lại",
             )
-    raise _refuse(*ended)
+    raise auth_refusal(*ended)
 
 
 _TOUCH_EVERY = timedelta(seconds=60)
@@ -758,158 +474,3 @@ def deny(
     err = AccessDeniedError(msg)
     err.message_vi = "Bạn không có quyền truy cập nội dung này"
     raise err
-
-
-def unlock_user(store: Store, username: str, *, actor: str, source: str = "") -> None:
-    """Unlock an account locked by failed logins and clear its failures."""
-    with store.transaction() as session:
-        user = _get_user(session, username)
-        user.locked_at = None
-        session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
-        record(
-            session,
-            store,
-            username=actor,
-            action=Action.UNLOCK,
-            target=f"user:{username}",
-            source=source,
-        )
-
-
-def set_user_enabled(
-    store: Store, username: str, enabled: bool, *, actor: str, source: str = ""
-) -> None:
-    """Disable an account (its sessions end) or enable it again (its inactivity clock restarts)."""
-    now = store.now()
-    with store.transaction() as session:
-        user = _get_user(session, username)
-        if enabled:
-            user.disabled_at, user.disabled_reason = None, None
-            user.last_login_at = now  # else the 90-day rule disables it again at once
-        else:
-            user.disabled_at, user.disabled_reason = now, "administrator"
-            _end_sessions(session, user.id, now, "disabled")
-        record(
-            session,
-            store,
-            username=actor,
-            action=Action.USER_CHANGE,
-            target=f"user:{username}",
-            source=source,
-            detail="enabled" if enabled else "disabled",
-        )
-
-
-def _end_sessions(session: Session, user_id: int, now: datetime, reason: str) -> None:
-    for row in session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
-    ):
-        row.ended_at, row.end_reason = now, reason
-
-
-def set_password(
-    store: Store,
-    username: str,
-    new_password: str,
-    *,
-    actor: str,
-    old_password: str | None = None,
-    source: str = "",
-) -> None:
-    """Change a password (the user's own with ``old_password``, or an administrator's reset).
-
-    Every open session of the account ends.
-    """
-    _check_new_password(new_password, username)
-    hasher = _hasher(store)
-    now = store.now()
-    if old_password is not None:
-        with store.transaction() as session:
-            current_hash = _get_user(session, username).password_hash
-        try:
-            hasher.verify(current_hash, old_password)
-        except (VerificationError, InvalidHashError):
-            log_event(
-                store,
-                username=actor,
-                action=Action.PASSWORD_CHANGE,
-                target=f"user:{username}",
-                source=source,
-                outcome="fail",
-            )
-            err = _refuse(
-                "bad_credentials", "the current password is wrong", "Mật khẩu hiện tại không đúng"
-            )
-            raise err from None
-    with store.transaction() as session:
-        user = _get_user(session, username)
-        user.password_hash = hasher.hash(new_password)
-        user.password_changed_at = now
-        _end_sessions(session, user.id, now, "password")
-        record(
-            session,
-            store,
-            username=actor,
-            action=Action.PASSWORD_CHANGE,
-            target=f"user:{username}",
-            source=source,
-        )
-
-
-def reset_totp(store: Store, username: str, *, actor: str, source: str = "") -> tuple[str, str]:
-    """Give an account a new TOTP secret; return it and its ``otpauth://`` URI (show once)."""
-    secret = pyotp.random_base32()
-    with store.transaction() as session:
-        user = _get_user(session, username)
-        user.totp_secret = store.require_keys().encrypt(secret)
-        user.totp_last_step = None
-        record(
-            session,
-            store,
-            username=actor,
-            action=Action.TOTP_RESET,
-            target=f"user:{username}",
-            source=source,
-        )
-    return secret, pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER)
-
-
-def disable_inactive_accounts(store: Store, *, actor: str = "system") -> list[str]:
-    """Disable every account unused for ``inactive_days``; return their names."""
-    now = store.now()
-    limit = now - timedelta(days=store.settings.store.inactive_days)
-    names: list[str] = []
-    with store.transaction() as session:
-        for user in session.scalars(select(User).where(User.disabled_at.is_(None))):
-            if (user.last_login_at or user.created_at) < limit:
-                user.disabled_at, user.disabled_reason = now, "inactive"
-                _end_sessions(session, user.id, now, "disabled")
-                names.append(user.username)
-                record(
-                    session,
-                    store,
-                    username=actor,
-                    action=Action.USER_CHANGE,
-                    target=f"user:{user.username}",
-                    detail="disabled: inactive",
-                )
-    return names
-
-
-def list_users(store: Store) -> list[UserInfo]:
-    """Every account, by name."""
-    with store.read() as session:
-        return [
-            UserInfo(
-                u.username,
-                u.display_name,
-                Role(u.role),
-                _team_name(session, u.team_id),
-                u.totp_secret is not None,
-                u.created_at,
-                u.last_login_at,
-                u.locked_at is not None,
-                u.disabled_reason,
-            )
-            for u in session.scalars(select(User).order_by(User.username))
-        ]

@@ -45,13 +45,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from patrol.errors import PatrolError
 from patrol.files import owner_only_umask, private_folder, restrict, write_private
 from patrol.store.anchor import append_anchor
 from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import password_problems
 from patrol.store.db import Store, sqlite
 from patrol.store.models import AuditHead, AuditRow
+from patrolbase.errors import PatrolError
 
 __all__ = ["ENCRYPTED_MAGIC", "BackupInfo", "backup", "restore"]
 

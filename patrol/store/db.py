@@ -39,10 +39,10 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from patrol.config import Settings
 from patrol.files import FILE_MODE, owner_only_umask, private_folder, restrict
 from patrol.store.anchor import append_anchor
 from patrol.store.keys import KeyStore, StoreKeyError, create_key, key_path, read_key
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import sqlite3 as sqlite  # pysqlite3 has the same API

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from patrol.errors import InputFileError, Problem
+from patrolbase.errors import InputFileError, Problem
 
 __all__ = ["read_capped"]
 

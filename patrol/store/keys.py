@@ -28,9 +28,9 @@ from cryptography.hazmat.primitives import constant_time, hashes
 from cryptography.hazmat.primitives.hmac import HMAC
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from patrol.config import Settings
-from patrol.errors import PatrolError
 from patrol.files import FILE_MODE, private_folder, restrict
+from patrolbase.errors import PatrolError
+from patrolbase.settings import Settings
 
 __all__ = [
     "KEY_FILENAME",

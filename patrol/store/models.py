@@ -105,7 +105,7 @@ class Upload(Base):
 
 
 class Facility(Base):
-    """A surveyed or OSM site, with the columns of ``geodata.schema.FACILITY_COLUMNS``."""
+    """A surveyed or OSM site, with the columns of ``patrolbase.schema.FACILITY_COLUMNS``."""
 
     __tablename__ = "facilities"
     __table_args__ = (UniqueConstraint("area_id", "facility_id"),)
@@ -148,7 +148,7 @@ class FacilityChange(Base):
 
 
 class Incident(Base):
-    """An incident of the ward's log (columns of ``geodata.schema.INCIDENT_COLUMNS``)."""
+    """An incident of the ward's log (columns of ``patrolbase.schema.INCIDENT_COLUMNS``)."""
 
     __tablename__ = "incidents"
     __table_args__ = (

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from patrol.config import Settings
 from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, Role, deny, require
 from patrol.store.db import Store
 from patrol.store.models import Area, PatrolRecord, Plan, PlanVersion
 from patrol.store.repo import get_or_create_area
+from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     from geodata.trackmatch import TrackMatch

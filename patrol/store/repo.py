@@ -4,8 +4,11 @@ Every function takes the ``Store`` first and, for anything a person does, the ``
 ``patrol.store.auth.authenticate``: the role is checked here, on the server, and each refusal is
 audited. An upload is one transaction carrying its own audit row: all of a file's rows are
 stored or none (``InputFileError`` lists every problem, and the stored content is exactly what it
-was). Frames go in and come out with the columns of ``geodata.schema``. Plans are in
+was). Frames go in and come out with the columns of ``patrolbase.schema``. Plans are in
 ``patrol.store.plans``, teams and rosters in ``patrol.store.roster``.
+
+One file past 500 lines: every upload path shares the same transaction-with-audit and
+role-check helpers; split, those helpers would become a public API of their own.
 """
 
 from __future__ import annotations
@@ -22,8 +25,6 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
-from patrol.errors import InputFileError, PatrolError, Problem
 from patrol.store._checks import (
     BOOL_FACILITY,
     TEXT_FACILITY,
@@ -36,6 +37,8 @@ from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
 from patrol.store.isolate import read_capped
 from patrol.store.models import Area, Facility, FacilityChange, Incident, Upload
+from patrolbase.errors import InputFileError, PatrolError, Problem
+from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
 
 if TYPE_CHECKING:
     import geopandas as gpd

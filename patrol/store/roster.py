@@ -22,7 +22,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from patrol.errors import InputFileError, PatrolError
 from patrol.night import Member, NightRoster, NightTeam, check_night
 from patrol.personnel import (
     format_phone,
@@ -38,6 +37,7 @@ from patrol.store.auth import Permission, Principal, Role, require
 from patrol.store.db import Store
 from patrol.store.models import Area, Person, RosterEntry, Team, TeamMember, User
 from patrol.store.repo import _check_upload_size, get_or_create_area
+from patrolbase.errors import InputFileError, PatrolError
 
 if TYPE_CHECKING:
     from routing.roster import JointTeam

@@ -17,9 +17,9 @@ import pyotp
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from patrol.config import Settings
 from patrol.store import auth, roster
 from patrol.store.db import Store, open_store
+from patrolbase.settings import Settings
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 PASSWORD = "đêm tuần tra phường số {n}"  # a passphrase of the kind the rules ask for

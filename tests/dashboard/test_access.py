@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.access import MENU_KEY, PAGE_ACCESS, TOKEN_KEY
-from patrol.errors import AuthError
 from patrol.store import audit, auth
 from patrol.store.models import LoginSession
+from patrolbase.errors import AuthError
 
 PAGES = Path(__file__).resolve().parents[2] / "dashboard" / "pages"
 REFUSED = "Bạn không có quyền truy cập nội dung này"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import i18n
-from geodata.schema import FacilityKind, IncidentType
+from patrolbase.schema import FacilityKind, IncidentType
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 # T("key" / t("key" / t(f"prefix.{x}" in the dashboard's code.

@@ -15,8 +15,8 @@ from shapely.geometry import shape
 from streamlit_folium import _get_header, _get_map_string
 
 from dashboard import assets, mapview
-from geodata.schema import DEPOT_KINDS
 from geodata.shift import Shift
+from patrolbase.schema import DEPOT_KINDS
 from routing.model import PatrolPlan, Route, Stop
 
 _URL = re.compile(r"https?://[^\s\"'<>]+")

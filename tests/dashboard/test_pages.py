@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from dashboard import assets
 from geodata.area import DEFAULT_AREA_NAME
 from geodata.io import read_facility_survey
-from geodata.schema import DEPOT_KINDS, FacilityKind
-from patrol.errors import InputFileError
 from patrol.store import audit, repo
+from patrolbase.errors import InputFileError
+from patrolbase.schema import DEPOT_KINDS, FacilityKind
 
 TABLES = Path(__file__).resolve().parents[1] / "data" / "tables"
 DEPOTS = [k.value for k in DEPOT_KINDS]

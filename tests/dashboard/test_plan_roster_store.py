@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from geodata.area import DEFAULT_AREA_NAME, load_area
-from geodata.schema import DEPOT_KINDS
 from patrol.store import auth, roster
+from patrolbase.schema import DEPOT_KINDS
 
 PEOPLE = Path(__file__).parents[1] / "data" / "people"
 

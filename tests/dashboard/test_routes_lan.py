@@ -66,8 +66,8 @@ def test_leader_qr_link_goes_to_the_lan_address_of_the_settings(
 
 
 def test_commander_sees_the_address_found_at_start(ward_factory: Callable[[], Any]) -> None:
-    from patrol.config import Settings
     from patrol.export.address import choose_address, interface_addresses
+    from patrolbase.settings import Settings
 
     lan = choose_address(interface_addresses())
     if lan is None:

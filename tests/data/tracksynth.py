@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from geodata.shift import WARD_TZ
+from patrolbase.clock import WARD_TZ
 
 
 def _anchors(route: dict[str, Any]) -> list[tuple[int, float]]:

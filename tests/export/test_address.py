@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from patrol.config import Settings
 from patrol.export.address import choose_address, export_base_url, interface_addresses
+from patrolbase.settings import Settings
 
 WARD_WIFI = [("lo", "127.0.0.1"), ("docker0", "172.17.0.1"), ("wlp2s0", "192.168.1.20")]
 

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from patrol.cli import app
 from patrol.export import read_plan
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 runner = CliRunner()
 
 

@@ -44,6 +44,7 @@ def test_real_data_carries_no_demo_label(plan: PlanExport) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["gpx", "kml"])
+@pytest.mark.slow
 def test_xml_exports_name_the_demo_data(demo_plan: PlanExport, fmt: str) -> None:
     name, data = _one(_files(demo_plan), fmt)
     assert name.endswith(f"-minh-hoa.{fmt}")
@@ -62,6 +63,7 @@ def test_xml_exports_name_the_demo_data(demo_plan: PlanExport, fmt: str) -> None
     assert any(LABEL_VI in d for d in descriptions)
 
 
+@pytest.mark.slow
 def test_geojson_says_demo(demo_plan: PlanExport) -> None:
     _, data = _one(_files(demo_plan), "geojson")
     doc = json.loads(data)
@@ -80,6 +82,7 @@ def test_html_page_has_the_banner(demo_plan: PlanExport) -> None:
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+@pytest.mark.slow
 def test_pdf_says_demo_on_every_page(demo_plan: PlanExport, tmp_path: Path) -> None:
     _, data = _one(_files(demo_plan), "pdf")
     path = tmp_path / "t1.pdf"

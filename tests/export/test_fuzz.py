@@ -70,6 +70,7 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(plans())
+@pytest.mark.slow
 def test_any_accepted_plan_gives_valid_gpx_kml_geojson(doc: dict[str, Any]) -> None:
     plan = read_plan(doc, source="fuzz.json")
     for team in (None, *plan.teams):

@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from patrol.errors import AccessDeniedError, PlanFileError
 from patrol.export import (
     PlanExport,
     link_for,
@@ -21,6 +20,7 @@ from patrol.export import (
     sign,
     verify,
 )
+from patrolbase.errors import AccessDeniedError, PlanFileError
 
 SECRET = b"ward-secret-for-tests-0123456789"
 DURING_SHIFT = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # 03:00 ward time

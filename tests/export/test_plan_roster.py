@@ -29,6 +29,7 @@ def invoke(settings_file: Path, *args: str) -> tuple[int, str, str]:
     return done.exit_code, done.stdout, done.stderr
 
 
+@pytest.mark.slow
 def test_a_roster_with_a_double_booked_person_is_refused_naming_them(
     settings_file: Path, tmp_path: Path
 ) -> None:

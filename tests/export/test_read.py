@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import PlanFileError
 from patrol.export import PlanExport, read_plan, write_exports
 from patrol.export._common import write_atomic
+from patrolbase.errors import PlanFileError
 
 
 def test_sample_plan_reads_with_identity_and_clock_times(plan: PlanExport) -> None:
@@ -121,6 +121,7 @@ def test_failed_export_writes_nothing(plan: PlanExport, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_write_exports_file_folder_zip(plan: PlanExport, tmp_path: Path) -> None:
     import zipfile
 
@@ -164,6 +165,7 @@ def test_members_in_every_shape_the_pipeline_writes(sample_doc: dict[str, Any]) 
     assert plan.route("T2").member_lines("en") == ["Police: 2 persons", "Military: 1 person"]
 
 
+@pytest.mark.slow
 def test_risk_words_match_the_risk_model() -> None:
     from geodata.risk import RiskLevel
     from patrol.export._common import _RISK

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from patrol.errors import SettingsError
 from patrol.export import ExportServer, PlanExport, link_for, make_server, publish, sign
+from patrolbase.errors import SettingsError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 SECRET = b"ward-secret-for-tests-0123456789"
 DURING_SHIFT = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # 03:00 ward time, shift ends 05:00

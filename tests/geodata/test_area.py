@@ -16,10 +16,12 @@ from geodata.area import (
     load_area,
     load_area_online,
 )
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
 from patrol.cli import app
-from patrol.config import Settings
-from patrol.errors import AreaError, InputFileError
+from patrolbase.errors import AreaError, InputFileError
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"

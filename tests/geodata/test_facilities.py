@@ -16,7 +16,7 @@ from geodata.facilities import (
     parse_kind,
 )
 from geodata.io import read_facility_survey
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
 
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 
@@ -89,6 +89,7 @@ def test_names_compare_after_abbreviations_and_diacritics() -> None:
     assert name_similarity("Tiệm vàng Bảo Tín Minh Châu", "Trường THCS Cát Linh") < 0.6
 
 
+@pytest.mark.slow
 def test_merge_matches_surveyed_sites_to_their_osm_twins(
     osm: gpd.GeoDataFrame, survey: gpd.GeoDataFrame
 ) -> None:

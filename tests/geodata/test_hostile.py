@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 from geodata.io import read_facility_survey, read_incidents, read_table
-from patrol.errors import InputFileError, PatrolError, PlanFileError
+from patrolbase.errors import InputFileError, PatrolError, PlanFileError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 ROOT = Path(__file__).parents[2]
 TEMPLATE = ROOT / "geodata" / "data" / "templates" / "mau-vu-viec.xlsx"
@@ -203,7 +205,7 @@ _CAPPED = textwrap.dedent(
     from geodata.io import read_incidents
     from dashboard.planops import read_roster_upload
     from routing.model import PatrolPlan
-    from patrol.errors import PatrolError
+    from patrolbase.errors import PatrolError
     outcome = {}
     for path in sys.argv[1:]:
         try:

@@ -21,11 +21,13 @@ from geodata.hotspots import (
     kde_surface,
     make_grid,
     project_lonlat,
-    projected_crs,
 )
 from geodata.incidents import generate_demo_incidents
-from patrol.config import HotspotSettings, Settings
-from patrol.errors import CRSError
+from patrolbase.crs import projected_crs
+from patrolbase.errors import CRSError
+from patrolbase.settings import HotspotSettings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 BBOX = (105.8268, 21.0233, 105.8390, 21.0304)  # Văn Miếu - Cát Linh, the default area
 CENTRE = (105.8330, 21.0270)  # lon, lat of the planted cluster
@@ -64,7 +66,7 @@ def test_projected_crs_names_the_utm_zone_and_refuses_degrees() -> None:
     assert projected_crs((109.119, 12.142, 109.334, 12.378)) == "EPSG:32649"  # Nha Trang
     assert projected_crs((15.55, 48.38, 15.65, 48.43)) == "EPSG:32633"  # Krems
     with pytest.raises(CRSError, match="EPSG:32648"):
-        projected_crs(BBOX, settings=Settings().replace(area={"crs": "EPSG:4326"}))
+        projected_crs(BBOX, configured="EPSG:4326")
     with pytest.raises(CRSError, match="metres"):
         make_grid(BBOX, crs="EPSG:4326")
 

@@ -18,8 +18,8 @@ from geodata.incidents import (
     parse_incident_type,
 )
 from geodata.io import read_facility_survey, read_incidents, write_incidents
-from geodata.schema import INCIDENT_COLUMNS, IncidentType
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.schema import INCIDENT_COLUMNS, IncidentType
 
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 VAN_MIEU = (105.82683, 21.02329, 105.83901, 21.03035)
@@ -40,6 +40,7 @@ def two_years(facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.slow
 def test_frame_shape_and_marking(two_years: gpd.GeoDataFrame) -> None:
     assert list(two_years.columns) == list(INCIDENT_COLUMNS)
     assert two_years.index.name == "incident_id"

@@ -20,8 +20,10 @@ from geodata.io import (
     write_facilities,
     write_incidents,
 )
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
+from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 TABLES = Path(__file__).parents[1] / "data" / "tables"
 # The Văn Miếu - Quốc Tử Giám / Cát Linh extract's bounds (west, south, east, north).
@@ -446,7 +448,7 @@ def test_contact_from_two_columns_and_coordinates_cell_problems_name_it(tmp_path
     ],
 )
 def test_dates_and_24_hour_times(text: str, clock: str, expected: str) -> None:
-    from geodata.io import _parse_when
+    from geodata.io.incident_log import _parse_when
 
     when, why, _ = _parse_when(text, clock)
     assert when is not None, why
@@ -478,7 +480,7 @@ def _log(path: Path, rows: list[list[str]], header: list[str] | None = None) -> 
 
 def test_every_time_layout_reads_as_the_row_rules_read_it(tmp_path: Path) -> None:
     """The column pass over common layouts gives exactly what ``_parse_when`` gives per row."""
-    from geodata.io import _parse_when
+    from geodata.io.incident_log import _parse_when
 
     texts = [
         "23/11/2025 22:00", "03.01.2026 01:30", "3/1/2026 1:30", "2026-01-03 01:30",

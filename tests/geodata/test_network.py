@@ -6,10 +6,13 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from geodata.network import area_crs, build_network, oneway_direction, way_usable
+from geodata.network import build_network, oneway_direction, way_usable
 from geodata.osm import OsmData, read_osm
-from patrol.config import Settings
-from patrol.errors import AreaError, CRSError
+from patrolbase.crs import projected_crs
+from patrolbase.errors import AreaError, CRSError
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"
@@ -175,10 +178,10 @@ def test_merging_keeps_lengths(hanoi: OsmData) -> None:
 
 
 def test_crs_setting(hanoi: OsmData) -> None:
-    assert area_crs(hanoi.bounds, settings=Settings()) == "EPSG:32648"
-    assert area_crs((106.67, 10.75, 106.69, 10.77), settings=Settings()) == "EPSG:32648"
-    assert area_crs((109.1, 12.1, 109.3, 12.4), settings=Settings()) == "EPSG:32649"
-    assert area_crs((15.6, 48.38, 15.67, 48.41), settings=Settings()) == "EPSG:32633"
+    assert projected_crs(hanoi.bounds) == "EPSG:32648"
+    assert projected_crs((106.67, 10.75, 106.69, 10.77)) == "EPSG:32648"
+    assert projected_crs((109.1, 12.1, 109.3, 12.4)) == "EPSG:32649"
+    assert projected_crs((15.6, 48.38, 15.67, 48.41)) == "EPSG:32633"
     vn2000 = Settings().replace(area={"crs": "EPSG:3405"})
     graph, _ = build_network(hanoi, mode="car", settings=vn2000)
     assert graph.graph["crs"] == "EPSG:3405"

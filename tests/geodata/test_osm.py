@@ -13,8 +13,10 @@ from geodata.osm import (
     read_osm,
     residential_from_osm,
 )
-from geodata.schema import FACILITY_COLUMNS, FacilityKind
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
+from patrolbase.schema import FACILITY_COLUMNS, FacilityKind
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 OSM = Path(__file__).parents[1] / "data" / "osm"
 BROKEN = Path(__file__).parents[1] / "data" / "osm_broken"

@@ -18,9 +18,11 @@ from geodata.problem import TeamSpec, build_problem, site_table, visit_windows
 from geodata.risk import RiskAssessment, assess_risk
 from geodata.shift import Shift
 from geodata.travel import travel_times
-from patrol.config import Settings
-from patrol.errors import ProblemFormatError, SettingsError
+from patrolbase.errors import ProblemFormatError, SettingsError
+from patrolbase.settings import Settings
 from routing.model import PatrolProblem, Team
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 

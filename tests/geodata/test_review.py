@@ -21,8 +21,10 @@ from geodata.review import (
     parse_month,
     report_date,
 )
-from patrol.errors import ReviewError
+from patrolbase.errors import ReviewError
 from routing.model import PatrolPlan
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 BBOX = (105.8268, 21.0233, 105.8390, 21.0304)
 TODAY = date(2026, 11, 23)
@@ -136,7 +138,7 @@ def test_cluster_of_the_last_two_months_is_new(new_cluster, site) -> None:
 def test_cluster_packed_into_one_site_needs_normal_inference(site) -> None:
     # About 33 m of spread: two cells hold it all. Conditional permutation holds each cell's own
     # count fixed, so neither is significant after FDR; esda's analytical p-values flag them.
-    from patrol.config import Settings
+    from patrolbase.settings import Settings
 
     frame = _plant(_history(1), site, MONTHS[-2:], 45, seed=1, sigma_deg=0.0003)
     permutation = monthly_review(frame, month="2026-10", bbox=BBOX, today=TODAY)

@@ -21,18 +21,20 @@ from geodata.risk import (
     incident_contributions,
     incident_pressure,
     isolation,
-    projected_crs,
+    measuring_crs,
     risk_level,
     risk_table,
     static_exposure,
 )
-from geodata.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
 from geodata.shift import Shift
-from patrol.config import Settings
-from patrol.errors import CRSError, InputFileError, SettingsError
+from patrolbase.errors import CRSError, InputFileError, SettingsError
+from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
+from patrolbase.settings import Settings
 
 # Found on the default extract: a spot ~180 m from any housing with no building within 150 m
 # (south of Văn Miếu), and a spot inside the dense block of tube houses east of it.
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 ISOLATED = (21.0237, 105.8360)
 DENSE = (21.0270, 105.83686)
 NIGHT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
@@ -245,7 +247,7 @@ def test_incident_pairs_match_a_brute_force_count() -> None:
     settings = Settings.from_dict({"risk": {"pressure_cap": 5.0}})
     risk = settings.risk
     got = incident_pressure(sites, crime, at=NIGHT.start_dt, settings=settings)
-    crs = projected_crs(sites)
+    crs = measuring_crs(sites)
     assert crs.to_epsg() == 32648
     fs, cs = sites.to_crs(crs), crime.to_crs(crs)
     expected = {}
@@ -357,11 +359,11 @@ def test_levels_follow_the_thresholds() -> None:
 def test_frames_without_crs_or_a_geographic_target_crs_are_refused() -> None:
     sites = facilities([{"facility_id": "b", "kind": "bank", "lat": DENSE[0], "lon": DENSE[1]}])
     with pytest.raises(CRSError, match="EPSG:4326"):
-        projected_crs(sites.set_crs(None, allow_override=True))
+        measuring_crs(sites.set_crs(None, allow_override=True))
     with pytest.raises(CRSError, match="EPSG:32648"):
-        projected_crs(sites, crs="EPSG:4326")
+        measuring_crs(sites, crs="EPSG:4326")
     nha_trang = gpd.GeoDataFrame(geometry=[Point(109.19, 12.24)], crs="EPSG:4326")
-    assert projected_crs(nha_trang).to_epsg() == 32649
+    assert measuring_crs(nha_trang).to_epsg() == 32649
 
 
 def test_unknown_kinds_in_the_frame_are_all_named() -> None:

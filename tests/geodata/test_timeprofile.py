@@ -18,8 +18,8 @@ from geodata.timeprofile import (
     slot_hour_factors,
     tet_period,
 )
-from patrol.config import RiskSettings, Settings
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.settings import RiskSettings, Settings
 
 
 def test_offices_and_treasury_peak_in_the_high_risk_window() -> None:

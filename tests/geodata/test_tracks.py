@@ -17,8 +17,8 @@ from geodata.area import load_area
 from geodata.hotspots import project_lonlat
 from geodata.trackmatch import match_track
 from geodata.tracks import read_track
-from patrol.config import Settings
-from patrol.errors import InputFileError
+from patrolbase.errors import InputFileError
+from patrolbase.settings import Settings
 from routing.model import PatrolPlan
 
 SAMPLE_PLAN = Path(__file__).parents[1] / "export" / "data" / "sample-plan.json"

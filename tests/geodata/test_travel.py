@@ -9,8 +9,8 @@ from pyproj import Geod, Transformer
 
 from geodata.area import Area, load_area
 from geodata.travel import TravelTimes, travel_times
-from patrol.config import Settings
-from patrol.errors import AreaError
+from patrolbase.errors import AreaError
+from patrolbase.settings import Settings
 
 GEOD = Geod(ellps="WGS84")
 SNAP_MPS = Settings().network.snap_speed_kmh / 3.6
@@ -45,6 +45,7 @@ def _weighted(area: Area) -> nx.DiGraph:
     return simple
 
 
+@pytest.mark.slow
 def test_matrix_shape_and_units(area: Area, facility_times: TravelTimes) -> None:
     n = len(area.facilities)
     assert facility_times.travel_s.shape == (n, n) and len(facility_times) == n

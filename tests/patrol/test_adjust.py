@@ -9,17 +9,10 @@ from typing import Any
 import pytest
 
 from geodata.shift import Shift
-from patrol.errors import InfeasiblePlanError
-from patrol.pipeline import (
-    Inputs,
-    Move,
-    ShiftPlan,
-    adjust_problem,
-    alarm_replan,
-    lock_order,
-    plan_shift,
-    replan_with_locks,
-)
+from patrol.alarm import alarm_replan
+from patrol.changes import Move, adjust_problem, lock_order, replan_with_locks
+from patrol.pipeline import Inputs, ShiftPlan, plan_shift
+from patrolbase.errors import InfeasiblePlanError
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 

@@ -19,6 +19,8 @@ from patrol.pipeline import Inputs, ShiftPlan, load_inputs, plan_shift
 from routing.model import PatrolProblem, Site, Visit
 from routing.solve import solve
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 OSM = Path(__file__).parents[1] / "data" / "osm"
 OFFICES = (
     "Sở Kế hoạch và Đầu tư Hà Nội",
@@ -158,7 +160,7 @@ def test_plan_summary_and_briefing_say_what_is_covered(night: ShiftPlan, tmp_pat
 
     from patrol.export import read_plan
     from patrol.export.pdf import to_pdf
-    from patrol.pipeline import write_plan_outputs
+    from patrol.plan_files import write_plan_outputs
 
     write_plan_outputs(night, tmp_path)
     document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from patrol.config import Settings
 from patrol.store import auth
 from patrol.store.audit import Action, export_audit_csv, log_event
 from patrol.store.backup import backup, restore
 from patrol.store.db import open_store
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 HERE = Path(__file__).parent
 SAMPLE_PLAN = HERE.parent / "export" / "data" / "sample-plan.json"

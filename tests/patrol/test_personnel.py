@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from patrol.errors import InputFileError, RosterError
 from patrol.night import Member, NightRoster, NightTeam, check_night, roster_from_rows
 from patrol.personnel import (
     normalise_phone,
@@ -15,6 +14,7 @@ from patrol.personnel import (
     team_label,
     unit_code,
 )
+from patrolbase.errors import InputFileError, RosterError
 
 PEOPLE = Path(__file__).parents[1] / "data" / "people"
 

@@ -8,10 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from geodata.depots import choose_depots
 from geodata.shift import Shift
-from patrol.errors import InfeasiblePlanError, SettingsError
-from patrol.pipeline import Inputs, ShiftPlan, choose_depots, plan_shift, write_plan_outputs
+from patrol.pipeline import Inputs, ShiftPlan, plan_shift
+from patrol.plan_files import write_plan_outputs
+from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing.model import PatrolPlan
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")
 

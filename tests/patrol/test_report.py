@@ -23,6 +23,8 @@ from geodata.incidents import generate_demo_incidents
 from geodata.review import monthly_review
 from patrol.report import review_tables, write_docx, write_html, write_pdf, write_tables
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 TODAY = date(2026, 11, 23)
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
@@ -163,7 +165,7 @@ def test_word_document_holds_the_header_the_parts_and_the_recipients(
 def test_settings_name_the_unit_the_signer_and_the_recipients(area, incidents, tmp_path) -> None:
     import docx
 
-    from patrol.config import Settings
+    from patrolbase.settings import Settings
 
     settings = Settings().replace(
         report={"issuing_unit": "CÔNG AN PHƯỜNG VĂN MIẾU - QUỐC TỬ GIÁM", "unit_code": "CAP-VM",
@@ -251,10 +253,10 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     (plans / "forged.json").write_text(json.dumps(forged), encoding="utf-8")
     (plans / "copy.json").write_text(json.dumps(plan), encoding="utf-8")
     # the store approved the first one: only that approval counts, once
-    from patrol.config import Settings
     from patrol.store import auth
     from patrol.store import plans as stored_plans
     from patrol.store.db import open_store
+    from patrolbase.settings import Settings
 
     settings_file = tmp_path / "settings.toml"
     settings_file.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from geodata.shift import Shift
 from patrol.cli import app
-from patrol.config import Settings
 from patrol.pipeline import Inputs, load_inputs
 from patrol.rota import Rota, plan_week, rota_text
+from patrolbase.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from geodata.shift import Shift, parse_clock, parse_date
-from patrol.config import Settings
-from patrol.errors import SettingsError
+from patrolbase.errors import SettingsError
+from patrolbase.settings import Settings
 
 
 def test_defaults_are_a_night_shift_with_the_high_risk_window() -> None:

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from patrol.cli import app
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 GOOD: dict[str, Any] = {
     "format": "patrol-problem/1",
     "name": "Văn Miếu night shift",

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from geodata.shift import Shift
-from patrol.config import RoutingSettings
 from patrol.pipeline import load_inputs, plan_shift
+from patrolbase.settings import RoutingSettings
 from routing import PatrolProblem, solve
 
 SHIFT = Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")

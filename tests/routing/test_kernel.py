@@ -7,10 +7,13 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from routing import PatrolProblem, _kernel
 from routing._compile import compile_problem
 from routing._heuristic import _Arrays, _State, improve, schedule
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 
 def test_compiled_schedule_matches_the_plain_one(random_problem):

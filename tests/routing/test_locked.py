@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import InfeasiblePlanError
+from patrolbase.errors import InfeasiblePlanError
 from routing import PatrolProblem, solve
 from routing._compile import compile_problem
 from routing._ortools import SearchConfig, search
 from routing.replan import replan
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 
 def _solve(doc: dict[str, Any], **kw: Any) -> dict[str, Any]:

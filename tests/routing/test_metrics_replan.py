@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from patrol.errors import InfeasiblePlanError, SettingsError
+from patrolbase.errors import InfeasiblePlanError, SettingsError
 from routing import PatrolPlan, PatrolProblem, solve
 from routing.metrics import overlap, summarize
 from routing.replan import positions_at, replan
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 PROBLEM = {
     "format": "patrol-problem/1",

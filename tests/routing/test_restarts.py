@@ -28,6 +28,7 @@ def test_fresh_restarts_leave_the_region_a_stalled_search_sits_in(toptw):
         assert schedule(c, t, route) is not None
 
 
+@pytest.mark.slow
 def test_fresh_restarts_keep_locked_stops_in_order(random_problem):
     doc = random_problem(41, sites=12, visits=2, teams=2, depots=1)
     c = compile_problem(PatrolProblem.from_dict(doc))
@@ -46,6 +47,7 @@ def test_fresh_restarts_keep_locked_stops_in_order(random_problem):
     assert got.units >= int(np.sum(c.units[[k for seq in locks for k in seq]]))
 
 
+@pytest.mark.slow
 def test_a_search_that_finds_nothing_better_stops_early(random_problem):
     # Twelve sites and two teams: the best is found quickly, then restarts in a row find
     # nothing better and the search stops long before its budget of rounds.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from patrol.errors import InputFileError, RosterError
+from patrolbase.errors import InputFileError, RosterError
 from routing.roster import Person, describe, form_teams, read_roster
 
 ROSTER = """Mã,Họ tên,Lực lượng

@@ -10,6 +10,8 @@ import pytest
 
 from routing import PatrolProblem, solve
 
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
+
 
 def _solve(doc: dict[str, Any], **kw: Any) -> dict[str, Any]:
     plan = solve(PatrolProblem.from_dict(doc), **kw)

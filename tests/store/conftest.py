@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from patrol.config import Settings
 from patrol.store.db import DB_FILENAME, Store, open_store
+from patrolbase.settings import Settings
 
 _DEFAULT_PG = "postgresql+psycopg://postgres@/patrol_test?host=/tmp/patrol-pg&port=54329"
 

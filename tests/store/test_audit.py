@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from patrol.config import Settings
 from patrol.store.anchor import ANCHOR_FILENAME
 from patrol.store.audit import (
     GENESIS_HASH,
@@ -25,6 +24,9 @@ from patrol.store.audit import (
 from patrol.store.db import Store, open_store, sqlite
 from patrol.store.keys import StoreKeyError
 from patrol.store.models import AuditRow
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 
 @pytest.fixture

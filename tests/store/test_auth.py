@@ -8,12 +8,14 @@ import pyotp
 import pytest
 from sqlalchemy import select, text
 
-from patrol.errors import AccessDeniedError, AuthError, PatrolError
 from patrol.store import auth
 from patrol.store.audit import list_audit, verify_chain
 from patrol.store.auth import Permission, Role
 from patrol.store.db import Store
 from patrol.store.models import Base, User
+from patrolbase.errors import AccessDeniedError, AuthError, PatrolError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 PASSWORD = "đêm mưa ngõ Văn Chương"  # spaces and Vietnamese letters allowed
 

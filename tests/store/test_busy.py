@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from patrol.config import Settings
 from patrol.store import auth, plans
 from patrol.store.audit import list_audit
 from patrol.store.auth import Role
 from patrol.store.db import open_store, sqlite, sqlite_journal_mode
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 PASSWORD = "một đêm dài ở Cát Linh"
 

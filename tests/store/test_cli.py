@@ -9,8 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from patrol.cli import app
-from patrol.errors import AuthError
 from patrol.store.db import sqlite
+from patrolbase.errors import AuthError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 PASSWORD = "quản trị viên phường Cát Linh"
 
@@ -28,9 +30,9 @@ def run(settings_file: Path, *args: str, stdin: str | None = None) -> tuple[int,
 
 
 def test_first_administrator_and_user_management(settings_file: Path, tmp_path: Path) -> None:
-    from patrol.config import Settings
     from patrol.store import auth
     from patrol.store.db import open_store
+    from patrolbase.settings import Settings
 
     code, out, _ = run(
         settings_file,

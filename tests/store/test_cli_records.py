@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from geodata.area import DEFAULT_AREA_NAME
 from patrol.cli import app
-from patrol.config import Settings
 from patrol.store import auth, plans
 from patrol.store.auth import Role
 from patrol.store.db import open_store
+from patrolbase.settings import Settings
 
 pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
 

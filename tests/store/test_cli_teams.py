@@ -25,6 +25,7 @@ def run(settings_file: Path, *args: str, stdin: str | None = None) -> tuple[int,
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow
 def test_people_by_hand_teams_and_a_leader_account(settings_file: Path) -> None:
     # Before any team: the leader's account is refused in Vietnamese, saying what to do.
     code, _, err = run(

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from patrol.config import Settings
-from patrol.errors import SettingsError
 from patrol.store.db import (
     DB_FILENAME,
     SQLITE_VERSION,
@@ -21,6 +19,8 @@ from patrol.store.db import (
     sqlite_wal_reset_fixed,
 )
 from patrol.store.migrate import current_revision, head_revision
+from patrolbase.errors import SettingsError
+from patrolbase.settings import Settings
 
 
 @pytest.mark.parametrize(

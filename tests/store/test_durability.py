@@ -18,13 +18,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, text
 
-from patrol.config import Settings
-from patrol.errors import PatrolError
 from patrol.store.audit import Action, list_audit, log_event, record, verify_chain
 from patrol.store.backup import ENCRYPTED_MAGIC, backup, restore
 from patrol.store.db import Store, open_store, sqlite
 from patrol.store.models import Incident, Upload
 from patrol.store.repo import ensure_area
+from patrolbase.errors import PatrolError
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 _FORK = multiprocessing.get_context("fork")  # children start at once, modules already loaded
 

@@ -21,11 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from patrol.config import Settings
-from patrol.errors import InputFileError
 from patrol.store import auth, repo
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store, open_store
+from patrolbase.errors import InputFileError
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 AREA = "Cát Linh"
 HEADER = [

@@ -12,11 +12,13 @@ import pytest
 
 from geodata.incidents import generate_demo_incidents
 from geodata.io import read_incidents, write_incidents
-from patrol.config import Settings
-from patrol.errors import InputFileError
 from patrol.store import auth, repo
 from patrol.store.db import Store, open_store
 from patrol.store.isolate import read_capped
+from patrolbase.errors import InputFileError
+from patrolbase.settings import Settings
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 AREA = "Văn Miếu - Quốc Tử Giám"
 BBOX = (105.826, 21.020, 105.842, 21.034)

@@ -12,12 +12,12 @@ import pyotp
 import pytest
 from sqlalchemy import text
 
-from patrol.config import Settings
 from patrol.store import auth
 from patrol.store.audit import GENESIS_HASH, list_audit, verify_chain
 from patrol.store.db import DB_FILENAME, open_store
 from patrol.store.keys import StoreKeyError, read_key
 from patrol.store.migrate import current_revision, upgrade
+from patrolbase.settings import Settings
 
 PASSWORD = "mật khẩu của chỉ huy phường"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -58,7 +58,11 @@ def _store_of_revision_0001(folder: Path, *, break_row: int | None = None) -> Se
                 "created_at, password_changed_at) VALUES ('chihuy', 'Chỉ huy', 'commander', "
                 ":ph, :s, :at, :at)"
             ),
-            {"ph": auth._hasher(store).hash(PASSWORD), "s": SECRET, "at": at.replace(tzinfo=None)},
+            {
+                "ph": auth.password_hasher(store).hash(PASSWORD),
+                "s": SECRET,
+                "at": at.replace(tzinfo=None),
+            },
         )
     assert store.keys is not None
     key_dir = store.keys.path.parent
@@ -100,6 +104,7 @@ def test_upgrade_records_a_chain_broken_before(tmp_path: Path) -> None:
         store.close()
 
 
+@pytest.mark.slow
 def test_key_of_another_store_is_refused(tmp_path: Path) -> None:
     first = open_store(Settings().replace(store={"data_dir": str(tmp_path / "a")}))
     second = open_store(Settings().replace(store={"data_dir": str(tmp_path / "b")}))

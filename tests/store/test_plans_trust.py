@@ -15,12 +15,14 @@ from pathlib import Path
 import pytest
 
 from geodata.review import plan_presence
-from patrol.errors import AccessDeniedError, ConflictError
 from patrol.store import auth, plans, roster
 from patrol.store.audit import list_audit
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
+from patrolbase.errors import AccessDeniedError, ConflictError
 from routing.model import PatrolPlan
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 AREA_A = "Văn Miếu - Quốc Tử Giám"
 AREA_B = "Cát Linh"

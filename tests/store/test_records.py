@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from geodata.tracks import read_track
-from patrol.errors import AccessDeniedError, InputFileError
 from patrol.store import auth, plans, records
 from patrol.store.audit import list_audit
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
 from patrol.store.models import PatrolRecord
 from patrol.store.repo import ensure_area
+from patrolbase.errors import AccessDeniedError, InputFileError
 
 pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
 

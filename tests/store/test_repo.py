@@ -18,11 +18,13 @@ from sqlalchemy import text
 
 from geodata.incidents import generate_demo_incidents
 from geodata.io import write_facilities, write_incidents
-from patrol.errors import AccessDeniedError, ConflictError, InputFileError, PlanFileError
 from patrol.store import auth, plans, repo, roster
 from patrol.store.audit import list_audit, verify_chain
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
+from patrolbase.errors import AccessDeniedError, ConflictError, InputFileError, PlanFileError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 AREA = "Văn Miếu - Quốc Tử Giám"
 BBOX = (105.826, 21.020, 105.842, 21.034)
@@ -346,7 +348,7 @@ def test_patrol_leader_sees_only_own_team_of_approved_plans(
 
 
 def test_roster(store: Store, commander: Principal) -> None:
-    from patrol.errors import PatrolError
+    from patrolbase.errors import PatrolError
 
     team = roster.add_team(store, commander, area=AREA, name="T1")
     police = roster.add_person(store, commander, area=AREA, name="Trần Văn Bình", unit="police")

@@ -19,11 +19,11 @@ from geodata.hotspots import project_lonlat
 from geodata.incidents import generate_demo_incidents
 from geodata.review import monthly_review
 from geodata.tracks import read_track
-from patrol.config import Settings
 from patrol.reviewing import review_inputs
 from patrol.store import auth, plans, records
 from patrol.store.auth import Role
 from patrol.store.db import Store
+from patrolbase.settings import Settings
 
 pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test
 

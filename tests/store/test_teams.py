@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from patrol.errors import AccessDeniedError, InputFileError, PatrolError, RosterError
 from patrol.store import auth, roster
 from patrol.store.audit import list_audit, verify_chain
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
+from patrolbase.errors import AccessDeniedError, InputFileError, PatrolError, RosterError
+
+pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 AREA = "Văn Miếu - Quốc Tử Giám / Cát Linh (Hà Nội)"
 PASSWORD = "mật khẩu đủ dài 2026"
@@ -220,10 +222,10 @@ def test_migration_keeps_people_and_teams_of_an_older_store(tmp_path: Path) -> N
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from patrol.config import Settings
     from patrol.store.db import open_store
     from patrol.store.migrate import current_revision, head_revision, upgrade
     from patrol.store.models import Base
+    from patrolbase.settings import Settings
 
     settings = Settings().replace(store={"data_dir": str(tmp_path)})
     old = open_store(settings, migrate=False)

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from geodata.io import CASH_LABELS_VI
-from geodata.schema import FacilityKind, IncidentType
+from patrolbase.schema import FacilityKind, IncidentType
 
 OUT = Path(__file__).parents[3] / "geodata" / "data" / "templates"
 

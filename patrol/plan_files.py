@@ -1,0 +1,48 @@
+"""A night's plan as files: the problem, the plan and the summary, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from patrol.pipeline import ShiftPlan
+
+__all__ = ["write_plan_outputs"]
+
+
+def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
+    """Write ``problem.json``, ``plan.json`` and ``summary.txt`` into ``out_dir``, atomically."""
+    from patrol.summary import plan_summary
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "problem.json": json.dumps(
+            result.problem.to_dict(), ensure_ascii=False, indent=1, default=_json_default
+        ),
+        "plan.json": json.dumps(
+            result.plan.to_dict(), ensure_ascii=False, indent=1, default=_json_default
+        ),
+        "summary.txt": plan_summary(result, lang=lang),
+    }
+    written = []
+    for name, text in files.items():
+        target = out / name
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    raise TypeError(type(value).__name__)

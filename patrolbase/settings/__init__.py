@@ -1,0 +1,108 @@
+"""The one settings object.
+
+``Settings`` is frozen and validated on creation: a value out of range raises ``SettingsError``
+naming the setting and its allowed range. Defaults live here, each documented; a TOML file
+overrides any of them (``Settings.from_file``), for example::
+
+    [routing]
+    time_limit_s = 20
+
+    [network.speeds_kmh.motorbike]
+    residential = 18
+
+Core code takes a ``Settings`` argument and never reads environment variables or UI state.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from patrolbase.errors import SettingsError
+from patrolbase.settings._base import FROZEN
+from patrolbase.settings.application import ExportSettings, StoreSettings
+from patrolbase.settings.place import AreaSettings, NetworkSettings, TravelMode
+from patrolbase.settings.planning import CoverSettings, RoutingSettings
+from patrolbase.settings.review import HotspotSettings, RecordSettings, ReportSettings
+from patrolbase.settings.risk import RiskSettings
+from patrolbase.settings.shift import ShiftSettings
+
+__all__ = [
+    "AreaSettings",
+    "CoverSettings",
+    "ExportSettings",
+    "HotspotSettings",
+    "NetworkSettings",
+    "RecordSettings",
+    "ReportSettings",
+    "RiskSettings",
+    "RoutingSettings",
+    "Settings",
+    "ShiftSettings",
+    "StoreSettings",
+    "TravelMode",
+]
+
+
+class Settings(BaseModel):
+    """All settings of the product, frozen."""
+
+    model_config = FROZEN
+
+    area: AreaSettings = AreaSettings()
+    network: NetworkSettings = NetworkSettings()
+    shift: ShiftSettings = ShiftSettings()
+    risk: RiskSettings = RiskSettings()
+    routing: RoutingSettings = RoutingSettings()
+    cover: CoverSettings = CoverSettings()
+    hotspots: HotspotSettings = HotspotSettings()
+    store: StoreSettings = StoreSettings()
+    export: ExportSettings = ExportSettings()
+    records: RecordSettings = RecordSettings()
+    report: ReportSettings = ReportSettings()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:
+        """Validate ``data``; raise ``SettingsError`` naming every bad setting."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc, source)) from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Settings:
+        """Read a TOML file of overrides; missing keys keep their defaults."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            msg = f"{path}: settings file not found"
+            raise SettingsError(msg) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            msg = f"{path}: not a valid UTF-8 TOML file ({exc}); fix the syntax at that line"
+            raise SettingsError(msg) from None
+        return cls.from_dict(data, source=str(path))
+
+    def replace(self, **sections: Any) -> Settings:
+        """Return a copy with whole sections or fields replaced, validated again."""
+        data = self.model_dump()
+        for key, value in sections.items():
+            if isinstance(value, BaseModel):
+                value = value.model_dump()
+            if isinstance(value, dict) and isinstance(data.get(key), dict):
+                data[key] = {**data[key], **value}
+            else:
+                data[key] = value
+        return Settings.from_dict(data)
+
+
+def _describe(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: {exc.error_count()} invalid setting(s)"]
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"])
+        given = err.get("input")
+        lines.append(f"  - {where} = {given!r}: {err['msg']}")
+    return "\n".join(lines)
