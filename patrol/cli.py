@@ -86,6 +86,7 @@ def run_guarded(func: Callable[[], T]) -> T:
 import patrol.commands.area  # noqa: E402  (registers area)
 import patrol.commands.export  # noqa: E402  (registers export, serve-exports)
 import patrol.commands.plan  # noqa: E402  (registers plan)
+import patrol.commands.records  # noqa: E402  (registers records)
 import patrol.commands.review  # noqa: E402  (registers review)
 import patrol.commands.solve  # noqa: E402  (registers solve)
 import patrol.commands.store  # noqa: E402  (registers users, backup, restore, audit)

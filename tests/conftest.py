@@ -64,6 +64,26 @@ def data_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def tracksynth() -> Any:
+    """Give ``tests/data/tracksynth.py``: GPS tracks made from a plan's street path with times."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tracksynth", DATA / "tracksynth.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def sample_plan_doc() -> dict[str, Any]:
+    """Give the approved sample plan of 23/11/2026 on the default area (two teams, street paths)."""
+    import json
+
+    return json.loads((DATA.parent / "export" / "data" / "sample-plan.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
 def default_osm() -> Path:
     """Give the Hà Nội Văn Miếu - Quốc Tử Giám / Cát Linh extract."""
     return DEFAULT_OSM

@@ -2,7 +2,9 @@
 
 After Solve the page shows the loops on the map, the metrics and warnings; then the commander
 moves or locks stops and re-solves around them, compares alternatives side by side and saves and
-approves the plan in the store.
+approves the plan in the store. After the shift, each team's GPS track is uploaded and shown
+beside its planned loop with every stop's result (``recordview.records_section``; also without a
+plan in the session, for the night chosen above).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import folium
 import streamlit as st
 
-from dashboard import access, cache, mapview, planops, planview, shell
+from dashboard import access, cache, mapview, planops, planview, recordview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
 from geodata.shift import Shift, parse_clock
@@ -174,10 +176,12 @@ if solve:
             fresh=True,
         )  # fmt: skip
 
+
 result = session.get("plan")
 request = session.get("plan_request")
 if result is None or request is None:
     st.info(T("plan.none"))
+    recordview.records_section(day, area=inputs.area, settings=settings, lang=lang)
     st.stop()
 
 if st.button(T("plan.reseed"), key="plan_reseed"):
@@ -403,3 +407,6 @@ if saved is not None and saved.get("result") is result:
         st.info(T("ops.draft", id=saved["plan_id"], version=saved["version"]))
 else:
     st.caption(T("ops.unsaved"))
+
+# ---- What the teams did: tracks of the night against the approved plan ----
+recordview.records_section(shift.date, area=inputs.area, settings=settings, lang=lang)

@@ -63,8 +63,9 @@ _PAGE_TEXT: dict[str, tuple[str, str]] = {
     "metric.plans": ("Kế hoạch được tính", "Plans counted"),
     "vs_prev": ("so với tháng trước", "vs previous month"),
     "interactive": ("Bản đồ tương tác: ô điểm nóng Gi*", "Interactive map: Gi* cells"),
-    "prepare": ("Lập báo cáo (PDF, HTML, XLSX)", "Make the report (PDF, HTML, XLSX)"),
+    "prepare": ("Lập báo cáo (PDF, Word, HTML, XLSX)", "Make the report (PDF, Word, HTML, XLSX)"),
     "download_pdf": ("Tải báo cáo PDF", "Download the PDF report"),
+    "download_docx": ("Tải báo cáo Word (để sửa, ký)", "Download the Word report (to edit, sign)"),
     "download_html": ("Tải báo cáo HTML", "Download the HTML report"),
     "download_xlsx": ("Tải bảng số liệu (XLSX)", "Download the tables (XLSX)"),
     "tables": ("Bảng số liệu", "Tables"),
@@ -96,15 +97,23 @@ def _months(incidents: Any, today: date) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _review(
-    signature: str, month: str, plans_key: str, settings_json: str, _inputs: Any, _plans: Any
+    signature: str,
+    month: str,
+    plans_key: str,
+    settings_json: str,
+    _inputs: Any,
+    _plans: Any,
+    _records: Any,
 ) -> Any:
+    from geodata.basemap import street_background
     from geodata.review import monthly_review
     from patrolbase.settings import Settings
 
     area = _inputs.area
     return monthly_review(
         _inputs.incidents, month=month, bbox=area.bbox, boundary=area.boundary,
-        facilities=_inputs.facilities, plans=_plans, area_name=area.name, crs=area.crs,
+        facilities=_inputs.facilities, plans=_plans, records=_records,
+        background=street_background(area), area_name=area.name, crs=area.crs,
         settings=Settings.model_validate_json(settings_json),
     )  # fmt: skip
 
@@ -152,29 +161,30 @@ latest = session.get("plan")
 if use_session and latest is not None:
     uploaded.append((T("page.plan"), latest.plan.to_dict()))
 plans: list[Any] = []
+records: list[Any] = []
 with session.guard():
     from geodata.review import check_month
-    from patrol.store.plans import plans_for_review
-    from routing.model import PatrolPlan
+    from patrol.reviewing import review_inputs
 
-    counted = plans_for_review(
-        access.store(), month=check_month(month), area=inputs.area.name, uploads=uploaded
-    )
-    plans = [PatrolPlan.from_dict(d) for d in counted.documents]
-    for name in counted.unconfirmed:
+    found = review_inputs(access.store(), month=check_month(month), area=inputs.area.name,
+                          uploads=uploaded, settings=settings)  # fmt: skip
+    plans, records = found.plans, found.records
+    for name in found.counted.unconfirmed:
         st.warning(P("unconfirmed", name=name))
-    if counted.duplicates:
-        st.info(P("duplicates", count=counted.duplicates))
+    if found.counted.duplicates:
+        st.info(P("duplicates", count=found.counted.duplicates))
 plans_key = hashlib.sha256(
-    json.dumps([p.to_dict() for p in plans], sort_keys=True, default=str).encode()
-).hexdigest()
+    json.dumps([[p.to_dict() for p in plans], [r.to_dict() for r in records]], sort_keys=True,
+               default=str).encode()
+).hexdigest()  # fmt: skip
 
 review = None
 try:
     with st.spinner(P("working")):
         review = _review(
-            cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans
-        )
+            cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans,
+            records,
+        )  # fmt: skip
 except PatrolError as exc:
     session.show_error(exc, lang)
 if review is None:
@@ -200,6 +210,15 @@ c4.metric(P("metric.plans"), review.plans_used)
 st.caption(report.method_text(review, lang))
 
 tables = report.review_tables(review, lang=lang)
+
+st.subheader(R("part.patrol"))
+for block in report.document.patrol_part(review, lang).blocks:
+    if block.kind == "text":
+        st.write(block.text)
+    elif block.kind == "notice":
+        st.info(block.text)
+    elif block.kind == "table" and block.table is not None and not block.table.empty:
+        st.dataframe(block.table, hide_index=True, width="stretch")
 
 st.subheader(R("gaps"))
 for notice in review.notices_for("coverage"):
@@ -230,11 +249,13 @@ if review.cells is not None and review.gi is not None:
     shown = review.cells[review.cells["gi_class"] != "ns"]
     cells = review.grid.cells.loc[shown.index].to_crs("EPSG:4326")
     features = []
+    streets = review.coverage["street"] if review.coverage is not None else {}
     for cell_id, geometry in cells.geometry.items():
         row = shown.loc[cell_id]
         label = R("class." + row["gi_class"])
+        place = streets.get(cell_id, "") if len(streets) else ""
         tip = (
-            f"{cell_id}: {label}, {R('col.count')} {int(row['count'])}, "
+            f"{place + ': ' if place else ''}{label}, {R('col.count')} {int(row['count'])}, "
             f"{R('col.presence')} {row['presence_min']:.0f}"
         )
         colour = colours[row["gi_class"]]
@@ -299,32 +320,30 @@ with st.expander(P("tables")):
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _files(signature: str, month: str, plans_key: str, settings_json: str, language: Lang,
-           _review: Any) -> tuple[bytes, bytes, bytes]:  # fmt: skip
-    with tempfile.TemporaryDirectory(prefix="patrol-review-") as tmp:
-        folder = Path(tmp)
-        figures = report.render_figures(_review, lang=language)
-        pdf = report.write_pdf(_review, folder / "report.pdf", lang=language, figures=figures)
-        page = report.write_html(_review, folder / "report.html", lang=language, figures=figures)
-        buffer = io.BytesIO()
-        import pandas as pd
+           _review: Any) -> tuple[bytes, bytes, bytes, bytes]:  # fmt: skip
+    import pandas as pd
 
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for name, table in report.review_tables(_review, lang=language).items():
-                table.to_excel(writer, sheet_name=name[:31], index=False)
-        return pdf.read_bytes(), page.read_bytes(), buffer.getvalue()
+    from patrol.report.html import html_text
+    from patrol.report.pdf import pdf_bytes
+    from patrol.report.word import docx_bytes
+
+    doc = report.official_document(_review, lang=language)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, table in report.review_tables(_review, lang=language).items():
+            table.to_excel(writer, sheet_name=name[:31], index=False)
+    return pdf_bytes(doc), docx_bytes(doc), html_text(doc).encode("utf-8"), buffer.getvalue()
 
 
 if st.button(P("prepare"), key="review_prepare"):
     with st.spinner(P("working")):
-        pdf, page, xlsx = _files(cache.inputs_signature(), month, plans_key,
-                                 settings.model_dump_json(), lang, review)  # fmt: skip
-    stem = (
-        f"ra-soat-diem-nong-{review.month:%Y-%m}"
-        if lang == "vi"
-        else f"review-{review.month:%Y-%m}"
-    )
-    d1, d2, d3 = st.columns(3)
+        pdf, word, page, xlsx = _files(cache.inputs_signature(), month, plans_key,
+                                       settings.model_dump_json(), lang, review)  # fmt: skip
+    stem = f"bao-cao-{review.month:%Y-%m}" if lang == "vi" else f"report-{review.month:%Y-%m}"
+    d1, d2, d3, d4 = st.columns(4)
     d1.download_button(P("download_pdf"), pdf, file_name=f"{stem}.pdf", mime="application/pdf")
-    d2.download_button(P("download_html"), page, file_name=f"{stem}.html", mime="text/html")
+    docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    d2.download_button(P("download_docx"), word, file_name=f"{stem}.docx", mime=docx_mime)
+    d3.download_button(P("download_html"), page, file_name=f"{stem}.html", mime="text/html")
     xlsx_mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    d3.download_button(P("download_xlsx"), xlsx, file_name=f"{stem}.xlsx", mime=xlsx_mime)
+    d4.download_button(P("download_xlsx"), xlsx, file_name=f"{stem}.xlsx", mime=xlsx_mime)

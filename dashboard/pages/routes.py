@@ -3,7 +3,9 @@
 Commanders see the session's plan and every stored plan; a patrol leader sees only the approved
 plans of their own team (``patrol.store.plans`` cuts every other route out), and asking for
 another team (``?team=T2``) or another plan (``?plan=7``) is refused and written to the audit log.
-Every download is recorded (``record_export``) with who took which file.
+Every download is recorded (``record_export``) with who took which file. After the shift, a
+patrol leader uploads their own team's GPS track of the plan's night here
+(``recordview.records_section``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import access, cache, mapview, planops, planview, shell
+from dashboard import access, cache, mapview, planops, planview, recordview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_date, fmt_duration, translator
 from geodata.shift import Shift
@@ -126,6 +128,11 @@ mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
 mapview.add_routes(fmap, one, shift=shift, lang=lang, sites=info, team_order=teams)
 shell.show_map(fmap, key="routes")
 st.dataframe(planview.timeline(one, shift, lang=lang, sites=info)[team], hide_index=True)
+
+if not everything and plan_id is not None and user.can(Permission.RECORD_UPLOAD):
+    # The leader's own team's track of the plan's night, against the planned loop.
+    recordview.records_section(shift.date, area=inputs.area, settings=settings, lang=lang,
+                               own_team=user.team)  # fmt: skip
 
 # ---- Exports of a stored plan: files, signed link and its QR code ----
 st.subheader(T("routes.exports"))

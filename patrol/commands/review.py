@@ -1,9 +1,10 @@
-"""``patrol review --month 2026-10 -o report.pdf``: the monthly hotspot review.
+"""``patrol review --month 2026-10 -o report.pdf``: the monthly report to send by the 15th.
 
-Reads the area (an OSM export, default the embedded ward), the incident log and the approved
-plans of the month from the store's approval records (plan files of a folder count only when the
-store approved their content, and a plan only once), computes ``geodata.review.monthly_review``
-and writes the PDF, and on request the HTML page and the tables (CSV and XLSX). Without
+Reads the area (an OSM export, default the embedded ward), the incident log, the approved plans
+of the period from the store's approval records (plan files of a folder count only when the
+store approved their content, and a plan only once) and the teams' patrol records, computes
+``geodata.review.monthly_review`` and writes the report in the form of the ward's documents as
+PDF, and on request as an editable Word file, an HTML page and the tables (CSV and XLSX). Without
 ``--incidents`` the review runs on generated demonstration incidents, marked as such on every
 page. Registered in ``patrol.cli`` by importing this module; geodata loads only when the command
 runs.
@@ -63,6 +64,9 @@ def review_command(
     area: Annotated[
         Path | None, typer.Option("--area", help="OSM export of the area; default: embedded ward.")
     ] = None,
+    docx: Annotated[
+        Path | None, typer.Option("--docx", help="Also write the report as a Word file.")
+    ] = None,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the report as one HTML file.")
     ] = None,
@@ -72,7 +76,7 @@ def review_command(
     lang: Annotated[_Lang, typer.Option("--lang", help="Language of the report.")] = _Lang.vi,
     seed: Annotated[int, typer.Option("--seed", help="Seed of demonstration incidents.")] = 7,
 ) -> None:
-    """Write the monthly hotspot review (PDF; optionally HTML and tables) for one month."""
+    """Write the monthly report (PDF; optionally Word, HTML and tables) for one period."""
     settings = load_settings()
 
     def run() -> list[Path]:
@@ -80,12 +84,12 @@ def review_command(
         from datetime import date
 
         from geodata.area import load_area
+        from geodata.basemap import street_background
         from geodata.review import check_month, monthly_review
-        from patrol.report import render_figures, write_html, write_pdf, write_tables
+        from patrol.report import render_figures, write_docx, write_html, write_pdf, write_tables
+        from patrol.reviewing import review_inputs
         from patrol.store.audit import audit_head
         from patrol.store.db import open_store
-        from patrol.store.plans import plans_for_review
-        from routing.model import PatrolPlan
 
         # A month that has not begun is refused before anything is loaded.
         the_month = check_month(month)
@@ -105,17 +109,18 @@ def review_command(
                 end=the_month.replace(day=last_day),
                 seed=seed,
             )
-        # Approved plans come from the store's approval records; files count only when the
-        # store approved their content, and each plan once.
+        # Approved plans come from the store's approval records (files count only when the
+        # store approved their content, and each plan once), with the teams' patrol records.
         store = open_store(settings)
         try:
-            counted = plans_for_review(
-                store, month=the_month, area=the_area.name, uploads=read_plans(plans)
-            )
+            found = review_inputs(
+                store, month=the_month, area=the_area.name, uploads=read_plans(plans),
+                settings=settings,
+            )  # fmt: skip
             head = audit_head(store)  # printed in the report: the log anchored on paper
         finally:
             store.close()
-        for name in counted.unconfirmed:
+        for name in found.counted.unconfirmed:
             typer.echo(
                 f"cảnh báo: tệp {name} ghi 'đã phê duyệt' nhưng kho dữ liệu không có bản phê duyệt "
                 f"này: không được tính / warning: {name} says 'approved' but the store has no such "
@@ -128,13 +133,19 @@ def review_command(
             bbox=the_area.bbox,
             boundary=the_area.boundary,
             facilities=the_area.facilities,
-            plans=[PatrolPlan.from_dict(d) for d in counted.documents],
+            plans=found.plans,
+            records=found.records,
+            background=street_background(the_area),
             area_name=the_area.name,
             crs=the_area.crs,
             settings=settings,
         )
         figures = render_figures(review, lang=lang.value)
         written = [write_pdf(review, output, lang=lang.value, figures=figures, audit_head=head)]
+        if docx is not None:
+            written.append(
+                write_docx(review, docx, lang=lang.value, figures=figures, audit_head=head)
+            )
         if html is not None:
             written.append(
                 write_html(review, html, lang=lang.value, figures=figures, audit_head=head)

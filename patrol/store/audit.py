@@ -65,6 +65,7 @@ class Action(StrEnum):
     EDIT = "edit"
     PLAN_SAVE = "plan_save"
     PLAN_APPROVE = "plan_approve"
+    RECORD_UPLOAD = "record_upload"
     EXPORT = "export"
     VIEW = "view"
     USER_ADD = "user_add"

@@ -2,10 +2,11 @@
 
 What the ward keeps: areas; facilities with the survey's attributes and every change to them;
 incidents; people, teams and rosters; plans with every saved version and the approval; exports
-made; users, their login failures and sessions; the append-only audit log. Times of events are UTC
-(``UTCDateTime`` gives tz-aware values back on every database); an incident's ``time`` is the
-ward's local time, tz-naive, as in the incidents frame. Text columns are plain text: whatever a
-file holds (formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
+made; patrol records (a team's GPS track of a night, matched to the plan); users, their login
+failures and sessions; the append-only audit log. Times of events are UTC (``UTCDateTime``
+gives tz-aware values back on every database); an incident's ``time`` is the ward's local time,
+tz-naive, as in the incidents frame. Text columns are plain text: whatever a file holds
+(formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "Incident",
     "LoginFailure",
     "LoginSession",
+    "PatrolRecord",
     "Person",
     "Plan",
     "PlanVersion",
@@ -262,6 +264,34 @@ class PlanVersion(Base):
     saved_at: Mapped[datetime]
 
     plan: Mapped[Plan] = relationship(back_populates="versions")
+
+
+class PatrolRecord(Base):
+    """A team's GPS track of one night and how it matched the night's approved plan.
+
+    ``plan_id`` is ``None`` when the night had no approved plan (the track is kept and shown).
+    ``track`` is ``[[lon, lat, epoch_s], ...]``; ``result`` the ``geodata.trackmatch.TrackMatch``
+    as JSON. A newer record of the same team and night replaces the older in the review; both
+    are kept.
+    """
+
+    __tablename__ = "patrol_records"
+    __table_args__ = (Index("ix_patrol_records_area_date", "area_id", "shift_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    shift_date: Mapped[date] = mapped_column(Date)
+    team: Mapped[str] = mapped_column(String(100))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    plan_version: Mapped[int | None]
+    filename: Mapped[str]
+    format: Mapped[str] = mapped_column(String(10))
+    points: Mapped[int]
+    distance_m: Mapped[float] = mapped_column(Float)
+    track: Mapped[str]
+    result: Mapped[str]
+    uploaded_by: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime]
 
 
 class ExportRecord(Base):

@@ -47,6 +47,7 @@ class Permission(StrEnum):
     ROUTE_VIEW_ALL = "route_view_all"
     ROUTE_VIEW_OWN = "route_view_own"
     ROUTE_EXPORT = "route_export"
+    RECORD_UPLOAD = "record_upload"
     AUDIT_VIEW = "audit_view"
     USER_MANAGE = "user_manage"
     BACKUP = "backup"
@@ -66,10 +67,13 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             _P.ROSTER_MANAGE,
             _P.ROUTE_VIEW_ALL,
             _P.ROUTE_EXPORT,
+            _P.RECORD_UPLOAD,
             _P.AUDIT_VIEW,
         }
     ),
-    Role.PATROL_LEADER: frozenset({_P.MAP_VIEW, _P.ROUTE_VIEW_OWN, _P.ROUTE_EXPORT}),
+    Role.PATROL_LEADER: frozenset(
+        {_P.MAP_VIEW, _P.ROUTE_VIEW_OWN, _P.ROUTE_EXPORT, _P.RECORD_UPLOAD}
+    ),
     Role.ANALYST: frozenset({_P.MAP_VIEW, _P.INCIDENT_VIEW, _P.INCIDENT_UPLOAD, _P.HOTSPOT_REVIEW}),
     Role.ADMINISTRATOR: frozenset({_P.USER_MANAGE, _P.AUDIT_VIEW, _P.BACKUP}),
 }

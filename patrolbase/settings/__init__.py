@@ -26,7 +26,7 @@ from patrolbase.settings._base import FROZEN
 from patrolbase.settings.application import ExportSettings, StoreSettings
 from patrolbase.settings.place import AreaSettings, NetworkSettings, TravelMode
 from patrolbase.settings.planning import CoverSettings, RoutingSettings
-from patrolbase.settings.review import HotspotSettings
+from patrolbase.settings.review import HotspotSettings, RecordSettings, ReportSettings
 from patrolbase.settings.risk import RiskSettings
 from patrolbase.settings.shift import ShiftSettings
 
@@ -36,6 +36,8 @@ __all__ = [
     "ExportSettings",
     "HotspotSettings",
     "NetworkSettings",
+    "RecordSettings",
+    "ReportSettings",
     "RiskSettings",
     "RoutingSettings",
     "Settings",
@@ -59,6 +61,8 @@ class Settings(BaseModel):
     hotspots: HotspotSettings = HotspotSettings()
     store: StoreSettings = StoreSettings()
     export: ExportSettings = ExportSettings()
+    records: RecordSettings = RecordSettings()
+    report: ReportSettings = ReportSettings()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:

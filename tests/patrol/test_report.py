@@ -21,13 +21,14 @@ from typer.testing import CliRunner
 
 from geodata.incidents import generate_demo_incidents
 from geodata.review import monthly_review
-from patrol.report import review_tables, write_html, write_pdf, write_tables
+from patrol.report import review_tables, write_docx, write_html, write_pdf, write_tables
 
 pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
 
 TODAY = date(2026, 11, 23)
 POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+pytestmark = pytest.mark.slow  # a year of incidents reviewed with 999 permutations
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +48,12 @@ def incidents(area):
 
 @pytest.fixture(scope="module")
 def review(area, incidents):
+    from geodata.basemap import street_background
+
     return monthly_review(
         incidents, month="2026-10", bbox=area.bbox, boundary=area.boundary,
         facilities=area.facilities, area_name=area.name, crs=area.crs, today=TODAY,
+        background=street_background(area),
     )  # fmt: skip
 
 
@@ -82,52 +86,117 @@ def _render(pdf: Path, folder: Path) -> list[Path]:
     return sorted(folder.glob("page-*.png"))
 
 
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "report"
+HEADER = (
+    "CÔNG AN TỈNH", "CÔNG AN PHƯỜNG", "Số: …/BC-CAP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 15 tháng 11 năm 2026", "BÁO CÁO",
+)  # fmt: skip
+PARTS = (
+    "I. TÌNH HÌNH VỤ VIỆC", "II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT", "III. ĐIỂM NÓNG VÀ ĐIỂM NÓNG MỚI",
+    "IV. KẾT QUẢ THỰC HIỆN CHỈ TIÊU", "V. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC: CÁCH TÍNH SỐ LIỆU",
+)  # fmt: skip
+
+
 @needs_poppler
-def test_pdf_renders_and_keeps_its_vietnamese_text(review, tmp_path: Path) -> None:
+def test_pdf_is_the_wards_document_and_keeps_its_vietnamese_text(review, tmp_path: Path) -> None:
     from PIL import Image
 
     pdf = write_pdf(review, tmp_path / "report.pdf")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
     pages = _render(pdf, tmp_path)
-    assert len(pages) >= 5
-    # Every page has ink on it; the map page carries the colours of the density surface.
-    for page in pages:
+    assert len(pages) >= 4
+    for page in pages:  # every page has ink on it; kept for people to look at
         pixels = np.asarray(Image.open(page).convert("L"), dtype=float)
         assert pixels.std() > 5
+        shutil.copyfile(page, ARTEFACTS / f"bao-cao-{page.name}")
     text = _flat(_text(pdf))
-    assert "BÁO CÁO RÀ SOÁT ĐIỂM NÓNG THÁNG 10/2026" in text
-    assert "Ngày 15 tháng 11 năm 2026" in text  # the report is due on the 15th
-    assert f"Địa bàn: {review.area_name}" in text
+    for part in (*HEADER, *PARTS, "Nơi nhận:", "TRƯỞNG CÔNG AN PHƯỜNG"):
+        assert part in text, part
+    # the parts in order, the recipients before the annex, the date is the 15th
+    positions = [text.index(p) for p in PARTS]
+    assert positions == sorted(positions)
+    assert text.index("Nơi nhận:") < text.index("PHỤ LỤC")
+    assert "Kết quả tuần tra, kiểm soát và tình hình điểm nóng" in text
     assert "DỮ LIỆU MINH HỌA" in text
-    for heading in ("Khoảng trống tuần tra", "Kiến nghị", "Bản đồ", "So sánh", "Chỉ tiêu"):
-        assert heading in text
-    assert "Trộm cắp tài sản (đột nhập)" in text and "Cướp giật tài sản" in text
+    assert "Cướp giật tài sản" in text and "Lừa đảo chiếm" in text  # the types' table
     assert _flat(review.recommendations[0].text_vi) in text
-    # Gaps come before the maps.
-    assert text.index("2. Khoảng trống tuần tra") < text.index("4. Bản đồ")
-    assert _images(pdf) == 6  # density, Gi*, emerging, types, months, hours
+    # statistics words only in the annex, in plain words; no cell codes, no OSM ids
+    body = text[: text.index("PHỤ LỤC")]
+    assert "Gi*" not in body.replace("Điểm nóng / điểm lạnh Gi*", "")
+    assert "FDR" not in text and "hoán vị" not in body and "osm-node" not in text
+    assert re.search(r"\br\d+c\d+\b", text) is None
+    assert _images(pdf) == 6  # types, months, hours; Gi*, density, emerging on the streets
 
 
 @needs_poppler
 def test_pdf_of_an_empty_month_says_why_there_is_no_map(empty_review, tmp_path: Path) -> None:
     text = _flat(_text(write_pdf(empty_review, tmp_path / "empty.pdf")))
-    assert "Không có vụ việc nào trên địa bàn trong tháng 10/2026" in text
+    assert "Không có vụ việc nào trên địa bàn trong kỳ 10/2026" in text
     assert text.count("Không tính được") >= 2  # density and Gi* maps replaced by the reason
     assert _images(tmp_path / "empty.pdf") == 3  # types, months, emerging; no map of nothing
+
+
+def test_word_document_holds_the_header_the_parts_and_the_recipients(
+    review, tmp_path: Path
+) -> None:
+    import docx
+
+    path = write_docx(review, tmp_path / "bao-cao.docx")
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, ARTEFACTS / "bao-cao.docx")
+    document = docx.Document(str(path))
+    header = [p.text for cell in document.tables[0].rows[0].cells for p in cell.paragraphs]
+    for part in HEADER[:-1]:
+        assert part in header, part
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "BÁO CÁO" in paragraphs
+    bold_headings = [p.text for p in document.paragraphs if p.runs and p.runs[0].bold]
+    for part in PARTS:
+        assert part in bold_headings, part
+    last = document.tables[-1].rows[0].cells
+    recipients = [p.text for p in last[0].paragraphs]
+    assert recipients[0] == "Nơi nhận:" and "- Lưu: VT;" in recipients
+    assert last[1].paragraphs[0].text == "TRƯỞNG CÔNG AN PHƯỜNG"
+    # the figures are in the document, the body font is the administrative one
+    assert len(document.inline_shapes) == 6
+    assert document.styles["Normal"].font.name == "Times New Roman"
+
+
+def test_settings_name_the_unit_the_signer_and_the_recipients(area, incidents, tmp_path) -> None:
+    import docx
+
+    from patrolbase.settings import Settings
+
+    settings = Settings().replace(
+        report={"issuing_unit": "CÔNG AN PHƯỜNG VĂN MIẾU - QUỐC TỬ GIÁM", "unit_code": "CAP-VM",
+                "signer_name": "Nguyễn Văn An", "recipients": ["Công an thành phố Hà Nội"]},
+        hotspots={"permutations": 99},
+    )  # fmt: skip
+    small = monthly_review(
+        incidents, month="2026-10", bbox=area.bbox, crs=area.crs, settings=settings, today=TODAY
+    )
+    document = docx.Document(str(write_docx(small, tmp_path / "r.docx")))
+    header = [p.text for cell in document.tables[0].rows[0].cells for p in cell.paragraphs]
+    assert "CÔNG AN PHƯỜNG VĂN MIẾU - QUỐC TỬ GIÁM" in header and "Số: …/BC-CAP-VM" in header
+    sign = document.tables[-1].rows[0].cells
+    assert [p.text for p in sign[0].paragraphs][1:] == ["- Công an thành phố Hà Nội;"]
+    assert sign[1].paragraphs[-1].text == "Nguyễn Văn An"
 
 
 @needs_poppler
 def test_english_switch(review, tmp_path: Path) -> None:
     text = _flat(_text(write_pdf(review, tmp_path / "en.pdf", lang="en")))
-    assert "HOTSPOT REVIEW, 10/2026" in text and "Dated 15/11/2026" in text
-    assert "Coverage gaps" in text and "Khoảng trống" not in text
+    assert "REPORT" in text and "SOCIALIST REPUBLIC OF VIET NAM" in text
+    assert "II. PATROL RESULTS" in text and "Recipients:" in text
+    assert "Khoảng trống" not in text and "Nơi nhận" not in text
 
 
 def test_html_is_self_contained(review, empty_review, tmp_path: Path) -> None:
     page = write_html(review, tmp_path / "report.html").read_text(encoding="utf-8")
     assert re.search(r"(src|href)=\"https?:", page) is None
     assert page.count("data:image/png;base64,") >= 5
-    assert "BÁO CÁO RÀ SOÁT ĐIỂM NÓNG THÁNG 10/2026" in page
-    assert "Ngày 15 tháng 11 năm 2026" in page
+    assert "BÁO CÁO" in page and "Hà Nội, ngày 15 tháng 11 năm 2026" in page
+    assert "II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT" in page and "Nơi nhận:" in page
     empty = write_html(empty_review, tmp_path / "empty.html").read_text(encoding="utf-8")
     assert "Không có vụ việc nào" in empty and "Không tính được" in empty
 
