@@ -107,7 +107,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "layer.incidents": ("Vụ việc", "Incidents"),
     "layer.depots": ("Điểm xuất phát", "Depots"),
     "layer.online": ("Nền trực tuyến", "Online tiles"),
-    "layer.routes": ("Lộ trình tổ {team}", "Route of team {team}"),
+    "layer.routes": ("Lộ trình {team}", "Route of {team}"),
+    "layer.water": ("Mặt nước", "Water"),
+    "legend.title": ("Chú giải", "Legend"),
+    "legend.risk": ("Mức độ nguy cơ của mục tiêu", "Risk level of the sites"),
+    "legend.cells": ("Số vụ việc trong ô 50 m: ít → nhiều", "Incidents per 50 m cell: few → many"),
+    "legend.teams": ("Tổ tuần tra (mũi tên: hướng đi)", "Patrol teams (arrows: direction)"),
+    "legend.stops": ("Số thứ tự điểm dừng của tổ", "The team's stop numbers"),
+    "plan.team_filter": ("Tổ hiện trên bản đồ", "Teams on the map"),
+    "plan.stop_pick": (
+        "Chọn một dòng để tô sáng điểm dừng trên bản đồ; bấm một điểm dừng trên bản đồ để tô "
+        "sáng dòng của nó.",
+        "Pick a row to highlight the stop on the map; click a stop on the map to highlight its "
+        "row.",
+    ),
     "popup.kind": ("Loại hình", "Kind"),
     "popup.address": ("Địa chỉ", "Address"),
     "popup.risk": ("Mức độ nguy cơ", "Risk level"),

@@ -1,0 +1,323 @@
+"""Small Leaflet scripts of the dashboard's maps: setup, street names, stop badges, legend.
+
+Each is a folium ``MacroElement`` whose script runs inside the map's page (no plugin file to
+fetch, nothing from outside). The placement of street names and stop badges runs in the
+browser because only the browser knows the size of a text on screen:
+
+- ``StopBadgePlacer``: after every zoom or pan, the badges (``.stop-badge``) are placed in
+  priority order (team by team, first visit first); a badge that would cover one already placed
+  moves to the nearest free spot around its site on rings of growing radius, with a thin leader
+  line back to the site.
+- ``StreetNames``: the street names of ``geodata.basemap`` from street zoom on, rotated along
+  their street, most important first; a name that would touch another name, a badge or the
+  map's edge is hidden.
+- ``MapLegend``: a legend control whose sections follow the layers shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+__all__ = ["STREET_NAME_MIN_ZOOM", "MapLegend", "MapSetup", "StopBadgePlacer", "StreetNames"]
+
+STREET_NAME_MIN_ZOOM = 16
+"""Street names show from this zoom on (street level)."""
+
+
+class MapSetup(MacroElement):
+    """Local marker images, the attribution, a metric-only scale and the map's height.
+
+    With ``fill_screen`` the map takes the browser window's height (less ``reserve_px``) when
+    the window is wide, so the map is the page's main view on a commander's screen.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            L.Icon.Default.imagePath = {{ this.image_path|tojson }};
+            map.attributionControl.setPrefix("Leaflet");
+            map.attributionControl.addAttribution({{ this.attribution|tojson }});
+            L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo(map);
+            map.getContainer().style.background = "#f4f3ef";
+            {% if this.fill_screen %}
+            try {
+                var frame = window.frameElement;
+                var host = frame && window.parent;
+                if (host && host.innerWidth >= 1100) {
+                    var h = Math.max(480, host.innerHeight - {{ this.reserve_px }});
+                    frame.style.height = h + "px";
+                    var outer = document.getElementById("map_div");
+                    if (outer) { outer.style.height = h + "px"; }
+                    map.getContainer().style.height = h + "px";
+                    map.invalidateSize();
+                }
+            } catch (e) { /* another origin: keep the height given */ }
+            {% endif %}
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, *, image_path: str, attribution: str, fill_screen: bool, reserve_px: int = 120
+    ) -> None:
+        super().__init__()
+        self._name = "MapSetup"
+        self.image_path = image_path
+        self.attribution = attribution
+        self.fill_screen = fill_screen
+        self.reserve_px = int(reserve_px)
+
+
+_PLACE_JS = """
+function (map) {
+    var OFFSETS = [[0, 0]];
+    [24, 36, 50, 66, 84, 104].forEach(function (r) {
+        for (var k = 0; k < 16; k++) {
+            var a = k * Math.PI / 8;
+            OFFSETS.push([Math.round(r * Math.cos(a)), Math.round(r * Math.sin(a))]);
+        }
+    });
+    function overlap(a, b) {
+        var w = Math.min(a.r, b.r) - Math.max(a.l, b.l) + 2;
+        var h = Math.min(a.b, b.b) - Math.max(a.t, b.t) + 2;
+        return (w > 0 && h > 0) ? w * h : 0;
+    }
+    function place() {
+        var root = map.getContainer();
+        var badges = Array.prototype.slice.call(root.querySelectorAll(".stop-badge"));
+        badges.sort(function (a, b) { return (+a.dataset.prio) - (+b.dataset.prio); });
+        var placed = [];
+        badges.forEach(function (el) {
+            var label = el.querySelector(".stop-number");
+            var line = el.querySelector("line");
+            label.style.transform = "translate(-50%, -50%)";
+            var r0 = label.getBoundingClientRect();
+            var cx = r0.left + r0.width / 2, cy = r0.top + r0.height / 2;
+            var best = null, bestCost = Infinity;
+            for (var i = 0; i < OFFSETS.length; i++) {
+                var o = OFFSETS[i];
+                var box = {l: cx + o[0] - r0.width / 2, r: cx + o[0] + r0.width / 2,
+                           t: cy + o[1] - r0.height / 2, b: cy + o[1] + r0.height / 2};
+                var cost = 0;
+                for (var j = 0; j < placed.length; j++) { cost += overlap(box, placed[j]); }
+                if (cost < bestCost) { best = [o, box]; bestCost = cost; }
+                if (cost === 0) { break; }
+            }
+            var o = best[0];
+            label.style.transform = "translate(calc(-50% + " + o[0] + "px), calc(-50% + "
+                + o[1] + "px))";
+            if (line) { line.setAttribute("x2", o[0]); line.setAttribute("y2", o[1]); }
+            el.classList.toggle("moved", o[0] !== 0 || o[1] !== 0);
+            placed.push(best[1]);
+        });
+        root.dispatchEvent(new CustomEvent("badgesplaced"));
+    }
+    var pending = null;
+    function later() {
+        if (pending) { clearTimeout(pending); }
+        pending = setTimeout(function () { pending = null; place(); }, 30);
+    }
+    map.on("zoomend moveend overlayadd overlayremove resize", later);
+    map.whenReady(later);
+    setTimeout(later, 300);
+}
+"""
+
+
+class StopBadgePlacer(MacroElement):
+    """Place the stop badges so that none covers another (see the module's docstring)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .stop-badge { position: absolute; left: 0; top: 0; }
+        .stop-badge .pin { position: absolute; left: -5px; top: -5px; width: 10px;
+            height: 10px; border-radius: 5px; border: 2px solid white; box-sizing: border-box; }
+        .stop-badge svg { position: absolute; left: 0; top: 0; overflow: visible; }
+        .stop-badge .stop-number { position: absolute; left: 0; top: 0; white-space: nowrap;
+            transform: translate(-50%, -50%); color: white; font: bold 11px/16px sans-serif;
+            padding: 0 5px; border-radius: 9px; border: 2px solid white;
+            box-shadow: 0 0 2px rgba(0, 0, 0, .7); cursor: pointer; }
+        .stop-badge.selected .stop-number { outline: 3px solid #ffd600;
+            box-shadow: 0 0 8px #ffd600; }
+        .stop-badge.selected { z-index: 1000 !important; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        ({{ this.js }})({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "StopBadgePlacer"
+        self.js = _PLACE_JS
+
+
+class StreetNames(MacroElement):
+    """Street names along their streets from ``STREET_NAME_MIN_ZOOM`` on, never overlapping.
+
+    ``labels`` is the ``labels`` layer of ``geodata.basemap.background_geojson`` (points with
+    ``name``, ``angle_deg`` counter-clockwise from east, ``rank``).
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .street-name { position: absolute; left: 0; top: 0; white-space: nowrap;
+            font: 11px/1 sans-serif; color: #4a4a4a; pointer-events: none;
+            text-shadow: -1px -1px 0 #fff, 1px -1px 0 #fff, -1px 1px 0 #fff, 1px 1px 0 #fff,
+                         0 0 3px #fff; }
+        .street-name.major { font-weight: bold; color: #3a3a3a; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map, data) {
+            var pane = map.createPane("streetNames");
+            pane.style.zIndex = 450;
+            pane.style.pointerEvents = "none";
+            var group = L.layerGroup();
+            var items = data.features.slice().sort(function (a, b) {
+                return a.properties.rank - b.properties.rank;
+            }).map(function (f) {
+                var p = f.properties;
+                var span = document.createElement("span");
+                span.className = "street-name " + (p.cls || "");
+                span.textContent = p.name;
+                span.style.transform = "translate(-50%, -50%) rotate(" + (-p.angle_deg) + "deg)";
+                var icon = L.divIcon({html: span, className: "", iconSize: [0, 0]});
+                var c = f.geometry.coordinates;
+                var marker = L.marker([c[1], c[0]], {icon: icon, interactive: false,
+                                                     keyboard: false, pane: "streetNames"});
+                group.addLayer(marker);
+                return {span: span, name: p.name};
+            });
+            function hits(a, b) {
+                return a.left < b.right && b.left < a.right && a.top < b.bottom
+                    && b.top < a.bottom;
+            }
+            function place() {
+                var show = map.getZoom() >= {{ this.min_zoom }};
+                if (!show) { if (map.hasLayer(group)) { map.removeLayer(group); } return; }
+                if (!map.hasLayer(group)) { group.addTo(map); }
+                var root = map.getContainer();
+                var frame = root.getBoundingClientRect();
+                var taken = Array.prototype.map.call(
+                    root.querySelectorAll(".stop-number, .map-legend, .leaflet-control"),
+                    function (el) { return el.getBoundingClientRect(); });
+                var seen = {};
+                items.forEach(function (item) {
+                    var r = item.span.getBoundingClientRect();
+                    var cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+                    var gap = 3 * Math.max(r.width, r.height);
+                    var ok = r.left >= frame.left && r.right <= frame.right
+                        && r.top >= frame.top && r.bottom <= frame.bottom
+                        && !taken.some(function (t) { return hits(r, t); })
+                        && !(seen[item.name] || []).some(function (p) {
+                            return Math.hypot(p[0] - cx, p[1] - cy) < gap; });
+                    item.span.style.visibility = ok ? "visible" : "hidden";
+                    item.span.classList.toggle("shown", ok);
+                    if (ok) {
+                        taken.push(r);
+                        (seen[item.name] = seen[item.name] || []).push([cx, cy]);
+                    }
+                });
+            }
+            var pending = null;
+            function later() {
+                if (pending) { clearTimeout(pending); }
+                pending = setTimeout(function () { pending = null; place(); }, 60);
+            }
+            map.on("zoomend moveend resize", later);
+            map.getContainer().addEventListener("badgesplaced", later);
+            map.whenReady(later);
+        })({{ this._parent.get_name() }}, {{ this.data_json }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_json: str, *, min_zoom: int = STREET_NAME_MIN_ZOOM) -> None:
+        super().__init__()
+        self._name = "StreetNames"
+        self.data_json = data_json
+        self.min_zoom = int(min_zoom)
+
+
+class MapLegend(MacroElement):
+    """A legend in the map's corner; each section shows while its layer is on the map.
+
+    ``sections`` are ``(html, layer)`` pairs: ``layer`` is a folium layer (its section follows
+    it) or ``None`` (always shown). The HTML is built by the caller, already escaped.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+        .map-legend { background: rgba(255, 255, 255, .93); padding: 6px 9px;
+            border-radius: 6px; box-shadow: 0 1px 4px rgba(0, 0, 0, .35);
+            font: 12px/1.35 sans-serif; color: #222; max-width: 230px; }
+        .map-legend b { display: block; margin: 3px 0 2px; }
+        .map-legend .row { display: flex; align-items: center; gap: 6px; margin: 1px 0; }
+        .map-legend .dot { width: 12px; height: 12px; border-radius: 6px;
+            border: 1px solid #263238; flex: none; }
+        .map-legend .ramp { height: 10px; width: 110px; border: 1px solid #999; flex: none; }
+        .map-legend .depot-key { width: 14px; height: 14px; background: #fff;
+            border: 2px solid #212121; color: #212121; font: bold 10px/14px sans-serif;
+            text-align: center; flex: none; }
+        .map-legend svg { flex: none; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = L.control({position: "bottomright"});
+            var sections = [
+            {% for html, layer in this.sections %}
+                {html: {{ html|tojson }}, layer: {{ layer.get_name() if layer else "null" }}},
+            {% endfor %}
+            ];
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "map-legend");
+                div.setAttribute("role", "region");
+                div.setAttribute("aria-label", {{ this.title|tojson }});
+                sections.forEach(function (s) {
+                    var part = L.DomUtil.create("div", "legend-section", div);
+                    part.innerHTML = s.html;
+                    s.el = part;
+                });
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+            function sync() {
+                sections.forEach(function (s) {
+                    s.el.style.display = (!s.layer || map.hasLayer(s.layer)) ? "" : "none";
+                });
+            }
+            map.on("overlayadd overlayremove layeradd layerremove", sync);
+            sync();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sections: Sequence[tuple[str, Any]], *, title: str) -> None:
+        super().__init__()
+        self._name = "MapLegend"
+        self.sections = list(sections)
+        self.title = title
+
+
+def style_attr(style: Mapping[str, str]) -> str:
+    """Write a CSS declaration list from a mapping (values already safe)."""
+    return ";".join(f"{k}:{v}" for k, v in style.items())
