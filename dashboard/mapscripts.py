@@ -22,7 +22,14 @@ from typing import Any
 from branca.element import MacroElement
 from jinja2 import Template
 
-__all__ = ["STREET_NAME_MIN_ZOOM", "MapLegend", "MapSetup", "StopBadgePlacer", "StreetNames"]
+__all__ = [
+    "STREET_NAME_MIN_ZOOM",
+    "FitTo",
+    "MapLegend",
+    "MapSetup",
+    "StopBadgePlacer",
+    "StreetNames",
+]
 
 STREET_NAME_MIN_ZOOM = 16
 """Street names show from this zoom on (street level)."""
@@ -44,6 +51,20 @@ class MapSetup(MacroElement):
             map.attributionControl.addAttribution({{ this.attribution|tojson }});
             L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo(map);
             map.getContainer().style.background = "#f4f3ef";
+            // Streamlit sizes the frame after the map is drawn: follow the container's size
+            // and keep the chosen extent in view until the user pans or zooms.
+            var touched = false;
+            ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
+                map.getContainer().addEventListener(name, function () { touched = true; });
+            });
+            if (window.ResizeObserver) {
+                new ResizeObserver(function () {
+                    map.invalidateSize({pan: false});
+                    if (!touched && map.patrolBounds) {
+                        map.fitBounds(map.patrolBounds, {padding: [12, 12]});
+                    }
+                }).observe(map.getContainer());
+            }
             {% if this.fill_screen %}
             try {
                 var frame = window.frameElement;
@@ -74,12 +95,39 @@ class MapSetup(MacroElement):
         self.reserve_px = int(reserve_px)
 
 
+class FitTo(MacroElement):
+    """Show ``bounds`` (``[[south, west], [north, east]]``), again when the map is resized.
+
+    The last one added wins: a plan's map fits its loops rather than the whole area.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            map.patrolBounds = L.latLngBounds({{ this.bounds|tojson }});
+            map.fitBounds(map.patrolBounds, {padding: [12, 12]});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: Sequence[Sequence[float]]) -> None:
+        super().__init__()
+        self._name = "FitTo"
+        self.bounds = [[float(v) for v in corner] for corner in bounds]
+
+
 _PLACE_JS = """
 function (map) {
+    // Leader lines in a pane under the markers: a line never crosses a badge's number.
+    map.createPane("stopLeaders").style.zIndex = 590;
+    var leaderRenderer = L.svg({pane: "stopLeaders"});
+    var leaders = L.layerGroup().addTo(map);
     var OFFSETS = [[0, 0]];
-    [24, 36, 50, 66, 84, 104].forEach(function (r) {
-        for (var k = 0; k < 16; k++) {
-            var a = k * Math.PI / 8;
+    [22, 32, 44, 58, 74, 92, 112, 134].forEach(function (r) {
+        for (var k = 0; k < 24; k++) {
+            var a = k * Math.PI / 12;
             OFFSETS.push([Math.round(r * Math.cos(a)), Math.round(r * Math.sin(a))]);
         }
     });
@@ -88,14 +136,34 @@ function (map) {
         var h = Math.min(a.b, b.b) - Math.max(a.t, b.t) + 2;
         return (w > 0 && h > 0) ? w * h : 0;
     }
+    function rect(el) {
+        var r = el.getBoundingClientRect();
+        return {l: r.left, r: r.right, t: r.top, b: r.bottom};
+    }
+    function crosses(seg, box) {  // a leader line through a label, sampled
+        for (var k = 1; k < 12; k++) {
+            var x = seg[0] + (seg[2] - seg[0]) * k / 12, y = seg[1] + (seg[3] - seg[1]) * k / 12;
+            if (x > box.l && x < box.r && y > box.t && y < box.b) { return true; }
+        }
+        return false;
+    }
     function place() {
         var root = map.getContainer();
         var badges = Array.prototype.slice.call(root.querySelectorAll(".stop-badge"));
-        badges.sort(function (a, b) { return (+a.dataset.prio) - (+b.dataset.prio); });
-        var placed = [];
-        badges.forEach(function (el) {
+        badges.sort(function (a, b) {
+            var sa = a.classList.contains("selected") ? -1 : +a.dataset.prio;
+            var sb = b.classList.contains("selected") ? -1 : +b.dataset.prio;
+            return sa - sb;
+        });
+        // the legend, zoom buttons, scale and credit are kept clear too, and every site's pin
+        var placed = Array.prototype.map.call(root.querySelectorAll(".leaflet-control"), rect);
+        var pins = badges.map(function (el) { return rect(el.querySelector(".pin")); });
+        var lines = [];
+        var origin = root.getBoundingClientRect();
+        leaders.clearLayers();
+        badges.forEach(function (el, n) {
             var label = el.querySelector(".stop-number");
-            var line = el.querySelector("line");
+            el.classList.remove("folded");
             label.style.transform = "translate(-50%, -50%)";
             var r0 = label.getBoundingClientRect();
             var cx = r0.left + r0.width / 2, cy = r0.top + r0.height / 2;
@@ -104,17 +172,38 @@ function (map) {
                 var o = OFFSETS[i];
                 var box = {l: cx + o[0] - r0.width / 2, r: cx + o[0] + r0.width / 2,
                            t: cy + o[1] - r0.height / 2, b: cy + o[1] + r0.height / 2};
-                var cost = 0;
-                for (var j = 0; j < placed.length; j++) { cost += overlap(box, placed[j]); }
-                if (cost < bestCost) { best = [o, box]; bestCost = cost; }
-                if (cost === 0) { break; }
+                var seg = [cx, cy, cx + o[0], cy + o[1]];
+                var cost = i;  // nearer spots first
+                for (var j = 0; j < placed.length; j++) {
+                    cost += 100 * overlap(box, placed[j]);
+                    if (o[0] || o[1]) { cost += crosses(seg, placed[j]) ? 2000 : 0; }
+                }
+                for (j = 0; j < pins.length; j++) {
+                    if (j !== n) { cost += 100 * overlap(box, pins[j]); }
+                }
+                for (j = 0; j < lines.length; j++) { cost += crosses(lines[j], box) ? 2000 : 0; }
+                if (cost < bestCost) { best = [o, box, seg]; bestCost = cost; }
+                if (cost === i) { break; }
             }
             var o = best[0];
+            // No free spot near its site: the badge folds into its pin (its numbers stay in
+            // the tooltip) until a closer zoom makes room. The first team is placed first.
+            var folded = bestCost >= 100;
+            el.classList.toggle("folded", folded);
+            if (folded) { return; }
             label.style.transform = "translate(calc(-50% + " + o[0] + "px), calc(-50% + "
                 + o[1] + "px))";
-            if (line) { line.setAttribute("x2", o[0]); line.setAttribute("y2", o[1]); }
             el.classList.toggle("moved", o[0] !== 0 || o[1] !== 0);
             placed.push(best[1]);
+            if (o[0] || o[1]) {
+                lines.push(best[2]);
+                var a = L.point(cx - origin.left, cy - origin.top);
+                var b = L.point(a.x + o[0], a.y + o[1]);
+                leaders.addLayer(L.polyline(
+                    [map.containerPointToLatLng(a), map.containerPointToLatLng(b)],
+                    {renderer: leaderRenderer, color: el.dataset.colour, weight: 2,
+                     opacity: 0.9, interactive: false}));
+            }
         });
         root.dispatchEvent(new CustomEvent("badgesplaced"));
     }
@@ -140,14 +229,18 @@ class StopBadgePlacer(MacroElement):
         .stop-badge { position: absolute; left: 0; top: 0; }
         .stop-badge .pin { position: absolute; left: -5px; top: -5px; width: 10px;
             height: 10px; border-radius: 5px; border: 2px solid white; box-sizing: border-box; }
-        .stop-badge svg { position: absolute; left: 0; top: 0; overflow: visible; }
         .stop-badge .stop-number { position: absolute; left: 0; top: 0; white-space: nowrap;
             transform: translate(-50%, -50%); color: white; font: bold 11px/16px sans-serif;
             padding: 0 5px; border-radius: 9px; border: 2px solid white;
             box-shadow: 0 0 2px rgba(0, 0, 0, .7); cursor: pointer; }
+        .stop-badge.folded .stop-number { display: none; }
+        .stop-badge.folded .pin { left: -6px; top: -6px; width: 12px; height: 12px;
+            border-radius: 6px; }
         .stop-badge.selected .stop-number { outline: 3px solid #ffd600;
             box-shadow: 0 0 8px #ffd600; }
-        .stop-badge.selected { z-index: 1000 !important; }
+        .leaflet-marker-icon:has(.stop-badge) { z-index: 1000 !important; }
+        .leaflet-marker-icon:has(.stop-badge.selected) { z-index: 1001 !important; }
+        .leaflet-marker-icon:has(.route-arrow) { z-index: 0 !important; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}

@@ -42,7 +42,7 @@ from dashboard.i18n import (
     risk_level_label,
     t,
 )
-from dashboard.mapscripts import MapLegend, MapSetup, StopBadgePlacer, StreetNames
+from dashboard.mapscripts import FitTo, MapLegend, MapSetup, StopBadgePlacer, StreetNames
 from geodata.mapstyle import (
     CELL_RAMP,
     NO_RISK_COLOUR,
@@ -276,6 +276,8 @@ def build_map(
     # ("Map has no maxZoom specified") and draws nothing.
     fmap.options["maxZoom"] = 19
     fmap.options["minZoom"] = 12
+    fmap.options["zoomSnap"] = 0.25  # fit the area closely, not to the next whole zoom
+    fmap.options["zoomDelta"] = 0.5
     MapSetup(
         image_path=assets.STATIC_URL + "/leaflet/images/",
         attribution=ATTRIBUTION,
@@ -313,7 +315,7 @@ def build_map(
         styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
     ).add_to(fmap)  # fmt: skip
     StreetNames(base.json["labels"]).add_to(fmap)
-    fmap.fit_bounds([[south, west], [north, east]])
+    FitTo([[south, west], [north, east]]).add_to(fmap)
     return fmap
 
 
@@ -509,9 +511,8 @@ def _badge_icon(badge: Any, colour: str, *, selected: bool) -> str:
     return (
         f"<div class='stop-badge team-{badge.team_index}{' selected' if selected else ''}' "
         f"data-prio='{badge.team_index * 10000 + badge.visits[0]}' "
-        f"data-team='{html.escape(badge.team)}' data-visits='{html.escape(badge.label)}'>"
-        f"<svg width='1' height='1'><line x1='0' y1='0' x2='0' y2='0' stroke='{colour}' "
-        f"stroke-width='2'/></svg><span class='pin' style='background:{colour}'></span>"
+        f"data-team='{html.escape(badge.team)}' data-visits='{html.escape(badge.label)}' "
+        f"data-colour='{colour}'><span class='pin' style='background:{colour}'></span>"
         f"<span class='stop-number' style='background:{colour}'>{label}</span></div>"
     )
 
@@ -620,6 +621,15 @@ def add_routes(
         layers.append(layer)
     if layers:
         StopBadgePlacer().add_to(fmap)
+        points = [
+            (float(y), float(x))
+            for r in plan.routes
+            if shown is None or r.team in shown
+            for x, y in r.extra.get("path") or []
+        ] + [(b.lat, b.lon) for b in badges if shown is None or b.team in shown]
+        if points:
+            lats, lons = zip(*points, strict=True)
+            FitTo([[min(lats), min(lons)], [max(lats), max(lons)]]).add_to(fmap)
     return layers
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "StopBadge",
     "TeamStyle",
     "delta_e2000",
+    "delta_e2000_lab",
     "legend_entries",
     "route_arrows",
     "simulate_colour_blindness",
@@ -54,8 +55,8 @@ RISK_COLOURS: dict[str, str] = {
     "very_high": "#b71c1c",
 }
 """Site colours by risk level, lowest first."""
-NO_RISK_COLOUR = "#607d8b"
-"""A site whose risk is not known."""
+NO_RISK_COLOUR = "#a1887f"
+"""A site whose risk is not known (a neutral grey-brown, far from every team colour)."""
 CELL_RAMP: tuple[str, ...] = ("#fff3b0", "#ffd166", "#f4a259", "#e76f51", "#c1121f", "#780000")
 """Incident cells, from few to many incidents."""
 DEPOT_COLOUR = "#ffffff"
@@ -133,8 +134,13 @@ def delta_e2000(a: str | Sequence[float], b: str | Sequence[float]) -> float:
     >>> round(delta_e2000("#000000", "#ffffff"), 1), delta_e2000("#1e88e5", "#1e88e5")
     (100.0, 0.0)
     """
-    l1, a1, b1 = _lab(a)
-    l2, a2, b2 = _lab(b)
+    return delta_e2000_lab(_lab(a), _lab(b))
+
+
+def delta_e2000_lab(lab1: Sequence[float], lab2: Sequence[float]) -> float:
+    """Return the CIEDE2000 difference of two CIELAB colours (D65)."""
+    l1, a1, b1 = (float(v) for v in lab1)
+    l2, a2, b2 = (float(v) for v in lab2)
     c_bar = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
     g = 0.5 * (1 - math.sqrt(c_bar**7 / (c_bar**7 + 25**7)))
     a1p, a2p = (1 + g) * a1, (1 + g) * a2
@@ -145,7 +151,10 @@ def delta_e2000(a: str | Sequence[float], b: str | Sequence[float]) -> float:
     dhp = 0.0
     if c1p * c2p:
         dhp = h2p - h1p
-        dhp -= 360 * (dhp > 180) - 360 * (dhp < -180)
+        if dhp > 180:
+            dhp -= 360
+        elif dhp < -180:
+            dhp += 360
     dh = 2 * math.sqrt(c1p * c2p) * math.sin(math.radians(dhp / 2))
     l_bar, cp_bar = (l1 + l2) / 2, (c1p + c2p) / 2
     if not c1p * c2p:
