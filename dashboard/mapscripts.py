@@ -38,8 +38,8 @@ STREET_NAME_MIN_ZOOM = 16
 class MapSetup(MacroElement):
     """Local marker images, the attribution, a metric-only scale and the map's height.
 
-    With ``fill_screen`` the map takes the browser window's height (less ``reserve_px``) when
-    the window is wide, so the map is the page's main view on a commander's screen.
+    With ``fill_screen`` the map fills its frame, which ``dashboard.shell.show_map`` makes as
+    tall as a wide window: the map is the page's main view on a commander's screen.
     """
 
     _template = Template(
@@ -58,41 +58,33 @@ class MapSetup(MacroElement):
                 map.getContainer().addEventListener(name, function () { touched = true; });
             });
             if (window.ResizeObserver) {
+                var seen = map.getSize();
                 new ResizeObserver(function () {
-                    map.invalidateSize({pan: false});
+                    map.invalidateSize({pan: false, animate: false});
+                    var size = map.getSize();
+                    if (size.equals(seen)) { return; }
+                    seen = size;
                     if (!touched && map.patrolBounds) {
-                        map.fitBounds(map.patrolBounds, {padding: [12, 12]});
+                        map.fitBounds(map.patrolBounds, {padding: [12, 12], animate: false});
                     }
                 }).observe(map.getContainer());
             }
             {% if this.fill_screen %}
-            try {
-                var frame = window.frameElement;
-                var host = frame && window.parent;
-                if (host && host.innerWidth >= 1100) {
-                    var h = Math.max(480, host.innerHeight - {{ this.reserve_px }});
-                    frame.style.height = h + "px";
-                    var outer = document.getElementById("map_div");
-                    if (outer) { outer.style.height = h + "px"; }
-                    map.getContainer().style.height = h + "px";
-                    map.invalidateSize();
-                }
-            } catch (e) { /* another origin: keep the height given */ }
+            // The page makes this frame as tall as the window (shell.show_map): fill it.
+            map.getContainer().style.height = "100vh";
+            map.invalidateSize();
             {% endif %}
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(
-        self, *, image_path: str, attribution: str, fill_screen: bool, reserve_px: int = 120
-    ) -> None:
+    def __init__(self, *, image_path: str, attribution: str, fill_screen: bool) -> None:
         super().__init__()
         self._name = "MapSetup"
         self.image_path = image_path
         self.attribution = attribution
         self.fill_screen = fill_screen
-        self.reserve_px = int(reserve_px)
 
 
 class FitTo(MacroElement):
@@ -106,7 +98,7 @@ class FitTo(MacroElement):
         {% macro script(this, kwargs) %}
         (function (map) {
             map.patrolBounds = L.latLngBounds({{ this.bounds|tojson }});
-            map.fitBounds(map.patrolBounds, {padding: [12, 12]});
+            map.fitBounds(map.patrolBounds, {padding: [12, 12], animate: false});
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

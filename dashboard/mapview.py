@@ -49,6 +49,7 @@ from geodata.mapstyle import (
     RISK_COLOURS,
     TEAM_COLOURS,
     Legend,
+    legend_entries,
     route_arrows,
     stop_badges,
     team_style,
@@ -75,6 +76,7 @@ __all__ = [
     "add_incidents",
     "add_legend",
     "add_routes",
+    "add_routes_legend",
     "base_layers",
     "build_map",
     "incident_cells",
@@ -704,3 +706,17 @@ def add_legend(
     element = MapLegend(sections, title=t("legend.title", lang))
     element.add_to(fmap)
     return element
+
+
+def add_routes_legend(
+    fmap: folium.Map,
+    routes: Sequence[Layer],
+    *,
+    team_order: Sequence[str],
+    depots: Layer | None = None,
+    lang: Lang = "vi",
+) -> MapLegend:
+    """Add the legend of a map of loops (``add_routes``' layers) and, optionally, depots."""
+    teams = [str(getattr(layer, "team", "")) for layer in routes]
+    legend = legend_entries(depots=depots is not None, teams=teams, team_order=team_order)
+    return add_legend(fmap, legend, lang=lang, depots=depots, routes=routes)

@@ -83,7 +83,8 @@ legend = legend_entries(levels=site_layer.levels, cells=view == "cells" and cell
 mapview.add_legend(fmap, legend, lang=lang, facilities=site_layer, incidents=cells,
                    depots=depot_layer)  # fmt: skip
 folium.LayerControl(collapsed=True).add_to(fmap)
-clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"))
+clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"),
+                         fill_screen=True)  # fmt: skip
 
 # The clicked site's explanation, below the map, when its popup could not carry it.
 target = (clicked or {}).get("last_object_clicked")

@@ -231,7 +231,7 @@ with map_col:
         facilities=site_layer, depots=depot_layer, routes=route_layers,
     )  # fmt: skip
     folium.LayerControl(collapsed=True).add_to(fmap)
-    clicked = shell.show_map(fmap, key="plan", height=640,
+    clicked = shell.show_map(fmap, key="plan", height=640, fill_screen=True,
                              returned=("last_object_clicked",))  # fmt: skip
 picked = planview.clicked_stop(plan, info, (clicked or {}).get("last_object_clicked"))
 if picked is not None and picked != st.session_state.get("plan_map_pick"):
@@ -340,9 +340,13 @@ if len(alternatives) >= 2:
         with column:
             st.markdown(f"**{T('ops.plan_label', label=alt.label)}**")
             small = mapview.build_map(base, lang=lang)
-            mapview.add_depots(small, depots, lang=lang)
-            mapview.add_routes(small, alt.result.plan, shift=shift, lang=lang,
-                               sites=planview.site_info(alt.result.problem))  # fmt: skip
+            small_depots = mapview.add_depots(small, depots, lang=lang)
+            alt_teams = [r.team for r in alt.result.plan.routes]
+            drawn = mapview.add_routes(small, alt.result.plan, shift=shift, lang=lang,
+                                       sites=planview.site_info(alt.result.problem),
+                                       team_order=alt_teams)  # fmt: skip
+            mapview.add_routes_legend(small, drawn, team_order=alt_teams, depots=small_depots,
+                                      lang=lang)  # fmt: skip
             shell.show_map(small, key=f"plan_cmp_{'a' if column is c1 else 'b'}", height=380)
             if alt.result is not result and st.button(
                 T("ops.use", label=alt.label), key=f"plan_use_{'a' if column is c1 else 'b'}"

@@ -225,3 +225,21 @@ def test_the_planned_night_reads_at_a_glance(server: str, ward: Any, page: Any) 
     assert len(names) >= 5
     assert all(_overlap(a, b) <= 1.0 for a, b in combinations(names, 2))
     shot(page, "map-04-street-zoom")
+
+
+def test_a_click_on_a_stop_highlights_it(server: str, ward: Any, page: Any) -> None:
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(".leaflet-container").evaluate(
+        "() => { window.map.closePopup(); window.map.fitBounds(window.map.patrolBounds); }"
+    )
+    page.wait_for_timeout(1500)
+    badge = frame.locator(".stop-badge[data-team='T1']:not(.folded) .stop-number").first
+    visits = badge.inner_text()
+    badge.click()
+    # The page re-runs: the stop is kept as the highlighted one and its badge drawn so.
+    selected = page.frame_locator(MAP_FRAME).first.locator(".stop-badge.selected")
+    selected.wait_for(state="attached", timeout=60_000)
+    assert selected.get_attribute("data-team") == "T1"
+    assert selected.get_attribute("data-visits") == visits
+    page.wait_for_timeout(1500)
+    shot(page, "map-05-stop-selected")

@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from streamlit_folium import _get_header, _get_map_string
 
 from dashboard import assets, mapview
+from geodata.mapstyle import NO_RISK_COLOUR
 from geodata.schema import DEPOT_KINDS
 from geodata.shift import Shift
 from routing.model import PatrolPlan, Route, Stop
@@ -82,7 +83,8 @@ def test_facilities_coloured_by_risk_with_escaped_popups(inputs: Any, base: Any)
     assert "Rất cao" in popup and "<br>" in popup  # explanation lines kept
     assert feature["properties"]["style"]["fillColor"] == mapview.RISK_COLOURS["very_high"]
     grey = mapview.add_facilities(mapview.build_map(base), facilities, risk=None)
-    assert {f["properties"]["style"]["fillColor"] for f in grey.data["features"]} == {"#607d8b"}
+    colours = {f["properties"]["style"]["fillColor"] for f in grey.data["features"]}
+    assert colours == {NO_RISK_COLOUR}
 
 
 def test_incident_cells_count_every_incident(inputs: Any) -> None:
