@@ -71,8 +71,12 @@ class MapSetup(MacroElement):
             }
             {% if this.fill_screen %}
             // The page makes this frame as tall as the window (shell.show_map): fill it.
-            map.getContainer().style.height = "100vh";
-            map.invalidateSize();
+            map.getContainer().style.height = window.innerHeight + "px";
+            map.invalidateSize({pan: false});
+            window.addEventListener("resize", function () {
+                map.getContainer().style.height = window.innerHeight + "px";
+                map.invalidateSize({pan: false});
+            });
             {% endif %}
         })({{ this._parent.get_name() }});
         {% endmacro %}

@@ -211,8 +211,11 @@ st.caption(T("plan.value_detail", value=fmt_number(summary.risk_covered, lang),
 
 info = planview.site_info(problem)
 team_ids = [route.team for route in plan.routes]
+if not set(st.session_state.get("plan_team_filter") or team_ids) <= set(team_ids):
+    del st.session_state["plan_team_filter"]  # teams of an earlier plan
+st.session_state.setdefault("plan_team_filter", team_ids)
 shown_teams = st.multiselect(
-    T("plan.team_filter"), team_ids, default=team_ids, key="plan_team_filter",
+    T("plan.team_filter"), team_ids, key="plan_team_filter",
     format_func=lambda code: team_label(code, lang), placeholder=T("plan.choose"),
 )  # fmt: skip
 selected = planview.selected_stop(st.session_state.get("plan_selected"), team_ids)
