@@ -57,17 +57,14 @@ class MapSetup(MacroElement):
             ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (name) {
                 map.getContainer().addEventListener(name, function () { touched = true; });
             });
+            map.refit = function () {
+                map.invalidateSize({pan: false, animate: false});
+                if (!touched && map.patrolBounds) {
+                    map.fitBounds(map.patrolBounds, {padding: [12, 12], animate: false});
+                }
+            };
             if (window.ResizeObserver) {
-                var seen = map.getSize();
-                new ResizeObserver(function () {
-                    map.invalidateSize({pan: false, animate: false});
-                    var size = map.getSize();
-                    if (size.equals(seen)) { return; }
-                    seen = size;
-                    if (!touched && map.patrolBounds) {
-                        map.fitBounds(map.patrolBounds, {padding: [12, 12], animate: false});
-                    }
-                }).observe(map.getContainer());
+                new ResizeObserver(map.refit).observe(map.getContainer());
             }
             {% if this.fill_screen %}
             // The page makes this frame as tall as the window (shell.show_map): fill it.
@@ -75,7 +72,7 @@ class MapSetup(MacroElement):
             map.invalidateSize({pan: false});
             window.addEventListener("resize", function () {
                 map.getContainer().style.height = window.innerHeight + "px";
-                map.invalidateSize({pan: false});
+                map.refit();
             });
             {% endif %}
         })({{ this._parent.get_name() }});

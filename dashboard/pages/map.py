@@ -73,8 +73,7 @@ risk = None
 with session.guard():
     risk = cache.risk_table(inputs, int(hour), lang=lang)
 
-fmap = mapview.build_map(cache.session_base_layers(), lang=lang, online_tiles=online,
-                         fill_screen=True)  # fmt: skip
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang, online_tiles=online)
 cells = mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
 site_layer = mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
 depot_layer = mapview.add_depots(fmap, depots, lang=lang)
@@ -83,8 +82,7 @@ legend = legend_entries(levels=site_layer.levels, cells=view == "cells" and cell
 mapview.add_legend(fmap, legend, lang=lang, facilities=site_layer, incidents=cells,
                    depots=depot_layer)  # fmt: skip
 folium.LayerControl(collapsed=True).add_to(fmap)
-clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"),
-                         fill_screen=True)  # fmt: skip
+clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"))
 
 # The clicked site's explanation, below the map, when its popup could not carry it.
 target = (clicked or {}).get("last_object_clicked")
