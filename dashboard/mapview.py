@@ -1,15 +1,21 @@
 """Folium maps of the dashboard, drawn offline.
 
-The base map is the area's own OpenStreetMap data (streets by class, buildings, residential land
-use, the boundary) as vector layers, so it is readable with no tile server; an online tile layer
-is an option, off by default. Leaflet and its plugins come from ``/app/static/vendor``
-(``dashboard.assets``); nothing here links to an outside host.
+The base map is the product's one street background (``geodata.basemap``: streets by class,
+buildings, water, street names at street zoom) with residential land use and the boundary, as
+vector layers, so it is readable with no tile server; an online tile layer is an option, off by
+default. Leaflet comes from ``/app/static/vendor`` (``dashboard.assets``); the few scripts of
+our own (street names, stop badges, legend) are inline (``dashboard.mapscripts``). Nothing here
+links to an outside host.
+
+Colours, stop badges, arrows and the legend's content come from ``geodata.mapstyle``: sites
+keep the risk colours, team loops use a palette that cannot be mistaken for them.
 
 Incidents are never drawn one marker each (PITFALLS: 37 s for 50,000): they are counted in 50 m
 grid cells (the default, flat in cost with the number of points), or drawn as a heat layer, or
 as client-side clusters.
 
-Pure: no Streamlit. Functions take frames and return or fill a ``folium.Map``.
+Pure: no Streamlit. Functions take frames and return or fill a ``folium.Map``. One file: the
+map's layers share the ``VectorLayer`` and the legend's wording; the scripts live apart.
 """
 
 from __future__ import annotations
@@ -17,14 +23,13 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
 from folium.map import Layer
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
@@ -37,6 +42,20 @@ from dashboard.i18n import (
     risk_level_label,
     t,
 )
+from dashboard.mapscripts import FitTo, MapLegend, MapSetup, StopBadgePlacer, StreetNames
+from geodata.mapstyle import (
+    CELL_RAMP,
+    NO_RISK_COLOUR,
+    RISK_COLOURS,
+    TEAM_COLOURS,
+    Legend,
+    legend_entries,
+    route_arrows,
+    stop_badges,
+    team_style,
+)
+from geodata.targets import facility_label
+from patrol.personnel import team_label
 from patrolbase.schema import DEPOT_KINDS
 
 if TYPE_CHECKING:
@@ -55,11 +74,12 @@ __all__ = [
     "add_depots",
     "add_facilities",
     "add_incidents",
+    "add_legend",
     "add_routes",
+    "add_routes_legend",
     "base_layers",
     "build_map",
     "incident_cells",
-    "streets_frame",
 ]
 
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL"
@@ -67,27 +87,14 @@ ATTRIBUTION = "© OpenStreetMap contributors, ODbL"
 
 IncidentView = Literal["cells", "heat", "cluster", "none"]
 
-RISK_COLOURS: dict[str, str] = {
-    "low": "#2e7d32",
-    "medium": "#f9a825",
-    "high": "#e65100",
-    "very_high": "#b71c1c",
-}
-_NO_RISK = "#607d8b"
-TEAM_COLOURS: tuple[str, ...] = (
-    "#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#ad1457", "#4e342e",
-)  # fmt: skip
-
-# Street classes drawn from wide to narrow; anything else counts as minor.
-_MAJOR = {"motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link",
-          "primary_link", "secondary_link"}  # fmt: skip
-_MEDIUM = {"tertiary", "tertiary_link", "unclassified", "residential", "road"}
+# Streets in greys by class (no hue: the hues belong to risk levels and teams).
 _STREET_STYLE = {
-    "major": {"color": "#f4b860", "weight": 6, "opacity": 0.95},
-    "medium": {"color": "#9e9e9e", "weight": 3.5, "opacity": 0.9},
-    "minor": {"color": "#bdbdbd", "weight": 2, "opacity": 0.9},
+    "major": {"color": "#a9a9a9", "weight": 7, "opacity": 0.95, "lineCap": "round"},
+    "medium": {"color": "#bdbdbd", "weight": 4.5, "opacity": 0.95, "lineCap": "round"},
+    "minor": {"color": "#cdcdcd", "weight": 2.5, "opacity": 0.95},
+    "path": {"color": "#cfcfcf", "weight": 1.5, "opacity": 0.95, "dashArray": "4 3"},
 }
-_COORD_DECIMALS = 6  # ~0.1 m: smaller GeoJSON, no visible change
+_LAYER_NAMES = ("streets", "buildings", "residential", "boundary", "water", "labels")
 
 
 def _to_json(data: dict[str, Any]) -> str:
@@ -97,7 +104,11 @@ def _to_json(data: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class BaseLayers:
-    """GeoJSON of the base map, built once per area (cached by ``dashboard.cache``)."""
+    """GeoJSON of the base map, built once per area (cached by ``dashboard.cache``).
+
+    Streets (by class), buildings, water and street names come from the product's one street
+    background (``geodata.basemap``); residential land and the boundary from the area.
+    """
 
     streets: dict[str, Any]
     buildings: dict[str, Any]
@@ -105,92 +116,48 @@ class BaseLayers:
     boundary: dict[str, Any]
     bbox: tuple[float, float, float, float]
     """``(west, south, east, north)`` in degrees."""
+    water: dict[str, Any] = field(default_factory=lambda: _collection([]))
+    labels: dict[str, Any] = field(default_factory=lambda: _collection([]))
+    """Street-name anchors (``name``, ``angle_deg``, ``rank``, ``cls``)."""
 
     @cached_property
     def json(self) -> dict[str, str]:
         """Each layer serialised once (the layers are cached across sessions, so is this)."""
-        return {
-            name: _to_json(getattr(self, name))
-            for name in ("streets", "buildings", "residential", "boundary")
-        }
+        return {name: _to_json(getattr(self, name)) for name in _LAYER_NAMES}
 
     @property
     def street_count(self) -> int:
-        """Number of street segments drawn."""
+        """Number of street lines drawn."""
         return len(self.streets["features"])
-
-
-def _street_class(value: object) -> str:
-    # osmnx may merge ways into one edge with a list of classes: the widest wins.
-    values = value if isinstance(value, list) else [value]
-    names = {str(v) for v in values}
-    if names & _MAJOR:
-        return "major"
-    if names & _MEDIUM:
-        return "medium"
-    return "minor"
-
-
-def streets_frame(graph: Any) -> gpd.GeoDataFrame:
-    """Return one row per street (a two-way street once), EPSG:4326, with ``cls`` and ``name``.
-
-    ``cls`` is ``major``/``medium``/``minor``; ``name`` is HTML-escaped, for tooltips.
-
-    Parameters
-    ----------
-    graph
-        The area's networkx MultiDiGraph as ``geodata.network`` builds it: projected, CRS in
-        ``graph.graph["crs"]``, nodes with ``x``/``y``, edges with ``highway``, ``name`` and
-        ``geometry`` (straight segments where it is missing).
-
-    """
-    import geopandas as gpd
-    from shapely.geometry import LineString
-
-    seen: set[tuple[Any, Any]] = set()
-    geometries, classes, names = [], [], []
-    for u, v, data in graph.edges(data=True):
-        pair = (u, v) if str(u) <= str(v) else (v, u)
-        if pair in seen:  # the other direction of a two-way street, or a parallel edge
-            continue
-        seen.add(pair)
-        geometry = data.get("geometry")
-        if geometry is None:
-            a, b = graph.nodes[u], graph.nodes[v]
-            geometry = LineString([(a["x"], a["y"]), (b["x"], b["y"])])
-        geometries.append(geometry)
-        classes.append(_street_class(data.get("highway", "")))
-        name = data.get("name", "")
-        name = name[0] if isinstance(name, list) and name else name
-        # Names go into tooltips as HTML: escape them here, once.
-        names.append(html.escape(name) if isinstance(name, str) else "")
-    frame = gpd.GeoDataFrame(
-        {"cls": classes, "name": names}, geometry=geometries, crs=graph.graph.get("crs")
-    )
-    return frame.to_crs(4326)
 
 
 def _geojson(frame: gpd.GeoDataFrame | None, columns: Sequence[str] = ()) -> dict[str, Any]:
     if frame is None or frame.empty:
-        return {"type": "FeatureCollection", "features": []}
-    shown = frame[[*columns, "geometry"]].copy()
-    shown = shown[~shown.geometry.is_empty & shown.geometry.notna()]
+        return _collection([])
     from shapely import set_precision
 
-    shown["geometry"] = set_precision(shown.geometry.to_numpy(), 10**-_COORD_DECIMALS)
-    shown = shown.reset_index(drop=True)
-    return json.loads(shown.to_json(drop_id=True))
+    shown = frame[[*columns, "geometry"]].copy()
+    shown["geometry"] = set_precision(shown.geometry.to_numpy(), 1e-6)
+    shown = shown[~(shown.geometry.is_empty | shown.geometry.isna())].reset_index(drop=True)
+    return dict(json.loads(shown.to_json(drop_id=True)))
 
 
 def base_layers(area: Any) -> BaseLayers:
     """GeoJSON layers of the base map from an ``Area`` (``geodata.area.load_area``)."""
-    streets = streets_frame(area.graph)
+    from geodata.basemap import background_geojson, street_background
+
+    background = background_geojson(street_background(area))
+    for feature in background["streets"]["features"]:
+        # Names go into tooltips as HTML: escape them here, once.
+        feature["properties"]["name"] = html.escape(str(feature["properties"]["name"] or ""))
     return BaseLayers(
-        streets=_geojson(streets, ["cls", "name"]),
-        buildings=_geojson(getattr(area, "buildings", None)),
+        streets=background["streets"],
+        buildings=background["buildings"],
         residential=_geojson(getattr(area, "residential", None)),
         boundary=_geojson(getattr(area, "boundary", None)),
         bbox=tuple(float(v) for v in area.bbox),  # type: ignore[arg-type]
+        water=background["water"],
+        labels=background["labels"],
     )
 
 
@@ -219,7 +186,7 @@ class VectorLayer(Layer):
             },
             pointToLayer: function (f, latlng) {
                 if (f.properties.icon) {
-                    var size = f.properties.icon_size || 22;
+                    var size = f.properties.icon_size != null ? f.properties.icon_size : 22;
                     return L.marker(latlng, {icon: L.divIcon({html: f.properties.icon,
                         className: "", iconSize: [size, size], iconAnchor: [size / 2, size / 2]}),
                         keyboard: false});
@@ -262,27 +229,6 @@ class VectorLayer(Layer):
         return len(self.data["features"])
 
 
-class _MapSetup(MacroElement):
-    """Local marker images and the OpenStreetMap attribution, run right after the map exists."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.Icon.Default.imagePath = {{ this.image_path|tojson }};
-        {{ this._parent.get_name() }}.attributionControl.setPrefix("Leaflet");
-        {{ this._parent.get_name() }}.attributionControl.addAttribution(
-            {{ this.attribution|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "MapSetup"
-        self.image_path = assets.STATIC_URL + "/leaflet/images/"
-        self.attribution = ATTRIBUTION
-
-
 def _point(lat: float, lon: float, **properties: Any) -> dict[str, Any]:
     return {
         "type": "Feature",
@@ -301,6 +247,7 @@ def build_map(
     lang: Lang = "vi",
     online_tiles: bool = False,
     height: int = 600,
+    fill_screen: bool = False,
 ) -> folium.Map:
     """Return a map of the area with its offline base layers, fitted to the area.
 
@@ -314,6 +261,8 @@ def build_map(
         Add an OpenStreetMap tile layer (needs internet; off by default).
     height
         Height of the map in pixels.
+    fill_screen
+        On a wide window, take the window's height instead (the page's main map).
 
     """
     assets.configure_folium()
@@ -322,14 +271,20 @@ def build_map(
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=16,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # a metric-only scale comes with MapSetup
         height=height,
     )
     # Without tiles folium passes no zoom range to Leaflet, and marker clustering then fails
     # ("Map has no maxZoom specified") and draws nothing.
     fmap.options["maxZoom"] = 19
     fmap.options["minZoom"] = 12
-    _MapSetup().add_to(fmap)
+    fmap.options["zoomSnap"] = 0.25  # fit the area closely, not to the next whole zoom
+    fmap.options["zoomDelta"] = 0.5
+    MapSetup(
+        image_path=assets.STATIC_URL + "/leaflet/images/",
+        attribution=ATTRIBUTION,
+        fill_screen=fill_screen,
+    ).add_to(fmap)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap", name=t("layer.online", lang), attr=ATTRIBUTION, max_zoom=19
@@ -337,12 +292,19 @@ def build_map(
     VectorLayer(
         base.residential, data_json=base.json["residential"], name=t("layer.residential", lang),
         interactive=False,
-        styles={"": {"color": "#d7ccc8", "weight": 0, "fillColor": "#efebe9", "fillOpacity": 0.8}},
+        styles={"": {"color": "#e4e0da", "weight": 0, "fillColor": "#ecE9e4",
+                     "fillOpacity": 0.8}},
+    ).add_to(fmap)  # fmt: skip
+    VectorLayer(
+        base.water, data_json=base.json["water"], name=t("layer.water", lang),
+        interactive=False,
+        styles={"": {"color": "#a9cce8", "weight": 0.8, "fillColor": "#cfe5f5",
+                     "fillOpacity": 1.0}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
         base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang),
         interactive=False,
-        styles={"": {"color": "#bcaaa4", "weight": 0.5, "fillColor": "#d7ccc8",
+        styles={"": {"color": "#d6d3ce", "weight": 0.5, "fillColor": "#e2dfda",
                      "fillOpacity": 0.9}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
@@ -354,7 +316,8 @@ def build_map(
         interactive=False,
         styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
     ).add_to(fmap)  # fmt: skip
-    fmap.fit_bounds([[south, west], [north, east]])
+    StreetNames(base.json["labels"]).add_to(fmap)
+    FitTo([[south, west], [north, east]]).add_to(fmap)
     return fmap
 
 
@@ -400,7 +363,7 @@ def add_facilities(
         if risk is not None and fid in risk.index:
             level = str(risk.at[fid, "level"]) if "level" in risk else None
             why = str(risk.at[fid, "explanation"]) if "explanation" in risk else None
-        name = str(row.get("name") or "") or t("popup.unnamed", lang)
+        name = _site_name(row, lang)
         kind = kind_label(str(row["kind"]), lang)
         popup = _popup_html(
             [
@@ -414,7 +377,7 @@ def add_facilities(
             name,
         )
         style = {"radius": 8, "color": "#263238", "weight": 1.5, "fillOpacity": 0.9,
-                 "fillColor": RISK_COLOURS.get(level or "", _NO_RISK),
+                 "fillColor": RISK_COLOURS.get(level or "", NO_RISK_COLOUR),
                  "className": f"facility risk-{level or 'unknown'}"}  # fmt: skip
         features.append(
             _point(
@@ -427,16 +390,25 @@ def add_facilities(
             )
         )
     layer = VectorLayer(_collection(features), name=t("layer.facilities", lang))
+    layer.levels = [f["properties"]["style"]["className"].split("risk-")[1] for f in features]
     layer.add_to(fmap)
     return layer
 
 
+def _site_name(row: Any, lang: Lang) -> str:
+    """Name a site as people say it, never by its id (``geodata.targets.facility_label``)."""
+    if lang == "vi":
+        return facility_label(row)
+    name = str(row.get("name") or "").strip()
+    return name or f"{kind_label(str(row['kind']), lang)} {t('popup.unnamed', lang)}"
+
+
 def add_depots(fmap: folium.Map, depots: pd.DataFrame, *, lang: Lang = "vi") -> VectorLayer:
-    """Draw the depots (police post, military command) as labelled squares."""
+    """Draw the depots (police post, military command) as white squares with a dark star."""
     icon = (
-        "<div class='depot' style='width:18px;height:18px;background:#0d47a1;border:2px solid "
-        "white;box-shadow:0 0 3px #000;color:white;font:bold 11px sans-serif;text-align:center;"
-        "line-height:18px'>&#9733;</div>"
+        "<div class='depot' style='width:18px;height:18px;background:#fff;border:2px solid "
+        "#212121;box-shadow:0 0 3px #000;color:#212121;font:bold 12px sans-serif;"
+        "text-align:center;line-height:18px'>&#9733;</div>"
     )
     features = []
     for fid, row in depots.iterrows():
@@ -493,7 +465,7 @@ def incident_cells(incidents: pd.DataFrame, *, cell_m: float = 50.0) -> tuple[di
 
 def _cell_colour(n: int, top: int) -> str:
     # Yellow to dark red on a square-root scale: a few busy cells must not wash out the rest.
-    ramp = ("#fff3b0", "#ffd166", "#f4a259", "#e76f51", "#c1121f", "#780000")
+    ramp = CELL_RAMP
     share = (n / top) ** 0.5 if top else 0.0
     return ramp[min(len(ramp) - 1, int(share * (len(ramp) - 1) + 0.5))]
 
@@ -536,11 +508,22 @@ def add_incidents(
     return layer
 
 
-def _stop_icon(k: int, colour: str) -> str:
+def _badge_icon(badge: Any, colour: str, *, selected: bool) -> str:
+    label = html.escape(badge.label)
     return (
-        f"<div class='stop-number' style='width:20px;height:20px;border-radius:10px;"
-        f"background:{colour};color:white;border:2px solid white;font:bold 11px sans-serif;"
-        f"text-align:center;line-height:20px;box-shadow:0 0 2px #000'>{k}</div>"
+        f"<div class='stop-badge team-{badge.team_index}{' selected' if selected else ''}' "
+        f"data-prio='{badge.team_index * 10000 + badge.visits[0]}' "
+        f"data-team='{html.escape(badge.team)}' data-visits='{html.escape(badge.label)}' "
+        f"data-colour='{colour}'><span class='pin' style='background:{colour}'></span>"
+        f"<span class='stop-number' style='background:{colour}'>{label}</span></div>"
+    )
+
+
+def _arrow_icon(angle_deg: float, colour: str) -> str:
+    return (
+        f"<svg class='route-arrow' width='14' height='14' viewBox='-7 -7 14 14' "
+        f"style='transform:rotate({angle_deg}deg);display:block'><path d='M-4,-5 L5,0 L-4,5 Z' "
+        f"fill='{colour}' stroke='white' stroke-width='1.5'/></svg>"
     )
 
 
@@ -552,8 +535,10 @@ def add_routes(
     lang: Lang = "vi",
     sites: Mapping[str, Mapping[str, Any]] | None = None,
     team_order: Sequence[str] | None = None,
+    teams: Iterable[str] | None = None,
+    selected: tuple[str, str] | None = None,
 ) -> list[VectorLayer]:
-    """Draw each team's loop along the streets in its colour, with numbered stops and times.
+    """Draw each team's loop in its colour with arrows, and one numbered badge per site.
 
     Parameters
     ----------
@@ -570,47 +555,168 @@ def add_routes(
         Fallback ``{site_id: {"name", "kind", "lat", "lon"}}`` for stops without those extras.
     team_order
         All teams of the plan, so that a team keeps its colour when drawn alone.
+    teams
+        Only these teams (the team filter); ``None`` draws every team.
+    selected
+        ``(team, site)`` of a stop to highlight (chosen in the timeline table).
+
+    Returns
+    -------
+    list of VectorLayer
+        One layer per team drawn, each with ``team`` and ``style`` set (for the legend).
 
     """
+    order = list(team_order or [r.team for r in plan.routes])
+    shown = None if teams is None else set(teams)
+    badges = stop_badges(plan, sites=sites, team_order=order)
     layers = []
     for i, route in enumerate(plan.routes):
-        order = list(team_order or [])
-        colour = TEAM_COLOURS[(order.index(route.team) if route.team in order else i)
-                              % len(TEAM_COLOURS)]  # fmt: skip
-        team = html.escape(t("routes.team", lang, team=route.team))
-        features = []
+        if shown is not None and route.team not in shown:
+            continue
+        index = order.index(route.team) if route.team in order else i
+        style = team_style(index)
+        team = html.escape(team_label(route.team, lang))
+        features: list[dict[str, Any]] = []
         path = route.extra.get("path") or []
         if len(path) >= 2:
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"tip": team, "style": {"color": colour, "weight": 5,
-                                   "opacity": 0.85, "className": f"route route-{i}"}},
-                    "geometry": {"type": "LineString",
-                                 "coordinates": [[round(float(x), 6), round(float(y), 6)]
-                                                 for x, y in path]},
-                }
-            )  # fmt: skip
-        for k, stop in enumerate(route.stops, start=1):
-            info = {**dict((sites or {}).get(stop.site, {})), **dict(stop.extra)}
-            if info.get("lat") is None or info.get("lon") is None:
-                continue
-            name = html.escape(str(info.get("name") or stop.site))
-            times = t("popup.stop_time", lang, arrive=fmt_clock(shift.at(stop.arrive)),
-                      start=fmt_clock(shift.at(stop.start)),
-                      depart=fmt_clock(shift.at(stop.depart)))  # fmt: skip
-            tip = f"{team}<br>{t('popup.stop', lang, k=k, name=name)}<br>{times}"
+            coords = [[round(float(x), 6), round(float(y), 6)] for x, y in path]
+            line = {"color": style.colour, "weight": 5, "opacity": 0.9,
+                    "className": f"route route-{index}"}  # fmt: skip
+            if style.dash:
+                line["dashArray"] = style.dash
+            casing = {"color": "#ffffff", "weight": 8, "opacity": 0.8, "className": "route-casing"}
+            for props in ({"style": casing}, {"tip": team, "style": line}):
+                features.append(
+                    {"type": "Feature", "properties": props,
+                     "geometry": {"type": "LineString", "coordinates": coords}}
+                )  # fmt: skip
+            features.extend(
+                _point(a.lat, a.lon, icon=_arrow_icon(a.angle_deg, style.colour), icon_size=14)
+                for a in route_arrows(path)
+            )
+        for badge in (b for b in badges if b.team == route.team):
+            name = html.escape(badge.name or kind_label(badge.kind, lang))
+            lines = [
+                t("popup.stop_time", lang, arrive=fmt_clock(shift.at(a)),
+                  start=fmt_clock(shift.at(s)), depart=fmt_clock(shift.at(d)))
+                for a, s, d in badge.stops
+            ]  # fmt: skip
+            tip = "<br>".join(
+                [f"<b>{team}</b>", t("popup.stop", lang, k=badge.label, name=name)]
+                + [f"{k}: {line}" for k, line in zip(badge.visits, lines, strict=True)]
+            )
             features.append(
                 _point(
-                    float(info["lat"]),
-                    float(info["lon"]),
-                    icon=_stop_icon(k, colour),
-                    icon_size=24,
+                    badge.lat,
+                    badge.lon,
+                    icon=_badge_icon(badge, style.colour, selected=selected
+                                     == (badge.team, badge.site)),
+                    icon_size=0,
                     tip=tip,
                     popup=tip,
                 )
-            )
-        layer = VectorLayer(_collection(features), name=t("layer.routes", lang, team=route.team))
+            )  # fmt: skip
+        layer = VectorLayer(_collection(features), name=t("layer.routes", lang, team=team))
+        layer.team = route.team
+        layer.style = style
         layer.add_to(fmap)
         layers.append(layer)
+    if layers:
+        StopBadgePlacer().add_to(fmap)
+        points = [
+            (float(y), float(x))
+            for r in plan.routes
+            if shown is None or r.team in shown
+            for x, y in r.extra.get("path") or []
+        ] + [(b.lat, b.lon) for b in badges if shown is None or b.team in shown]
+        if points:
+            lats, lons = zip(*points, strict=True)
+            FitTo([[min(lats), min(lons)], [max(lats), max(lons)]]).add_to(fmap)
     return layers
+
+
+def _swatch_line(colour: str, dash: str | None) -> str:
+    dash_attr = f" stroke-dasharray='{dash}'" if dash else ""
+    return (
+        f"<svg width='34' height='12'><line x1='1' y1='6' x2='33' y2='6' stroke='{colour}' "
+        f"stroke-width='4'{dash_attr}/><path d='M17,2 L24,6 L17,10 Z' fill='{colour}' "
+        f"stroke='white' stroke-width='1'/></svg>"
+    )
+
+
+def add_legend(
+    fmap: folium.Map,
+    legend: Legend,
+    *,
+    lang: Lang = "vi",
+    facilities: Layer | None = None,
+    incidents: Layer | None = None,
+    depots: Layer | None = None,
+    routes: Sequence[Layer] = (),
+) -> MapLegend:
+    """Add the legend of ``legend`` (``geodata.mapstyle.legend_entries``) in ``lang``.
+
+    Each section follows its layer: hidden with the layer in the layer control.
+    """
+    sections: list[tuple[str, Layer | None]] = []
+    if legend.risk_levels:
+        rows = "".join(
+            f"<div class='row'><span class='dot' style='background:{colour}'></span>"
+            f"{html.escape(risk_level_label(level, lang))}</div>"
+            for level, colour in legend.risk_levels
+        )
+        sections.append((f"<b>{html.escape(t('legend.risk', lang))}</b>{rows}", facilities))
+    if legend.cells:
+        ramp = f"linear-gradient(to right, {', '.join(legend.cells)})"
+        sections.append(
+            (
+                f"<b>{html.escape(t('layer.incidents', lang))}</b><div class='row'>"
+                f"<span class='ramp' style='background:{ramp}'></span></div><div class='row'>"
+                f"{html.escape(t('legend.cells', lang))}</div>",
+                incidents,
+            )
+        )
+    if legend.depots:
+        sections.append(
+            (
+                f"<div class='row'><span class='depot-key'>&#9733;</span>"
+                f"{html.escape(t('layer.depots', lang))}</div>",
+                depots,
+            )
+        )
+    by_team = {getattr(layer, "team", None): layer for layer in routes}
+    if legend.teams:
+        sections.append((f"<b>{html.escape(t('legend.teams', lang))}</b>", None))
+        for team, style in legend.teams:
+            sections.append(
+                (
+                    f"<div class='row legend-team' data-team='{html.escape(team)}'>"
+                    f"{_swatch_line(style.colour, style.dash)}"
+                    f"{html.escape(team_label(team, lang))}</div>",
+                    by_team.get(team),
+                )
+            )
+        sections.append(
+            (
+                "<div class='row'><span class='dot' style='background:#9e9e9e;width:18px;"
+                f"border-radius:9px'></span>{html.escape(t('legend.stops', lang))}</div>",
+                None,
+            )
+        )
+    element = MapLegend(sections, title=t("legend.title", lang))
+    element.add_to(fmap)
+    return element
+
+
+def add_routes_legend(
+    fmap: folium.Map,
+    routes: Sequence[Layer],
+    *,
+    team_order: Sequence[str],
+    depots: Layer | None = None,
+    lang: Lang = "vi",
+) -> MapLegend:
+    """Add the legend of a map of loops (``add_routes``' layers) and, optionally, depots."""
+    teams = [str(getattr(layer, "team", "")) for layer in routes]
+    legend = legend_entries(depots=depots is not None, teams=teams, team_order=team_order)
+    return add_legend(fmap, legend, lang=lang, depots=depots, routes=routes)

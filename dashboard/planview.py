@@ -5,7 +5,7 @@ Pure: no Streamlit; takes a ``ShiftPlan`` (``patrol.pipeline.plan_shift``) or it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -32,10 +32,15 @@ if TYPE_CHECKING:
 __all__ = [
     "PlanSummary",
     "add_dispatch",
+    "clicked_stop",
     "members_line",
     "metrics_rows",
+    "plan_legend",
     "rota_table",
+    "row_highlight",
+    "selected_stop",
     "site_info",
+    "stop_rows",
     "summarise",
     "timeline",
     "ward_time",
@@ -131,7 +136,10 @@ def timeline(
             rows.append(
                 {
                     t("routes.col.no", lang): k,
-                    t("routes.col.site", lang): str(info.get("name") or stop.site),
+                    # never the site's id: its name, else its kind
+                    t("routes.col.site", lang): str(
+                        info.get("name") or kind_label(str(info.get("kind", "")), lang)
+                    ),
                     t("routes.col.kind", lang): kind_label(str(info.get("kind", "")), lang),
                     t("routes.col.arrive", lang): fmt_clock(shift.at(stop.arrive)),
                     t("routes.col.start", lang): fmt_clock(shift.at(stop.start)),
@@ -147,6 +155,51 @@ def timeline(
             ],
         )
     return tables
+
+
+def plan_legend(levels: Sequence[str], teams: Sequence[str], order: Sequence[str]) -> Any:
+    """Return the legend of the plan's map: site levels, depots and the teams drawn."""
+    from geodata.mapstyle import legend_entries
+
+    return legend_entries(levels=levels, depots=True, teams=list(teams), team_order=order)
+
+
+def selected_stop(value: Any, teams: Sequence[str]) -> tuple[str, str] | None:
+    """Return the highlighted ``(team, site)`` kept, if it is of this plan's teams."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] in teams:
+        return (str(value[0]), str(value[1]))
+    return None
+
+
+def clicked_stop(
+    plan: PatrolPlan, sites: Mapping[str, Mapping[str, Any]], clicked: Mapping[str, Any] | None
+) -> tuple[str, str] | None:
+    """Return the ``(team, site)`` of the stop badge at a map click (``last_object_clicked``)."""
+    from geodata.mapstyle import stop_badges
+
+    if not clicked or clicked.get("lat") is None:
+        return None
+    lat, lon = float(clicked["lat"]), float(clicked["lng"])
+    for badge in stop_badges(plan, sites=sites):
+        if abs(badge.lat - lat) < 1e-6 and abs(badge.lon - lon) < 1e-6:
+            return (badge.team, badge.site)
+    return None
+
+
+def row_highlight(rows: set[int]) -> Callable[[pd.Series], list[str]]:
+    """Return a ``Styler.apply`` function that shades the given rows of a timeline."""
+
+    def shade(row: pd.Series) -> list[str]:
+        return ["background-color: #fff3b0" if row.name in rows else ""] * len(row)
+
+    return shade
+
+
+def stop_rows(route: Any, selected: tuple[str, str] | None) -> set[int]:
+    """Return the rows of a team's timeline that are visits of the selected stop's site."""
+    if selected is None or selected[0] != route.team:
+        return set()
+    return {k for k, stop in enumerate(route.stops) if stop.site == selected[1]}
 
 
 def members_line(members: Any, lang: Lang) -> str:

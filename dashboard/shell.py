@@ -174,15 +174,31 @@ def demo_notice(lang: Lang) -> None:
 
 
 def show_map(
-    fmap: Any, *, key: str, height: int = 560, returned: tuple[str, ...] = ("last_clicked",)
+    fmap: Any,
+    *,
+    key: str,
+    height: int = 560,
+    returned: tuple[str, ...] = ("last_clicked",),
+    fill_screen: bool = False,
 ) -> dict[str, Any] | None:
-    """Show a folium map; only clicks come back (panning and zooming do not re-run the page)."""
+    """Show a folium map; only clicks come back (panning and zooming do not re-run the page).
+
+    With ``fill_screen`` (a map built with ``fill_screen=True``) the map's frame is as tall as
+    a wide window (1100 px and more), less the page's top bar; ``height`` stays for narrow ones.
+    """
     from streamlit_folium import st_folium
 
-    return st_folium(  # type: ignore[no-any-return]
-        fmap,
-        key=MAP_KEY_PREFIX + key,
-        height=height,
-        use_container_width=True,
-        returned_objects=list(returned),
-    )
+    box = f"{MAP_KEY_PREFIX}{key}-box"  # a keyed container: CSS can find it (st-key-...)
+    if fill_screen:
+        st.html(
+            f"<style>@media (min-width: 1100px) {{ .st-key-{box} iframe "
+            "{ height: calc(100vh - 6rem) !important; } }</style>"
+        )
+    with st.container(key=box):
+        return st_folium(  # type: ignore[no-any-return]
+            fmap,
+            key=MAP_KEY_PREFIX + key,
+            height=height,
+            use_container_width=True,
+            returned_objects=list(returned),
+        )

@@ -74,9 +74,11 @@ for i, (label, value) in enumerate(planview.metrics_rows(summary, lang)):
 
 info = planview.site_info(rest.problem)
 fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
-mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
-mapview.add_routes(fmap, rest.plan, shift=shift, lang=lang, sites=info,
-                   team_order=[t.id for t in result.problem.teams])  # fmt: skip
+depot_layer = mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
+team_ids = [t.id for t in result.problem.teams]
+drawn = mapview.add_routes(fmap, rest.plan, shift=shift, lang=lang, sites=info,
+                           team_order=team_ids)  # fmt: skip
+mapview.add_routes_legend(fmap, drawn, team_order=team_ids, depots=depot_layer, lang=lang)
 node = result.problem.nodes[dispatch.node]
 planview.add_dispatch(
     fmap, answer.path, lat=float(node.lat or 0.0), lon=float(node.lon or 0.0),

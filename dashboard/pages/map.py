@@ -14,6 +14,7 @@ import streamlit as st
 from dashboard import access, cache, mapview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, incident_label, kind_label, translator
+from geodata.mapstyle import legend_entries
 from geodata.shift import parse_clock, parse_date
 from patrol.store.auth import Permission
 from patrolbase.clock import ward_now
@@ -73,15 +74,18 @@ risk = None
 with session.guard():
     risk = cache.risk_table(inputs, int(hour), lang=lang)
 
-fmap = mapview.build_map(cache.session_base_layers(), lang=lang,
-                         online_tiles=online)  # fmt: skip
-mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
-mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
-mapview.add_depots(fmap, depots, lang=lang)
+fmap = mapview.build_map(cache.session_base_layers(), lang=lang, online_tiles=online)
+cells = mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
+site_layer = mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
+depot_layer = mapview.add_depots(fmap, depots, lang=lang)
+legend = legend_entries(levels=site_layer.levels, cells=view == "cells" and cells is not None,
+                        depots=not depots.empty)  # fmt: skip
+mapview.add_legend(fmap, legend, lang=lang, facilities=site_layer, incidents=cells,
+                   depots=depot_layer)  # fmt: skip
 folium.LayerControl(collapsed=True).add_to(fmap)
 clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"))
 
-# The clicked site's explanation, below the map (popups carry it only for small incident logs).
+# The clicked site's explanation, below the map, when its popup could not carry it.
 target = (clicked or {}).get("last_object_clicked")
 if target and risk is not None:
     near = (sites["lat"] - float(target["lat"])).abs() + (sites["lon"] - float(target["lng"])).abs()
@@ -89,8 +93,10 @@ if target and risk is not None:
         fid = str(near.idxmin())
         with session.guard():
             text = str(risk.at[fid, "explanation"]) if fid in risk.index else ""
-            st.markdown(f"**{T('popup.why')}**")
-            st.code(text or cache.explain_one(inputs, fid, int(hour), lang=lang), language=None)
+            text = text or cache.explain_one(inputs, fid, int(hour), lang=lang)
+        if text.strip():
+            with st.expander(T("popup.why"), expanded=True):
+                st.code(text, language=None)
 
 point = (clicked or {}).get("last_clicked")
 # The component keeps returning the last click: a point already added is not offered again.

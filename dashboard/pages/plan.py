@@ -219,25 +219,59 @@ st.caption(T("plan.value_detail", value=fmt_number(summary.risk_covered, lang),
              total=fmt_number(summary.risk_total, lang)))  # fmt: skip
 
 info = planview.site_info(problem)
-fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
-# Each site in the colour of its peak risk over the shift the plan was made for.
-levels = result.assessment.levels.to_frame("level")
-mapview.add_facilities(fmap, sites, risk=levels, lang=lang)
-mapview.add_depots(fmap, depots, lang=lang)
-mapview.add_routes(fmap, plan, shift=shift, lang=lang, sites=info)
-folium.LayerControl(collapsed=True).add_to(fmap)
-shell.show_map(fmap, key="plan")
+team_ids = [route.team for route in plan.routes]
+if not set(st.session_state.get("plan_team_filter") or team_ids) <= set(team_ids):
+    del st.session_state["plan_team_filter"]  # teams of an earlier plan
+st.session_state.setdefault("plan_team_filter", team_ids)
+shown_teams = st.multiselect(
+    T("plan.team_filter"), team_ids, key="plan_team_filter",
+    format_func=lambda code: team_label(code, lang), placeholder=T("plan.choose"),
+)  # fmt: skip
+selected = planview.selected_stop(st.session_state.get("plan_selected"), team_ids)
+map_col, table_col = st.columns([3, 2], gap="medium")
+with map_col:
+    fmap = mapview.build_map(cache.session_base_layers(), lang=lang, fill_screen=True)
+    # Each site in the colour of its peak risk over the shift the plan was made for.
+    levels = result.assessment.levels.to_frame("level")
+    site_layer = mapview.add_facilities(fmap, sites, risk=levels, lang=lang)
+    depot_layer = mapview.add_depots(fmap, depots, lang=lang)
+    route_layers = mapview.add_routes(fmap, plan, shift=shift, lang=lang, sites=info,
+                                      team_order=team_ids, teams=shown_teams,
+                                      selected=selected)  # fmt: skip
+    mapview.add_legend(
+        fmap, planview.plan_legend(site_layer.levels, shown_teams, team_ids), lang=lang,
+        facilities=site_layer, depots=depot_layer, routes=route_layers,
+    )  # fmt: skip
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    clicked = shell.show_map(fmap, key="plan", height=640, fill_screen=True,
+                             returned=("last_object_clicked",))  # fmt: skip
+picked = planview.clicked_stop(plan, info, (clicked or {}).get("last_object_clicked"))
+if picked is not None and picked != st.session_state.get("plan_map_pick"):
+    st.session_state["plan_map_pick"] = picked  # a new click on the map, not the last one again
+    st.session_state["plan_selected"] = picked
+    st.rerun()
 
-for team, table in planview.timeline(plan, shift, lang=lang, sites=info).items():
-    route = next(r for r in plan.routes if r.team == team)
-    st.markdown(f"**{T('routes.team', team=team)}** · " + T(
-        "routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
-        back=f"{shift.at(route.return_):%H:%M}", n=len(route.stops),
-        travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
-    members = planview.members_line(route.extra.get("members"), lang)
-    if members:
-        st.caption(members)
-    st.dataframe(table, hide_index=True)
+with table_col:
+    st.caption(T("plan.stop_pick"))
+    for team, table in planview.timeline(plan, shift, lang=lang, sites=info).items():
+        route = next(r for r in plan.routes if r.team == team)
+        st.markdown(f"**{team_label(team, lang)}** · " + T(
+            "routes.summary", depart=f"{shift.at(route.depart):%H:%M}",
+            back=f"{shift.at(route.return_):%H:%M}", n=len(route.stops),
+            travel=fmt_duration(route.travel_s, lang)))  # fmt: skip
+        members = planview.members_line(route.extra.get("members"), lang)
+        if members:
+            st.caption(members)
+        rows = planview.stop_rows(route, selected)
+        shown = table.style.apply(planview.row_highlight(rows), axis=1)
+        event = st.dataframe(shown, hide_index=True, on_select="rerun",
+                             selection_mode="single-row", key=f"plan_timeline_{team}")  # fmt: skip
+        chosen = list(event.selection.rows) if event is not None else []
+        pick = (team, route.stops[chosen[0]].site) if chosen else None
+        if pick is not None and pick != st.session_state.get(f"plan_row_pick_{team}"):
+            st.session_state[f"plan_row_pick_{team}"] = pick
+            st.session_state["plan_selected"] = pick
+            st.rerun()
 
 
 # ---- Adjust: move a stop to another team and/or time, lock stops, re-solve around them ----
@@ -318,9 +352,13 @@ if len(alternatives) >= 2:
         with column:
             st.markdown(f"**{T('ops.plan_label', label=alt.label)}**")
             small = mapview.build_map(base, lang=lang)
-            mapview.add_depots(small, depots, lang=lang)
-            mapview.add_routes(small, alt.result.plan, shift=shift, lang=lang,
-                               sites=planview.site_info(alt.result.problem))  # fmt: skip
+            small_depots = mapview.add_depots(small, depots, lang=lang)
+            alt_teams = [r.team for r in alt.result.plan.routes]
+            drawn = mapview.add_routes(small, alt.result.plan, shift=shift, lang=lang,
+                                       sites=planview.site_info(alt.result.problem),
+                                       team_order=alt_teams)  # fmt: skip
+            mapview.add_routes_legend(small, drawn, team_order=alt_teams, depots=small_depots,
+                                      lang=lang)  # fmt: skip
             shell.show_map(small, key=f"plan_cmp_{'a' if column is c1 else 'b'}", height=380)
             if alt.result is not result and st.button(
                 T("ops.use", label=alt.label), key=f"plan_use_{'a' if column is c1 else 'b'}"

@@ -124,8 +124,9 @@ if members:
 
 one = dataclasses.replace(plan, routes=(route,))
 fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
-mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
-mapview.add_routes(fmap, one, shift=shift, lang=lang, sites=info, team_order=teams)
+depot_layer = mapview.add_depots(fmap, cache.depots(inputs.facilities), lang=lang)
+drawn = mapview.add_routes(fmap, one, shift=shift, lang=lang, sites=info, team_order=teams)
+mapview.add_routes_legend(fmap, drawn, team_order=teams, depots=depot_layer, lang=lang)
 shell.show_map(fmap, key="routes")
 st.dataframe(planview.timeline(one, shift, lang=lang, sites=info)[team], hide_index=True)
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.risk.levels import _TYPES, RiskLevel, risk_level
+from geodata.targets import facility_label
 from patrolbase.schema import FacilityKind, IncidentType
 from patrolbase.wording import fmt_decimal
 
@@ -220,7 +221,9 @@ def explain(
     parts = pd.DataFrame(rows)
     # The product and the running sum differ by rounding only; let the last part absorb it.
     parts.loc[parts.index[-1], "points"] += score - math.fsum(parts["points"])
-    name = assessment.facilities.at[facility_id, "name"] if "name" in assessment.facilities else ""
+    # Named as people say it (name, else operator or address), never by its id.
+    facilities = assessment.facilities
+    name = facility_label(facilities.loc[facility_id]) if "kind" in facilities else ""
     level = risk_level(score, settings=assessment.settings)
     return Explanation(facility_id, str(name or ""), at, score, level, parts)
 

@@ -192,6 +192,8 @@ def test_map_renders_offline_with_streets_and_sites(server: str, ward: Any, page
     )
     assert "Dữ liệu minh họa" in page.inner_text("body")
     shot(page, "01-map")
+    # The map is as tall as the window: bring all of it into view, as a user scrolls to it.
+    page.locator(MAP_FRAME).first.evaluate("f => f.scrollIntoView()")
     sites.nth(0).click(force=True)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for()

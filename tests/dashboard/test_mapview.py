@@ -16,6 +16,7 @@ from shapely.geometry import shape
 from streamlit_folium import _get_header, _get_map_string
 
 from dashboard import assets, mapview
+from geodata.mapstyle import NO_RISK_COLOUR
 from geodata.shift import Shift
 from patrolbase.schema import DEPOT_KINDS
 from routing.model import PatrolPlan, Route, Stop
@@ -83,7 +84,8 @@ def test_facilities_coloured_by_risk_with_escaped_popups(inputs: Any, base: Any)
     assert "Rất cao" in popup and "<br>" in popup  # explanation lines kept
     assert feature["properties"]["style"]["fillColor"] == mapview.RISK_COLOURS["very_high"]
     grey = mapview.add_facilities(mapview.build_map(base), facilities, risk=None)
-    assert {f["properties"]["style"]["fillColor"] for f in grey.data["features"]} == {"#607d8b"}
+    colours = {f["properties"]["style"]["fillColor"] for f in grey.data["features"]}
+    assert colours == {NO_RISK_COLOUR}
 
 
 def test_incident_cells_count_every_incident(inputs: Any) -> None:
@@ -127,22 +129,33 @@ def test_fifty_thousand_incidents_stay_small(base: mapview.BaseLayers) -> None:
     assert mapview.add_incidents(fmap, incidents, view="none") is None
 
 
-def test_routes_follow_their_path_with_numbered_stops(base: mapview.BaseLayers) -> None:
+def test_routes_follow_their_path_with_arrows_and_one_badge_per_site(
+    base: mapview.BaseLayers,
+) -> None:
     shift = Shift.parse("2026-11-23", "22:00-05:00")
     path = [[105.8300, 21.0280], [105.8320, 21.0285], [105.8330, 21.0290], [105.8300, 21.0280]]
+    kim = {"name": "Tiệm vàng <Kim>", "lat": 21.0285, "lon": 105.8320}
     stops = (
-        Stop("a", 0, 1, 10800, 10800, 11400, {"name": "Tiệm vàng <Kim>", "lat": 21.0285,
-                                                 "lon": 105.8320}),
+        Stop("a", 0, 1, 10800, 10800, 11400, kim),
         Stop("b", 0, 2, 11500, 11500, 12100, {"name": "ATM", "lat": 21.0290, "lon": 105.8330}),
-    )  # fmt: skip
+        Stop("a", 1, 1, 12200, 12300, 12600, kim),  # the gold shop again: same badge
+    )
     plan = PatrolPlan("p", 10.0, 300, (Route("T2", 0, 13000, 300, stops, {"path": path}),), ())
     fmap = mapview.build_map(base)
     (layer,) = mapview.add_routes(fmap, plan, shift=shift, team_order=["T1", "T2"])
-    line, first, second = layer.data["features"]
-    assert line["geometry"]["coordinates"] == path
+    features = layer.data["features"]
+    lines = [f for f in features if f["geometry"]["type"] == "LineString"]
+    assert all(f["geometry"]["coordinates"] == path for f in lines)
+    line = next(f for f in lines if "route-1" in f["properties"]["style"]["className"])
     assert line["properties"]["style"]["color"] == mapview.TEAM_COLOURS[1]  # T2's colour
-    assert ">1</div>" in first["properties"]["icon"] and ">2</div>" in second["properties"]["icon"]
-    assert "01:00" in first["properties"]["tip"] and "01:10" in first["properties"]["tip"]
-    assert "&lt;Kim&gt;" in first["properties"]["tip"]
+    icons = [f["properties"]["icon"] for f in features if "icon" in f["properties"]]
+    arrows = [i for i in icons if "route-arrow" in i]
+    badges = [f for f in features if "stop-badge" in f["properties"].get("icon", "")]
+    assert len(arrows) >= 2  # the loop is about 800 m: an arrow every 180 m
+    assert len(badges) == 2
+    first = badges[0]["properties"]
+    assert ">1 · 3</span>" in first["icon"]
+    assert "01:00" in first["tip"] and "01:10" in first["tip"] and "01:25" in first["tip"]
+    assert "&lt;Kim&gt;" in first["tip"] and "<Kim>" not in first["tip"]
     text = _script(fmap)
-    assert json.dumps("Lộ trình tổ T2")[1:-1] in text or "T2" in text
+    assert "Tổ 2" in text or json.dumps("Tổ 2")[1:-1] in text

@@ -133,7 +133,9 @@ def test_plan_page_solves_and_shows_the_loops(planned: AppTest) -> None:
     assert script.count("route route-") == len(
         [r for r in plan.routes if len(r.extra["path"]) >= 2]
     )
-    assert script.count("stop-number") == sum(len(r.stops) for r in plan.routes)
+    # One badge per site of a team's loop, listing its visit numbers.
+    badges = sum(len({s.site for s in r.stops}) for r in plan.routes)
+    assert script.count("stop-badge team-") == badges
     # One timeline per team, one row per stop.
     tables = at.dataframe
     assert [len(t.value) for t in tables] == [len(r.stops) for r in plan.routes]
