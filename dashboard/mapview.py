@@ -14,8 +14,10 @@ Incidents are never drawn one marker each (PITFALLS: 37 s for 50,000): they are 
 grid cells (the default, flat in cost with the number of points), or drawn as a heat layer, or
 as client-side clusters.
 
-Pure: no Streamlit. Functions take frames and return or fill a ``folium.Map``. One file: the
-map's layers share the ``VectorLayer`` and the legend's wording; the scripts live apart.
+Pure: no Streamlit. Functions take frames and return or fill a ``folium.Map``.
+
+One file past 500 lines: the map's layers share the ``VectorLayer`` and the legend's wording;
+the scripts live apart.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ same background: buildings, water, streets by class and street names, built from
   names along the streets that never cover each other (placed at draw time, when the renderer
   knows the text sizes), a scale bar, a north arrow and the OpenStreetMap attribution.
 
-One file past the usual size on purpose: selecting, serialising and drawing share the street
+One file past 500 lines: selecting, serialising and drawing share the street
 classes and the merging and clipping helpers, and the other modules need one import.
 
 >>> from geodata.area import load_area
