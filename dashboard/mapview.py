@@ -51,6 +51,7 @@ from geodata.mapstyle import (
     RISK_COLOURS,
     TEAM_COLOURS,
     Legend,
+    TeamStyle,
     legend_entries,
     route_arrows,
     stop_badges,
@@ -224,6 +225,10 @@ class VectorLayer(Layer):
         self.data_json = data_json if data_json is not None else _to_json(data)
         self.styles = dict(styles or {})
         self.interactive = interactive
+        # What the legend and the team filter read back from a layer drawn here.
+        self.levels: list[str] = []
+        self.team: str | None = None
+        self.style: TeamStyle | None = None
 
     @property
     def feature_count(self) -> int:

@@ -95,8 +95,10 @@ def _srgb(colour: str | Sequence[float]) -> np.ndarray:
     if isinstance(colour, str):
         from matplotlib.colors import to_rgb
 
-        return np.asarray(to_rgb(colour), dtype=float)
-    return np.clip(np.asarray(colour, dtype=float)[:3], 0.0, 1.0)
+        rgb: np.ndarray = np.asarray(to_rgb(colour), dtype=float)
+        return rgb
+    clipped: np.ndarray = np.clip(np.asarray(colour, dtype=float)[:3], 0.0, 1.0)
+    return clipped
 
 
 def _linear(rgb: np.ndarray) -> np.ndarray:
