@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from patrol.export._common import Lang, PlanExport, TeamRoute, dumps_json, text, write_atomic
-from patrol.export.kml import TEAM_COLOURS
+from patrol.export.kml import team_colour
 
 __all__ = ["to_geojson", "write_geojson"]
 
@@ -83,7 +83,7 @@ def to_geojson(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") 
 
 
 def _team_features(route: TeamRoute, plan: PlanExport, lang: Lang) -> list[dict[str, Any]]:
-    colour = TEAM_COLOURS[plan.teams.index(route.team) % len(TEAM_COLOURS)]
+    colour = team_colour(plan, route.team)
     common = {
         "team": route.team,
         "plan_id": plan.plan_id,

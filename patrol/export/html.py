@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from patrol.export._common import Lang, PlanExport, StopView, TeamRoute, text, write_atomic
-from patrol.export.kml import TEAM_COLOURS
+from patrol.export.kml import team_colour
 from patrol.export.links import MapLinks, map_app_links
 
 __all__ = ["to_html", "write_html"]
@@ -100,7 +100,7 @@ def to_html(
     """
     route = plan.route(team)
     apps = map_app_links(route)
-    colour = TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)]
+    colour = team_colour(plan, team)
     lons = [p[0] for p in route.path] + [s.lon for s in route.stops] + [route.depot.lon]
     lats = [p[1] for p in route.path] + [s.lat for s in route.stops] + [route.depot.lat]
     proj = _Projection(lons, lats)

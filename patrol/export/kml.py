@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from geodata.mapstyle import team_style
 from patrol.export._common import (
     OSM_COPYRIGHT_URL,
     Lang,
@@ -21,11 +22,16 @@ from patrol.export._common import (
     write_atomic,
 )
 
-__all__ = ["KML_NS", "TEAM_COLOURS", "to_kml", "write_kml"]
+__all__ = ["KML_NS", "team_colour", "to_kml", "write_kml"]
+
+
+def team_colour(plan: PlanExport, team: str) -> str:
+    """Return the team's loop colour, as on the dashboard's map (never a risk colour)."""
+    return team_style(plan.teams.index(team)).colour
+
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 _ATOM = "http://www.w3.org/2005/Atom"
-TEAM_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 """Line colour per team, in plan order (``#rrggbb``), shared by every map export."""
 
 
@@ -88,7 +94,7 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         f"{plan.approval(lang)}. {plan.attribution}".replace(".  ", ". "),
     )
     for route in routes:
-        colour = TEAM_COLOURS[plan.teams.index(route.team) % len(TEAM_COLOURS)]
+        colour = team_colour(plan, route.team)
         style = _el(doc, "Style", id=_style_id(route, "line"))
         line = _el(style, "LineStyle")
         _el(line, "color", _kml_colour(colour))

@@ -22,7 +22,7 @@ from fpdf.fonts import FontFace
 
 from patrol.advice import coverage_lines, left_out_lines
 from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
-from patrol.export.kml import TEAM_COLOURS
+from patrol.export.kml import team_colour
 
 __all__ = ["font_path", "to_pdf", "write_pdf"]
 
@@ -182,7 +182,7 @@ def to_pdf(
     for line in left_out_lines(plan.cover, lang=lang):
         pdf.line_of(f"! {line}", size=8, h=4)
     pdf.ln(1.5)
-    _draw_map(pdf, plan, route, TEAM_COLOURS[plan.teams.index(team) % len(TEAM_COLOURS)])
+    _draw_map(pdf, plan, route, team_colour(plan, team))
     if link:
         _qr(pdf, link, lang)
     pdf.ln(2)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from geodata.mapstyle import team_style
 from patrol.export import PlanExport, to_pdf, write_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
@@ -49,14 +50,16 @@ def test_a4_page_renders(briefing: Path) -> None:
     from PIL import Image
 
     with Image.open(page) as image:
-        # The loop is drawn in the team's red inside the map frame (about 15-44 % of the page
-        # height; the emergency box further down is red too and must not count).
+        # The loop is drawn in the team's colour (as on the dashboard's map, never a risk
+        # colour) inside the map frame, about 15-44 % of the page height.
         import numpy as np
+        from matplotlib.colors import to_rgb
 
         rgb = np.asarray(image.convert("RGB")).astype(int)
         rgb = rgb[int(0.16 * rgb.shape[0]) : int(0.43 * rgb.shape[0])]
-        red = int(((rgb[..., 0] > 180) & (rgb[..., 1] < 90) & (rgb[..., 2] < 90)).sum())
-    assert red > 200
+        team = np.array(to_rgb(team_style(0).colour)) * 255
+        loop = int((np.abs(rgb - team).sum(axis=-1) < 60).sum())
+    assert loop > 200
 
 
 def test_vietnamese_text_intact(plan: PlanExport, briefing: Path) -> None:
