@@ -58,20 +58,14 @@ __all__ = [
 
 @st.cache_resource(show_spinner=False)
 def load_routing_kernels() -> threading.Thread:
-    """Load the routing search's compiled kernels and start its worker server, in the background.
+    """Load the routing search's compiled kernels once per server, in the background.
 
-    Loading them takes a second or two; started when the first page is drawn, it is done
-    before anyone presses Solve (``routing.solve`` waits for it otherwise). The server solves
-    from threads, so its second search worker comes from a clean worker server, not a fork.
+    Loading them takes about a second; started when the first page is drawn, it is done
+    before anyone presses Solve (``routing.solve`` waits for it otherwise).
     """
     from routing._kernel import warm_up
-    from routing.solve import prepare_workers
 
-    def load() -> None:
-        warm_up()
-        prepare_workers()
-
-    loading = threading.Thread(target=load, name="routing-kernels", daemon=True)
+    loading = threading.Thread(target=warm_up, name="routing-kernels", daemon=True)
     loading.start()
     return loading
 

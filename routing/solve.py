@@ -27,7 +27,6 @@ import dataclasses
 import itertools
 import multiprocessing
 import sys
-import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -43,7 +42,7 @@ from routing._kernel import warm_up
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
 from routing.params import SearchParams
 
-__all__ = ["prepare_workers", "solve"]
+__all__ = ["solve"]
 
 
 @dataclass(frozen=True)
@@ -187,32 +186,15 @@ def _travel(c: Compiled, routes: list[list[int]], matrix: np.ndarray | None = No
 def _pool_context() -> multiprocessing.context.BaseContext | None:
     """How the second worker starts, or ``None`` to search in this process only.
 
-    ``fork`` starts a worker in milliseconds but is unsafe when the process runs other threads
-    (a lock one of them holds stays locked in the child): the dashboard's server solves from a
-    thread of its own. There the worker comes from a ``forkserver``, a clean single-threaded
-    process started once with the search preloaded, so later workers start as fast as by fork.
-    Elsewhere (no fork) a second process costs more than it gains on short limits.
+    ``fork`` starts a worker in milliseconds. A ``forkserver`` or ``spawn`` worker would be safer
+    beside other threads, but it imports the caller's ``__main__`` first, and under Streamlit
+    that is the page script: the worker ran the page again and started a pool of its own (the
+    test suite hung on it). Elsewhere (no fork) a second process costs more than it gains on
+    short limits, so the search stays in this process.
     """
-    if sys.platform != "linux":
-        return None
-    if threading.active_count() == 1:
+    if sys.platform == "linux":
         return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["routing.solve", "routing._ortools"])
-    return context
-
-
-def prepare_workers() -> None:
-    """Start the worker server now, so that the first plan of a threaded server does not wait.
-
-    Call it once when a multi-threaded application starts (the dashboard does); elsewhere it
-    does nothing.
-    """
-    context = _pool_context() if threading.active_count() > 1 else None
-    if context is None:
-        return
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pool.submit(warm_up).result()
+    return None
 
 
 def solve(
