@@ -101,9 +101,13 @@ def streets(default_osm: Path) -> Streets:
     return Streets(lines)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never ``playwright install``)."""
+    """Debian's Chromium driven by Playwright (never ``playwright install``).
+
+    Per module: Playwright's sync API keeps its event loop running while it is open, and a
+    later module of the same worker (the dashboard's browser tests) must be able to start its own.
+    """
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed")
     from playwright.sync_api import sync_playwright
