@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from patrol.advice import Lang, coverage_lines, left_out_lines
+from patrol.personnel import team_label
 from patrolbase.schema import FacilityKind
 from patrolbase.wording import words
 
@@ -54,7 +55,7 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         depot = route.extra.get("depot", {}).get("name", "")
         lines.append(
             t["team"].format(
-                team=route.team,
+                team=team_label(route.team, lang),
                 members=members,
                 depot=depot,
                 depart=clock(route.depart),

@@ -53,7 +53,12 @@ def _secret(prompt: str, *, from_stdin: bool, confirm: bool = True) -> str:
 
 
 def _show_totp(secret: str, uri: str) -> None:
-    typer.echo("TOTP secret (shown once; add it to the authenticator app):")
+    from patrol.cli import cli_language
+
+    if cli_language() == "vi":
+        typer.echo("Mã bí mật xác thực hai lớp (chỉ hiện một lần; thêm vào ứng dụng xác thực):")
+    else:
+        typer.echo("TOTP secret (shown once; add it to the authenticator app):")
     typer.echo(f"  {secret}")
     typer.echo(f"  {uri}")
     try:
@@ -105,7 +110,13 @@ def users_add(
             source="cli",
         )
     )
-    typer.echo(f"created {made.principal.username} ({made.principal.role.value})")
+    from patrol.cli import cli_language
+
+    who, role = made.principal.username, made.principal.role
+    if cli_language() == "vi":
+        typer.echo(f"Đã tạo tài khoản {who} ({role.label_vi})")
+    else:
+        typer.echo(f"created {who} ({role.value})")
     if made.principal.role.value == "patrol_leader" and team_id is None:
         typer.echo(
             f"Lưu ý: tài khoản tổ trưởng chưa gắn với tổ nào; gắn bằng: patrol users team "

@@ -29,7 +29,10 @@ def run(settings_file: Path, *args: str, stdin: str | None = None) -> tuple[int,
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_first_administrator_and_user_management(settings_file: Path, tmp_path: Path) -> None:
+def test_first_administrator_and_user_management(
+    settings_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "en")
     from patrol.store import auth
     from patrol.store.db import open_store
     from patrolbase.settings import Settings
@@ -184,3 +187,24 @@ def test_backup_is_encrypted_by_default_with_a_manifest(
     code, out, _ = run(settings_file, "backup", str(tmp_path / "b3.sqlite3"), "--plain")
     assert code == 0 and "plain" in out
     assert (tmp_path / "b3.sqlite3").read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_vietnamese_user_is_answered_in_vietnamese(
+    settings_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    code, out, _ = run(
+        settings_file,
+        "users",
+        "add",
+        "chihuy",
+        "--role",
+        "commander",
+        "--name",
+        "Trần Văn Chỉ",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert code == 0 and "Đã tạo tài khoản chihuy (Chỉ huy)" in out
+    assert "Mã bí mật xác thực hai lớp (chỉ hiện một lần" in out
+    assert "created" not in out and "TOTP secret" not in out
