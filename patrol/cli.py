@@ -50,21 +50,26 @@ def _main(
 
 
 def load_settings() -> Settings:
-    """Return the settings named by ``--settings``, or the defaults."""
+    """Return the settings named by ``--settings``, or the defaults.
+
+    A missing or invalid file ends the command with its message (``run_guarded``), never a
+    traceback, whichever command asked.
+    """
     path = _state["settings"]
-    return Settings.from_file(path) if path else Settings()
+    return run_guarded(lambda: Settings.from_file(path)) if path else Settings()
 
 
 def cli_language() -> str:
-    """Return ``"vi"`` when the user's language is Vietnamese, else ``"en"``.
+    """Return ``"en"`` when the user asks for English, else ``"vi"`` (Vietnamese first).
 
     ``PATROL_LANG`` decides when set; otherwise the locale (``LC_ALL``, ``LC_MESSAGES``,
-    ``LANG``, the first one set), as a Vietnamese desktop sets ``LANG=vi_VN.UTF-8``.
+    ``LANG``, the first one set). Only an English locale (``en_US.UTF-8``) gives English: a
+    server's ``C`` or ``POSIX`` locale says nothing of its users, who read Vietnamese.
     """
     chosen = os.environ.get("PATROL_LANG") or next(
         (os.environ[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(k)), ""
     )
-    return "vi" if chosen.lower().startswith("vi") else "en"
+    return "en" if chosen.lower().startswith("en") else "vi"
 
 
 def run_guarded(func: Callable[[], T]) -> T:

@@ -49,24 +49,28 @@ AreaOption = Annotated[
 
 
 def guarded(func: Callable[[], T]) -> T:
-    """Run ``func``; print a ``PatrolError`` in Vietnamese then English, exit status 2."""
+    """Run ``func``; print a ``PatrolError`` in the user's language (``cli_language``), exit 2.
+
+    A refused file lists every problem by row and column.
+    """
+    from patrol.cli import cli_language
+
     try:
         return func()
-    except InputFileError as exc:
-        typer.echo(f"lỗi: {exc.file}: {len(exc.problems)} lỗi, chưa nạp gì.", err=True)
-        for p in exc.problems:
-            where = ", ".join(
-                x
-                for x in (f"dòng {p.row}" if p.row else "", f"cột {p.column}" if p.column else "")
-                if x
-            )
-            typer.echo(f"  - {where}: {p.message_vi}", err=True)
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
     except PatrolError as exc:
-        if exc.message_vi:
+        if cli_language() == "en" or not exc.message_vi:
+            typer.echo(f"error: {exc}", err=True)
+        elif isinstance(exc, InputFileError):
+            typer.echo(f"lỗi: {exc.file}: {len(exc.problems)} lỗi, chưa nạp gì.", err=True)
+            for p in exc.problems:
+                where = ", ".join(
+                    x
+                    for x in (f"dòng {p.row}" if p.row else "", f"cột {p.column}" if p.column else "")
+                    if x
+                )
+                typer.echo(f"  - {where}: {p.message_vi}", err=True)
+        else:
             typer.echo(f"lỗi: {exc.message_vi}", err=True)
-        typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 

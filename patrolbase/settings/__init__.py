@@ -70,7 +70,9 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise SettingsError(_describe(exc, source)) from None
+            error = SettingsError(_describe(exc, source))
+            error.message_vi = _describe_vi(exc, source)
+            raise error from None
 
     @classmethod
     def from_file(cls, path: str | Path) -> Settings:
@@ -79,11 +81,17 @@ class Settings(BaseModel):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            msg = f"{path}: settings file not found"
-            raise SettingsError(msg) from None
+            error = SettingsError(f"{path}: settings file not found")
+            error.message_vi = f"{path}: không có tệp cài đặt này; kiểm tra đường dẫn sau --settings"
+            raise error from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            msg = f"{path}: not a valid UTF-8 TOML file ({exc}); fix the syntax at that line"
-            raise SettingsError(msg) from None
+            error = SettingsError(
+                f"{path}: not a valid UTF-8 TOML file ({exc}); fix the syntax at that line"
+            )
+            error.message_vi = (
+                f"{path}: không phải tệp TOML mã UTF-8 hợp lệ ({exc}); sửa cú pháp ở dòng đó"
+            )
+            raise error from None
         return cls.from_dict(data, source=str(path))
 
     def replace(self, **sections: Any) -> Settings:
@@ -97,6 +105,48 @@ class Settings(BaseModel):
             else:
                 data[key] = value
         return Settings.from_dict(data)
+
+
+# What a person with the settings file open needs to read, by pydantic's error type.
+_REASONS_VI = {
+    "missing": "thiếu giá trị này",
+    "extra_forbidden": "không có mục cài đặt này (kiểm tra chính tả)",
+    "float_parsing": "phải là một số",
+    "float_type": "phải là một số",
+    "int_parsing": "phải là một số nguyên",
+    "int_type": "phải là một số nguyên",
+    "int_from_float": "phải là một số nguyên",
+    "bool_parsing": "phải là true hoặc false",
+    "bool_type": "phải là true hoặc false",
+    "string_type": "phải là một chuỗi trong ngoặc kép",
+    "greater_than": "phải lớn hơn {gt}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than": "phải nhỏ hơn {lt}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "literal_error": "phải là một trong: {expected}",
+    "enum": "phải là một trong: {expected}",
+}
+
+
+def _vi_number(value: Any) -> Any:
+    """Write a bound as Vietnamese does (decimal comma, no trailing ``,0``)."""
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return value
+
+
+def _describe_vi(exc: ValidationError, source: str) -> str:
+    lines = [f"{source}: {exc.error_count()} giá trị cài đặt không hợp lệ; sửa rồi chạy lại"]
+    for err in exc.errors():
+        where = ".".join(str(part) for part in err["loc"])
+        reason = _REASONS_VI.get(err["type"])
+        try:
+            bounds = {k: _vi_number(v) for k, v in err.get("ctx", {}).items()}
+            text = reason.format(**bounds) if reason else err["msg"]
+        except (KeyError, IndexError):
+            text = err["msg"]
+        lines.append(f"  - {where} = {err.get('input')!r}: {text}")
+    return "\n".join(lines)
 
 
 def _describe(exc: ValidationError, source: str) -> str:

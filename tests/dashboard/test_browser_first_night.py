@@ -71,7 +71,9 @@ def patrol(settings: Path, *args: str, stdin: str | None = None) -> str:
 
 def secret_of(output: str) -> str:
     """Return the authenticator secret ``patrol users add`` prints once."""
-    return output.split("authenticator app):")[1].split()[0]
+    found = re.search(r"^\s+([A-Z2-7]{16,})$", output, re.MULTILINE)
+    assert found, output
+    return found.group(1)
 
 
 def shot(page: Any, name: str) -> None:

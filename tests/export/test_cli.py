@@ -135,3 +135,6 @@ def test_errors_in_vietnamese_for_a_vietnamese_user(sample_path: Path, tmp_path:
     assert en.exit_code == 2 and "error: " in en.output and "is not in the plan" in en.output
     by_locale = runner.invoke(app, args, env={"PATROL_LANG": "", "LC_ALL": "vi_VN.UTF-8"})
     assert "lỗi: " in by_locale.output
+    # A server's C locale names no language: its users read Vietnamese.
+    server = runner.invoke(app, args, env={"PATROL_LANG": "", "LC_ALL": "", "LANG": "C.UTF-8"})
+    assert "lỗi: " in server.output and "is not in the plan" not in server.output

@@ -64,5 +64,5 @@ def test_export_checks_the_area_when_asked(
     refused = runner.invoke(app, ["export", str(sample_path), "--area", str(other), "-o",
                                   str(tmp_path / "no")])  # fmt: skip
     assert refused.exit_code == 2
-    assert "is not a site of the area" in refused.output and "outside the area" in refused.output
+    assert "không thuộc địa bàn" in refused.output and "nằm ngoài địa bàn" in refused.output
     assert not (tmp_path / "no").exists()

@@ -152,6 +152,6 @@ def test_patrol_area_command_defaults_and_errors() -> None:
     assert json.loads(result.stdout)["name"] == DEFAULT_AREA_NAME
     bad = runner.invoke(app, ["area", str(BROKEN / "not-xml.osm")])
     assert bad.exit_code == 2
-    assert "not a readable OSM XML file" in bad.stderr and "Traceback" not in bad.output
+    assert "không phải tệp OSM XML đọc được" in bad.stderr and "Traceback" not in bad.output
     wrong_mode = runner.invoke(app, ["area", "--mode", "bicycle"])
     assert wrong_mode.exit_code != 0

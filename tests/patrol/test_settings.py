@@ -30,6 +30,26 @@ def test_toml_overrides_and_names_bad_values(tmp_path: Path) -> None:
     text = str(info.value)
     assert "routing.time_limit_s" in text and "network.snap_speed_kmh" in text
     assert str(bad) in text
+    vi = info.value.message_vi or ""
+    assert "routing.time_limit_s = -1: phải lớn hơn 0" in vi and "0.0" not in vi
+    assert "network.snap_speed_kmh" in vi and "giá trị cài đặt không hợp lệ" in vi
+
+
+def test_settings_file_problems_end_the_command_in_vietnamese(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from patrol.cli import app
+
+    runner = CliRunner()
+    env = {"PATROL_LANG": "", "LC_ALL": "", "LANG": "C.UTF-8"}
+    missing = runner.invoke(app, ["--settings", str(tmp_path / "no.toml"), "area"], env=env)
+    assert missing.exit_code == 2 and "không có tệp cài đặt này" in missing.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[routing]\ntime_limit_s = "x"\ntypo = 1\n', encoding="utf-8")
+    refused = runner.invoke(app, ["--settings", str(bad), "area"], env=env)
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "routing.time_limit_s = 'x': phải là một số" in refused.stderr
+    assert "routing.typo = 1: không có mục cài đặt này" in refused.stderr
 
 
 def test_unknown_setting_is_refused() -> None:
