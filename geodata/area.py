@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from patrolbase.errors import AreaError
+from patrolbase.lang import Lang
 from patrolbase.settings import Settings, TravelMode
+from patrolbase.wording import say
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -155,6 +157,7 @@ def load_area(
     mode: TravelMode | None = None,
     settings: Settings | None = None,
     progress: bool = False,
+    lang: Lang = "vi",
 ) -> Area:
     """Load an area from an OSM XML export, offline.
 
@@ -168,6 +171,8 @@ def load_area(
         Speeds, CRS, snapping.
     progress
         Say on stderr what is being done (for the command line; a city takes seconds).
+    lang
+        Language of that progress line.
 
     Returns
     -------
@@ -195,13 +200,16 @@ def load_area(
     settings = settings or Settings()
     file = Path(path) if path is not None else DEFAULT_OSM
     started = time.perf_counter()
-    with tqdm(total=2, desc=f"reading {file.name}", disable=not progress, unit="step") as bar:
+    reading = say("progress.reading", lang, file=file.name)
+    unit = say("progress.step", lang)
+    with tqdm(total=2, desc=reading, disable=not progress, unit=unit) as bar:
         log.info("reading %s", file)
         data = read_osm(file)
         bar.update()
-        what = f"{mode or settings.network.default_mode} streets and facilities"
-        bar.set_description(f"building {what}")
-        log.info("building %s", what)
+        chosen = mode or settings.network.default_mode
+        named = say(f"settings.mode.{chosen}", lang).lower()
+        bar.set_description(say("progress.building", lang, mode=named))
+        log.info("building %s streets and facilities", chosen)
         area = area_from_osm(data, name=_area_name(file), mode=mode, settings=settings)
         bar.update()
     area.report["load_s"] = round(time.perf_counter() - started, 3)

@@ -17,6 +17,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from patrolbase.errors import PatrolError
+from patrolbase.lang import Lang
 from patrolbase.settings import Settings
 
 __all__ = ["app", "cli_language", "load_settings", "run_guarded"]
@@ -59,7 +60,7 @@ def load_settings() -> Settings:
     return run_guarded(lambda: Settings.from_file(path)) if path else Settings()
 
 
-def cli_language() -> str:
+def cli_language() -> Lang:
     """Return ``"en"`` when the user asks for English, else ``"vi"`` (Vietnamese first).
 
     ``PATROL_LANG`` decides when set; otherwise the locale (``LC_ALL``, ``LC_MESSAGES``,

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from patrol.cli import app, load_settings, run_guarded
+from patrol.cli import app, cli_language, load_settings, run_guarded
 from patrolbase.settings import TravelMode
 
 __all__ = ["area_command"]
@@ -42,5 +42,8 @@ def area_command(
 
     settings = load_settings()
     chosen: TravelMode | None = mode.value if mode is not None else None
-    area = run_guarded(lambda: load_area(file, mode=chosen, settings=settings, progress=True))
+    lang = cli_language()
+    area = run_guarded(
+        lambda: load_area(file, mode=chosen, settings=settings, progress=True, lang=lang)
+    )
     typer.echo(json.dumps(area_summary(area), ensure_ascii=False, indent=2))

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from patrol.cli import app, load_settings
+from patrol.cli import app, cli_language, load_settings
+from patrolbase.wording import say
 
 if TYPE_CHECKING:
     from datetime import date
@@ -93,14 +94,16 @@ def plan_command(
         the_shift = Shift.parse(date, shift, high_risk)
         # A roster file is checked before the area loads: its mistakes come at once.
         crews = _night_teams(roster, False, area="", day=the_shift.date) if roster else None
-        the_area = load_area(area, settings=settings, progress=True)
+        lang = cli_language()
+        the_area = load_area(area, settings=settings, progress=True, lang=lang)
         bbox = the_area.bbox
         survey = read_facility_survey(facilities, bbox=bbox) if facilities else None
         history = read_incidents(incidents, bbox=bbox) if incidents else None
         inputs = load_inputs(settings, area=the_area, survey=survey, incidents=history)
         if from_store:
             crews = _night_teams(roster, from_store, area=inputs.area.name, day=the_shift.date)
-        typer.echo(f"planning {the_shift.label()} for {inputs.area.name} ...", err=True)
+        planning = say("progress.planning", lang, shift=the_shift.label(), area=inputs.area.name)
+        typer.echo(planning, err=True)
         if nights != 1:
             rota = plan_week(
                 inputs,

@@ -63,11 +63,8 @@ def guarded(func: Callable[[], T]) -> T:
         elif isinstance(exc, InputFileError):
             typer.echo(f"lỗi: {exc.file}: {len(exc.problems)} lỗi, chưa nạp gì.", err=True)
             for p in exc.problems:
-                where = ", ".join(
-                    x
-                    for x in (f"dòng {p.row}" if p.row else "", f"cột {p.column}" if p.column else "")
-                    if x
-                )
+                row = f"dòng {p.row}" if p.row else ""
+                where = ", ".join(x for x in (row, f"cột {p.column}" if p.column else "") if x)
                 typer.echo(f"  - {where}: {p.message_vi}", err=True)
         else:
             typer.echo(f"lỗi: {exc.message_vi}", err=True)

@@ -82,7 +82,7 @@ class Settings(BaseModel):
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             error = SettingsError(f"{path}: settings file not found")
-            error.message_vi = f"{path}: không có tệp cài đặt này; kiểm tra đường dẫn sau --settings"
+            error.message_vi = f"{path}: không có tệp cài đặt này; kiểm tra đường dẫn --settings"
             raise error from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             error = SettingsError(
