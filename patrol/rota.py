@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geodata.coverage import LEVEL_RANK
+from patrol.personnel import team_label
 from patrolbase.errors import SettingsError
 from patrolbase.settings import Settings
 
@@ -156,7 +157,10 @@ def plan_week(
                 break
         assert night is not None
         if plans:
-            repeated += [f"{shift.date:%d/%m/%Y} {team}" for team in _same_loops(plans[-1], night)]
+            repeated += [
+                f"{shift.date:%d/%m/%Y} {team_label(team)}"
+                for team in _same_loops(plans[-1], night)
+            ]
         plans.append(night)
         lo, hi = shift.high_risk_s
         starts = _starts(night)
@@ -303,6 +307,10 @@ def rota_text(rota: Rota) -> str:
     else:
         lines.append("Không tổ nào lặp lại lộ trình của đêm trước.")
     lines.append("")
+    codes = sorted({r.team for n in rota.nights for r in n.plan.routes})
+    named = [f"{code} = {team_label(code)}" for code in codes if team_label(code) != code]
+    if named:
+        lines.append("Mỗi ô: giờ đến và tổ (" + ", ".join(named) + ").")
     header = "Mục tiêu | mức | " + " | ".join(f"{n.shift.date:%d/%m}" for n in rota.nights)
     lines.append(header)
     ordered = sorted(

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from patrol.cli import app, load_settings, run_guarded
+from patrol.cli import app, cli_language, load_settings, run_guarded
 
 __all__ = ["export_command", "serve_exports_command"]
 
@@ -144,9 +144,10 @@ def serve_exports_command(
         bound = server.server_address[1]
         phones = export_base_url(settings.replace(export={"port": bound}))
         typer.echo(f"Máy chủ tải lộ trình: điện thoại trong mạng nội bộ mở {phones}")
-        typer.echo(
-            f"serving signed exports from {folder} on http://{host}:{bound}; phones use {phones}"
-        )
+        if cli_language() == "vi":
+            typer.echo(f"(thư mục {folder}, nghe tại http://{host}:{bound})")
+        else:
+            typer.echo(f"serving signed exports from {folder} on http://{host}:{bound}")
         try:
             server.serve_forever()
         except KeyboardInterrupt:

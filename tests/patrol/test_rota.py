@@ -95,6 +95,7 @@ def test_the_report_names_arrival_times_per_target(weeks: dict[int, Rota]) -> No
     for times in treasury["arrivals"]:
         assert all(len(t.split()) == 2 and t[2] == ":" for t in times)
         assert f"{treasury['name']} | rất cao | " in text
+    assert "Mỗi ô: giờ đến và tổ (T1 = Tổ 1, T2 = Tổ 2, T3 = Tổ 3)." in text
 
 
 def test_one_team_falls_short_and_says_by_how_much(inputs: Inputs) -> None:
