@@ -54,6 +54,9 @@ class _Outcome:
     cost: int
     iterations: int
     stopped_by: str
+    polish: str = "none"
+    """What OR-Tools' polish did: ``improved`` the search's plan, ``kept`` it (nothing better in
+    its share of the time), ``no_solution`` (it ran out of time before a first solution)."""
 
 
 def _work(
@@ -98,8 +101,12 @@ def _work(
     units = int(sum(int(c.units[k]) for r in polished.routes for k in r))
     travel = _travel(c, polished.routes)
     cost = _travel(c, polished.routes, c.cost)
-    stopped_by = "time" if "time" in (found.stopped_by, polished.stopped_by) else found.stopped_by
+    # Truthful: a worker that ended past the cap was stopped by time, whatever its search said.
+    late = time.monotonic() > deadline
+    timed_out = late or "time" in (found.stopped_by, polished.stopped_by)
+    stopped_by = "time" if timed_out else found.stopped_by
     starts = _timed(c, polished.routes) if polished.stopped_by != "no_solution" else None
+    polish = "no_solution" if polished.stopped_by == "no_solution" else "kept"
     if starts is None or (units, -cost) < (found.units, -found.cost):
         starts = _timed(c, found.routes)
         if starts is None and c.locked:
@@ -115,6 +122,7 @@ def _work(
                 _travel(c, fallback, c.cost),
                 found.iterations,
                 stopped_by,
+                polish,
             )
         assert starts is not None, "the heuristic keeps only routes its own schedule passes"
         return _Outcome(
@@ -125,8 +133,12 @@ def _work(
             found.cost,
             found.iterations,
             stopped_by,
+            polish,
         )
-    return _Outcome(polished.routes, starts, units, travel, cost, found.iterations, stopped_by)
+    polish = "improved" if (units, -cost) > (found.units, -found.cost) else "kept"
+    return _Outcome(
+        polished.routes, starts, units, travel, cost, found.iterations, stopped_by, polish
+    )
 
 
 def _heuristic_work(c: Compiled, work_s: float, params: SearchParams) -> float:
@@ -281,7 +293,7 @@ def solve(
     for t, seq in enumerate(c.locked):
         kept = [k for k in best.routes[t] if k in set(seq)]
         assert kept == list(seq), f"internal: locked stops of team {t} were not kept in order"
-    return _plan(problem, c, _relabel(c, best), seed)
+    return _plan(problem, c, _relabel(c, best), seed, max(1, workers))
 
 
 def _relabel(c: Compiled, best: _Outcome) -> _Outcome:
@@ -445,7 +457,9 @@ def _run(
         return [mine, *(f.result() for f in others)]
 
 
-def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> PatrolPlan:
+def _plan(
+    problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int, workers: int
+) -> PatrolPlan:
     routes = []
     served: dict[int, int] = {}
     for t, route in enumerate(best.routes):
@@ -485,7 +499,9 @@ def _plan(problem: PatrolProblem, c: Compiled, best: _Outcome, seed: int) -> Pat
         "seed": seed,
         "iterations": best.iterations,
         "stopped_by": best.stopped_by,
+        "polish": best.polish,
         "variety": c.variety,
+        "workers": workers,
     }
     return PatrolPlan(
         problem=problem.name,

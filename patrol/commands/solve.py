@@ -35,13 +35,22 @@ def solve_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Plan file to write; stdout without it.")
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Searches side by side, one process each (1: this process only, the compute "
+            "of a one-thread solver).",
+        ),
+    ] = 2,
 ) -> None:
     """Plan closed-loop patrol routes for a problem file and write the plan as JSON."""
     from routing import PatrolProblem, solve
 
     try:
         parsed = PatrolProblem.from_file(problem)
-        plan = solve(parsed, time_limit_s=time_limit, seed=seed)
+        plan = solve(parsed, time_limit_s=time_limit, seed=seed, workers=workers)
         text = json.dumps(plan.to_dict(), ensure_ascii=False, indent=1)
         if output is None:
             typer.echo(text)

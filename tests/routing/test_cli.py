@@ -66,6 +66,17 @@ def test_solve_writes_a_plan_to_stdout_and_to_a_file(tmp_path, check):
     result = _run(tmp_path, GOOD, "--seed", "3", "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     assert json.loads(out.read_text(encoding="utf-8"))["routes"] == plan["routes"]
+    assert plan["search"]["workers"] == 2 and plan["search"]["polish"] in ("improved", "kept")
+
+
+def test_one_worker_plans_in_this_process_and_says_so(tmp_path, check):
+    result = _run(tmp_path, GOOD, "--time-limit", "2", "--seed", "3", "--workers", "1")
+    assert result.exit_code == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert check(GOOD, plan) == [] and plan["value"] == 150
+    assert plan["search"]["workers"] == 1
+    refused = _run(tmp_path, GOOD, "--workers", "0")
+    assert refused.exit_code != 0 and plan["value"] == 150
 
 
 def _broken(change) -> dict[str, Any]:

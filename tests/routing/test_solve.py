@@ -186,3 +186,30 @@ def test_nothing_servable_gives_an_empty_plan_with_reasons(check):
     assert check(doc, plan) == []
     assert plan["routes"] == [] and plan["value"] == 0 and plan["travel_s"] == 0
     assert {u["reason"] for u in plan["unserved"]} == {"window_unreachable"}
+
+
+def test_a_polish_that_overruns_the_cap_keeps_the_search_plan_and_says_time(
+    random_problem, check, monkeypatch
+):
+    """Keep the search's plan when the polish overruns the cap, and say time stopped it.
+
+    A 1,000-site night's polish once ran 6.2 s of a 3.6 s share with no first solution.
+    """
+    import time
+
+    import routing._ortools as polish_module
+
+    doc = random_problem(5, sites=10, visits=2, teams=2, gap_s=1800)
+    honest = _solve(doc, time_limit_s=60, work_s=1, seed=2, workers=1)
+    assert honest["search"]["stopped_by"] != "time"
+    assert honest["search"]["polish"] in ("improved", "kept")
+
+    def overrunning(c, *, config, initial):
+        time.sleep(config.time_limit_s + 0.2)
+        return polish_module.SearchResult([[] for _ in range(c.n_teams)], {}, 0, 1, "no_solution")
+
+    monkeypatch.setattr(polish_module, "search", overrunning)
+    late = _solve(doc, time_limit_s=1.5, work_s=0.2, seed=2, workers=1)
+    assert check(doc, late) == [] and late["value"] > 0
+    assert late["search"]["polish"] == "no_solution"
+    assert late["search"]["stopped_by"] == "time"
