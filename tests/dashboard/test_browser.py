@@ -238,6 +238,14 @@ def test_bad_upload_shows_every_problem(server: str, ward: Any, page: Any) -> No
     open_page(page, "Dữ liệu")
     page.get_by_role("tab", name="Danh sách mục tiêu (khảo sát)").click()
     panel = page.get_by_role("tabpanel", name="Danh sách mục tiêu (khảo sát)")
+    # Streamlit's own uploader words are English: the page writes them in Vietnamese.
+    zone = panel.get_by_test_id("stFileUploaderDropzone")
+    shown = zone.evaluate(
+        "z => [z.querySelector('button p'), z.querySelector("
+        "'[data-testid=stFileUploaderDropzoneInstructions] span')].map("
+        "e => getComputedStyle(e, '::after').content)"
+    )
+    assert shown == ['"Chọn tệp"', '"tối đa 50 MB mỗi tệp"']
     panel.locator('input[type="file"]').set_input_files(str(TABLES / "survey-bad-cash.csv"))
     panel.get_by_text("survey-bad-cash.csv có 1 lỗi").wait_for()
     grid = panel.get_by_test_id("stDataFrame").first
