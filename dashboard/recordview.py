@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashboard.i18n import Lang, fmt_number, t
 from dashboard.mapview import VectorLayer
+from patrol.personnel import team_label
 from patrol.records import STATUS_LABEL
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def add_record(
     """Draw ``track`` (``[[lon, lat, t], ...]``) and the planned stops coloured by result."""
     step = max(1, len(track) // _TRACK_POINTS_MAX)
     line = [[round(p[0], 6), round(p[1], 6)] for p in track[::step]]
-    team = html.escape(t("routes.team", lang, team=match.team))
+    team = html.escape(team_label(match.team, lang))
     features: list[dict[str, Any]] = []
     if len(line) >= 2:
         features.append(

@@ -76,6 +76,7 @@ if $check_only; then
 fi
 # The gates first (ruff, mypy, import contracts): a change that breaks one fails before the tests.
 bash scripts/check.sh
-# In parallel, one worker per core; a file's tests stay on one worker (some share a session and
-# run in file order). Not exec: the trap above stops the PostgreSQL server once the suite ends.
-.venv/bin/python -m pytest -n "${PATROL_TEST_WORKERS:-auto}" --dist loadfile "$@"
+# In parallel, one worker per core; a file's tests stay on one worker (pyproject's addopts:
+# some share a session and run in file order). Not exec: the trap above stops the PostgreSQL
+# server once the suite ends.
+.venv/bin/python -m pytest -n "${PATROL_TEST_WORKERS:-auto}" "$@"

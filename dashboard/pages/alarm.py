@@ -15,6 +15,7 @@ import streamlit as st
 from dashboard import access, cache, mapview, planops, planview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_clock, fmt_duration, kind_label, translator
+from patrol.personnel import team_label
 from patrol.store.auth import Permission
 
 session.init()
@@ -61,7 +62,8 @@ if kept is None or kept[0] is not result:
     st.stop()
 answer = kept[1]
 dispatch = answer.dispatch
-st.success(T("alarm.dispatch", team=dispatch.team, site=names.get(dispatch.site, dispatch.site),
+sent = team_label(dispatch.team, lang)
+st.success(T("alarm.dispatch", team=sent, site=names.get(dispatch.site, dispatch.site),
              travel=fmt_duration(answer.travel_s, lang),
              leave=fmt_clock(shift.at(answer.origin_free_s)),
              arrive=fmt_clock(shift.at(dispatch.arrive_s)),
@@ -82,7 +84,7 @@ mapview.add_routes_legend(fmap, drawn, team_order=team_ids, depots=depot_layer, 
 node = result.problem.nodes[dispatch.node]
 planview.add_dispatch(
     fmap, answer.path, lat=float(node.lat or 0.0), lon=float(node.lon or 0.0),
-    tip=T("alarm.tip", team=dispatch.team, site=names.get(dispatch.site, dispatch.site)),
+    tip=T("alarm.tip", team=sent, site=names.get(dispatch.site, dispatch.site)),
     lang=lang,
 )  # fmt: skip
 folium.LayerControl(collapsed=True).add_to(fmap)
@@ -90,7 +92,7 @@ shell.show_map(fmap, key="alarm")
 
 for team, table in planview.timeline(rest.plan, shift, lang=lang, sites=info).items():
     route = next(r for r in rest.plan.routes if r.team == team)
-    label = T("routes.team", team=team) + (" · " + T("alarm.sent") if team == dispatch.team else "")
+    label = team_label(team, lang) + (" · " + T("alarm.sent") if team == dispatch.team else "")
     st.markdown(f"**{label}** · " + T("alarm.from", start=fmt_clock(shift.at(route.depart)),
                 back=fmt_clock(shift.at(route.return_)), n=len(route.stops)))  # fmt: skip
     st.dataframe(table, hide_index=True)

@@ -251,7 +251,8 @@ def test_alarm_sends_the_nearest_team_and_every_plan_passes_the_checks(
         arrivals[team.id] = free + int(travel[node, site.node])
     assert answer.dispatch.arrive_s == min(arrivals.values())
     assert arrivals[answer.dispatch.team] == answer.dispatch.arrive_s
-    assert any(f"Điều tổ {answer.dispatch.team}" in s for s in _texts(commander, "success"))
+    sent = f"Điều Tổ {answer.dispatch.team.removeprefix('T')} đến "  # as people say it
+    assert any(sent in s for s in _texts(commander, "success"))
     assert contract_errors(result.problem, result.plan) == []
     assert contract_errors(answer.rest.problem, answer.rest.plan) == []
     (component,) = commander.get("component_instance")
