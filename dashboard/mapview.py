@@ -660,10 +660,13 @@ def add_legend(
     incidents: Layer | None = None,
     depots: Layer | None = None,
     routes: Sequence[Layer] = (),
+    hotspots: Layer | None = None,
+    hotspot_labels: Mapping[str, str] | None = None,
 ) -> MapLegend:
     """Add the legend of ``legend`` (``geodata.mapstyle.legend_entries``) in ``lang``.
 
     Each section follows its layer: hidden with the layer in the layer control.
+    ``hotspot_labels`` words the Gi* classes (the review's own texts).
     """
     sections: list[tuple[str, Layer | None]] = []
     if legend.risk_levels:
@@ -689,6 +692,15 @@ def add_legend(
                 f"<div class='row'><span class='depot-key'>&#9733;</span>"
                 f"{html.escape(t('layer.depots', lang))}</div>",
                 depots,
+            )
+        )
+    for name, colour in legend.hotspots:
+        label = (hotspot_labels or {}).get(name, name)
+        sections.append(
+            (
+                f"<div class='row'><span class='dot' style='background:{colour};"
+                f"border-radius:2px'></span>{html.escape(label)}</div>",
+                hotspots,
             )
         )
     by_team = {getattr(layer, "team", None): layer for layer in routes}

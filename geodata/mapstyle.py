@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CELL_RAMP",
     "DEPOT_COLOUR",
+    "HOTSPOT_COLOURS",
     "MIN_RISK_DISTANCE",
     "MIN_TEAM_DISTANCE",
     "NO_RISK_COLOUR",
@@ -343,6 +344,10 @@ def route_arrows(path: Sequence[Sequence[float]], *, every_m: float = 180.0) -> 
     return arrows
 
 
+HOTSPOT_COLOURS: dict[str, str] = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#f0f0f0"}
+"""Colours of the Gi* classes (hot spot, cold spot, not significant): review page and report."""
+
+
 @dataclass(frozen=True)
 class Legend:
     """What a map's legend lists, by layer; the page words it in the user's language.
@@ -357,6 +362,8 @@ class Legend:
     cells: tuple[str, ...] = ()
     depots: bool = False
     teams: tuple[tuple[str, TeamStyle], ...] = ()
+    hotspots: tuple[tuple[str, str], ...] = ()
+    """``(Gi* class, colour)`` of the hotspot cells drawn (the monthly review's map)."""
 
 
 def legend_entries(
@@ -366,6 +373,7 @@ def legend_entries(
     depots: bool = False,
     teams: Sequence[str] = (),
     team_order: Sequence[str] | None = None,
+    hotspot_classes: Iterable[str] = (),
 ) -> Legend:
     """Return the legend of a map from what it draws.
 
@@ -382,9 +390,12 @@ def legend_entries(
         Teams whose loops are drawn.
     team_order
         All teams of the night (the colour of a team is its place there).
+    hotspot_classes
+        The Gi* class of every hotspot cell drawn (``hot``, ``cold``).
 
     """
     seen = list(levels)
+    classes = set(hotspot_classes)
     risk: list[tuple[str, str]] = []
     if seen:
         risk = list(RISK_COLOURS.items())
@@ -400,4 +411,5 @@ def legend_entries(
         cells=CELL_RAMP if cells else (),
         depots=depots,
         teams=team_styles,
+        hotspots=tuple((c, HOTSPOT_COLOURS[c]) for c in HOTSPOT_COLOURS if c in classes),
     )

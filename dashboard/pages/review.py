@@ -244,8 +244,8 @@ if review.cells is not None and review.gi is not None:
     import folium
 
     from dashboard import mapview
+    from geodata.mapstyle import HOTSPOT_COLOURS, legend_entries
 
-    colours = {"hot": "#d7301f", "cold": "#2b8cbe"}
     shown = review.cells[review.cells["gi_class"] != "ns"]
     cells = review.grid.cells.loc[shown.index].to_crs("EPSG:4326")
     features = []
@@ -258,7 +258,7 @@ if review.cells is not None and review.gi is not None:
             f"{place + ': ' if place else ''}{label}, {R('col.count')} {int(row['count'])}, "
             f"{R('col.presence')} {row['presence_min']:.0f}"
         )
-        colour = colours[row["gi_class"]]
+        colour = HOTSPOT_COLOURS[row["gi_class"]]
         features.append(
             {
                 "type": "Feature",
@@ -275,9 +275,15 @@ if review.cells is not None and review.gi is not None:
         cache.base_layers(session.get("area_path"), settings.network.default_mode,
                           session.get("settings_json")), lang=lang,
     )  # fmt: skip
-    mapview.VectorLayer(
+    hot_layer = mapview.VectorLayer(
         {"type": "FeatureCollection", "features": features}, name=R("map_gi")
-    ).add_to(fmap)
+    )
+    hot_layer.add_to(fmap)
+    drawn = set(shown["gi_class"])
+    mapview.add_legend(
+        fmap, legend_entries(hotspot_classes=drawn), lang=lang, hotspots=hot_layer,
+        hotspot_labels={c: R("class." + c) for c in drawn},
+    )  # fmt: skip
     folium.LayerControl(collapsed=True).add_to(fmap)
     shell.show_map(fmap, key="review", height=480)
 

@@ -156,16 +156,5 @@ def review_command(
             typer.echo(f"{notice.severity}: {notice.text(lang.value)}", err=True)
         return written
 
-    def guarded() -> list[Path]:
-        from patrolbase.errors import ReviewError
-
-        try:
-            return run()
-        except ReviewError as exc:
-            # The command's language first; the English text names the same thing.
-            if lang is _Lang.vi and exc.message_vi:
-                typer.echo(f"lỗi: {exc.message_vi}", err=True)
-            raise
-
-    for path in run_guarded(guarded):
+    for path in run_guarded(run):
         typer.echo(str(path))

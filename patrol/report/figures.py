@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from geodata.mapstyle import HOTSPOT_COLOURS
 from geodata.review import WEEKDAYS_EN, WEEKDAYS_VI
 from patrol.report.text import Lang, category_label, missing_reason, tr, type_label
 
@@ -34,7 +35,7 @@ __all__ = [
     "render_figures",
 ]
 
-_CLASS_COLOURS = {"hot": "#d7301f", "cold": "#2b8cbe", "ns": "#f0f0f0"}
+_CLASS_COLOURS = HOTSPOT_COLOURS
 _CATEGORY_COLOURS = {
     "new": "#fd8d3c",
     "intensifying": "#bd0026",

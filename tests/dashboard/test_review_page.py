@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +21,11 @@ def test_review_page_shows_the_review_and_its_notices(app_as: Callable[..., AppT
     ]  # fmt: skip
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Vụ việc trong tháng"]) > 0
+    # The hotspot map has a legend naming the classes it draws (the demo month has hot cells).
+    (component,) = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["script"]
+    for text in ("Chú giải", "Điểm nóng"):  # written into the script as JSON strings
+        assert json.dumps(text) in script or json.dumps(text)[1:-1] in script, text
     # A fresh ward has no approved plan: the review says so instead of showing no coverage.
     assert any("Không có kế hoạch tuần tra đã phê duyệt" in w.value for w in at.warning)
     # The report is made on request and offered as PDF, Word, HTML and XLSX downloads.

@@ -9,6 +9,7 @@ import pytest
 
 from geodata.mapstyle import (
     CELL_RAMP,
+    HOTSPOT_COLOURS,
     MIN_RISK_DISTANCE,
     MIN_TEAM_DISTANCE,
     NO_RISK_COLOUR,
@@ -103,3 +104,6 @@ def test_legend_lists_what_the_map_draws() -> None:
     assert legend.teams == (("T2", team_style(1)),)
     assert legend.cells == () and legend.depots
     assert legend_entries().risk_levels == ()
+    # The review's hotspot map: only the classes drawn, in the report's colours.
+    hot = legend_entries(hotspot_classes=iter(["hot", "hot"]))
+    assert hot.hotspots == (("hot", HOTSPOT_COLOURS["hot"]),) and hot.risk_levels == ()
