@@ -318,29 +318,25 @@ def _run(
     graph = area.graph
     nodes, pred = paths
     edges: list[Edge] = []
-    served: list[bool] = []
     at = depot
+    # Seconds counted as the engine counts them: each way between streets rounded up once.
+    duration_s = 0
     for _, edge in driven:
         hop = _between(graph, at, edge[0], nodes, pred)
         edges += [*hop, edge]
-        served += [False] * len(hop) + [True]
+        duration_s += math.ceil(sum(graph.edges[e]["travel_s"] for e in hop))
+        data = graph.edges[edge]
+        duration_s += math.ceil(max(data["length_m"] / (speed_kmh / 3.6), data["travel_s"]))
         at = edge[1]
     hop = _between(graph, at, depot, nodes, pred)
     edges += hop
-    served += [False] * len(hop)
+    duration_s += math.ceil(sum(graph.edges[e]["travel_s"] for e in hop))
     return CampaignRun(
         day=slot[0],
         start=slot[1],
         vehicle_no=slot[2],
         purpose=purpose,
-        duration_s=sum(
-            math.ceil(
-                max(graph.edges[e]["length_m"] / (speed_kmh / 3.6), graph.edges[e]["travel_s"])
-            )
-            if on
-            else math.ceil(graph.edges[e]["travel_s"])
-            for e, on in zip(edges, served, strict=True)
-        ),
+        duration_s=duration_s,
         budget_s=budget,
         length_m=round(sum(graph.edges[e]["length_m"] for e in edges), 1),
         broadcast_m=round(sum(float(streets.at[s, "length_m"]) for s, _ in driven), 1),

@@ -1,0 +1,47 @@
+"""``patrol campaign``: the week's files on the default area, and bad input in Vietnamese."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from patrol.cli import app
+
+
+@pytest.mark.slow
+def test_campaign_writes_a_track_and_a_loop_per_run_and_the_week_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = tmp_path / "s.toml"
+    settings.write_text("[campaign]\ntime_limit_s = 4\n", encoding="utf-8")
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    result = CliRunner().invoke(
+        app,
+        ["--settings", str(settings), "campaign", "--week-of", "07/12/2026", "-o", str(tmp_path / "w")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "chuyến" in result.output
+    table = (tmp_path / "w" / "tuan-tuyen-truyen.csv").read_text(encoding="utf-8-sig")
+    assert "Khu dân cư" in table and "© OpenStreetMap" in table
+    gpx = sorted((tmp_path / "w").glob("*.gpx"))
+    assert gpx and gpx[0].name == "2026-12-07-0630-xe1.gpx"
+    text = gpx[0].read_text(encoding="utf-8")
+    assert "OpenStreetMap" in text and "<trkpt" in text and "href" not in text
+    loop = json.loads(gpx[0].with_suffix(".geojson").read_text(encoding="utf-8"))
+    line = loop["features"][0]["geometry"]["coordinates"]
+    assert line[0] == line[-1]
+
+
+def test_a_bad_week_start_is_refused_in_vietnamese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    result = CliRunner().invoke(
+        app, ["campaign", "--week-of", "13/2026", "-o", str(tmp_path / "w")]
+    )
+    assert result.exit_code == 2
+    assert "dd/mm/yyyy" in result.output and "ngày đầu tuần" in result.output
+    assert not (tmp_path / "w").exists()
