@@ -19,6 +19,7 @@ of driving between streets to driving along them).
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -174,10 +175,9 @@ def plan_campaign(
         When the area has no police post to leave from.
 
     """
-    from routing.arcs import ArcProblem, ArcTask, solve_arcs
-
     from geodata.depots import choose_depots
     from geodata.streets import residential_groups, residential_streets
+    from routing.arcs import ArcProblem, ArcTask, solve_arcs
 
     settings = settings or Settings()
     c = settings.campaign
@@ -193,7 +193,9 @@ def plan_campaign(
 
     def service_s(edge: Edge) -> int:
         data = graph.edges[edge]
-        return math.ceil(max(data["length_m"] / (c.speed_kmh / 3.6), data["travel_s"]))
+        return math.ceil(
+            max(float(data["length_m"]) / (c.speed_kmh / 3.6), float(data["travel_s"]))
+        )
 
     street_ids = list(streets.index)
     options = [
@@ -285,7 +287,7 @@ def _nearest_node(area: Area, facility_id: str) -> int:
 def _between(
     graph: nx.MultiDiGraph, a: int, b: int, nodes: list[int], pred: NDArray[Any]
 ) -> list[Edge]:
-    """The quickest edges from node ``a`` to node ``b`` (shortest path, cheapest parallel edge)."""
+    """Return the quickest edges from node ``a`` to node ``b`` (cheapest parallel edge)."""
     at = {n: i for i, n in enumerate(nodes)}
     chain = [at[b]]
     while chain[-1] != at[a]:
@@ -295,7 +297,7 @@ def _between(
             raise InfeasiblePlanError(msg)
     walk = [nodes[i] for i in reversed(chain)]
     edges: list[Edge] = []
-    for u, v in zip(walk, walk[1:], strict=False):
+    for u, v in itertools.pairwise(walk):
         key = min(graph[u][v], key=lambda k: graph[u][v][k]["travel_s"])
         edges.append((u, v, int(key)))
     return edges
@@ -372,7 +374,7 @@ def _lonlat(
 
 
 def _more_runs(plan: Any, problem: Any, *, left: int, budget: int) -> int:
-    """Runs more the left streets would need, at the week's own share of travel between streets.
+    """Estimate the runs more the left streets need, at the week's share of travel between them.
 
     Each left street costs its quickest orientation's service time plus the mean travel between
     streets of the loops solved; a street whose round trip from the police post alone exceeds a

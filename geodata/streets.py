@@ -49,8 +49,8 @@ def residential_groups(area: Area, *, settings: Settings | None = None) -> gpd.G
     """Return the area's residential groups, EPSG:4326, indexed by ``group_id`` (``kdc-1``...).
 
     Columns ``name`` (as people say it), ``source`` (``osm:admin_level=10``,
-    ``osm:landuse=residential`` or ``blocks``), ``osm_id`` (empty for blocks), ``buildings`` (buildings whose centre lies inside),
-    ``area_ha``, ``geometry``.
+    ``osm:landuse=residential`` or ``blocks``), ``osm_id`` (empty for blocks),
+    ``buildings`` (buildings whose centre lies inside), ``area_ha``, ``geometry``.
 
     Raises
     ------
@@ -92,7 +92,9 @@ def residential_groups(area: Area, *, settings: Settings | None = None) -> gpd.G
         raise error
     metric = frame.to_crs(area.crs)
     centre = metric.geometry.representative_point()
-    order = sorted(range(len(frame)), key=lambda i: (-round(centre.iloc[i].y, -2), centre.iloc[i].x))
+    order = sorted(
+        range(len(frame)), key=lambda i: (-round(centre.iloc[i].y, -2), centre.iloc[i].x)
+    )
     frame = frame.iloc[order].reset_index(drop=True)
     metric = metric.iloc[order].reset_index(drop=True)
     names = [
@@ -159,7 +161,7 @@ def _blocks(area: Area, settings: Settings) -> gpd.GeoDataFrame:
 
 
 def _bounding_streets(area: Area, metric: gpd.GeoDataFrame, settings: Settings) -> list[list[str]]:
-    """The two named streets running longest along each block's edge."""
+    """Return the two named streets running longest along each block's edge."""
     import shapely
 
     named = [
@@ -194,7 +196,7 @@ def _buildings_inside(area: Area, metric: gpd.GeoDataFrame) -> list[int]:
 
 
 def street_label(name: str, group: str) -> str:
-    """A street as people say it: its name, or an unnamed alley of its group.
+    """Return a street as people say it: its name, or an unnamed alley of its group.
 
     >>> street_label("", "Khu dân cư số 3")
     'Ngõ chưa có tên, Khu dân cư số 3'
@@ -249,7 +251,7 @@ def residential_streets(
     lines = [data[i]["geometry"] for i in idents]
     lengths = shapely.length(lines)
     tree = shapely.STRtree(lines)
-    share = {}
+    share: dict[int, tuple[float, int]] = {}
     for g, zone in enumerate(zones):
         for s in tree.query(zone, predicate="intersects").tolist():
             inside = shapely.length(shapely.intersection(lines[s], zone)) / max(lengths[s], 1e-9)

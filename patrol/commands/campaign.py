@@ -25,9 +25,7 @@ class _Vehicle(StrEnum):
 
 @app.command("campaign")
 def campaign_command(
-    week_of: Annotated[
-        str, typer.Option("--week-of", help="First day of the week, DD/MM/YYYY.")
-    ],
+    week_of: Annotated[str, typer.Option("--week-of", help="First day of the week, DD/MM/YYYY.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
     vehicles: Annotated[
         int | None, typer.Option("--vehicles", help="Vehicles on each run (default: settings).")

@@ -21,7 +21,7 @@ from patrolbase.wording import fmt_decimal, say
 if TYPE_CHECKING:
     from geodata.campaign import CampaignRun, CampaignWeek
 
-__all__ = ["run_label", "to_gpx", "to_geojson", "week_table", "write_campaign"]
+__all__ = ["run_label", "to_geojson", "to_gpx", "week_table", "write_campaign"]
 
 _GPX_NS = "http://www.topografix.com/GPX/1/1"
 
@@ -78,7 +78,7 @@ def to_geojson(week: CampaignWeek, run: CampaignRun, *, lang: str = "vi") -> dic
 
 
 def week_table(week: CampaignWeek, *, lang: str = "vi") -> str:
-    """The week as CSV (UTF-8 with BOM, for Excel): runs first, then coverage per group."""
+    """Return the week as CSV (UTF-8 with BOM, for Excel): runs first, then coverage per group."""
     out = io.StringIO()
     out.write("\ufeff")
     rows = csv.writer(out)
@@ -98,7 +98,10 @@ def week_table(week: CampaignWeek, *, lang: str = "vi") -> str:
         )
     rows.writerow([])
     rows.writerow(
-        [say(f"campaign.col.{c}", lang) for c in ("group", "buildings", "count", "covered", "fewest")]
+        [
+            say(f"campaign.col.{c}", lang)
+            for c in ("group", "buildings", "count", "covered", "fewest")
+        ]
     )
     for _, group in week.coverage().iterrows():
         rows.writerow(

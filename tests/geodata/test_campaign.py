@@ -1,4 +1,4 @@
-"""A week of loudspeaker runs on the default area: every residential street, closed, drivable loops."""
+"""A week of loudspeaker runs on the default area: every residential street, closed loops."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_groups_are_named_as_people_say_and_hold_the_streets() -> None:
 
 @pytest.mark.slow
 def test_one_motorbike_covers_every_residential_street_in_the_week(motorbike_week) -> None:  # type: ignore[no-untyped-def]
-    area, week = motorbike_week
+    _, week = motorbike_week
     assert week.left == ()
     assert (week.passes >= 1).all()
     assert len(week.runs) <= 14

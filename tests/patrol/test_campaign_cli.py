@@ -20,7 +20,15 @@ def test_campaign_writes_a_track_and_a_loop_per_run_and_the_week_table(
     monkeypatch.setenv("PATROL_LANG", "vi")
     result = CliRunner().invoke(
         app,
-        ["--settings", str(settings), "campaign", "--week-of", "07/12/2026", "-o", str(tmp_path / "w")],
+        [
+            "--settings",
+            str(settings),
+            "campaign",
+            "--week-of",
+            "07/12/2026",
+            "-o",
+            str(tmp_path / "w"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "chuyến" in result.output
