@@ -10,6 +10,10 @@ arc routing (``routing.arcs``) in passes:
    group with most buildings ``repeat_max`` more times, the others in proportion, one pass per
    solve so that a run never drives the same street twice.
 
+The covering pass runs guided local search for ``[campaign] solutions`` accepted solutions, the
+repeat passes greedy descent to their local optimum: both end on the work done, not the clock,
+so the same settings give the same week (``time_limit_s`` only guards a slow machine).
+
 A street is driven at ``speed_kmh`` (or slower where the street's own night speed is lower);
 the way between two streets at the mode's night speed over the shortest path. When the week
 cannot cover every street, ``CampaignWeek.left`` names them and ``more_runs`` says how many
@@ -214,7 +218,9 @@ def plan_campaign(
         run_cost=budget,
     )
     shares = _time_shares(len(street_ids), c.repeat_max)
-    plan = solve_arcs(cover, time_limit_s=c.time_limit_s * shares[0], solutions=4000, seed=c.seed)
+    plan = solve_arcs(
+        cover, time_limit_s=c.time_limit_s * shares[0], solutions=c.solutions, seed=c.seed
+    )
     used: list[tuple[list[tuple[int, Edge]], str]] = [
         ([_drive(streets, street_ids[t], o) for t, o in loop.served], "cover")
         for loop in plan.loops
@@ -234,8 +240,9 @@ def plan_campaign(
         again = solve_arcs(
             ArcProblem(between, at[depot_node], tasks, (budget,) * free, run_cost=budget // 2),
             time_limit_s=c.time_limit_s * shares[p],
-            solutions=2000,
+            solutions=c.solutions,
             seed=c.seed + p,
+            improve="descent",
         )
         used += [
             ([_drive(streets, street_ids[wanted[t]], o) for t, o in loop.served], "repeat")

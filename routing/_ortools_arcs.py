@@ -3,7 +3,8 @@
 Node 0 is the depot; node ``1 + j`` is the ``j``-th (task, orientation) pair in ``order``. The
 transit from node ``a`` to node ``b`` is ``a``'s service time plus the shortest time from ``a``'s
 end to ``b``'s start; a ``time`` dimension caps each run at its budget. Guided local search stops
-on a solution count (deterministic) or the wall time, whichever comes first.
+on a solution count (deterministic) or the wall time, whichever comes first; greedy descent at
+its local optimum.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ __all__ = ["search_arcs"]
 
 
 def search_arcs(
-    problem: ArcProblem, *, order: list[int], time_limit_s: float, solutions: int
+    problem: ArcProblem,
+    *,
+    order: list[int],
+    time_limit_s: float,
+    solutions: int,
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH",
 ) -> tuple[list[list[tuple[int, int]]], int]:
     """Return per run the ``(task, orientation)`` pairs served in order, and the objective."""
     pairs = [(k, o) for k in order for o in range(len(problem.tasks[k].options))]
@@ -50,8 +56,8 @@ def search_arcs(
     params.first_solution_strategy = (
         routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic
     )
     params.solution_limit = max(1, solutions)
     params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))

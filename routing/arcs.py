@@ -26,6 +26,8 @@ from patrolbase.errors import ProblemFormatError
 
 __all__ = ["ArcLoop", "ArcPlan", "ArcProblem", "ArcTask", "solve_arcs"]
 
+_IMPROVE = {"guided": "GUIDED_LOCAL_SEARCH", "descent": "GREEDY_DESCENT"}
+
 
 @dataclass(frozen=True)
 class ArcTask:
@@ -119,7 +121,12 @@ class ArcPlan:
 
 
 def solve_arcs(
-    problem: ArcProblem, *, time_limit_s: float = 10.0, solutions: int = 5000, seed: int = 0
+    problem: ArcProblem,
+    *,
+    time_limit_s: float = 10.0,
+    solutions: int = 100,
+    seed: int = 0,
+    improve: str = "guided",
 ) -> ArcPlan:
     """Serve as many tasks as the runs' budgets allow, in closed loops from the depot.
 
@@ -135,6 +142,9 @@ def solve_arcs(
     seed
         Permutes the order tasks are given to the search (another seed, other loops of about
         the same length).
+    improve
+        ``guided`` (guided local search, until ``solutions`` or the time limit) or ``descent``
+        (stops at the first local optimum: quick, and always the same result).
 
     Returns
     -------
@@ -154,8 +164,15 @@ def solve_arcs(
 
     started = time.perf_counter()
     order = np.random.default_rng(seed).permutation(len(problem.tasks)).tolist()
+    if improve not in _IMPROVE:
+        msg = f"improve = {improve!r}: use one of {', '.join(_IMPROVE)}"
+        raise ProblemFormatError(msg)
     runs, objective = search_arcs(
-        problem, order=order, time_limit_s=time_limit_s, solutions=solutions
+        problem,
+        order=order,
+        time_limit_s=time_limit_s,
+        solutions=solutions,
+        metaheuristic=_IMPROVE[improve],
     )
     served = {task for run in runs for task, _ in run}
     loops = tuple(

@@ -18,7 +18,7 @@ WEEK = date(2026, 12, 7)
 
 
 def _settings(**campaign: object) -> Settings:
-    return Settings().replace(campaign={"time_limit_s": 5.0, **campaign})
+    return Settings().replace(campaign=campaign) if campaign else Settings()
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +90,10 @@ def test_a_car_never_drives_a_one_way_street_against_its_way(car_week) -> None: 
     assert all(area.graph.has_edge(u, v) for u, v in used)
 
 
+@pytest.mark.slow
 def test_too_few_runs_say_how_many_more_and_list_the_streets_left() -> None:
     area = load_area()
-    settings = _settings(days=1, run_times=("06:30",), run_min=20, repeat_max=0, time_limit_s=3.0)
+    settings = _settings(days=1, run_times=("06:30",), run_min=20, repeat_max=0)
     week = plan_campaign(area, week_of=WEEK, settings=settings)
     assert len(week.left) > 0
     assert week.more_runs >= 1
@@ -134,3 +135,10 @@ def test_arc_problem_refuses_bad_input(kwargs: dict[str, object], fragment: str)
 def test_bad_campaign_settings_are_refused_by_name(campaign: dict[str, object]) -> None:
     with pytest.raises(SettingsError, match="campaign"):
         Settings().replace(campaign=campaign)
+
+
+@pytest.mark.slow
+def test_same_settings_give_the_same_week(motorbike_week) -> None:  # type: ignore[no-untyped-def]
+    area, week = motorbike_week
+    again = plan_campaign(area, week_of=WEEK, settings=_settings())
+    assert [r.edges for r in again.runs] == [r.edges for r in week.runs]

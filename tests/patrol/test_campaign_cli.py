@@ -16,7 +16,7 @@ def test_campaign_writes_a_track_and_a_loop_per_run_and_the_week_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = tmp_path / "s.toml"
-    settings.write_text("[campaign]\ntime_limit_s = 4\n", encoding="utf-8")
+    settings.write_text("[campaign]\nsolutions = 20\n", encoding="utf-8")
     monkeypatch.setenv("PATROL_LANG", "vi")
     result = CliRunner().invoke(
         app,
