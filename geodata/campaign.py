@@ -23,7 +23,6 @@ of driving between streets to driving along them).
 
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from dataclasses import dataclass
@@ -32,20 +31,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from patrolbase.errors import InfeasiblePlanError
+from geodata.loops import Edge, all_shortest, edges_lonlat, nearest_node, quickest_edges
 from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import networkx as nx
     import pandas as pd
     from numpy.typing import NDArray
 
     from geodata.area import Area
 
 __all__ = ["CampaignRun", "CampaignWeek", "plan_campaign"]
-
-Edge = tuple[int, int, int]
 
 
 @dataclass(frozen=True)
@@ -130,23 +126,6 @@ def _week_runs(week_of: date, settings: Settings) -> list[tuple[date, str, int]]
     ]
 
 
-def _shortest(graph: nx.MultiDiGraph) -> tuple[list[int], NDArray[Any], NDArray[Any]]:
-    """Nodes, all-pairs shortest travel seconds and predecessors over the street graph."""
-    from scipy import sparse
-    from scipy.sparse import csgraph
-
-    nodes = list(graph.nodes)
-    at = {n: i for i, n in enumerate(nodes)}
-    best: dict[tuple[int, int], float] = {}
-    for u, v, t in graph.edges(data="travel_s"):
-        key = (at[u], at[v])
-        best[key] = min(best.get(key, math.inf), float(t))
-    rows, cols = zip(*best, strict=True)
-    matrix = sparse.csr_matrix((list(best.values()), (rows, cols)), shape=(len(nodes),) * 2)
-    times, pred = csgraph.dijkstra(matrix, directed=True, return_predecessors=True)
-    return nodes, times, pred
-
-
 def plan_campaign(
     area: Area,
     *,
@@ -190,7 +169,7 @@ def plan_campaign(
     streets = residential_streets(area, groups, settings=settings)
     depot_id = choose_depots(area.facilities)[0]
     depot_node = _nearest_node(area, depot_id)
-    nodes, times, pred = _shortest(area.graph)
+    nodes, times, pred = all_shortest(area.graph)
     at = {n: i for i, n in enumerate(nodes)}
     between = np.where(np.isfinite(times), np.ceil(times), 10**7).astype(np.int64)
     graph = area.graph
@@ -281,33 +260,8 @@ def _time_shares(n_streets: int, passes: int) -> list[float]:
 
 
 def _nearest_node(area: Area, facility_id: str) -> int:
-    import pyproj
-
     row = area.facilities.loc[facility_id]
-    to_xy = pyproj.Transformer.from_crs("EPSG:4326", area.crs, always_xy=True)
-    x, y = to_xy.transform(float(row["lon"]), float(row["lat"]))
-    nodes = list(area.graph.nodes(data=True))
-    xy = np.array([(d["x"], d["y"]) for _, d in nodes])
-    return int(nodes[int(np.argmin(((xy - (x, y)) ** 2).sum(axis=1)))][0])
-
-
-def _between(
-    graph: nx.MultiDiGraph, a: int, b: int, nodes: list[int], pred: NDArray[Any]
-) -> list[Edge]:
-    """Return the quickest edges from node ``a`` to node ``b`` (cheapest parallel edge)."""
-    at = {n: i for i, n in enumerate(nodes)}
-    chain = [at[b]]
-    while chain[-1] != at[a]:
-        chain.append(int(pred[at[a], chain[-1]]))
-        if chain[-1] < 0:
-            msg = f"no street path from node {a} to node {b}"
-            raise InfeasiblePlanError(msg)
-    walk = [nodes[i] for i in reversed(chain)]
-    edges: list[Edge] = []
-    for u, v in itertools.pairwise(walk):
-        key = min(graph[u][v], key=lambda k: graph[u][v][k]["travel_s"])
-        edges.append((u, v, int(key)))
-    return edges
+    return nearest_node(area.graph, area.crs, float(row["lon"]), float(row["lat"]))
 
 
 def _run(
@@ -322,8 +276,6 @@ def _run(
     speed_kmh: float,
 ) -> CampaignRun:
     """Expand a loop of served streets into the graph edges, time, length and geometry."""
-    import pyproj
-
     graph = area.graph
     nodes, pred = paths
     edges: list[Edge] = []
@@ -331,13 +283,13 @@ def _run(
     # Seconds counted as the engine counts them: each way between streets rounded up once.
     duration_s = 0
     for _, edge in driven:
-        hop = _between(graph, at, edge[0], nodes, pred)
+        hop = quickest_edges(graph, at, edge[0], nodes, pred)
         edges += [*hop, edge]
         duration_s += math.ceil(sum(graph.edges[e]["travel_s"] for e in hop))
         data = graph.edges[edge]
         duration_s += math.ceil(max(data["length_m"] / (speed_kmh / 3.6), data["travel_s"]))
         at = edge[1]
-    hop = _between(graph, at, depot, nodes, pred)
+    hop = quickest_edges(graph, at, depot, nodes, pred)
     edges += hop
     duration_s += math.ceil(sum(graph.edges[e]["travel_s"] for e in hop))
     return CampaignRun(
@@ -352,9 +304,7 @@ def _run(
         street_ids=tuple(s for s, _ in driven),
         streets=_names([str(streets.at[s, "name"]) for s, _ in driven]),
         edges=tuple(edges),
-        path=_lonlat(
-            graph, edges, pyproj.Transformer.from_crs(area.crs, "EPSG:4326", always_xy=True)
-        ),
+        path=edges_lonlat(graph, edges, area.crs),
     )
 
 
@@ -364,20 +314,6 @@ def _names(names: list[str]) -> tuple[str, ...]:
         if not out or out[-1] != name:
             out.append(name)
     return tuple(out)
-
-
-def _lonlat(
-    graph: nx.MultiDiGraph, edges: list[Edge], to_lonlat: Any
-) -> tuple[tuple[float, float], ...]:
-    points: list[tuple[float, float]] = []
-    for edge in edges:
-        xs, ys = graph.edges[edge]["geometry"].xy
-        lons, lats = to_lonlat.transform(np.asarray(xs), np.asarray(ys))
-        for lon, lat in zip(lons.tolist(), lats.tolist(), strict=True):
-            point = (round(lon, 7), round(lat, 7))
-            if not points or points[-1] != point:
-                points.append(point)
-    return tuple(points)
 
 
 def _more_runs(plan: Any, problem: Any, *, left: int, budget: int) -> int:
