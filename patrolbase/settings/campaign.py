@@ -98,3 +98,13 @@ class CampaignSettings(BaseModel):
             msg = f"run times must be HH:MM, 24-hour (e.g. 06:30, 19:00); got {list(value)}"
             raise ValueError(msg)
         return tuple(sorted(set(value)))
+
+
+class VillageSettings(BaseModel):
+    """A people's patrol team's walking loop inside its own residential group."""
+
+    model_config = FROZEN
+
+    loop_min: int = Field(default=90, ge=10, le=480)
+    """Length of the night's loop, leaving from and coming back to the group's meeting point
+    (minutes, at the walking speeds of ``[network] speeds_kmh.foot``)."""
