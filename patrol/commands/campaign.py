@@ -1,8 +1,10 @@
-"""``patrol campaign --week-of DD/MM/YYYY -o DIR``: a week of loudspeaker runs on every street.
+"""``patrol campaign`` (loudspeaker runs on every street) and ``patrol village-loops``.
 
 Plans the week's runs at ``[campaign] run_times`` (06:30 and 19:00) over the residential
 streets (``geodata.campaign``) and writes per run a GPX track and a GeoJSON loop, and the week's
 table (CSV): runs, streets, time, length, coverage per residential area and the streets left.
+``village-loops`` writes each residential group's walking loop for its people's patrol team
+(``geodata.village``) as GPX and GeoJSON, with a CSV list.
 """
 
 from __future__ import annotations
@@ -14,8 +16,20 @@ from typing import Annotated
 import typer
 
 from patrol.cli import app, cli_language, load_settings, run_guarded
+from patrolbase.settings import Settings
 
-__all__ = ["campaign_command"]
+__all__ = ["campaign_command", "village_loops_command"]
+
+
+def _replace(settings: Settings, section: str, changes: dict[str, object], vi: str) -> Settings:
+    """Return ``settings`` with the command's options; a bad value is refused in both languages."""
+    from patrolbase.errors import SettingsError
+
+    try:
+        return settings.replace(**{section: changes})
+    except SettingsError as exc:
+        exc.message_vi = vi
+        raise
 
 
 class _Vehicle(StrEnum):
@@ -53,7 +67,14 @@ def campaign_command(
     if vehicle is not None:
         changes["vehicle"] = vehicle.value
     if changes:
-        settings = run_guarded(lambda: settings.replace(campaign=changes))
+        settings = run_guarded(
+            lambda: _replace(
+                settings,
+                "campaign",
+                changes,
+                "số xe mỗi chuyến (--vehicles) phải từ 1 đến 20",
+            )
+        )
 
     def start_day() -> object:
         try:
@@ -87,5 +108,49 @@ def campaign_command(
         typer.echo(say("campaign.left", lang, count=len(week.left), runs=week.more_runs))
         for street in week.left:
             typer.echo(f"  - {week.streets.at[street, 'name']}")
+    for path in files:
+        typer.echo(str(path))
+
+
+@app.command("village-loops")
+def village_loops_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Length of a loop (default: settings).")
+    ] = None,
+    area_file: Annotated[
+        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+) -> None:
+    """Plan each residential group's walking loop for its people's patrol team."""
+    from geodata.area import load_area
+    from geodata.village import village_loops
+    from patrol.export.campaign import write_village_loops
+    from patrolbase.wording import say
+
+    lang = cli_language()
+    settings = load_settings()
+    if minutes is not None:
+        settings = run_guarded(
+            lambda: _replace(
+                settings,
+                "village",
+                {"loop_min": minutes},
+                "thời gian một lộ trình (--minutes) phải từ 10 đến 480 phút",
+            )
+        )
+    area = run_guarded(lambda: load_area(area_file, mode="foot", settings=settings))
+    loops = run_guarded(lambda: village_loops(area, settings=settings))
+    files = write_village_loops(loops, out, area=area.name, lang=lang)
+    whole = sum(1 for loop in loops if not loop.left)
+    typer.echo(
+        say(
+            "village.summary",
+            lang,
+            loops=len(loops),
+            whole=whole,
+            minutes=settings.village.loop_min,
+        )
+    )
     for path in files:
         typer.echo(str(path))

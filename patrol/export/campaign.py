@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,17 @@ from patrolbase.wording import fmt_decimal, say
 
 if TYPE_CHECKING:
     from geodata.campaign import CampaignRun, CampaignWeek
+    from geodata.village import VillageLoop
 
-__all__ = ["run_label", "to_geojson", "to_gpx", "week_table", "write_campaign"]
+__all__ = [
+    "run_label",
+    "to_geojson",
+    "to_gpx",
+    "track_gpx",
+    "week_table",
+    "write_campaign",
+    "write_village_loops",
+]
 
 _GPX_NS = "http://www.topografix.com/GPX/1/1"
 
@@ -37,22 +47,28 @@ def _minutes(seconds: int, lang: str) -> str:
     return fmt_decimal(seconds / 60, lang, decimals=0)
 
 
-def to_gpx(week: CampaignWeek, run: CampaignRun, *, lang: str = "vi") -> bytes:
-    """One run as GPX 1.1: metadata with the attribution, one ``trk`` along the streets."""
+def track_gpx(title: str, name: str, desc: str, path: Sequence[tuple[float, float]]) -> bytes:
+    """Return one loop as GPX 1.1: metadata with the attribution, one ``trk`` along the streets."""
     root = etree.Element(
         f"{{{_GPX_NS}}}gpx", {"version": "1.1", "creator": "patrol-planner"}, nsmap={None: _GPX_NS}
     )
     meta = etree.SubElement(root, "metadata")
-    etree.SubElement(meta, "name").text = f"{say('campaign.title', lang)} - {run_label(run, lang)}"
-    etree.SubElement(meta, "desc").text = f"{week.area}. {ATTRIBUTION}"
+    etree.SubElement(meta, "name").text = f"{title} - {name}"
+    etree.SubElement(meta, "desc").text = ATTRIBUTION
     etree.SubElement(meta, "copyright", author="OpenStreetMap contributors")
     track = etree.SubElement(root, "trk")
-    etree.SubElement(track, "name").text = run_label(run, lang)
-    etree.SubElement(track, "desc").text = "; ".join(run.streets)
+    etree.SubElement(track, "name").text = name
+    etree.SubElement(track, "desc").text = desc
     segment = etree.SubElement(track, "trkseg")
-    for lon, lat in run.path:
+    for lon, lat in path:
         etree.SubElement(segment, "trkpt", lat=f"{lat:.7f}", lon=f"{lon:.7f}")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def to_gpx(week: CampaignWeek, run: CampaignRun, *, lang: str = "vi") -> bytes:
+    """One run as GPX 1.1 (``track_gpx``), its streets in the track's description."""
+    title = f"{say('campaign.title', lang)}, {week.area}"
+    return track_gpx(title, run_label(run, lang), "; ".join(run.streets), run.path)
 
 
 def to_geojson(week: CampaignWeek, run: CampaignRun, *, lang: str = "vi") -> dict[str, Any]:
@@ -124,4 +140,58 @@ def write_campaign(week: CampaignWeek, folder: str | Path, *, lang: str = "vi") 
         written.append(write_private(folder / f"{stem}.gpx", to_gpx(week, run, lang=lang)))
         geojson = json.dumps(to_geojson(week, run, lang=lang), ensure_ascii=False)
         written.append(write_private(folder / f"{stem}.geojson", geojson))
+    return written
+
+
+def write_village_loops(
+    loops: Sequence[VillageLoop], folder: str | Path, *, area: str, lang: str = "vi"
+) -> list[Path]:
+    """Write each group's walking loop as GPX and GeoJSON, and a CSV list of the loops."""
+    folder = private_folder(folder)
+    title = f"{say('village.title', lang)}, {area}"
+    out = io.StringIO()
+    out.write("\ufeff")
+    rows = csv.writer(out)
+    rows.writerow([title, ATTRIBUTION])
+    rows.writerow(
+        [say(f"village.col.{c}", lang) for c in ("group", "minutes", "km", "left", "streets")]
+    )
+    written = []
+    for loop in loops:
+        stem = f"tuan-tra-nhan-dan-{loop.group_id}"
+        written.append(
+            write_private(
+                folder / f"{stem}.gpx",
+                track_gpx(title, loop.group, "; ".join(loop.streets), loop.path),
+            )
+        )
+        feature = {
+            "type": "FeatureCollection",
+            "attribution": ATTRIBUTION,
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": [list(p) for p in loop.path]},
+                    "properties": {
+                        "name": loop.group,
+                        "streets": list(loop.streets),
+                        "duration_min": round(loop.duration_s / 60, 1),
+                        "length_km": round(loop.length_m / 1000, 2),
+                    },
+                }
+            ],
+        }
+        written.append(
+            write_private(folder / f"{stem}.geojson", json.dumps(feature, ensure_ascii=False))
+        )
+        rows.writerow(
+            [
+                loop.group,
+                _minutes(loop.duration_s, lang),
+                fmt_decimal(loop.length_m / 1000, lang, decimals=1),
+                len(loop.left),
+                "; ".join(loop.streets),
+            ]
+        )
+    written.insert(0, write_private(folder / "tuan-tra-nhan-dan.csv", out.getvalue()))
     return written

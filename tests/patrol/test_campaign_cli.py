@@ -53,3 +53,33 @@ def test_a_bad_week_start_is_refused_in_vietnamese(
     assert result.exit_code == 2
     assert "dd/mm/yyyy" in result.output and "ngày đầu tuần" in result.output
     assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["campaign", "--week-of", "07/12/2026", "--vehicles", "0"], "--vehicles"),
+        (["village-loops", "--minutes", "5"], "--minutes"),
+    ],
+)
+def test_bad_options_are_refused_in_vietnamese_and_write_nothing(
+    args: list[str], fragment: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    result = CliRunner().invoke(app, [*args, "-o", str(tmp_path / "w")])
+    assert result.exit_code == 2
+    assert result.output.startswith("lỗi: ") and fragment in result.output
+    assert not (tmp_path / "w").exists()
+
+
+@pytest.mark.slow
+def test_village_loops_write_one_loop_per_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    result = CliRunner().invoke(app, ["village-loops", "-o", str(tmp_path / "v")])
+    assert result.exit_code == 0, result.output
+    assert "khu dân cư đi hết" in result.output
+    table = (tmp_path / "v" / "tuan-tra-nhan-dan.csv").read_text(encoding="utf-8-sig")
+    assert "Khu dân cư số 1" in table and "© OpenStreetMap" in table
+    assert len(list((tmp_path / "v").glob("*.gpx"))) == len(table.strip().splitlines()) - 2
