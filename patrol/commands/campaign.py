@@ -4,7 +4,8 @@ Plans the week's runs at ``[campaign] run_times`` (06:30 and 19:00) over the res
 streets (``geodata.campaign``) and writes per run a GPX track and a GeoJSON loop, and the week's
 table (CSV): runs, streets, time, length, coverage per residential area and the streets left.
 ``village-loops`` writes each residential group's walking loop for its people's patrol team
-(``geodata.village``) as GPX and GeoJSON, with a CSV list.
+(``geodata.village``) as GPX and GeoJSON, with a CSV list; ``key-routes`` one loop driving each
+key route end to end (``geodata.keyroutes``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import typer
 from patrol.cli import app, cli_language, load_settings, run_guarded
 from patrolbase.settings import Settings
 
-__all__ = ["campaign_command", "village_loops_command"]
+__all__ = ["campaign_command", "key_routes_command", "village_loops_command"]
 
 
 def _replace(settings: Settings, section: str, changes: dict[str, object], vi: str) -> Settings:
@@ -154,3 +155,45 @@ def village_loops_command(
     )
     for path in files:
         typer.echo(str(path))
+
+
+@app.command("key-routes")
+def key_routes_command(
+    route: Annotated[
+        list[str], typer.Option("--route", help="A key route: a street name as on the map.")
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
+    minutes: Annotated[int, typer.Option("--minutes", help="Longest loop (minutes).")] = 60,
+    vehicle: Annotated[_Vehicle, typer.Option("--vehicle", help="motorbike or car.")] = (
+        _Vehicle.motorbike
+    ),
+    area_file: Annotated[
+        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+) -> None:
+    """Plan one closed loop from the police post driving each key route end to end."""
+    from geodata.area import load_area
+    from geodata.keyroutes import key_route_loop, key_routes
+    from patrol.export.campaign import track_gpx
+    from patrol.files import private_folder, write_private
+    from patrolbase.wording import fmt_decimal, say
+
+    lang = cli_language()
+    settings = load_settings()
+    area = run_guarded(lambda: load_area(area_file, mode=vehicle.value, settings=settings))
+    routes = run_guarded(lambda: key_routes(area, route))
+    loop = run_guarded(lambda: key_route_loop(area, routes, budget_s=minutes * 60))
+    folder = private_folder(out)
+    title = f"{say('keyroute.title', lang)}, {area.name}"
+    names = "; ".join(r.name for r in routes)
+    path = write_private(folder / "tuyen-trong-diem.gpx", track_gpx(title, names, names, loop.path))
+    typer.echo(
+        say(
+            "keyroute.summary",
+            lang,
+            routes=len(routes),
+            minutes=fmt_decimal(loop.duration_s / 60, lang),
+            km=fmt_decimal(loop.length_m / 1000, lang, decimals=1),
+        )
+    )
+    typer.echo(str(path))

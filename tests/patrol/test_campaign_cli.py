@@ -83,3 +83,28 @@ def test_village_loops_write_one_loop_per_group(
     table = (tmp_path / "v" / "tuan-tra-nhan-dan.csv").read_text(encoding="utf-8-sig")
     assert "Khu dân cư số 1" in table and "© OpenStreetMap" in table
     assert len(list((tmp_path / "v").glob("*.gpx"))) == len(table.strip().splitlines()) - 2
+
+
+def test_key_routes_write_one_loop_and_refuse_an_unknown_street(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    runner = CliRunner()
+    bad = runner.invoke(app, ["key-routes", "--route", "Phố Cat Linh", "-o", str(tmp_path / "bad")])
+    assert bad.exit_code == 2 and "có phải Phố Cát Linh" in bad.output
+    assert not (tmp_path / "bad").exists()
+    good = runner.invoke(
+        app,
+        [
+            "key-routes",
+            "--route",
+            "Phố Tôn Đức Thắng",
+            "--route",
+            "Phố Cát Linh",
+            "-o",
+            str(tmp_path / "k"),
+        ],
+    )
+    assert good.exit_code == 0, good.output
+    assert "2 tuyến trọng điểm" in good.output
+    assert "<trkpt" in (tmp_path / "k" / "tuyen-trong-diem.gpx").read_text(encoding="utf-8")
