@@ -45,10 +45,13 @@ STREET_COLUMNS = [
 that drive the street (one for a one-way street, two for a two-way one)."""
 
 
-def residential_groups(area: Area, *, settings: Settings | None = None) -> gpd.GeoDataFrame:
+def residential_groups(
+    area: Area, *, settings: Settings | None = None, given: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """Return the area's residential groups, EPSG:4326, indexed by ``group_id`` (``kdc-1``...).
 
-    Columns ``name`` (as people say it), ``source`` (``osm:admin_level=10``,
+    ``given`` (the ward's own file, ``geodata.io.groups.read_groups``) comes before the map.
+    Columns ``name`` (as people say it), ``source`` (``file``, ``osm:admin_level=10``,
     ``osm:landuse=residential`` or ``blocks``), ``osm_id`` (empty for blocks),
     ``buildings`` (buildings whose centre lies inside), ``area_ha``, ``geometry``.
 
@@ -62,7 +65,7 @@ def residential_groups(area: Area, *, settings: Settings | None = None) -> gpd.G
     >>> from geodata.area import load_area
     >>> groups = residential_groups(load_area())
     >>> len(groups), groups["source"].iloc[0]
-    (17, 'blocks')
+    (18, 'blocks')
 
     """
     import geopandas as gpd
@@ -71,7 +74,9 @@ def residential_groups(area: Area, *, settings: Settings | None = None) -> gpd.G
     boundary = area.boundary
     level10 = boundary[(boundary["admin_level"] == "10") & boundary["complete"]]
     landuse = area.residential[["osm_id", "name", "geometry"]]
-    if len(level10):
+    if given is not None:
+        frame, source = given.assign(osm_id="")[["osm_id", "name", "geometry"]], "file"
+    elif len(level10):
         frame, source = level10[["osm_id", "name", "geometry"]], "osm:admin_level=10"
     elif len(landuse) and _street_share(area, landuse, settings) >= (
         settings.campaign.min_landuse_share

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from patrol.cli import app, cli_language, load_settings, run_guarded
 from patrolbase.settings import Settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geodata.area import Area
 
 __all__ = ["campaign_command", "key_routes_command", "village_loops_command"]
 
@@ -38,6 +43,17 @@ class _Vehicle(StrEnum):
     car = "car"
 
 
+def _groups(area: Area, file: Path | None, settings: Settings) -> gpd.GeoDataFrame | None:
+    """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
+    if file is None:
+        return None
+    from geodata.io.groups import read_groups
+    from geodata.streets import residential_groups
+
+    given = read_groups(file, bbox=area.bbox)
+    return residential_groups(area, settings=settings, given=given)
+
+
 @app.command("campaign")
 def campaign_command(
     week_of: Annotated[str, typer.Option("--week-of", help="First day of the week, DD/MM/YYYY.")],
@@ -50,6 +66,9 @@ def campaign_command(
     ] = None,
     area_file: Annotated[
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+    groups_file: Annotated[
+        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
     ] = None,
 ) -> None:
     """Plan a week of loudspeaker campaign runs covering every residential street."""
@@ -90,7 +109,10 @@ def campaign_command(
     first = run_guarded(start_day)
     mode = settings.campaign.vehicle
     area = run_guarded(lambda: load_area(area_file, mode=mode, settings=settings))  # type: ignore[arg-type]
-    week = run_guarded(lambda: plan_campaign(area, week_of=first, settings=settings))  # type: ignore[arg-type]
+    groups = run_guarded(lambda: _groups(area, groups_file, settings))
+    week = run_guarded(
+        lambda: plan_campaign(area, week_of=first, settings=settings, groups=groups)  # type: ignore[arg-type]
+    )
     files = write_campaign(week, out, lang=lang)
     passes = week.passes
     total_s = sum(r.duration_s for r in week.runs)
@@ -122,6 +144,9 @@ def village_loops_command(
     area_file: Annotated[
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
     ] = None,
+    groups_file: Annotated[
+        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
+    ] = None,
 ) -> None:
     """Plan each residential group's walking loop for its people's patrol team."""
     from geodata.area import load_area
@@ -141,7 +166,8 @@ def village_loops_command(
             )
         )
     area = run_guarded(lambda: load_area(area_file, mode="foot", settings=settings))
-    loops = run_guarded(lambda: village_loops(area, settings=settings))
+    groups = run_guarded(lambda: _groups(area, groups_file, settings))
+    loops = run_guarded(lambda: village_loops(area, settings=settings, groups=groups))
     files = write_village_loops(loops, out, area=area.name, lang=lang)
     whole = sum(1 for loop in loops if not loop.left)
     typer.echo(

@@ -108,3 +108,28 @@ def test_key_routes_write_one_loop_and_refuse_an_unknown_street(
     assert good.exit_code == 0, good.output
     assert "2 tuyến trọng điểm" in good.output
     assert "<trkpt" in (tmp_path / "k" / "tuyen-trong-diem.gpx").read_text(encoding="utf-8")
+
+
+def test_an_overlapping_groups_file_is_refused_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    square = [[105.830, 21.025], [105.834, 21.025], [105.834, 21.028], [105.830, 21.028]]
+    shifted = [[x + 0.001, y] for x, y in square]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name},
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+        }
+        for name, ring in (("Tổ 1", square), ("Tổ 2", shifted))
+    ]
+    groups = tmp_path / "to.geojson"
+    groups.write_text(json.dumps({"type": "FeatureCollection", "features": features}), "utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["campaign", "--week-of", "07/12/2026", "--groups", str(groups), "-o", str(tmp_path / "w")],
+    )
+    assert result.exit_code == 2
+    assert "'Tổ 1' và 'Tổ 2' chồng lên nhau" in result.output
+    assert not (tmp_path / "w").exists()
