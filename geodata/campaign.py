@@ -196,7 +196,7 @@ def plan_campaign(
         (budget,) * len(slots),
         run_cost=budget,
     )
-    shares = _time_shares(len(street_ids), c.repeat_max)
+    shares = _time_shares(c.repeat_max)
     plan = solve_arcs(
         cover, time_limit_s=c.time_limit_s * shares[0], solutions=c.solutions, seed=c.seed
     )
@@ -253,9 +253,8 @@ def _drive(streets: gpd.GeoDataFrame, street_id: int, option: int) -> tuple[int,
     return street_id, (int(edge[0]), int(edge[1]), int(edge[2]))
 
 
-def _time_shares(n_streets: int, passes: int) -> list[float]:
+def _time_shares(passes: int) -> list[float]:
     """Share of the time limit per pass: covering the week weighs as much as the repeats."""
-    del n_streets
     return [0.5] + [0.5 / max(passes, 1)] * passes
 
 
