@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from patrolbase.errors import SettingsError
 from patrolbase.settings._base import FROZEN
 from patrolbase.settings.application import ExportSettings, StoreSettings
+from patrolbase.settings.campaign import CampaignSettings, VillageSettings
 from patrolbase.settings.place import AreaSettings, NetworkSettings, TravelMode
 from patrolbase.settings.planning import CoverSettings, RoutingSettings
 from patrolbase.settings.review import HotspotSettings, RecordSettings, ReportSettings
@@ -32,6 +33,7 @@ from patrolbase.settings.shift import ShiftSettings
 
 __all__ = [
     "AreaSettings",
+    "CampaignSettings",
     "CoverSettings",
     "ExportSettings",
     "HotspotSettings",
@@ -44,6 +46,7 @@ __all__ = [
     "ShiftSettings",
     "StoreSettings",
     "TravelMode",
+    "VillageSettings",
 ]
 
 
@@ -63,6 +66,8 @@ class Settings(BaseModel):
     export: ExportSettings = ExportSettings()
     records: RecordSettings = RecordSettings()
     report: ReportSettings = ReportSettings()
+    campaign: CampaignSettings = CampaignSettings()
+    village: VillageSettings = VillageSettings()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "settings") -> Settings:

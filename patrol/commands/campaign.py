@@ -1,0 +1,225 @@
+"""``patrol campaign`` (loudspeaker runs on every street) and ``patrol village-loops``.
+
+Plans the week's runs at ``[campaign] run_times`` (06:30 and 19:00) over the residential
+streets (``geodata.campaign``) and writes per run a GPX track and a GeoJSON loop, and the week's
+table (CSV): runs, streets, time, length, coverage per residential area and the streets left.
+``village-loops`` writes each residential group's walking loop for its people's patrol team
+(``geodata.village``) as GPX and GeoJSON, with a CSV list; ``key-routes`` one loop driving each
+key route end to end (``geodata.keyroutes``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from patrol.cli import app, cli_language, load_settings, run_guarded
+from patrolbase.settings import Settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geodata.area import Area
+
+__all__ = ["campaign_command", "key_routes_command", "village_loops_command"]
+
+
+def _replace(settings: Settings, section: str, changes: dict[str, object], vi: str) -> Settings:
+    """Return ``settings`` with the command's options; a bad value is refused in both languages."""
+    from patrolbase.errors import SettingsError
+
+    try:
+        return settings.replace(**{section: changes})
+    except SettingsError as exc:
+        exc.message_vi = vi
+        raise
+
+
+class _Vehicle(StrEnum):
+    motorbike = "motorbike"
+    car = "car"
+
+
+def _groups(area: Area, file: Path | None, settings: Settings) -> gpd.GeoDataFrame | None:
+    """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
+    if file is None:
+        return None
+    from geodata.io.groups import read_groups
+    from geodata.streets import residential_groups
+
+    given = read_groups(file, bbox=area.bbox)
+    return residential_groups(area, settings=settings, given=given)
+
+
+@app.command("campaign")
+def campaign_command(
+    week_of: Annotated[str, typer.Option("--week-of", help="First day of the week, DD/MM/YYYY.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
+    vehicles: Annotated[
+        int | None, typer.Option("--vehicles", help="Vehicles on each run (default: settings).")
+    ] = None,
+    vehicle: Annotated[
+        _Vehicle | None, typer.Option("--vehicle", help="motorbike or car (default: settings).")
+    ] = None,
+    area_file: Annotated[
+        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+    groups_file: Annotated[
+        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
+    ] = None,
+) -> None:
+    """Plan a week of loudspeaker campaign runs covering every residential street."""
+    from geodata.area import load_area
+    from geodata.campaign import plan_campaign
+    from geodata.shift import parse_date
+    from patrol.export.campaign import write_campaign
+    from patrolbase.errors import SettingsError
+    from patrolbase.wording import fmt_decimal, say
+
+    lang = cli_language()
+    settings = load_settings()
+    changes: dict[str, object] = {}
+    if vehicles is not None:
+        changes["vehicles"] = vehicles
+    if vehicle is not None:
+        changes["vehicle"] = vehicle.value
+    if changes:
+        settings = run_guarded(
+            lambda: _replace(
+                settings,
+                "campaign",
+                changes,
+                "số xe mỗi chuyến (--vehicles) phải từ 1 đến 20",
+            )
+        )
+
+    def start_day() -> object:
+        try:
+            return parse_date(week_of, field="--week-of")
+        except SettingsError as exc:
+            exc.message_vi = (
+                f"--week-of = '{week_of}': hãy viết ngày đầu tuần đủ ngày, tháng, năm "
+                "(dd/mm/yyyy), ví dụ 07/12/2026"
+            )
+            raise
+
+    first = run_guarded(start_day)
+    mode = settings.campaign.vehicle
+    area = run_guarded(lambda: load_area(area_file, mode=mode, settings=settings))  # type: ignore[arg-type]
+    groups = run_guarded(lambda: _groups(area, groups_file, settings))
+    week = run_guarded(
+        lambda: plan_campaign(area, week_of=first, settings=settings, groups=groups)  # type: ignore[arg-type]
+    )
+    files = write_campaign(week, out, lang=lang)
+    passes = week.passes
+    total_s = sum(r.duration_s for r in week.runs)
+    typer.echo(
+        say(
+            "campaign.summary",
+            lang,
+            runs=len(week.runs),
+            covered=int((passes > 0).sum()),
+            total=len(passes),
+            minutes=fmt_decimal(total_s / 60, lang),
+            km=fmt_decimal(sum(r.length_m for r in week.runs) / 1000, lang, decimals=1),
+        )
+    )
+    if week.left:
+        typer.echo(say("campaign.left", lang, count=len(week.left), runs=week.more_runs))
+        for street in week.left:
+            typer.echo(f"  - {week.streets.at[street, 'name']}")
+    for path in files:
+        typer.echo(str(path))
+
+
+@app.command("village-loops")
+def village_loops_command(
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
+    minutes: Annotated[
+        int | None, typer.Option("--minutes", help="Length of a loop (default: settings).")
+    ] = None,
+    area_file: Annotated[
+        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+    groups_file: Annotated[
+        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
+    ] = None,
+) -> None:
+    """Plan each residential group's walking loop for its people's patrol team."""
+    from geodata.area import load_area
+    from geodata.village import village_loops
+    from patrol.export.campaign import write_village_loops
+    from patrolbase.wording import say
+
+    lang = cli_language()
+    settings = load_settings()
+    if minutes is not None:
+        settings = run_guarded(
+            lambda: _replace(
+                settings,
+                "village",
+                {"loop_min": minutes},
+                "thời gian một lộ trình (--minutes) phải từ 10 đến 480 phút",
+            )
+        )
+    area = run_guarded(lambda: load_area(area_file, mode="foot", settings=settings))
+    groups = run_guarded(lambda: _groups(area, groups_file, settings))
+    loops = run_guarded(lambda: village_loops(area, settings=settings, groups=groups))
+    files = write_village_loops(loops, out, area=area.name, lang=lang)
+    whole = sum(1 for loop in loops if not loop.left)
+    typer.echo(
+        say(
+            "village.summary",
+            lang,
+            loops=len(loops),
+            whole=whole,
+            minutes=settings.village.loop_min,
+        )
+    )
+    for path in files:
+        typer.echo(str(path))
+
+
+@app.command("key-routes")
+def key_routes_command(
+    route: Annotated[
+        list[str], typer.Option("--route", help="A key route: a street name as on the map.")
+    ],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
+    minutes: Annotated[int, typer.Option("--minutes", help="Longest loop (minutes).")] = 60,
+    vehicle: Annotated[_Vehicle, typer.Option("--vehicle", help="motorbike or car.")] = (
+        _Vehicle.motorbike
+    ),
+    area_file: Annotated[
+        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
+    ] = None,
+) -> None:
+    """Plan one closed loop from the police post driving each key route end to end."""
+    from geodata.area import load_area
+    from geodata.keyroutes import key_route_loop, key_routes
+    from patrol.export.campaign import track_gpx
+    from patrol.files import private_folder, write_private
+    from patrolbase.wording import fmt_decimal, say
+
+    lang = cli_language()
+    settings = load_settings()
+    area = run_guarded(lambda: load_area(area_file, mode=vehicle.value, settings=settings))
+    routes = run_guarded(lambda: key_routes(area, route))
+    loop = run_guarded(lambda: key_route_loop(area, routes, budget_s=minutes * 60))
+    folder = private_folder(out)
+    title = f"{say('keyroute.title', lang)}, {area.name}"
+    names = "; ".join(r.name for r in routes)
+    path = write_private(folder / "tuyen-trong-diem.gpx", track_gpx(title, names, names, loop.path))
+    typer.echo(
+        say(
+            "keyroute.summary",
+            lang,
+            routes=len(routes),
+            minutes=fmt_decimal(loop.duration_s / 60, lang),
+            km=fmt_decimal(loop.length_m / 1000, lang, decimals=1),
+        )
+    )
+    typer.echo(str(path))
