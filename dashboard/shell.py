@@ -96,6 +96,7 @@ def run_app() -> None:
         plan_pages.append(page("alarm", "page.alarm", ":material/notifications:"))
     if (PAGES / "review.py").is_file():
         plan_pages.append(page("review", "page.review", ":material/local_fire_department:"))
+    plan_pages.append(page("campaign", "page.campaign", ":material/campaign:"))
     groups = {
         t("app.group.plan", lang): plan_pages,
         t("app.group.data", lang): [

@@ -30,6 +30,7 @@ EXPECTED = {
         "routes",
         "alarm",
         "review",
+        "campaign",
         "data",
         "teams",
         "audit",
