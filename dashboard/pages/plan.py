@@ -112,6 +112,10 @@ with st.expander(T("ops.roster"), expanded=False):
             st.caption(T("ops.roster_team", team=team_label(crew.id, lang), names=names))
     else:
         st.caption(T("ops.roster_hint"))
+roster_teams = formed.teams if formed is not None else (crews or None)
+if roster_teams:
+    # The roster decides the teams; said outside the folded box, beside the count it overrides.
+    st.info(T("ops.roster_in_use", n=len(roster_teams)))
 solve = st.button(T("plan.solve"), type="primary", key="plan_solve")
 
 
@@ -168,10 +172,11 @@ if solve:
         _run(
             {
                 "date": day, "start": start, "end": end, "hr_start": hr_start, "hr_end": hr_end,
-                "n_teams": int(n_teams), "depots": list(chosen_depots), "include": list(include),
+                "n_teams": len(roster_teams) if roster_teams else int(n_teams),
+                "depots": list(chosen_depots), "include": list(include),
                 "exclude": list(exclude), "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
-                "roster": formed.teams if formed is not None else (crews or None),
+                "roster": roster_teams,
             },
             fresh=True,
         )  # fmt: skip

@@ -42,9 +42,13 @@ def test_plan_page_uses_the_stored_roster(app_as: Any) -> None:
     assert at.toggle(key="plan_roster_store").value
     assert any("Kế hoạch dùng 2 tổ của danh sách trực đêm" in s.value for s in at.success)
     assert "Tổ 1: Nguyễn Văn An, Trần Thị Bình, Lê Văn Cường" in [c.value for c in at.caption]
+    # The roster overrides the team count, and the page says so outside the folded roster box.
+    assert at.number_input(key="plan_teams").value == 3
+    assert any("Kế hoạch dùng 2 tổ trong danh sách trực đêm" in i.value for i in at.info)
     at.slider(key="plan_time_limit").set_value(1)
     at.button(key="plan_solve").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["plan_request"]["n_teams"] == 2
     plan = at.session_state["plan"].plan
     # Tổ 1 from its own depot; Tổ 2 by the plan's spread (the second depot for the second team).
     assert {r.team: r.extra["depot"]["id"] for r in plan.routes} == {
