@@ -59,14 +59,9 @@ if week is None:
     st.info(T("campaign.page.none"))
     st.stop()
 
-from patrol.export.campaign import run_label, write_campaign  # noqa: E402  (after the stop)
+from patrol.export.campaign import run_label, week_summary, write_campaign  # noqa: E402
 
-passes = week.passes
-summary = say(
-    "campaign.summary", lang, runs=len(week.runs), covered=int((passes > 0).sum()),
-    total=len(passes), minutes=fmt_decimal(sum(r.duration_s for r in week.runs) / 60, lang),
-    km=fmt_decimal(sum(r.length_m for r in week.runs) / 1000, lang, decimals=1),
-)  # fmt: skip
+summary = week_summary(week, lang)
 if week.left:
     st.warning(summary + " " + say("campaign.left", lang, count=len(week.left), runs=week.more_runs)
                + " " + "; ".join(str(week.streets.at[s, "name"]) for s in week.left))  # fmt: skip

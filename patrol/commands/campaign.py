@@ -75,9 +75,9 @@ def campaign_command(
     from geodata.area import load_area
     from geodata.campaign import plan_campaign
     from geodata.shift import parse_date
-    from patrol.export.campaign import write_campaign
+    from patrol.export.campaign import week_summary, write_campaign
     from patrolbase.errors import SettingsError
-    from patrolbase.wording import fmt_decimal, say
+    from patrolbase.wording import say
 
     lang = cli_language()
     settings = load_settings()
@@ -114,19 +114,7 @@ def campaign_command(
         lambda: plan_campaign(area, week_of=first, settings=settings, groups=groups)  # type: ignore[arg-type]
     )
     files = write_campaign(week, out, lang=lang)
-    passes = week.passes
-    total_s = sum(r.duration_s for r in week.runs)
-    typer.echo(
-        say(
-            "campaign.summary",
-            lang,
-            runs=len(week.runs),
-            covered=int((passes > 0).sum()),
-            total=len(passes),
-            minutes=fmt_decimal(total_s / 60, lang),
-            km=fmt_decimal(sum(r.length_m for r in week.runs) / 1000, lang, decimals=1),
-        )
-    )
+    typer.echo(week_summary(week, lang))
     if week.left:
         typer.echo(say("campaign.left", lang, count=len(week.left), runs=week.more_runs))
         for street in week.left:

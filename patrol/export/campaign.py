@@ -28,6 +28,7 @@ __all__ = [
     "to_geojson",
     "to_gpx",
     "track_gpx",
+    "week_summary",
     "week_table",
     "write_campaign",
     "write_village_loops",
@@ -40,6 +41,23 @@ def run_label(run: CampaignRun, lang: str = "vi") -> str:
     """``Ngày 07/12/2026, 06:30, xe 1``: how a run is named in every file."""
     return say(
         "campaign.run", lang, day=f"{run.day:%d/%m/%Y}", start=run.start, vehicle=run.vehicle_no
+    )
+
+
+def week_summary(week: CampaignWeek, lang: str = "vi") -> str:
+    """Say in one line what the week's runs cover, for the command and the page.
+
+    ``8 chuyến; đã đi qua 541/541 đoạn phố, ngõ; tổng 483 phút, 99,1 km``.
+    """
+    passes = week.passes
+    return say(
+        "campaign.summary",
+        lang,
+        runs=len(week.runs),
+        covered=int((passes > 0).sum()),
+        total=len(passes),
+        minutes=fmt_decimal(sum(r.duration_s for r in week.runs) / 60, lang),
+        km=fmt_decimal(sum(r.length_m for r in week.runs) / 1000, lang, decimals=1),
     )
 
 
