@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from patrolbase.lang import LANGS, Lang
-from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.schema import IncidentType, stop_kind_label
 from patrolbase.wording import catalog_texts, fmt_decimal
 
 __all__ = [
@@ -101,12 +101,8 @@ def fmt_duration(seconds: float, lang: Lang = "vi") -> str:
 
 
 def kind_label(kind: str, lang: Lang = "vi") -> str:
-    """Name of a facility kind in ``lang``; an unknown kind is shown as it is."""
-    try:
-        member = FacilityKind(kind)
-    except ValueError:
-        return str(kind)
-    return member.label_vi if lang == "vi" else member.label_en
+    """Name of a facility kind (or a key route) in ``lang``; an unknown kind as it is."""
+    return stop_kind_label(kind, lang)
 
 
 def incident_label(kind: str, lang: Lang = "vi") -> str:

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from routing.model import PatrolPlan, PatrolProblem, Site, Team, Visit
+from patrolbase.schema import is_key_route
+from routing.model import PatrolPlan, PatrolProblem, Site, Stop, Team, Visit
 
 __all__ = ["Capacity", "night_capacity", "top_problem"]
 
@@ -63,6 +64,8 @@ def top_problem(problem: PatrolProblem, *, keep: tuple[int, ...] = (0, 1)) -> Pa
     ``keep=(0,)``: the visit inside the high-risk window only; ``(1,)``: anywhere in the shift
     only; both: either, a first visit anywhere worth ``n + 1`` and inside the window ``n + 2``
     (``n`` top-level targets), so one more target covered beats every placement in the window.
+    The key routes (``geodata.keyroutes``) stay, worth more than all targets: the teams drive
+    them whatever else they do, so their time is not the targets'.
     """
     top = [s for s in problem.sites if s.extra.get("top")]
     n = len(top)
@@ -79,7 +82,20 @@ def top_problem(problem: PatrolProblem, *, keep: tuple[int, ...] = (0, 1)) -> Pa
         )
         for s in top
     )
-    return replace(problem, name=f"{problem.name} (top level)", sites=sites, extra={})
+    routes = tuple(
+        Site(
+            s.id,
+            s.node,
+            s.service_s,
+            tuple(Visit(s.visits[0].earliest, s.visits[0].latest, n * 2.0 + 3) for _ in keep),
+            0,
+            {"name": s.extra.get("name", s.id), "key_route": True}
+            | ({"one_of": [list(range(len(keep)))]} if len(keep) > 1 else {}),
+        )
+        for s in problem.sites
+        if s.extra.get("key_route")
+    )
+    return replace(problem, name=f"{problem.name} (top level)", sites=sites + routes, extra={})
 
 
 def _with_teams(problem: PatrolProblem, count: int) -> PatrolProblem:
@@ -96,10 +112,15 @@ def _score(plan: PatrolPlan) -> tuple[float, int]:
     return plan.value, -plan.travel_s
 
 
+def _top_stops(plan: PatrolPlan) -> list[Stop]:
+    """Return a reduced plan's stops at top-level targets (not at its key routes)."""
+    return [s for r in plan.routes for s in r.stops if not is_key_route(s.site)]
+
+
 def _counts(plan: PatrolPlan, high_risk_s: tuple[int, int]) -> tuple[int, int]:
     """Top-level targets visited, and visited inside the window, by a reduced plan."""
     lo, hi = high_risk_s
-    stops = [s for r in plan.routes for s in r.stops]
+    stops = _top_stops(plan)
     return len(stops), sum(lo <= s.start <= hi for s in stops)
 
 
@@ -152,8 +173,11 @@ def night_capacity(
         With ``early``, stop after the window's solve when it reaches fewer than that.
         """
         window_only = run(_with_teams(top_problem(problem, keep=(0,)), teams))
-        in_window = len([x for r in window_only.routes for x in r.stops])
-        unreachable = sum(u.reason == "window_unreachable" for u in window_only.unserved)
+        in_window = len(_top_stops(window_only))
+        unreachable = sum(
+            u.reason == "window_unreachable" and not is_key_route(u.site)
+            for u in window_only.unserved
+        )
         if early is not None and in_window < early:
             return window_only, 0, in_window, unreachable
         night_only = run(_with_teams(top_problem(problem, keep=(1,)), teams))
@@ -163,7 +187,7 @@ def night_capacity(
         both = _with_teams(top_problem(problem), teams)
         from_window = run(both, warm=window_only, visit=0)
         best = max(from_window, run(both, warm=night_only, visit=1), key=_score)
-        return best, len([x for r in night_only.routes for x in r.stops]), in_window, unreachable
+        return best, len(_top_stops(night_only)), in_window, unreachable
 
     plan, night, window, unreachable = attempt(n_teams)
     top = sum(bool(site.extra.get("top")) for site in problem.sites)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from patrolbase.schema import is_key_route
 from routing.model import PatrolPlan, PatrolProblem
 
 __all__ = ["LEVELS", "LEVEL_RANK", "target_coverage"]
@@ -48,21 +49,28 @@ def target_coverage(
         ``levels``: level -> ``{"targets", "covered", "in_window"}``; ``targets``, ``visited``
         (distinct targets), ``visits``, ``repeat_visits``, ``risk_covered``, ``risk_total``,
         ``risk_share``; ``top_left``: one entry per top-level target not visited inside the
-        window, with ``site``, ``name``, ``covered`` (visited at another time) and ``reason``.
+        window, with ``site``, ``name``, ``covered`` (visited at another time) and ``reason``;
+        ``key_routes``: one entry per key route (``geodata.keyroutes``; not a target), with
+        ``site``, ``name``, ``team``, ``start`` and ``end`` (seconds) when driven, else ``None``.
 
     """
     lo, hi = high_risk_s
     starts: dict[str, list[int]] = {}
     served: set[tuple[str, int]] = set()
+    driven: dict[str, tuple[str, int, int]] = {}
     for route in plan.routes:
         for stop in route.stops:
+            if is_key_route(stop.site):
+                driven[stop.site] = (route.team, stop.start, stop.depart)
+                continue
             starts.setdefault(stop.site, []).append(stop.start)
             served.add((stop.site, stop.visit))
     reasons = {(u.site, u.visit): u.reason or "" for u in plan.unserved}
     levels = {level: Counter[str]() for level in LEVELS}
     top_left = []
     risk_covered = risk_total = 0.0
-    for site in problem.sites:
+    targets = [site for site in problem.sites if not is_key_route(site.id)]
+    for site in targets:
         level = str(site.extra.get("risk_level", "low"))
         times = starts.get(site.id, [])
         in_window = any(lo <= t <= hi for t in times)
@@ -88,7 +96,7 @@ def target_coverage(
     visits = sum(len(t) for t in starts.values())
     return {
         "levels": {level: dict(count) for level, count in levels.items() if count},
-        "targets": len(problem.sites),
+        "targets": len(targets),
         "visited": len(starts),
         "visits": visits,
         "repeat_visits": visits - len(starts),
@@ -96,7 +104,19 @@ def target_coverage(
         "risk_total": round(risk_total),
         "risk_share": risk_covered / risk_total if risk_total else 0.0,
         "top_left": top_left,
+        "key_routes": [
+            {
+                "site": site.id,
+                "name": str(site.extra.get("name", site.id)),
+                **dict(zip(_DRIVEN, driven.get(site.id, (None, None, None)), strict=True)),
+            }
+            for site in problem.sites
+            if is_key_route(site.id)
+        ],
     }
+
+
+_DRIVEN = ("team", "start", "end")
 
 
 def _why(window_reason: str, anywhere_reason: str) -> str:

@@ -7,6 +7,13 @@ route's own edges (a dual carriageway goes out on one side and back on the other
 direction serves the route; a one-way route only its own. ``key_route_loop`` drives every marked
 route end to end in one closed loop from the police post, with the arc routing engine
 (``routing.arcs``: each route one task whose service is the whole route).
+
+In a night's joint plan (``with_key_routes``) each route is one more stop of the problem: its
+node is entered at the route's first end and left from its other end (its row of the travel
+matrix is the far end's, its column the near end's), its dwell is the drive along it, its one
+visit spans the shift and is worth more than every target together, so a team drives it end to
+end wherever the shift allows, then the targets come first as before. A route is driven in its
+first direction (``KeyRoute.directions[0]``).
 """
 
 from __future__ import annotations
@@ -14,18 +21,31 @@ from __future__ import annotations
 import difflib
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geodata.loops import Edge, all_shortest, edges_lonlat, nearest_node, quickest_edges
 from patrolbase.errors import InfeasiblePlanError, InputFileError, Problem
+from patrolbase.schema import KEY_ROUTE_KIND, key_route_id
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from geodata.area import Area
+    import numpy as np
 
-__all__ = ["KeyRoute", "KeyRouteLoop", "key_route_loop", "key_routes"]
+    from geodata.area import Area
+    from routing.model import PatrolProblem
+
+__all__ = [
+    "KeyRoute",
+    "KeyRouteLeg",
+    "KeyRouteLoop",
+    "key_route_loop",
+    "key_routes",
+    "route_ends",
+    "street_names",
+    "with_key_routes",
+]
 
 
 @dataclass(frozen=True)
@@ -49,7 +69,14 @@ class KeyRouteLoop:
     path: tuple[tuple[float, float], ...]
 
 
-def key_routes(area: Area, names: Sequence[str], *, source: str = "--route") -> list[KeyRoute]:
+def street_names(area: Area) -> list[str]:
+    """Return the names of the area's streets (of its mode), sorted: what a key route can be."""
+    return sorted({str(n) for _, _, n in area.graph.edges(data="name") if n})
+
+
+def key_routes(
+    area: Area, names: Sequence[str], *, source: str = "Tuyến trọng điểm"
+) -> list[KeyRoute]:
     """Return the key routes named, checked whole.
 
     Raises
@@ -62,7 +89,7 @@ def key_routes(area: Area, names: Sequence[str], *, source: str = "--route") -> 
     import networkx as nx
 
     graph = area.graph
-    known = sorted({str(n) for _, _, n in graph.edges(data="name") if n})
+    known = street_names(area)
     problems: list[Problem] = []
     routes: list[KeyRoute] = []
     for row, name in enumerate(names, start=1):
@@ -75,7 +102,7 @@ def key_routes(area: Area, names: Sequence[str], *, source: str = "--route") -> 
                 Problem(
                     source,
                     row,
-                    "route",
+                    "tên đường",
                     name,
                     f"the area has no street named {name!r}{hint}",
                     f"địa bàn không có đường nào tên '{name}'{hint_vi}",
@@ -108,7 +135,7 @@ def key_routes(area: Area, names: Sequence[str], *, source: str = "--route") -> 
                 Problem(
                     source,
                     row,
-                    "route",
+                    "tên đường",
                     name,
                     f"{name!r} cannot be driven from one end to the other by {area.mode}",
                     f"không đi hết được '{name}' từ đầu này đến đầu kia bằng phương tiện này",
@@ -177,4 +204,117 @@ def key_route_loop(area: Area, routes: Sequence[KeyRoute], *, budget_s: int) -> 
         duration_s=plan.loops[0].duration_s,
         length_m=round(sum(graph.edges[e]["length_m"] for e in edges), 1),
         path=edges_lonlat(graph, edges, area.crs),
+    )
+
+
+@dataclass(frozen=True)
+class KeyRouteLeg:
+    """How a night plan's key-route stop is driven: in at place ``enter``, out at ``leave``.
+
+    Places are rows of the night's travel matrix (``geodata.travel.TravelTimes``); ``path`` is
+    the drive along the route, ``(lon, lat)`` points from one end to the other.
+    """
+
+    enter: int
+    leave: int
+    path: tuple[tuple[float, float], ...]
+
+
+def route_ends(area: Area, routes: Sequence[KeyRoute]) -> list[tuple[float, float]]:
+    """Return ``(lon, lat)`` of each route's two ends in its first direction: s1, e1, s2, e2..."""
+    import pyproj
+
+    to_lonlat = pyproj.Transformer.from_crs(area.crs, "EPSG:4326", always_xy=True)
+    ends = []
+    for route in routes:
+        chain = route.directions[0]
+        for node in (chain[0][0], chain[-1][1]):
+            data = area.graph.nodes[node]
+            lon, lat = to_lonlat.transform(data["x"], data["y"])
+            ends.append((float(lon), float(lat)))
+    return ends
+
+
+def with_key_routes(
+    problem: PatrolProblem,
+    routes: Sequence[KeyRoute],
+    *,
+    area: Area,
+    travel_s: np.ndarray,
+) -> tuple[PatrolProblem, dict[int, KeyRouteLeg]]:
+    """Add each key route to a night's problem as one stop driven end to end.
+
+    Parameters
+    ----------
+    problem
+        The night's problem (``geodata.problem.build_problem``): its nodes are the first rows of
+        ``travel_s``.
+    routes
+        From ``key_routes``, on the area the travel times were computed on.
+    area
+        That area.
+    travel_s
+        Whole seconds between the problem's nodes, then the routes' ends in the order of
+        ``route_ends`` (two rows per route).
+
+    Returns
+    -------
+    tuple
+        The problem with one node and one site per route (site ids ``key_route_id(k)``, extras
+        ``name``, ``kind`` = ``key_route``, ``key_route``, ``length_m``, ``lat``, ``lon``), and
+        the leg of each new node index for the plan's path.
+
+    """
+    import numpy as np
+
+    from routing.model import Node, Site, Visit
+
+    n, k = len(problem.nodes), len(routes)
+    first = n  # the routes' ends follow the problem's places
+    if travel_s.shape != (n + 2 * k, n + 2 * k):
+        msg = f"travel_s: {travel_s.shape} for {n} places and {k} key routes (2 ends each)"
+        raise ValueError(msg)
+    starts = [first + 2 * r for r in range(k)]
+    ends = [first + 2 * r + 1 for r in range(k)]
+    matrix = np.zeros((n + k, n + k), dtype=np.int64)
+    matrix[:n, :n] = problem.travel_s
+    matrix[:n, n:] = travel_s[:n, starts]
+    matrix[n:, :n] = travel_s[ends, :n]
+    matrix[n:, n:] = travel_s[np.ix_(ends, starts)]
+    np.fill_diagonal(matrix, 0)
+    matrix.setflags(write=False)
+    lonlat = route_ends(area, routes)
+    worth = math.ceil(problem.total_value) + 1.0
+    begin = min(t.shift[0] for t in problem.teams)
+    close = max(t.shift[1] for t in problem.teams)
+    nodes, sites, legs = list(problem.nodes), list(problem.sites), {}
+    for r, route in enumerate(routes):
+        chain = route.directions[0]
+        drive_s = math.ceil(sum(area.graph.edges[e]["travel_s"] for e in chain))
+        lon, lat = lonlat[2 * r]
+        extra = {"name": route.name, "kind": KEY_ROUTE_KIND}
+        nodes.append(Node(key_route_id(r + 1), lat, lon, extra))
+        sites.append(
+            Site(
+                key_route_id(r + 1),
+                n + r,
+                drive_s,
+                (Visit(begin, max(begin, close - drive_s), worth),),
+                0,
+                {
+                    **extra,
+                    "key_route": True,
+                    "street": route.name,
+                    "length_m": route.length_m,
+                    "lat": lat,
+                    "lon": lon,
+                },
+            )
+        )
+        legs[n + r] = KeyRouteLeg(
+            starts[r], ends[r], edges_lonlat(area.graph, list(chain), area.crs)
+        )
+    return (
+        replace(problem, nodes=tuple(nodes), travel_s=matrix, sites=tuple(sites)),
+        legs,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from patrol.personnel import team_label
 from patrolbase.lang import Lang
 from patrolbase.wording import words
 
-__all__ = ["coverage_lines", "left_out_lines"]
+__all__ = ["coverage_lines", "key_route_lines", "left_out_lines"]
 
 
 def coverage_lines(metrics: Mapping[str, Any], *, window: str, lang: Lang = "vi") -> list[str]:
@@ -71,4 +72,18 @@ def left_out_lines(metrics: Mapping[str, Any], *, lang: Lang = "vi") -> list[str
         key = "left_covered" if item["covered"] else "left_missed"
         why = t["why"].get(item["reason"], item["reason"])
         lines.append(t[key].format(name=item["name"]) + f" — {why}")
+    return lines
+
+
+def key_route_lines(metrics: Mapping[str, Any], *, lang: Lang = "vi") -> list[str]:
+    """One line per key route: the team that drives it end to end and when, or a warning."""
+    coverage = metrics.get("coverage") or {}
+    t = words("advice", lang)
+    lines = []
+    for route in coverage.get("key_routes", []):
+        if route.get("team"):
+            team = team_label(route["team"], lang)
+            lines.append(t["key_route"].format(name=route["name"], team=team, at=route["at"]))
+        else:
+            lines.append(t["key_route_missed"].format(name=route["name"]))
     return lines

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from patrol.changes import infeasible
-from patrol.pipeline import Inputs, ShiftPlan, plan_metrics, with_geometry
+from patrol.pipeline import Inputs, ShiftPlan, loop_path, plan_metrics, with_geometry
 
 if TYPE_CHECKING:
     from routing.replan import Dispatch, Replan
@@ -76,10 +76,12 @@ def alarm_replan(
     origin = before[dispatch.team]
     path = [
         [round(x, 6), round(y, 6)]
-        for x, y in result.travel.route_path([origin.node, dispatch.node])
+        for x, y in loop_path(result.travel, [origin.node, dispatch.node], result.legs)
     ]
     depot_ids = list(result.plan.extra.get("depots", []))
-    plan = with_geometry(answer.plan, answer.problem, result.travel, inputs, depot_ids)
+    plan = with_geometry(
+        answer.plan, answer.problem, result.travel, inputs, depot_ids, legs=result.legs
+    )
     plan = replace(
         plan,
         extra={
@@ -94,6 +96,7 @@ def alarm_replan(
         result.assessment,
         result.travel,
         plan_metrics(answer.problem, plan, result.shift),
+        result.legs,
     )
     travel = int(result.problem.travel_s[origin.node, dispatch.node])
     return AlarmPlan(dispatch, origin.node, origin.time_s, travel, path, rest, answer)

@@ -192,6 +192,8 @@ def replan_with_locks(
         problem, time_limit_s=time_limit_s, seed=seed, locked=locks or None, variety=variety
     )
     depot_ids = list(result.plan.extra.get("depots", []))
-    plan = with_geometry(plan, problem, result.travel, inputs, depot_ids)
+    plan = with_geometry(plan, problem, result.travel, inputs, depot_ids, legs=result.legs)
     plan, metrics = measured(plan, problem, result.shift)
-    return ShiftPlan(result.shift, problem, plan, result.assessment, result.travel, metrics)
+    return ShiftPlan(
+        result.shift, problem, plan, result.assessment, result.travel, metrics, result.legs
+    )

@@ -6,6 +6,7 @@ one made on the map are the same plan for the same inputs and seed.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geodata.area import Area
+    from geodata.keyroutes import KeyRouteLeg
     from geodata.problem import TeamSpec
     from geodata.risk import RiskAssessment
     from geodata.shift import Shift
@@ -37,6 +39,7 @@ __all__ = [
     "ShiftPlan",
     "display_name",
     "load_inputs",
+    "loop_path",
     "measured",
     "plan_metrics",
     "plan_shift",
@@ -85,6 +88,8 @@ class ShiftPlan:
     assessment: RiskAssessment
     travel: TravelTimes
     metrics: dict[str, Any] = field(default_factory=dict)
+    legs: Mapping[int, KeyRouteLeg] = field(default_factory=dict)
+    """The key routes' nodes of ``problem`` and how each is driven (``loop_path``)."""
 
 
 def load_inputs(
@@ -164,6 +169,7 @@ def plan_shift(
     settings: Settings | None = None,
     window_weight: Mapping[str, float] | None = None,
     cover_weight: Mapping[str, float] | None = None,
+    key_routes: Sequence[str] = (),
 ) -> ShiftPlan:
     """Plan one shift end to end.
 
@@ -193,6 +199,9 @@ def plan_shift(
     window_weight, cover_weight
         A week's rota night: weights of targets still short of their nights
         (``geodata.problem.build_problem``).
+    key_routes
+        Streets (names as on the map) a team must drive end to end in the shift, besides the
+        targets (``geodata.keyroutes.with_key_routes``).
 
     Returns
     -------
@@ -203,6 +212,8 @@ def plan_shift(
     """
     from geodata.briefing import with_briefing, with_streets
     from geodata.capacity import night_capacity
+    from geodata.keyroutes import key_routes as marked_routes
+    from geodata.keyroutes import route_ends, with_key_routes
     from geodata.problem import build_problem
     from geodata.risk import assess_risk
     from geodata.targets import group_targets, members_of
@@ -241,16 +252,20 @@ def plan_shift(
         buildings=inputs.area.buildings,
     )
     node_ids = [*depot_ids, *targets]
+    routes = marked_routes(inputs.area, key_routes) if key_routes else []
+    # The key routes' ends are places of the travel matrix after the targets.
+    ends = route_ends(inputs.area, routes)
     travel = travel_times(
         inputs.area,
-        chosen.loc[node_ids, ["lon", "lat"]].to_numpy(),
-        labels=node_ids,
+        [*chosen.loc[node_ids, ["lon", "lat"]].to_numpy().tolist(), *ends],
+        labels=[*node_ids, *(r.name for r in routes for _ in "se")],
         settings=settings,
     )
     teams = _team_specs(roster, n_teams, depot_ids)
+    n_places = len(node_ids)
     problem = build_problem(
         assessment,
-        travel_s=travel.travel_s,
+        travel_s=travel.travel_s[:n_places, :n_places],
         node_ids=node_ids,
         teams=teams,
         area=inputs.area.name,
@@ -264,6 +279,9 @@ def plan_shift(
     if include:
         owner = members_of(targets)
         problem = _force(problem, {owner[f] for f in include if f in owner})
+    legs: dict[int, KeyRouteLeg] = {}
+    if routes:
+        problem, legs = with_key_routes(problem, routes, area=inputs.area, travel_s=travel.travel_s)
     capacity = night_capacity(
         problem,
         high_risk_s=shift.high_risk_s,
@@ -285,10 +303,10 @@ def plan_shift(
         warm=warm,
         variety=settings.routing.variety,
     )
-    plan = with_geometry(plan, problem, travel, inputs, depot_ids)
+    plan = with_geometry(plan, problem, travel, inputs, depot_ids, legs=legs)
     plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})
     plan, metrics = measured(plan, problem, shift)
-    return ShiftPlan(shift, problem, plan, assessment, travel, metrics)
+    return ShiftPlan(shift, problem, plan, assessment, travel, metrics, legs)
 
 
 def _team_specs(
@@ -351,8 +369,14 @@ def with_geometry(
     travel: TravelTimes,
     inputs: Inputs,
     depot_ids: Sequence[str],
+    *,
+    legs: Mapping[int, KeyRouteLeg] | None = None,
 ) -> PatrolPlan:
-    """Add what the map and the exports need beside the contract's fields."""
+    """Add what the map and the exports need beside the contract's fields.
+
+    ``legs``: the key routes' nodes (``geodata.keyroutes.with_key_routes``), whose path runs
+    into the route's first end, along it, and on from its other end.
+    """
     from geodata.area import ATTRIBUTION
 
     sites = {s.id: s for s in problem.sites}
@@ -384,7 +408,7 @@ def with_geometry(
                     },
                 )
             )
-        path = [[round(x, 6), round(y, 6)] for x, y in travel.route_path(sequence)]
+        path = [[round(x, 6), round(y, 6)] for x, y in loop_path(travel, sequence, legs or {})]
         routes.append(
             replace(
                 route,
@@ -420,6 +444,25 @@ def with_geometry(
     return replace(plan, routes=tuple(routes), extra=extra)
 
 
+def loop_path(
+    travel: TravelTimes, sequence: Sequence[int], legs: Mapping[int, KeyRouteLeg]
+) -> list[tuple[float, float]]:
+    """Street geometry through a plan's nodes in order, key routes driven end to end.
+
+    ``legs``: ``ShiftPlan.legs``; without key routes this is ``travel.route_path``.
+    """
+    if not legs:
+        return travel.route_path(sequence)
+    coords: list[tuple[float, float]] = []
+    for a, b in itertools.pairwise(sequence):
+        leave = legs[a].leave if a in legs else a
+        enter = legs[b].enter if b in legs else b
+        coords += travel.path(leave, enter)
+        if b in legs:
+            coords += legs[b].path
+    return [p for k, p in enumerate(coords) if k == 0 or p != coords[k - 1]]
+
+
 def display_name(facilities: gpd.GeoDataFrame, facility_id: str) -> str:
     """Return the name a facility is shown by (its operator and kind when it has no name)."""
     return _display_name(facilities.loc[facility_id])
@@ -444,10 +487,11 @@ def plan_metrics(problem: PatrolProblem, plan: PatrolPlan, shift: Shift) -> dict
     from geodata.coverage import target_coverage
     from routing.metrics import plan_metrics
 
-    metrics = {
-        **plan_metrics(problem, plan, high_risk=shift.high_risk_s),
-        "coverage": target_coverage(problem, plan, high_risk_s=shift.high_risk_s),
-    }
+    coverage = target_coverage(problem, plan, high_risk_s=shift.high_risk_s)
+    for route in coverage["key_routes"]:  # when it is driven, as the teams read the clock
+        if route["start"] is not None:
+            route["at"] = f"{shift.at(route['start']):%H:%M}-{shift.at(route['end']):%H:%M}"
+    metrics = {**plan_metrics(problem, plan, high_risk=shift.high_risk_s), "coverage": coverage}
     if "capacity" in plan.extra:
         metrics["capacity"] = plan.extra["capacity"]
     return metrics

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from patrol.advice import Lang, coverage_lines, left_out_lines
+from patrol.advice import Lang, coverage_lines, key_route_lines, left_out_lines
 from patrol.personnel import team_label
-from patrolbase.schema import FacilityKind
+from patrolbase.schema import stop_kind_label
 from patrolbase.wording import words
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         total = problem.total_value
         share = plan.value / total if total else 0
         lines.append(t["value"].format(got=plan.value, total=total, share=share))
+    lines.extend(key_route_lines(metrics, lang=language))
     lines.append("")
     if not plan.routes:
         lines.append(t["no_routes"])
@@ -64,9 +65,7 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
         )
         for n, stop in enumerate(route.stops, start=1):
             kind = stop.extra.get("kind", "")
-            kind_label = (
-                FacilityKind(kind).label_vi if lang == "vi" else FacilityKind(kind).label_en
-            )
+            kind_label = stop_kind_label(kind, lang)
             level = stop.extra.get("risk_level", "")
             lines.append(
                 t["stop"].format(

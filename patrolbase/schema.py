@@ -13,9 +13,13 @@ __all__ = [
     "DEPOT_KINDS",
     "FACILITY_COLUMNS",
     "INCIDENT_COLUMNS",
+    "KEY_ROUTE_KIND",
     "CashLevel",
     "FacilityKind",
     "IncidentType",
+    "is_key_route",
+    "key_route_id",
+    "stop_kind_label",
 ]
 
 WGS84 = "EPSG:4326"
@@ -81,6 +85,32 @@ _KIND_EN = {
 }
 
 DEPOT_KINDS = frozenset({FacilityKind.POLICE, FacilityKind.MILITARY})
+
+KEY_ROUTE_KIND = "key_route"
+"""Kind of a plan's stop that drives a key route end to end (``geodata.keyroutes``)."""
+
+_KEY_ROUTE_PREFIX = "tuyen-trong-diem-"
+
+
+def key_route_id(number: int) -> str:
+    """Site id of the ``number``-th key route of a night's problem (from 1)."""
+    return f"{_KEY_ROUTE_PREFIX}{number}"
+
+
+def is_key_route(site_id: str) -> bool:
+    """Whether a plan's site is a key route rather than a target."""
+    return site_id.startswith(_KEY_ROUTE_PREFIX)
+
+
+def stop_kind_label(kind: str, lang: str = "vi") -> str:
+    """Name of a stop's kind (a facility kind or a key route); an unknown kind as it is."""
+    if kind == KEY_ROUTE_KIND:
+        return "Tuyến trọng điểm" if lang == "vi" else "Key route"
+    try:
+        member = FacilityKind(kind)
+    except ValueError:
+        return str(kind)
+    return member.label_vi if lang == "vi" else member.label_en
 
 
 class CashLevel(StrEnum):

@@ -19,8 +19,9 @@ import streamlit as st
 from dashboard import access, cache, mapview, planops, planview, recordview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
+from geodata.keyroutes import street_names
 from geodata.shift import Shift, parse_clock
-from patrol.advice import coverage_lines, left_out_lines
+from patrol.advice import coverage_lines, key_route_lines, left_out_lines
 from patrol.personnel import team_label
 from patrol.store import plans as stored_plans
 from patrol.store import roster as roster_store
@@ -73,6 +74,9 @@ include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_n
                          key=session.keep("plan_include"), placeholder=choose)  # fmt: skip
 exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.__getitem__,
                          key=session.keep("plan_exclude"), placeholder=choose)  # fmt: skip
+key_routes = st.multiselect(T("plan.key_routes"), street_names(inputs.area),
+                            key="plan_key_routes", placeholder=choose,
+                            help=T("plan.key_routes_help"))  # fmt: skip
 time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
                        value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
 with st.expander(T("ops.roster"), expanded=False):
@@ -143,6 +147,7 @@ def _run(request: dict[str, Any], *, fresh: bool = False) -> None:
             seed=request["seed"],
             settings=settings,
             roster=request.get("roster"),
+            key_routes=tuple(request.get("key_routes", ())),
         )
         while not job.done():
             share = min((clock.perf_counter() - began) / expected_s, 0.99)
@@ -174,7 +179,8 @@ if solve:
                 "date": day, "start": start, "end": end, "hr_start": hr_start, "hr_end": hr_end,
                 "n_teams": len(roster_teams) if roster_teams else int(n_teams),
                 "depots": list(chosen_depots), "include": list(include),
-                "exclude": list(exclude), "time_limit": int(time_limit),
+                "exclude": list(exclude), "key_routes": list(key_routes),
+                "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
                 "roster": roster_teams,
             },
@@ -214,6 +220,9 @@ left_out = left_out_lines(result.metrics, lang=lang)
 (st.warning if left_out else st.success)("  \n".join(advice))
 if left_out:
     st.warning(T("plan.left_out") + "\n" + "\n".join(f"- {line}" for line in left_out))
+if result.metrics.get("coverage", {}).get("key_routes"):
+    missed = any(not r.get("team") for r in result.metrics["coverage"]["key_routes"])
+    (st.warning if missed else st.info)("  \n".join(key_route_lines(result.metrics, lang=lang)))
 
 summary = planview.summarise(problem, plan, shift)
 st.subheader(T("plan.metrics"))

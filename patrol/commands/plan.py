@@ -71,6 +71,14 @@ def plan_command(
             "and the night's swaps; `patrol teams roster`).",
         ),
     ] = False,
+    key_route: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key-route",
+            help="A key route (tuyến trọng điểm) a team drives end to end in the shift: a "
+            "street name as on the map (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a night shift end to end and write problem.json, plan.json and summary.txt.
 
@@ -115,6 +123,7 @@ def plan_command(
                 time_limit_s=time_limit,
                 seed=seed,
                 settings=settings,
+                key_routes=key_route or (),
             )
             return write_rota_outputs(rota, out, lang=lang)
         result = plan_shift(
@@ -126,6 +135,7 @@ def plan_command(
             time_limit_s=time_limit,
             seed=seed,
             settings=settings,
+            key_routes=key_route or (),
         )
         return write_plan_outputs(result, out, lang=lang)
 

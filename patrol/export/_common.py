@@ -26,7 +26,7 @@ from patrol.files import private_folder
 from patrolbase.clock import WARD_TZ
 from patrolbase.errors import PlanFileError
 from patrolbase.lang import Lang
-from patrolbase.schema import FacilityKind
+from patrolbase.schema import stop_kind_label
 from patrolbase.wording import catalog_texts, say
 
 __all__ = [
@@ -115,11 +115,7 @@ class StopView:
 
     def kind_label(self, lang: Lang = "vi") -> str:
         """Return the kind as the ward writes it (``Cây ATM``), or the raw value if unknown."""
-        try:
-            kind = FacilityKind(self.kind)
-        except ValueError:
-            return self.kind
-        return kind.label_vi if lang == "vi" else kind.label_en
+        return stop_kind_label(self.kind, lang)
 
     def risk_label(self, lang: Lang = "vi") -> str:
         """Risk level in words (``rất cao``), empty when the plan gives none."""

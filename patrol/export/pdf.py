@@ -20,7 +20,7 @@ from fpdf import FPDF
 from fpdf.enums import TableCellFillMode, TableHeadingsDisplay, XPos, YPos
 from fpdf.fonts import FontFace
 
-from patrol.advice import coverage_lines, left_out_lines
+from patrol.advice import coverage_lines, key_route_lines, left_out_lines
 from patrol.export._common import Lang, PlanExport, TeamRoute, text, write_atomic
 from patrol.export.kml import team_colour
 
@@ -181,6 +181,8 @@ def to_pdf(
         pdf.line_of(line, size=8, h=4)
     for line in left_out_lines(plan.cover, lang=lang):
         pdf.line_of(f"! {line}", size=8, h=4)
+    for line in key_route_lines(plan.cover, lang=lang):
+        pdf.line_of(line, size=8, h=4)
     pdf.ln(1.5)
     _draw_map(pdf, plan, route, team_colour(plan, team))
     if link:

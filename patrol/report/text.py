@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from geodata.review import EmergingCategory
 from patrolbase.lang import Lang
-from patrolbase.schema import FacilityKind, IncidentType
+from patrolbase.schema import IncidentType, stop_kind_label
 
 if TYPE_CHECKING:
     from geodata.review import MonthlyReview
@@ -301,12 +301,8 @@ def type_label(value: str, lang: Lang) -> str:
 
 
 def kind_label(value: str, lang: Lang) -> str:
-    """Name of a facility kind."""
-    try:
-        kind = FacilityKind(value)
-    except ValueError:
-        return value
-    return kind.label_vi if lang == "vi" else kind.label_en
+    """Name of a facility kind (or a key route)."""
+    return stop_kind_label(value, lang)
 
 
 def category_label(value: str, lang: Lang) -> str:

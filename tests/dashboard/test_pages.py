@@ -199,6 +199,20 @@ def test_impossible_shift_is_explained_without_traceback(app_as: Callable[..., A
     assert at.session_state["plan"] is None
 
 
+def test_a_key_route_chosen_on_the_plan_page_is_driven_and_said(
+    app_as: Callable[..., AppTest],
+) -> None:
+    at = app_as("commander", "plan")
+    at.slider(key="plan_time_limit").set_value(1)
+    at.multiselect(key="plan_key_routes").select("Phố Cát Linh")
+    at.button(key="plan_solve").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [i.value for i in at.info if "Tuyến trọng điểm" in i.value]
+    assert said and "Phố Cát Linh: Tổ " in said[0] and "đi hết tuyến" in said[0]
+    plan = at.session_state["plan"].plan
+    assert any(s.extra["name"] == "Phố Cát Linh" for r in plan.routes for s in r.stops)
+
+
 def _stored(ward: Any) -> tuple[int, int]:
     """Count the facilities and incidents in the ward's store."""
     from sqlalchemy import func, select
