@@ -241,6 +241,7 @@ def with_key_routes(
     *,
     area: Area,
     travel_s: np.ndarray,
+    window_s: tuple[int, int] | None = None,
 ) -> tuple[PatrolProblem, dict[int, KeyRouteLeg]]:
     """Add each key route to a night's problem as one stop driven end to end.
 
@@ -256,6 +257,9 @@ def with_key_routes(
     travel_s
         Whole seconds between the problem's nodes, then the routes' ends in the order of
         ``route_ends`` (two rows per route).
+    window_s
+        Seconds from the shift start within which each route is driven, start to finish;
+        ``None``: the whole shift.
 
     Returns
     -------
@@ -287,6 +291,8 @@ def with_key_routes(
     worth = math.ceil(problem.total_value) + 1.0
     begin = min(t.shift[0] for t in problem.teams)
     close = max(t.shift[1] for t in problem.teams)
+    if window_s is not None:
+        begin, close = max(begin, window_s[0]), min(close, window_s[1])
     nodes, sites, legs = list(problem.nodes), list(problem.sites), {}
     for r, route in enumerate(routes):
         chain = route.directions[0]

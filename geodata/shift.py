@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from patrolbase.errors import SettingsError
 
-__all__ = ["Shift", "parse_clock", "parse_date"]
+__all__ = ["Shift", "parse_clock", "parse_date", "parse_range"]
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*[:hH]\s*(\d{2})?\s*$")
 
@@ -88,8 +88,8 @@ class Shift:
     def parse(cls, day: str | _Day, shift: str, high_risk: str = "01:00-03:00") -> Shift:
         """Build a shift from text: ``Shift.parse("2026-11-23", "22:00-05:00", "01:00-03:00")``."""
         the_date = day if isinstance(day, _Day) else parse_date(day)
-        start, end = _split_range(shift, "shift")
-        hr_start, hr_end = _split_range(high_risk, "high-risk window")
+        start, end = parse_range(shift, "shift")
+        hr_start, hr_end = parse_range(high_risk, "high-risk window")
         return cls(the_date, start, end, hr_start, hr_end)
 
     @property
@@ -113,6 +113,27 @@ class Shift:
         a = _span(self.start, self.high_risk_start) % 86400
         return a, a + _span(self.high_risk_start, self.high_risk_end)
 
+    def window_s(self, start: time, end: time) -> tuple[int, int]:
+        """Return a window of the night (``01:00``-``03:00``) in seconds from the shift start.
+
+        Raises
+        ------
+        SettingsError
+            When the window does not lie inside the shift (in English and Vietnamese).
+
+        """
+        a = _span(self.start, start) % 86400
+        b = a + _span(start, end)
+        if not (0 <= a < b <= self.duration_s):
+            label = f"{start:%H:%M}-{end:%H:%M}"
+            msg = f"window {label} lies outside the shift {self.label()}; choose one inside it"
+            error = SettingsError(msg)
+            error.message_vi = (
+                f"khung giờ {label} nằm ngoài ca trực {self.label()}; hãy chọn trong ca"
+            )
+            raise error
+        return a, b
+
     def seconds_at(self, when: datetime) -> int:
         """Seconds from the shift start to ``when``."""
         return int((when - self.start_dt).total_seconds())
@@ -126,7 +147,8 @@ class Shift:
         return f"{self.date:%d/%m/%Y} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
-def _split_range(text: str, field: str) -> tuple[time, time]:
+def parse_range(text: str, field: str) -> tuple[time, time]:
+    """Read ``22:00-05:00`` as two clock times; ``field`` names it in the error."""
     parts = re.split(r"\s*[-–]\s*", str(text).strip())
     if len(parts) != 2:
         msg = f"{field} = {text!r}: write it as start-end, for example 22:00-05:00"

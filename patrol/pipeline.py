@@ -11,7 +11,7 @@ import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -170,6 +170,7 @@ def plan_shift(
     window_weight: Mapping[str, float] | None = None,
     cover_weight: Mapping[str, float] | None = None,
     key_routes: Sequence[str] = (),
+    key_route_window: tuple[time, time] | None = None,
 ) -> ShiftPlan:
     """Plan one shift end to end.
 
@@ -202,6 +203,9 @@ def plan_shift(
     key_routes
         Streets (names as on the map) a team must drive end to end in the shift, besides the
         targets (``geodata.keyroutes.with_key_routes``).
+    key_route_window
+        Clock times within which each key route is driven, start to finish (``None``: the
+        whole shift).
 
     Returns
     -------
@@ -253,6 +257,7 @@ def plan_shift(
     )
     node_ids = [*depot_ids, *targets]
     routes = marked_routes(inputs.area, key_routes) if key_routes else []
+    route_window = shift.window_s(*key_route_window) if key_route_window else None
     # The key routes' ends are places of the travel matrix after the targets.
     ends = route_ends(inputs.area, routes)
     travel = travel_times(
@@ -281,7 +286,9 @@ def plan_shift(
         problem = _force(problem, {owner[f] for f in include if f in owner})
     legs: dict[int, KeyRouteLeg] = {}
     if routes:
-        problem, legs = with_key_routes(problem, routes, area=inputs.area, travel_s=travel.travel_s)
+        problem, legs = with_key_routes(
+            problem, routes, area=inputs.area, travel_s=travel.travel_s, window_s=route_window
+        )
     capacity = night_capacity(
         problem,
         high_risk_s=shift.high_risk_s,

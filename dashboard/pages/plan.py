@@ -77,6 +77,8 @@ exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_n
 key_routes = st.multiselect(T("plan.key_routes"), street_names(inputs.area),
                             key="plan_key_routes", placeholder=choose,
                             help=T("plan.key_routes_help"))  # fmt: skip
+routes_in_window = st.checkbox(T("plan.key_routes_in_window"), disabled=not key_routes,
+                               key="plan_key_routes_in_window")  # fmt: skip
 time_limit = st.slider(T("plan.time_limit"), min_value=1, max_value=60,
                        value=int(settings.routing.time_limit_s), key="plan_time_limit")  # fmt: skip
 with st.expander(T("ops.roster"), expanded=False):
@@ -148,6 +150,7 @@ def _run(request: dict[str, Any], *, fresh: bool = False) -> None:
             settings=settings,
             roster=request.get("roster"),
             key_routes=tuple(request.get("key_routes", ())),
+            key_route_window=request.get("key_route_window"),
         )
         while not job.done():
             share = min((clock.perf_counter() - began) / expected_s, 0.99)
@@ -180,6 +183,7 @@ if solve:
                 "n_teams": len(roster_teams) if roster_teams else int(n_teams),
                 "depots": list(chosen_depots), "include": list(include),
                 "exclude": list(exclude), "key_routes": list(key_routes),
+                "key_route_window": (hr_start, hr_end) if routes_in_window else None,
                 "time_limit": int(time_limit),
                 "seed": settings.routing.seed,
                 "roster": roster_teams,

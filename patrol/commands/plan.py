@@ -79,6 +79,14 @@ def plan_command(
             "street name as on the map (repeatable).",
         ),
     ] = None,
+    key_route_window: Annotated[
+        str | None,
+        typer.Option(
+            "--key-route-window",
+            help="Drive the key routes within this window of the shift, e.g. 01:00-03:00 "
+            "(default: any time in the shift).",
+        ),
+    ] = None,
 ) -> None:
     """Plan a night shift end to end and write problem.json, plan.json and summary.txt.
 
@@ -91,7 +99,7 @@ def plan_command(
     """
     from geodata.area import load_area
     from geodata.io import read_facility_survey, read_incidents
-    from geodata.shift import Shift
+    from geodata.shift import Shift, parse_range
     from patrol.pipeline import load_inputs, plan_shift
     from patrol.plan_files import write_plan_outputs
     from patrol.rota import plan_week, write_rota_outputs
@@ -100,6 +108,11 @@ def plan_command(
 
     def run() -> list[Path]:
         the_shift = Shift.parse(date, shift, high_risk)
+        route_window = (
+            parse_range(key_route_window, "key-route-window") if key_route_window else None
+        )
+        if route_window:
+            the_shift.window_s(*route_window)  # a window outside the shift is refused at once
         # A roster file is checked before the area loads: its mistakes come at once.
         crews = _night_teams(roster, False, area="", day=the_shift.date) if roster else None
         lang = cli_language()
@@ -124,6 +137,7 @@ def plan_command(
                 seed=seed,
                 settings=settings,
                 key_routes=key_route or (),
+                key_route_window=route_window,
             )
             return write_rota_outputs(rota, out, lang=lang)
         result = plan_shift(
@@ -136,6 +150,7 @@ def plan_command(
             seed=seed,
             settings=settings,
             key_routes=key_route or (),
+            key_route_window=route_window,
         )
         return write_plan_outputs(result, out, lang=lang)
 

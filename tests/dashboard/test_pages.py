@@ -204,13 +204,16 @@ def test_a_key_route_chosen_on_the_plan_page_is_driven_and_said(
 ) -> None:
     at = app_as("commander", "plan")
     at.slider(key="plan_time_limit").set_value(1)
-    at.multiselect(key="plan_key_routes").select("Phố Cát Linh")
+    at.multiselect(key="plan_key_routes").select("Phố Cát Linh").run()
+    at.checkbox(key="plan_key_routes_in_window").check()
     at.button(key="plan_solve").click().run()
     assert not at.exception, [e.value for e in at.exception]
     said = [i.value for i in at.info if "Tuyến trọng điểm" in i.value]
     assert said and "Phố Cát Linh: Tổ " in said[0] and "đi hết tuyến" in said[0]
-    plan = at.session_state["plan"].plan
-    assert any(s.extra["name"] == "Phố Cát Linh" for r in plan.routes for s in r.stops)
+    result = at.session_state["plan"]
+    lo, hi = result.shift.high_risk_s
+    (stop,) = [s for r in result.plan.routes for s in r.stops if s.extra["name"] == "Phố Cát Linh"]
+    assert lo <= stop.start and stop.depart <= hi  # inside 01:00-03:00, as ticked
 
 
 def _stored(ward: Any) -> tuple[int, int]:

@@ -129,3 +129,27 @@ def test_the_plan_command_takes_key_routes_and_refuses_an_unknown_one(tmp_path: 
     assert wrong.exit_code != 0
     assert "Phố Cat Linh" in wrong.output and "Phố Cát Linh" in wrong.output
     assert not (tmp_path / "b" / "plan.json").exists()
+
+
+def test_a_key_route_window_is_kept(inputs: Inputs) -> None:
+    from datetime import time
+
+    shift = Shift.parse("2026-12-05", "22:00-05:00", "01:00-03:00")
+    night = plan_shift(
+        inputs,
+        shift,
+        n_teams=2,
+        time_limit_s=2,
+        seed=7,
+        key_routes=ROUTES,
+        key_route_window=(time(1, 0), time(3, 0)),
+    )
+    lo, hi = shift.high_risk_s
+    stops = [s for r in night.plan.routes for s in r.stops if is_key_route(s.site)]
+    assert len(stops) == len(ROUTES)
+    assert all(lo <= s.start and s.depart <= hi for s in stops)
+    with pytest.raises(Exception, match="05:30-06:00"):
+        plan_shift(
+            inputs, shift, n_teams=1, time_limit_s=1, key_routes=ROUTES,
+            key_route_window=(time(5, 30), time(6, 0)),
+        )  # fmt: skip
