@@ -366,7 +366,7 @@ def _force(problem: PatrolProblem, include: set[str]) -> PatrolProblem:
     return replace(problem, sites=tuple(sites))
 
 
-_STOP_BRIEFING = ("street", "address", "contact", "guard", "risk_reason")
+_STOP_BRIEFING = ("street", "address", "contact", "guard", "risk_reason", "length_m")
 """Site extras a stop carries into the plan for the briefings (``geodata.briefing``)."""
 
 

@@ -68,7 +68,7 @@ def plan_summary(result: ShiftPlan, *, lang: str = "vi") -> str:
             kind_label = stop_kind_label(kind, lang)
             level = stop.extra.get("risk_level", "")
             lines.append(
-                t["stop"].format(
+                t["stop" if level else "stop_route"].format(
                     n=n,
                     start=clock(stop.start),
                     end=clock(stop.depart),

@@ -26,8 +26,8 @@ from patrol.files import private_folder
 from patrolbase.clock import WARD_TZ
 from patrolbase.errors import PlanFileError
 from patrolbase.lang import Lang
-from patrolbase.schema import stop_kind_label
-from patrolbase.wording import catalog_texts, say
+from patrolbase.schema import KEY_ROUTE_KIND, stop_kind_label
+from patrolbase.wording import catalog_texts, fmt_decimal, say
 
 __all__ = [
     "OSM_ATTRIBUTION",
@@ -107,6 +107,8 @@ class StopView:
     """``yes``, ``no`` or ``unknown``: a guard on site, as the survey says; empty if not given."""
     reason: Mapping[str, str] = field(default_factory=dict)
     """Why the risk is at its level, one line per language (``geodata.briefing.risk_reason``)."""
+    length_m: float = 0.0
+    """A key route's length (``KEY_ROUTE_KIND``), driven end to end; 0 for a target."""
 
     @property
     def dwell_s(self) -> int:
@@ -130,7 +132,13 @@ class StopView:
         return f"{self.earliest:%H:%M}-{self.latest:%H:%M}"
 
     def address_label(self, lang: Lang = "vi") -> str:
-        """``Địa chỉ: 12 Phố Cát Linh``, or that there is none (with the street it stands on)."""
+        """``Địa chỉ: 12 Phố Cát Linh``, or that there is none (with the street it stands on).
+
+        A key route is driven, not visited: ``đi hết tuyến, 0,6 km``.
+        """
+        if self.kind == KEY_ROUTE_KIND:
+            km = fmt_decimal(self.length_m / 1000, lang, decimals=1)
+            return text("key_route_drive", lang).format(km=km)
         if self.address:
             return f"{text('address', lang)}: {self.address}"
         on = f" ({text('on_street', lang)} {self.street})" if self.street else ""

@@ -226,6 +226,7 @@ def _read_route(route: Any, where: str, shift: Shift | None, check: _Problems) -
                 contact=_clean(str(se.get("contact") or "")),
                 guard=str(se.get("guard") or ""),
                 reason=_languages(se.get("risk_reason")),
+                length_m=float(se.get("length_m") or 0.0),
             )
         )
     if len(check.items) > before or shift is None or depot is None:

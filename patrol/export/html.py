@@ -23,6 +23,7 @@ from typing import Any
 from patrol.export._common import Lang, PlanExport, StopView, TeamRoute, text, write_atomic
 from patrol.export.kml import team_colour
 from patrol.export.links import MapLinks, map_app_links
+from patrolbase.schema import KEY_ROUTE_KIND
 
 __all__ = ["to_html", "write_html"]
 
@@ -193,7 +194,8 @@ def _stop_cell(stop: StopView, lang: Lang) -> str:
     """Name and kind, address, guard and contact, window and dwell, risk and its reason."""
     e = escape
     minutes = round(stop.dwell_s / 60)
-    timing = [f"{text('present', lang)} {minutes} {text('minutes', lang)}"]
+    doing = text("driving" if stop.kind == KEY_ROUTE_KIND else "present", lang)
+    timing = [f"{doing} {minutes} {text('minutes', lang)}"]
     if stop.window_label():
         timing.insert(0, f"{text('window', lang)} {stop.window_label()}")
     lines = [f'<b class="name">{e(stop.name)}</b> <small>{e(stop.kind_label(lang))}</small>']

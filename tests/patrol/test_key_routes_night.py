@@ -98,11 +98,14 @@ def test_the_summary_and_the_leaders_files_name_the_key_route(
     for name in ROUTES:
         assert f"Tuyến trọng điểm {name}: Tổ " in summary
     plan = read_plan(tmp_path / "plan.json")
-    team = next(r.team for r in night.plan.routes if any(is_key_route(s.site) for s in r.stops))
+    team = next(
+        r.team for r in night.plan.routes if any(s.extra["name"] == "Phố Cát Linh" for s in r.stops)
+    )
     files = export_files(plan, team=team, formats=("html", "gpx"))
     page = next(v for k, v in files.items() if k.endswith(".html")).decode()
     assert "Tuyến trọng điểm" in page
     assert "key_route" not in page
+    assert "đi hết tuyến, 0,8 km" in page  # Phố Cát Linh's length, driven, not "on site"
     document = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
     assert document["coverage"]["key_routes"][0]["name"] == ROUTES[0]
 
