@@ -70,6 +70,12 @@ class VillageLoop:
     """The meeting point (``start_node``) as ``(lon, lat)``."""
     sites: tuple[VillageSite, ...] = ()
     """The group's sites of concern passed, in walking order."""
+    site_dwell_s: int = 0
+    """Time stopped at each site passed (``[village] site_dwell_s``)."""
+    streets_left: tuple[str, ...] = ()
+    """Names of the streets not walked (``left``), each once."""
+    meeting_street: str = ""
+    """The street the loop leaves the meeting point by (its first street), for the sheets."""
     sites_left: tuple[str, ...] = ()
     """Facility ids of the group's sites not passed (out of time, or no street the loop may use
     within ``[village] site_reach_m``)."""
@@ -231,6 +237,11 @@ def village_loops(
                 left=tuple(int(mine[t]) for t in street_left),
                 start_lonlat=_lonlat(part.nodes[start]["x"], part.nodes[start]["y"], area.crs),
                 sites=tuple(passed),
+                site_dwell_s=dwell,
+                streets_left=tuple(
+                    dict.fromkeys(str(streets.at[mine[t], "name"]) for t in street_left)
+                ),
+                meeting_street=_meeting_street(area.graph, start, edges),
                 sites_left=tuple(sites_left),
             )
         )
@@ -265,6 +276,23 @@ def _site_streets(
             ways.append((v, u, int(back)))
         near[str(site_id)] = (tuple(ways), round(float(distances[0]), 1))
     return near, far
+
+
+def _street_name(graph: nx.MultiDiGraph, edge: Edge) -> str:
+    name = graph.edges[edge].get("name") or ""
+    if isinstance(name, list):  # a simplified edge may carry several names
+        name = name[0] if name else ""
+    return str(name)
+
+
+def _meeting_street(graph: nx.MultiDiGraph, start: int, edges: list[Edge]) -> str:
+    """Name the meeting point by a named street at its corner, else the loop's first named one."""
+    at_corner = [*graph.out_edges(start, keys=True), *graph.in_edges(start, keys=True)]
+    for edge in [*sorted(at_corner), *edges]:
+        name = _street_name(graph, edge)
+        if name:
+            return name
+    return ""
 
 
 def _lonlat(x: float, y: float, crs: str) -> tuple[float, float]:
