@@ -236,7 +236,7 @@ def read_village_teams(
     problems: list[Problem] = []
     by_group: dict[str, list[VillageMember]] = {}
     unknown: dict[str, list[int]] = {}
-    people: dict[tuple[str, str], tuple[int, str]] = {}
+    people: dict[str, list[tuple[int, str, str]]] = {}
     bad_phone: set[int] = set()
 
     def cell(r: object, key: str) -> str:
@@ -311,9 +311,14 @@ def read_village_teams(
         if group_id is not None:
             by_group.setdefault(group_id, []).append(member)
         if person and group_id is not None:
-            who = (_fold(person), phone or "")
-            if who in people and people[who][1] != group_id:
-                first, other = people[who]
+            # The same name is the same person unless both rows give different phones.
+            same = [
+                (first, other)
+                for first, other, known in people.get(_fold(person), [])
+                if not phone or not known or known == phone
+            ]
+            if same and same[0][1] != group_id:
+                first, other = same[0]
                 add(
                     row,
                     "name",
@@ -323,8 +328,8 @@ def read_village_teams(
                     f"{person} có tên ở hai tổ ({groups[other]}, dòng {first}, và "
                     f"{groups[group_id]}, dòng {row}): mỗi người chỉ ở một tổ; giữ một dòng.",
                 )
-            elif who in people:
-                first = people[who][0]
+            elif same:
+                first = same[0][0]
                 add(
                     row,
                     "name",
@@ -332,7 +337,7 @@ def read_village_teams(
                     f"{person} is listed twice (rows {first} and {row}): keep one row",
                     f"{person} bị trùng (dòng {first} và dòng {row}): chỉ giữ một dòng.",
                 )
-            people.setdefault(who, (row, group_id))
+            people.setdefault(_fold(person), []).append((row, group_id, phone or ""))
     for text, rows in unknown.items():
         spelled = {_fold(n): n for n in names}
         for n in names:

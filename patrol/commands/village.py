@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["village_loops_command"]
 
 
-def _night_shift(day_text: str | None, start_text: str | None, settings: Settings) -> Shift:
+def _night_shift(day_text: str | None, settings: Settings) -> Shift:
     """Return the ward's night shift of ``day_text`` (default: today), refusing a bad date."""
     from geodata.shift import Shift, parse_date
     from patrolbase.clock import ward_today
@@ -118,7 +118,7 @@ def village_loops_command(
             )
         )
     budget_s = settings.village.loop_min * 60
-    shift = run_guarded(lambda: _night_shift(day, start, settings))
+    shift = run_guarded(lambda: _night_shift(day, settings))
     leave = run_guarded(lambda: _leave(shift, start, budget_s))
     area = run_guarded(lambda: load_area(area_file, mode="foot", settings=settings))
     groups = run_guarded(lambda: residential_groups_of(area, groups_file, settings))

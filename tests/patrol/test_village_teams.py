@@ -115,6 +115,18 @@ def test_a_group_is_named_whole_or_before_its_bracket_and_the_leader_comes_first
             "6,Khu dân cư số 10,Ngô Văn B,Dân phòng,,\n7,Khu dân cư số 10,Ngô Văn C,Dân quân,,\n",
             [(5, "Họ và tên", "Trần Văn Bình có tên ở hai tổ")],
         ),
+        # the same person on two teams, once without a phone
+        (
+            TEAM_8 + "5,Khu dân cư số 10,Đỗ Văn Hùng,Dân phòng,x,0912 000 001\n"
+            "6,Khu dân cư số 10,Ngô Văn B,Dân phòng,,\n7,Khu dân cư số 10,Ngô Văn C,Dân quân,,\n",
+            [(5, "Họ và tên", "Đỗ Văn Hùng có tên ở hai tổ")],
+        ),
+        # namesakes with their own phones are two people
+        (
+            TEAM_8 + "5,Khu dân cư số 10,Trần Văn Bình,Dân phòng,x,0912 000 001\n"
+            "6,Khu dân cư số 10,Ngô Văn B,Dân phòng,,\n",
+            [(5, "Tổ/khu dân cư", "có 2 người")],
+        ),
         # an empty name
         (
             TEAM_8.replace("Phạm Thị Hoa", ""),
@@ -134,6 +146,8 @@ def test_a_group_is_named_whole_or_before_its_bracket_and_the_leader_comes_first
         "role",
         "group",
         "two-teams",
+        "two-teams-one-phone",
+        "namesakes",
         "no-name",
         "leader-phone",
     ],
