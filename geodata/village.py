@@ -7,9 +7,11 @@ every other and back), from the meeting point (the node of that part nearest the
 centre), covering the group's residential streets in at most ``[village] loop_min`` minutes;
 the streets that do not fit are listed. The group's *sites of concern* (the area's facilities
 inside its polygon, banks, ATMs, gold shops, offices..., not the police posts) are passed too:
-each is a task of the engine on the street of the group nearest to it (walk along it either
-way it may be walked, with a stop of ``[village] site_dwell_s`` in front of the site), ten times
-as costly to leave out as a street, so a loop short of time drops streets before sites.
+each is passed along the walkable street nearest to it, with a stop of ``[village]
+site_dwell_s`` in front of it. When that street is one of the group's streets to walk, the stop
+rides on the street's task; otherwise the site is a task of its own on that street (either way
+it may be walked). A task with a site costs ten times a street to leave out, so a loop short of
+time drops streets before sites.
 Solved by the arc routing engine (``routing.arcs``) with one walker and greedy descent, so the
 same group gives the same loop.
 """
@@ -161,29 +163,40 @@ def village_loops(
         at = {n: i for i, n in enumerate(nodes)}
         between = (times.round() + 0).astype("int64")
         penalty = 1000 * budget
+        near, far = _site_streets(part, sites, settings.village.site_reach_m)
+        dwell = settings.village.site_dwell_s
+        # A site in front of one of the group's streets rides on that street's task (walking
+        # it passes the site); the others are tasks of their own on their nearest street.
+        on_task = {e: t for t, s in enumerate(mine) for e in streets.at[s, "orientations"]}
+        riders: dict[int, list[str]] = {}
+        alone: list[str] = []
+        for site_id, (ways, _) in near.items():
+            t = next((on_task[w] for w in ways if w in on_task), None)
+            if t is None:
+                alone.append(site_id)
+            else:
+                riders.setdefault(t, []).append(site_id)
         tasks = [
             ArcTask(
                 tuple(
-                    (at[u], at[v], math.ceil(part.edges[u, v, k]["travel_s"]))
+                    (at[u], at[v], math.ceil(part.edges[u, v, k]["travel_s"]) + extra)
                     for u, v, k in streets.at[s, "orientations"]
                 ),
-                penalty,
+                10 * penalty if t in riders else penalty,
             )
-            for s in mine
+            for t, s in enumerate(mine)
+            for extra in [dwell * len(riders.get(t, []))]
         ]
-        near, far = _site_streets(part, sites, settings.village.site_reach_m)
-        dwell = settings.village.site_dwell_s
         tasks += [
             ArcTask(
                 tuple(
                     (at[u], at[v], math.ceil(part.edges[u, v, k]["travel_s"]) + dwell)
-                    for u, v, k in ways
+                    for u, v, k in near[site_id][0]
                 ),
                 10 * penalty,
             )
-            for ways, _ in near.values()
+            for site_id in alone
         ]
-        site_ids = list(near)
         plan = solve_arcs(
             ArcProblem(between, at[start], tuple(tasks), (budget,)),
             solutions=settings.campaign.solutions,
@@ -196,19 +209,19 @@ def village_loops(
         passed: list[VillageSite] = []
         here, clock = start, 0
         for t, o in served:
-            if t >= len(mine):  # a site: walk the street in front of it, stop there
-                site_id = site_ids[t - len(mine)]
-                ways, distance = near[site_id]
-                u, v, k = ways[o]
-                edges += [*quickest_edges(part, here, u, nodes, pred), (u, v, k)]
-                clock += int(between[at[here], at[u]])
-                passed.append(_site(site_id, sites, (u, v, k), distance, clock, area.crs))
-                clock += tasks[t].options[o][2]
-                here = v
-                continue
-            u, v, k = streets.at[mine[t], "orientations"][o]
+            if t >= len(mine):  # a site of its own: walk the street in front of it
+                here_sites = [alone[t - len(mine)]]
+                u, v, k = near[here_sites[0]][0][o]
+            else:
+                here_sites = riders.get(t, [])
+                u, v, k = streets.at[mine[t], "orientations"][o]
             edges += [*quickest_edges(part, here, u, nodes, pred), (u, v, k)]
-            clock += int(between[at[here], at[u]]) + tasks[t].options[o][2]
+            clock += int(between[at[here], at[u]])
+            passed += [
+                _site(site_id, sites, (u, v, k), near[site_id][1], clock, area.crs)
+                for site_id in here_sites
+            ]
+            clock += tasks[t].options[o][2]
             here = v
         edges += quickest_edges(part, here, start, nodes, pred)
         names: list[str] = []
@@ -219,7 +232,11 @@ def village_loops(
             if not names or names[-1] != name:
                 names.append(name)
         street_left = [t for t in plan.left if t < len(mine)]
-        sites_left = sorted(far + [site_ids[t - len(mine)] for t in plan.left if t >= len(mine)])
+        sites_left = sorted(
+            far
+            + [alone[t - len(mine)] for t in plan.left if t >= len(mine)]
+            + [site_id for t in street_left for site_id in riders.get(t, [])]
+        )
         if not edges:  # only the meeting point itself: nothing to walk
             continue
         loops.append(
