@@ -64,6 +64,7 @@ PAGE_ACCESS: Mapping[str, tuple[frozenset[Permission], ...]] = {
     "routes": (frozenset({_P.ROUTE_VIEW_ALL}), frozenset({_P.ROUTE_VIEW_OWN})),
     "alarm": (frozenset({_P.PLAN_EDIT}),),
     "campaign": (frozenset({_P.PLAN_EDIT}),),
+    "village": (frozenset({_P.PLAN_EDIT}),),
     "review": (frozenset({_P.HOTSPOT_REVIEW}),),
     "data": (frozenset({_P.INCIDENT_VIEW}),),
     "teams": (frozenset({_P.ROSTER_MANAGE}),),

@@ -97,6 +97,7 @@ def run_app() -> None:
     if (PAGES / "review.py").is_file():
         plan_pages.append(page("review", "page.review", ":material/local_fire_department:"))
     plan_pages.append(page("campaign", "page.campaign", ":material/campaign:"))
+    plan_pages.append(page("village", "page.village", ":material/directions_walk:"))
     groups = {
         t("app.group.plan", lang): plan_pages,
         t("app.group.data", lang): [

@@ -97,7 +97,8 @@ import patrol.commands.records  # noqa: E402  (registers records)
 import patrol.commands.review  # noqa: E402  (registers review)
 import patrol.commands.solve  # noqa: E402  (registers solve)
 import patrol.commands.store  # noqa: E402  (registers users, backup, restore, audit)
-import patrol.commands.teams  # noqa: E402, F401  (registers people, teams)
+import patrol.commands.teams  # noqa: E402  (registers people, teams)
+import patrol.commands.village  # noqa: E402, F401  (registers village-loops)
 
 
 def main() -> None:

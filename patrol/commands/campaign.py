@@ -1,11 +1,10 @@
-"""``patrol campaign`` (loudspeaker runs on every street) and ``patrol village-loops``.
+"""``patrol campaign`` (loudspeaker runs on every street) and ``patrol key-routes``.
 
 Plans the week's runs at ``[campaign] run_times`` (06:30 and 19:00) over the residential
 streets (``geodata.campaign``) and writes per run a GPX track and a GeoJSON loop, and the week's
 table (CSV): runs, streets, time, length, coverage per residential area and the streets left.
-``village-loops`` writes each residential group's walking loop for its people's patrol team
-(``geodata.village``) as GPX and GeoJSON, with a CSV list; ``key-routes`` one loop driving each
-key route end to end (``geodata.keyroutes``).
+``key-routes`` writes one loop driving each key route end to end (``geodata.keyroutes``). The
+people's patrol teams' loops are ``patrol.commands.village``.
 """
 
 from __future__ import annotations
@@ -24,10 +23,12 @@ if TYPE_CHECKING:
 
     from geodata.area import Area
 
-__all__ = ["campaign_command", "key_routes_command", "village_loops_command"]
+__all__ = ["campaign_command", "key_routes_command", "replace_settings", "residential_groups_of"]
 
 
-def _replace(settings: Settings, section: str, changes: dict[str, object], vi: str) -> Settings:
+def replace_settings(
+    settings: Settings, section: str, changes: dict[str, object], vi: str
+) -> Settings:
     """Return ``settings`` with the command's options; a bad value is refused in both languages."""
     from patrolbase.errors import SettingsError
 
@@ -43,7 +44,9 @@ class _Vehicle(StrEnum):
     car = "car"
 
 
-def _groups(area: Area, file: Path | None, settings: Settings) -> gpd.GeoDataFrame | None:
+def residential_groups_of(
+    area: Area, file: Path | None, settings: Settings
+) -> gpd.GeoDataFrame | None:
     """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
     if file is None:
         return None
@@ -88,7 +91,7 @@ def campaign_command(
         changes["vehicle"] = vehicle.value
     if changes:
         settings = run_guarded(
-            lambda: _replace(
+            lambda: replace_settings(
                 settings,
                 "campaign",
                 changes,
@@ -109,7 +112,7 @@ def campaign_command(
     first = run_guarded(start_day)
     mode = settings.campaign.vehicle
     area = run_guarded(lambda: load_area(area_file, mode=mode, settings=settings))  # type: ignore[arg-type]
-    groups = run_guarded(lambda: _groups(area, groups_file, settings))
+    groups = run_guarded(lambda: residential_groups_of(area, groups_file, settings))
     week = run_guarded(
         lambda: plan_campaign(area, week_of=first, settings=settings, groups=groups)  # type: ignore[arg-type]
     )
@@ -119,54 +122,6 @@ def campaign_command(
         typer.echo(say("campaign.left", lang, count=len(week.left), runs=week.more_runs))
         for street in week.left:
             typer.echo(f"  - {week.streets.at[street, 'name']}")
-    for path in files:
-        typer.echo(str(path))
-
-
-@app.command("village-loops")
-def village_loops_command(
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder for the files.")],
-    minutes: Annotated[
-        int | None, typer.Option("--minutes", help="Length of a loop (default: settings).")
-    ] = None,
-    area_file: Annotated[
-        Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
-    ] = None,
-    groups_file: Annotated[
-        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
-    ] = None,
-) -> None:
-    """Plan each residential group's walking loop for its people's patrol team."""
-    from geodata.area import load_area
-    from geodata.village import village_loops
-    from patrol.export.campaign import write_village_loops
-    from patrolbase.wording import say
-
-    lang = cli_language()
-    settings = load_settings()
-    if minutes is not None:
-        settings = run_guarded(
-            lambda: _replace(
-                settings,
-                "village",
-                {"loop_min": minutes},
-                "thời gian một lộ trình (--minutes) phải từ 10 đến 480 phút",
-            )
-        )
-    area = run_guarded(lambda: load_area(area_file, mode="foot", settings=settings))
-    groups = run_guarded(lambda: _groups(area, groups_file, settings))
-    loops = run_guarded(lambda: village_loops(area, settings=settings, groups=groups))
-    files = write_village_loops(loops, out, area=area.name, lang=lang)
-    whole = sum(1 for loop in loops if not loop.left)
-    typer.echo(
-        say(
-            "village.summary",
-            lang,
-            loops=len(loops),
-            whole=whole,
-            minutes=settings.village.loop_min,
-        )
-    )
     for path in files:
         typer.echo(str(path))
 

@@ -108,3 +108,9 @@ class VillageSettings(BaseModel):
     loop_min: int = Field(default=90, ge=10, le=480)
     """Length of the night's loop, leaving from and coming back to the group's meeting point
     (minutes, at the walking speeds of ``[network] speeds_kmh.foot``)."""
+    site_dwell_s: int = Field(default=60, ge=0, le=1800)
+    """Time the team stops at each site of concern of its group (bank, ATM, gold shop, office),
+    seconds."""
+    site_reach_m: float = Field(default=60.0, gt=0, le=500)
+    """A site of concern is passed at the group's street corner nearest to it; a site farther
+    than this from every corner the loop may use is listed as not reached (metres)."""

@@ -31,6 +31,7 @@ EXPECTED = {
         "alarm",
         "review",
         "campaign",
+        "village",
         "data",
         "teams",
         "audit",

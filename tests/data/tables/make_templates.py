@@ -51,6 +51,14 @@ PEOPLE = [
     [3, "Hoàng Văn Em", "Dân quân", "Chiến sĩ", "0356 444 555", "Tổ 1", ""],
 ]  # fmt: skip
 
+VILLAGE = [
+    ["STT", "Tổ/khu dân cư", "Họ và tên", "Vai trò", "Tổ trưởng", "Điện thoại"],
+    [1, "Khu dân cư số 8", "Trần Văn Bình", "Bảo vệ dân phố", "x", "0987 654 321"],
+    [2, "Khu dân cư số 8", "Phạm Thị Hoa", "Dân phòng", "", "0345 678 912"],
+    [3, "Khu dân cư số 8", "Đỗ Văn Hùng", "Lực lượng bảo vệ ANTT cơ sở", "", ""],
+    [4, "Khu dân cư số 8", "Vũ Văn Khánh", "Dân quân", "", "0778 123 456"],
+]  # fmt: skip
+
 
 def write_csv(rows: list[list[object]], path: Path) -> None:
     buffer = io.StringIO()
@@ -123,6 +131,24 @@ def main() -> None:
     )  # fmt: skip
 
     write_people()
+    write_village()
+
+
+def write_village() -> None:
+    """Write the people's patrol teams' form (``patrol village-loops --teams``)."""
+    roles = ["Dân phòng", "Bảo vệ dân phố", "Lực lượng bảo vệ ANTT cơ sở", "Công an xã", "Dân quân"]
+    write_csv(VILLAGE, OUT / "mau-to-tuan-tra-nhan-dan.csv")
+    write_xlsx(
+        VILLAGE, OUT / "mau-to-tuan-tra-nhan-dan.xlsx", {"Vai trò": roles, "Tổ trưởng": ["x"]},
+        [["Cột", "Cách ghi"],
+         ["Tổ/khu dân cư, Họ và tên, Vai trò, Tổ trưởng", "Bắt buộc; mỗi người một dòng"],
+         ["Tổ/khu dân cư", "Tên tổ dân phố, thôn hay khu dân cư như trên bản đồ của phường (Khu dân cư số 8 hoặc tên đầy đủ); mỗi tổ/khu dân cư một tổ tuần tra nhân dân từ 3 đến 5 người"],
+         ["Vai trò", "Dân phòng; Bảo vệ dân phố; Lực lượng bảo vệ an ninh, trật tự ở cơ sở; Công an xã, phường (công an viên); Dân quân"],
+         ["Tổ trưởng", "Ghi x cho đúng một người mỗi tổ; tổ trưởng phải có số điện thoại"],
+         ["Điện thoại", "10 chữ số bắt đầu bằng 0 (di động) hoặc 11 chữ số (máy bàn); cột này để dạng Văn bản để giữ số 0 ở đầu"],
+         ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
+        text=("Điện thoại",),
+    )  # fmt: skip
 
 
 def write_people() -> None:
