@@ -139,7 +139,7 @@ def site_names(result: ShiftPlan, facilities: pd.DataFrame | None = None) -> dic
     The plan's stop names first, then the facility's display name (its operator and kind when
     OSM gives no name), else the site's own name or its id.
     """
-    from patrol.pipeline import display_name
+    from patrol.plan_geometry import display_name
 
     names = {}
     for site in result.problem.sites:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from patrol.changes import infeasible
-from patrol.pipeline import Inputs, ShiftPlan, loop_path, plan_metrics, with_geometry
+from patrol.pipeline import Inputs, ShiftPlan, plan_metrics
+from patrol.plan_geometry import loop_path, with_geometry
 
 if TYPE_CHECKING:
     from routing.replan import Dispatch, Replan

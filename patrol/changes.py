@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from patrol.pipeline import Inputs, ShiftPlan, measured, with_geometry
+from patrol.pipeline import Inputs, ShiftPlan, measured
+from patrol.plan_geometry import with_geometry
 from patrolbase.errors import InfeasiblePlanError
 from patrolbase.settings import Settings
 
