@@ -112,7 +112,8 @@ st.dataframe(
     hide_index=True,
 )
 with tempfile.TemporaryDirectory(prefix="patrol-campaign-") as tmp:
-    files = write_campaign(week, Path(tmp), lang=lang)
+    files = write_campaign(week, Path(tmp), lang=lang,
+                           background=cache.session_street_background())  # fmt: skip
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in files:

@@ -116,7 +116,9 @@ def campaign_command(
     week = run_guarded(
         lambda: plan_campaign(area, week_of=first, settings=settings, groups=groups)  # type: ignore[arg-type]
     )
-    files = write_campaign(week, out, lang=lang)
+    from geodata.basemap import street_background
+
+    files = write_campaign(week, out, lang=lang, background=street_background(area))
     typer.echo(week_summary(week, lang))
     if week.left:
         typer.echo(say("campaign.left", lang, count=len(week.left), runs=week.more_runs))

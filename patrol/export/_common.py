@@ -306,6 +306,19 @@ class PlanExport:
     web_links: bool = False
     """Let the phone page link to outside web sites (OsmAnd, Google Maps); off by default, when
     it uses ``geo:`` and app links only. ``[area] online`` turns it on."""
+    heading: str = ""
+    """What the document is, in its language (``Tuyên truyền lưu động``), for loops that are
+    not a joint team's night; empty: the closed-loop patrol plan."""
+
+    def title(self, lang: Lang = "vi") -> str:
+        """Return what the document is: its ``heading``, else the closed-loop patrol plan."""
+        return self.heading or text("title", lang)
+
+    def team_title(self, team: str, lang: Lang = "vi") -> str:
+        """``Tổ T1 - Kế hoạch tuần tra khép kín``, or ``<heading> - <team>`` with a heading."""
+        if self.heading:
+            return f"{self.heading} - {team}"
+        return f"{text('team', lang)} {team} - {text('title', lang)}"
 
     @property
     def is_draft(self) -> bool:

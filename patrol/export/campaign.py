@@ -1,4 +1,8 @@
-"""A campaign week on paper and on phones: per run a GPX track and a GeoJSON loop, one week table.
+"""A campaign week on paper and on phones: per run a GPX, a GeoJSON and a phone page; a table.
+
+The phone page is the joint teams' own (``patrol.export.html``): a run is a one-vehicle draft
+``PlanExport`` whose heading is the campaign, with no stops; the streets it drives are listed in
+order from the area's street background.
 
 Files carry the OpenStreetMap attribution as text and no link to any outside site. Texts come
 from the catalog (``campaign.*``), numbers with the Vietnamese decimal comma.
@@ -17,14 +21,17 @@ from lxml import etree
 
 from geodata.area import ATTRIBUTION
 from patrol.files import private_folder, write_private
+from patrolbase.lang import Lang
 from patrolbase.wording import fmt_decimal, say
 
 if TYPE_CHECKING:
     from geodata.campaign import CampaignRun, CampaignWeek
     from geodata.village import VillageLoop
+    from patrol.export._common import PlanExport
 
 __all__ = [
     "run_label",
+    "run_plan",
     "to_geojson",
     "to_gpx",
     "track_gpx",
@@ -41,6 +48,46 @@ def run_label(run: CampaignRun, lang: str = "vi") -> str:
     """``Ngày 07/12/2026, 06:30, xe 1``: how a run is named in every file."""
     return say(
         "campaign.run", lang, day=f"{run.day:%d/%m/%Y}", start=run.start, vehicle=run.vehicle_no
+    )
+
+
+def run_plan(
+    week: CampaignWeek, run: CampaignRun, *, lang: Lang = "vi", background: Any = None
+) -> PlanExport:
+    """Return one run as a one-vehicle draft ``PlanExport`` for the phone page's writer."""
+    from datetime import datetime, timedelta
+
+    from geodata.shift import Shift
+    from patrol.export._common import Depot, PlanExport, TeamRoute
+
+    leave = datetime.combine(run.day, datetime.strptime(run.start, "%H:%M").time())
+    end = leave + timedelta(seconds=run.budget_s)
+    lon, lat = run.path[0]
+    vehicle = say("campaign.vehicle_no", lang, n=run.vehicle_no)
+    route = TeamRoute(
+        team=vehicle,
+        depot=Depot("police-post", week.depot, lat, lon),
+        path=run.path,
+        stops=(),
+        leave=leave,
+        back=leave + timedelta(seconds=run.duration_s),
+        travel_s=run.duration_s,
+        vehicle=week.vehicle,
+    )
+    return PlanExport(
+        plan_id=f"{run.day:%Y-%m-%d}-{run.start.replace(':', '')}-tuyen-truyen",
+        problem="",
+        area=week.area,
+        shift=Shift(run.day, leave.time(), end.time(), leave.time(), end.time()),
+        version=1,
+        status="draft",
+        approved_by="",
+        approved_at="",
+        attribution=ATTRIBUTION,
+        routes=(route,),
+        source="campaign",
+        background=background,
+        heading=say("campaign.title", lang),
     )
 
 
@@ -149,8 +196,16 @@ def week_table(week: CampaignWeek, *, lang: str = "vi") -> str:
     return out.getvalue()
 
 
-def write_campaign(week: CampaignWeek, folder: str | Path, *, lang: str = "vi") -> list[Path]:
-    """Write every run's GPX and GeoJSON and the week table into ``folder``; return the files."""
+def write_campaign(
+    week: CampaignWeek, folder: str | Path, *, lang: Lang = "vi", background: Any = None
+) -> list[Path]:
+    """Write every run's GPX, GeoJSON and phone page and the week table; return the files.
+
+    ``background``: the area's street background (``geodata.basemap.street_background``) the
+    phone page draws its map on and lists the run's streets from; ``None``: the loop alone.
+    """
+    from patrol.export.html import to_html
+
     folder = private_folder(folder)
     written = [write_private(folder / "tuan-tuyen-truyen.csv", week_table(week, lang=lang))]
     for run in week.runs:
@@ -158,6 +213,9 @@ def write_campaign(week: CampaignWeek, folder: str | Path, *, lang: str = "vi") 
         written.append(write_private(folder / f"{stem}.gpx", to_gpx(week, run, lang=lang)))
         geojson = json.dumps(to_geojson(week, run, lang=lang), ensure_ascii=False)
         written.append(write_private(folder / f"{stem}.geojson", geojson))
+        plan = run_plan(week, run, lang=lang, background=background)
+        page = to_html(plan, team=plan.routes[0].team, lang=lang)
+        written.append(write_private(folder / f"{stem}.html", page))
     return written
 
 

@@ -90,7 +90,7 @@ def to_gpx(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
         nsmap={None: GPX_NS, "xsi": _XSI},
     )
     meta = _el(root, "metadata")
-    _el(meta, "name", f"{draft}{text('title', lang)} - {plan.identity(team, lang)}")
+    _el(meta, "name", f"{draft}{plan.title(lang)} - {plan.identity(team, lang)}")
     _el(
         meta,
         "desc",

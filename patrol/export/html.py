@@ -114,7 +114,7 @@ def to_html(
         else [list(r.path) for r in plan.routes if r.team != team]
     )
     e = escape
-    title = f"{plan.marks(lang)}{text('team', lang)} {team} - {text('title', lang)}"
+    title = f"{plan.marks(lang)}{plan.team_title(team, lang)}"
     storage_key = f"patrol:{plan.plan_id}:v{plan.version}:{team}"
     config = {
         "lon0": proj.lon0,

@@ -84,7 +84,7 @@ def to_kml(plan: PlanExport, *, team: str | None = None, lang: Lang = "vi") -> b
     draft = plan.marks(lang)
     root = etree.Element(f"{{{KML_NS}}}kml", nsmap={None: KML_NS, "atom": _ATOM})
     doc = _el(root, "Document", id=f"plan-{slug(plan.plan_id)}-v{plan.version}")
-    _el(doc, "name", f"{draft}{text('title', lang)} - {plan.identity(team, lang)}")
+    _el(doc, "name", f"{draft}{plan.title(lang)} - {plan.identity(team, lang)}")
     _el(doc, "open", "1")
     etree.SubElement(doc, f"{{{_ATOM}}}link", href=OSM_COPYRIGHT_URL)
     _el(

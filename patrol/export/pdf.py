@@ -56,7 +56,7 @@ class _Briefing(FPDF):
         self.add_font(_FONT, "B", str(font_path(bold=True)))
         self.set_auto_page_break(auto=True, margin=16)
         self.set_margins(12, 12, 12)
-        self.set_title(_nfc(f"{text('title', lang)} - {plan.identity(team, lang)}"))
+        self.set_title(_nfc(f"{plan.title(lang)} - {plan.identity(team, lang)}"))
         self.set_author(_nfc(plan.approved_by or plan.area))
         self.set_subject(_nfc(plan.attribution))
         self.set_creator("patrol-planner")
@@ -136,7 +136,11 @@ def to_pdf(
     route = plan.route(team)
     pdf = _Briefing(plan, team, lang)
     pdf.add_page()
-    title = f"{text('title', lang).upper()} - {text('team', lang).upper()} {team}"
+    title = (
+        plan.team_title(team, lang)
+        if plan.heading
+        else f"{text('title', lang)} - {text('team', lang)} {team}"
+    ).upper()
     pdf.line_of(title, size=15, bold=True, h=7)
     if plan.is_draft:
         pdf.set_fill_color(200, 0, 0)

@@ -23,6 +23,7 @@ from patrol.export.gpx import to_gpx
 from patrol.export.html import to_html
 from patrol.export.pdf import to_pdf
 from patrol.files import private_folder, write_private
+from patrolbase.schema import stop_kind_label
 from patrolbase.wording import fmt_decimal, say
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from geodata.village import VillageLoop
     from patrol.village_teams import VillageTeam
 
-__all__ = ["TeamNight", "team_id", "team_plan", "team_sheet", "write_team_files"]
+__all__ = ["TeamNight", "team_plan", "team_sheet", "write_team_files"]
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,6 @@ class TeamNight:
 
 def _short(group: str) -> str:
     return group.split(" (")[0]
-
-
-def team_id(group: str, lang: Lang = "vi") -> str:
-    """Return the team as the files name it: ``nhân dân Khu dân cư số 8`` (after ``Tổ``)."""
-    return say("village.team_id", lang, group=_short(group))
 
 
 def team_plan(night: TeamNight, *, lang: Lang = "vi", background: Any = None) -> PlanExport:
@@ -92,7 +88,7 @@ def team_plan(night: TeamNight, *, lang: Lang = "vi", background: Any = None) ->
     )
     lon, lat = loop.start_lonlat
     route = TeamRoute(
-        team=team_id(loop.group, lang),
+        team=_short(loop.group),
         depot=Depot(f"hop-{loop.group_id}", night.meeting, lat, lon),
         path=loop.path,
         stops=tuple(stops),
@@ -115,17 +111,12 @@ def team_plan(night: TeamNight, *, lang: Lang = "vi", background: Any = None) ->
         routes=(route,),
         source="village-loops",
         background=background,
+        heading=say("village.heading", lang),
     )
 
 
 def _kind(kind: str, lang: Lang) -> str:
-    from patrolbase.schema import FacilityKind
-
-    try:
-        value = FacilityKind(kind)
-    except ValueError:
-        return kind
-    return value.label_vi if lang == "vi" else value.label_en
+    return stop_kind_label(kind, lang)
 
 
 def _minutes(seconds: int, lang: Lang) -> str:
