@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import access, cache, mapview, shell
 from dashboard import state as session
-from dashboard.i18n import translator
+from dashboard.i18n import kind_label, translator
 from geodata.mapstyle import TEAM_COLOURS
 from patrol.store.auth import Permission
 from patrolbase.clock import ward_today
@@ -124,7 +124,8 @@ for k, loop in enumerate(night.loops):
                                                      "opacity": 0.85}}}
     ] + [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
-         "properties": {"tip": escape(s.name or s.kind), "style": {"color": colour, "radius": 5}}}
+         "properties": {"tip": escape(s.name or kind_label(s.kind, lang)),
+                        "style": {"color": colour, "radius": 5}}}
         for s in loop.sites
     ]  # fmt: skip
     mapview.VectorLayer(
