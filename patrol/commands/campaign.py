@@ -38,6 +38,12 @@ def _replace(settings: Settings, section: str, changes: dict[str, object], vi: s
         raise
 
 
+_GROUPS_HELP = (
+    "The residential groups: polygons (.geojson, .json, .kml) or a table of street names per "
+    "group (.csv, .xlsx)."
+)
+
+
 class _Vehicle(StrEnum):
     motorbike = "motorbike"
     car = "car"
@@ -47,10 +53,10 @@ def _groups(area: Area, file: Path | None, settings: Settings) -> gpd.GeoDataFra
     """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
     if file is None:
         return None
-    from geodata.io.groups import read_groups
+    from geodata.io.groups import read_group_file
     from geodata.streets import residential_groups
 
-    given = read_groups(file, bbox=area.bbox)
+    given = read_group_file(file, area=area)
     return residential_groups(area, settings=settings, given=given)
 
 
@@ -67,9 +73,7 @@ def campaign_command(
     area_file: Annotated[
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
     ] = None,
-    groups_file: Annotated[
-        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
-    ] = None,
+    groups_file: Annotated[Path | None, typer.Option("--groups", help=_GROUPS_HELP)] = None,
 ) -> None:
     """Plan a week of loudspeaker campaign runs covering every residential street."""
     from geodata.area import load_area
@@ -132,9 +136,7 @@ def village_loops_command(
     area_file: Annotated[
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
     ] = None,
-    groups_file: Annotated[
-        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
-    ] = None,
+    groups_file: Annotated[Path | None, typer.Option("--groups", help=_GROUPS_HELP)] = None,
 ) -> None:
     """Plan each residential group's walking loop for its people's patrol team."""
     from geodata.area import load_area

@@ -123,6 +123,29 @@ def main() -> None:
     )  # fmt: skip
 
     write_people()
+    write_groups()
+
+
+GROUPS = [
+    ["STT", "Tổ/khu dân cư", "Tên đường", "Ghi chú"],
+    [1, "Tổ dân phố số 1", "Phố Quốc Tử Giám", ""],
+    [2, "Tổ dân phố số 1", "Phố Văn Miếu", ""],
+    [3, "Tổ dân phố số 2", "Phố Cát Linh", ""],
+    [4, "Tổ dân phố số 2", "Ngõ 35 Cát Linh", ""],
+]  # fmt: skip
+
+
+def write_groups() -> None:
+    """Write the form of the residential groups' streets (``--groups``, the Dữ liệu page)."""
+    write_csv(GROUPS, OUT / "mau-to-dan-pho-duong.csv")
+    write_xlsx(
+        GROUPS, OUT / "mau-to-dan-pho-duong.xlsx", {},
+        [["Cột", "Cách ghi"],
+         ["Tổ/khu dân cư, Tên đường", "Bắt buộc; mỗi dòng một đường (hoặc nhiều đường cách nhau bằng dấu ;)"],
+         ["Tổ/khu dân cư", "Tên tổ dân phố, thôn hoặc khu phố; để trống (hoặc gộp ô) là cùng tổ với dòng trên"],
+         ["Tên đường", "Tên như trên bản đồ, ví dụ Phố Cát Linh, Ngõ 35 Cát Linh; mỗi đường chỉ thuộc một tổ"],
+         ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
+    )  # fmt: skip
 
 
 def write_people() -> None:
