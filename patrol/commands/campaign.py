@@ -40,7 +40,7 @@ def _replace(settings: Settings, section: str, changes: dict[str, object], vi: s
 
 _GROUPS_HELP = (
     "The residential groups: polygons (.geojson, .json, .kml) or a table of street names per "
-    "group (.csv, .xlsx)."
+    "group (.csv, .xlsx); default: those uploaded to the store, else the map's."
 )
 
 
@@ -50,13 +50,23 @@ class _Vehicle(StrEnum):
 
 
 def _groups(area: Area, file: Path | None, settings: Settings) -> gpd.GeoDataFrame | None:
-    """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
-    if file is None:
-        return None
-    from geodata.io.groups import read_group_file
+    """Return the ward's groups: from ``file`` (checked whole), else those kept in the store.
+
+    ``None`` (groups from the map) when neither is given.
+    """
     from geodata.streets import residential_groups
 
-    given = read_group_file(file, area=area)
+    if file is not None:
+        from geodata.io.groups import read_group_file
+
+        given = read_group_file(file, area=area)
+    else:
+        from patrol.commands.teams import cli_commander
+        from patrol.store.groups import stored_groups
+
+        given = stored_groups(settings, cli_commander(), area=area.name)
+        if given is None:
+            return None
     return residential_groups(area, settings=settings, given=given)
 
 
