@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
-from patrol.store.models import Area, ResidentialGroup, Upload
+from patrol.store.models import Area, ResidentialGroup, Upload, User
 from patrol.store.repo import (
     UploadResult,
     _audit_refused_upload,
@@ -49,6 +49,7 @@ class StoredGroups:
     """EPSG:4326, columns ``name``, ``geometry`` and, from a table, ``streets``."""
     filename: str
     by: str
+    """Who uploaded them: the account's full name (its login when it has none)."""
     at: datetime
 
 
@@ -166,8 +167,10 @@ def load_groups(store: Store, principal: Principal, *, area: str) -> StoredGroup
             .where(Area.name == area)
             .order_by(ResidentialGroup.position)
         ).all()
-    if not rows:
-        return None
+        if not rows:
+            return None
+        upload = rows[0][1]
+        by = session.scalar(select(User.display_name).where(User.username == upload.username))
     streets = [tuple(json.loads(group.streets)) for group, _ in rows]
     data: dict[str, list[object]] = {"name": [group.name for group, _ in rows]}
     if any(streets):
@@ -177,8 +180,7 @@ def load_groups(store: Store, principal: Principal, *, area: str) -> StoredGroup
         geometry=[shapely.from_geojson(group.geometry) for group, _ in rows],
         crs=4326,
     )
-    upload = rows[0][1]
-    return StoredGroups(frame, upload.filename, upload.username, upload.at)
+    return StoredGroups(frame, upload.filename, by or upload.username, upload.at)
 
 
 def stored_groups(
