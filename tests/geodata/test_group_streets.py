@@ -120,3 +120,8 @@ def test_a_table_without_the_columns_is_refused(tmp_path: Path, area: Area) -> N
     with pytest.raises(InputFileError) as caught:
         read_group_file(path, area=area)
     assert "Thiếu cột Tổ/khu dân cư, Tên đường" in caught.value.message_vi
+
+
+def test_a_street_written_without_accents_is_found(tmp_path: Path, area: Area) -> None:
+    given = read_group_file(_table(tmp_path, "1,Tổ 1,pho van mieu", "2,,NGÕ VĂN CHƯƠNG"), area=area)
+    assert list(given["streets"].iloc[0]) == ["Phố Văn Miếu", "Ngõ Văn Chương"]
