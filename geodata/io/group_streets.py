@@ -9,8 +9,9 @@ group above (cells merged in Excel read that way). ``STT`` and other columns are
 A street is matched to the area's map (``area.graph`` edge ``name``) as written, then without
 accents, case or the ``Phố``/``Đường`` prefix, then as one part of a double name
 (``Ngõ Hàng Cháo / Phố Hàng Cháo``). Each group becomes the band of ``BAND_M`` metres around its
-streets (in the area's projected CRS, then back to EPSG:4326) and keeps its streets' names in
-``streets``: ``geodata.streets.residential_streets`` gives a group exactly the streets it names.
+streets and the shortest ways joining them where they do not touch (in the area's projected
+CRS, then back to EPSG:4326), and keeps its streets' names in ``streets``:
+``geodata.streets.residential_streets`` gives a group exactly the streets it names.
 
 Refused, every problem named by file, row and column, nothing kept: a street the map does not
 have (with the closest names it has), a street named by two groups (both rows), a group with no
@@ -20,6 +21,7 @@ street, a street without a group, a table without the two columns.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -191,7 +193,11 @@ def read_group_streets(
         raise InputFileError(shown, problems)
     metric = [
         shapely.buffer(
-            shapely.union_all([g for s in streets_of[group_name] for g in lines[s]]), BAND_M
+            shapely.union_all(
+                [g for s in streets_of[group_name] for g in lines[s]]
+                + _joins(area.graph, set(streets_of[group_name]))
+            ),
+            BAND_M,
         )
         for group_name in order
     ]
@@ -201,6 +207,35 @@ def read_group_streets(
         crs=area.crs,
     )
     return frame.to_crs(4326)
+
+
+def _joins(graph: Any, streets: set[str]) -> list[Any]:
+    """Return the lines of the shortest ways joining the separate pieces of a group's streets.
+
+    A group's streets need not touch (a main street and an alley off another one); the band
+    around them then holds the ways between them too, so that a walk inside the group reaches
+    every street it names.
+    """
+    import networkx as nx
+
+    whole = graph.to_undirected(as_view=True)
+    edges = [(u, v) for u, v, name in graph.edges(data="name") if name in streets]
+    pieces = [set(c) for c in nx.connected_components(nx.Graph(edges))]
+    if len(pieces) < 2:
+        return []
+    joined, rest, lines = pieces[0], pieces[1:], []
+    while rest:
+        length, paths = nx.multi_source_dijkstra(whole, joined, weight="length_m")
+        reach = [min((length.get(n, float("inf")), n) for n in piece) for piece in rest]
+        best = min(range(len(rest)), key=lambda i: reach[i][0])
+        if reach[best][0] == float("inf"):
+            break  # a piece the mode cannot reach from the others: its own band
+        path = paths[reach[best][1]]
+        for a, b in itertools.pairwise(path):
+            data = whole.get_edge_data(a, b)
+            lines.append(min(data.values(), key=lambda d: d["length_m"])["geometry"])
+        joined |= rest.pop(best) | set(path)
+    return lines
 
 
 def _column(columns: Any, headers: tuple[str, ...]) -> str | None:

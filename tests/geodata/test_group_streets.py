@@ -125,3 +125,17 @@ def test_a_table_without_the_columns_is_refused(tmp_path: Path, area: Area) -> N
 def test_a_street_written_without_accents_is_found(tmp_path: Path, area: Area) -> None:
     given = read_group_file(_table(tmp_path, "1,Tổ 1,pho van mieu", "2,,NGÕ VĂN CHƯƠNG"), area=area)
     assert list(given["streets"].iloc[0]) == ["Phố Văn Miếu", "Ngõ Văn Chương"]
+
+
+@pytest.mark.slow
+def test_a_groups_walking_loop_reaches_every_street_it_names() -> None:
+    from geodata.village import village_loops
+
+    foot = load_area(mode="foot")
+    given = read_group_file(GROUPS / "to-dan-pho-duong.csv", area=foot)
+    # Tổ dân phố số 3's two streets do not touch: its band holds the way between them.
+    loops = village_loops(foot, groups=residential_groups(foot, given=given))
+    assert {loop.group: set(loop.streets) for loop in loops} == {
+        name: set(streets) for name, streets in zip(given["name"], given["streets"], strict=True)
+    }
+    assert not any(loop.left for loop in loops)
