@@ -13,7 +13,8 @@ A *residential street* is a street of the mode's graph (``geodata.network``) of 
 ``[campaign] street_classes`` whose length lies mostly (more than half) inside one group's
 polygon widened by ``[campaign] street_buffer_m``: streets inside a block and those drawn along
 its edge. A two-way street is one street with two orientations (either serves it), a one-way
-street one orientation (the mode's own one-way rules). See ``docs/streets.md``.
+street one orientation (the mode's own one-way rules). A group read from the ward's table of
+street names (its ``streets`` column) has exactly the streets it names. See ``docs/streets.md``.
 """
 
 from __future__ import annotations
@@ -50,9 +51,11 @@ def residential_groups(
 ) -> gpd.GeoDataFrame:
     """Return the area's residential groups, EPSG:4326, indexed by ``group_id`` (``kdc-1``...).
 
-    ``given`` (the ward's own file, ``geodata.io.groups.read_groups``) comes before the map.
-    Columns ``name`` (as people say it), ``source`` (``file``, ``osm:admin_level=10``,
-    ``osm:landuse=residential`` or ``blocks``), ``osm_id`` (empty for blocks),
+    ``given`` (the ward's own file, ``geodata.io.groups.read_group_file``) comes before the map;
+    a table of street names also gives the column ``streets`` (the map's names of each group's
+    streets, see ``residential_streets``). Columns ``name`` (as people say it), ``source``
+    (``file``, ``osm:admin_level=10``, ``osm:landuse=residential`` or ``blocks``), ``osm_id``
+    (empty for blocks),
     ``buildings`` (buildings whose centre lies inside), ``area_ha``, ``geometry``.
 
     Raises
@@ -74,8 +77,11 @@ def residential_groups(
     boundary = area.boundary
     level10 = boundary[(boundary["admin_level"] == "10") & boundary["complete"]]
     landuse = area.residential[["osm_id", "name", "geometry"]]
+    listed = None
     if given is not None:
         frame, source = given.assign(osm_id="")[["osm_id", "name", "geometry"]], "file"
+        if "streets" in given.columns:
+            listed = [tuple(s) if isinstance(s, list | tuple) else () for s in given["streets"]]
     elif len(level10):
         frame, source = level10[["osm_id", "name", "geometry"]], "osm:admin_level=10"
     elif len(landuse) and _street_share(area, landuse, settings) >= (
@@ -124,6 +130,8 @@ def residential_groups(
         geometry=frame.geometry.to_numpy(),
         crs=4326,
     )
+    if listed is not None:
+        groups["streets"] = [listed[i] for i in order]
     return groups.set_index("group_id")
 
 
@@ -200,6 +208,18 @@ def _buildings_inside(area: Area, metric: gpd.GeoDataFrame) -> list[int]:
     return [int(counts.get(i, 0)) for i in range(len(metric))]
 
 
+def _named_streets(groups: gpd.GeoDataFrame) -> dict[str, int]:
+    """Map name -> group position of the streets a table of groups names (empty otherwise)."""
+    if "streets" not in groups.columns:
+        return {}
+    return {
+        str(street): g
+        for g, streets in enumerate(groups["streets"])
+        if isinstance(streets, list | tuple)
+        for street in streets
+    }
+
+
 def street_label(name: str, group: str) -> str:
     """Return a street as people say it: its name, or an unnamed alley of its group.
 
@@ -257,9 +277,20 @@ def residential_streets(
     lengths = shapely.length(lines)
     tree = shapely.STRtree(lines)
     share: dict[int, tuple[float, int]] = {}
+    named = _named_streets(groups)
+    by_name = set(named.values())
+    if named:
+        # The ward named each group's streets: a group has exactly those.
+        for s, ident in enumerate(idents):
+            if data[ident]["name"] in named:
+                share[s] = (1.0, named[data[ident]["name"]])
     for g, zone in enumerate(zones):
+        if g in by_name:
+            continue
         for s in tree.query(zone, predicate="intersects").tolist():
             inside = shapely.length(shapely.intersection(lines[s], zone)) / max(lengths[s], 1e-9)
+            if s in share and share[s][1] in by_name:
+                continue
             if inside > 0.5 and inside > share.get(s, (0.0, -1))[0]:
                 share[s] = (float(inside), g)
     rows = []

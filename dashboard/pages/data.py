@@ -3,24 +3,29 @@
 Uploads of the facility survey and the incident log go to the store whole or not at all (a file
 with any problem is refused and every problem shown; nothing stored changes); the stored
 facilities can be edited in place, every change kept in their history; both tables can be
-viewed and downloaded.
+viewed and downloaded. The ward's residential groups (GeoJSON, KML, or a table of street names
+per group) replace the stored ones whole, or not at all; they are listed and drawn on a map.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import tempfile
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, cache, shell
+from dashboard import access, cache, mapview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, kind_label, translator
+from patrol.store import groups as stored_groups
 from patrol.store import repo
 from patrol.store.auth import Permission
+from patrolbase.clock import WARD_TZ
 from patrolbase.errors import InputFileError, PatrolError
 from patrolbase.schema import CashLevel, FacilityKind
 
@@ -35,7 +40,13 @@ store = access.store()
 
 st.title(T("page.data"))
 
-_NEEDS = {"survey": Permission.FACILITY_EDIT, "incidents": Permission.INCIDENT_UPLOAD}
+_NEEDS = {
+    "survey": Permission.FACILITY_EDIT,
+    "incidents": Permission.INCIDENT_UPLOAD,
+    "groups": Permission.FACILITY_EDIT,
+}
+_TYPES = {"survey": ["csv", "xlsx"], "incidents": ["csv", "xlsx"],
+          "groups": ["geojson", "json", "kml", "csv", "xlsx"]}  # fmt: skip
 _EDITABLE = ["name", "kind", "address", "opening_hours", "operator", "cash_level", "guard",
              "camera", "alarm", "contact", "notes"]  # fmt: skip
 
@@ -46,12 +57,16 @@ def _store_upload(upload: Any, kind: str) -> repo.UploadResult:
     with tempfile.TemporaryDirectory(prefix="patrol-upload-") as tmp:
         path = Path(tmp) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
+        if kind == "groups":
+            return stored_groups.upload_group_file(store, user, path, area=inputs.area,
+                                                   source=access.source())  # fmt: skip
         send = repo.upload_facility_file if kind == "survey" else repo.upload_incident_file
         return send(store, user, path, area=area, bbox=bbox, source=access.source())  # type: ignore[arg-type]
 
 
 def _uploader(kind: str) -> None:
-    upload = st.file_uploader(T(f"data.upload_{kind}"), type=["csv", "xlsx"], key=f"up_{kind}")
+    upload = st.file_uploader(T(f"data.upload_{kind}"), type=_TYPES[kind], key=f"up_{kind}",
+                              help=T("data.groups_help") if kind == "groups" else None)  # fmt: skip
     if upload is None:
         return
     # A file is sent to the store once; its outcome stays in view on later re-runs.
@@ -62,12 +77,16 @@ def _uploader(kind: str) -> None:
         except PatrolError as exc:
             outcome = exc
         else:
-            session.set_plan(None, None)
+            if kind != "groups":  # the night's plan does not use the groups
+                session.set_plan(None, None)
         seen = (upload.file_id, upload.name, outcome)
         st.session_state[f"seen_{kind}"] = seen
     _, name, outcome = seen
     if isinstance(outcome, PatrolError):
         session.show_error(outcome, lang)
+    elif kind == "groups":
+        st.success(T("data.groups_stored", n=fmt_number(outcome.rows, lang), file=name,
+                     old=fmt_number(outcome.changed, lang)))  # fmt: skip
     else:
         st.success(T("data.stored", n=fmt_number(outcome.rows, lang), file=name,
                      added=fmt_number(outcome.added, lang),
@@ -185,7 +204,52 @@ def _same(old: Any, new: Any) -> bool:
     return bool(old == new)
 
 
-tab_survey, tab_incidents = st.tabs([T("data.survey"), T("data.incidents")])
+def _groups() -> None:
+    """Show the upload of the ward's residential groups, and the stored ones on a table and map."""
+    if user.can(Permission.FACILITY_EDIT):
+        _uploader("groups")
+        form = resources.files("geodata").joinpath("data", "templates", "mau-to-dan-pho-duong.xlsx")
+        st.download_button(
+            T("data.groups_template"), form.read_bytes(), file_name="mau-to-dan-pho-duong.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key="groups_form",
+        )  # fmt: skip
+    if not user.can(Permission.MAP_VIEW):
+        return
+    kept = stored_groups.load_groups(store, user, area=area)
+    if kept is None:
+        st.info(T("data.groups_none"))
+        return
+    frame = kept.frame
+    when = kept.at.astimezone(WARD_TZ)
+    st.markdown(T("data.groups_source", n=fmt_number(len(frame), lang), file=kept.filename,
+                  by=kept.by, when=f"{when:%H:%M %d/%m/%Y}"))  # fmt: skip
+    hectares = frame.to_crs(inputs.area.crs).geometry.area / 10_000
+    table = {T("data.col.group"): list(frame["name"])}
+    if "streets" in frame.columns:
+        table[T("data.col.streets")] = ["; ".join(s) for s in frame["streets"]]
+    table[T("data.col.area_ha")] = [fmt_number(h, lang, decimals=1) for h in hectares]
+    st.dataframe(pd.DataFrame(table), hide_index=True)
+    fmap = mapview.build_map(cache.session_base_layers(), lang=lang, height=380)
+    mapview.VectorLayer(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": geometry.__geo_interface__,
+                 "properties": {"tip": html.escape(str(name)),
+                                "style": {"color": "#8d6e63", "weight": 1,
+                                          "fillColor": "#d7ccc8", "fillOpacity": 0.35}}}
+                for name, geometry in zip(frame["name"], frame.geometry, strict=True)
+            ],
+        },
+        name=T("data.groups"),
+    ).add_to(fmap)  # fmt: skip
+    shell.show_map(fmap, key="groups", height=380)
+
+
+tab_survey, tab_incidents, tab_groups = st.tabs(
+    [T("data.survey"), T("data.incidents"), T("data.groups")]
+)
 with tab_survey:
     if user.can(Permission.FACILITY_EDIT):
         _uploader("survey")
@@ -195,3 +259,5 @@ with tab_incidents:
     if user.can(Permission.INCIDENT_UPLOAD):
         _uploader("incidents")
     _table("incidents", "incidents")
+with tab_groups:
+    _groups()

@@ -39,6 +39,12 @@ def replace_settings(
         raise
 
 
+_GROUPS_HELP = (
+    "The residential groups: polygons (.geojson, .json, .kml) or a table of street names per "
+    "group (.csv, .xlsx); default: those uploaded to the store, else the map's."
+)
+
+
 class _Vehicle(StrEnum):
     motorbike = "motorbike"
     car = "car"
@@ -47,13 +53,23 @@ class _Vehicle(StrEnum):
 def residential_groups_of(
     area: Area, file: Path | None, settings: Settings
 ) -> gpd.GeoDataFrame | None:
-    """Return the ward's groups from ``file`` (checked whole), or ``None`` (from the map)."""
-    if file is None:
-        return None
-    from geodata.io.groups import read_groups
+    """Return the ward's groups: from ``file`` (checked whole), else those kept in the store.
+
+    ``None`` (groups from the map) when neither is given.
+    """
     from geodata.streets import residential_groups
 
-    given = read_groups(file, bbox=area.bbox)
+    if file is not None:
+        from geodata.io.groups import read_group_file
+
+        given = read_group_file(file, area=area)
+    else:
+        from patrol.commands.teams import cli_commander
+        from patrol.store.groups import stored_groups
+
+        given = stored_groups(settings, cli_commander(), area=area.name)
+        if given is None:
+            return None
     return residential_groups(area, settings=settings, given=given)
 
 
@@ -70,9 +86,7 @@ def campaign_command(
     area_file: Annotated[
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
     ] = None,
-    groups_file: Annotated[
-        Path | None, typer.Option("--groups", help="GeoJSON of the residential groups.")
-    ] = None,
+    groups_file: Annotated[Path | None, typer.Option("--groups", help=_GROUPS_HELP)] = None,
 ) -> None:
     """Plan a week of loudspeaker campaign runs covering every residential street."""
     from geodata.area import load_area

@@ -1,12 +1,13 @@
 """Tables of the ward's store, as typed SQLAlchemy 2 models.
 
 What the ward keeps: areas; facilities with the survey's attributes and every change to them;
-incidents; people, teams and rosters; plans with every saved version and the approval; exports
-made; patrol records (a team's GPS track of a night, matched to the plan); users, their login
-failures and sessions; the append-only audit log. Times of events are UTC (``UTCDateTime``
-gives tz-aware values back on every database); an incident's ``time`` is the ward's local time,
-tz-naive, as in the incidents frame. Text columns are plain text: whatever a file holds
-(formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
+incidents; the ward's own residential groups; people, teams and rosters; plans with every saved
+version and the approval; exports made; patrol records (a team's GPS track of a night, matched
+to the plan); users, their login failures and sessions; the append-only audit log. Times of
+events are UTC (``UTCDateTime`` gives tz-aware values back on every database); an incident's
+``time`` is the ward's local time, tz-naive, as in the incidents frame. Text columns are plain
+text: whatever a file holds (formulas, HTML, SQL-like text) is stored as written and escaped
+where it is shown.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "Person",
     "Plan",
     "PlanVersion",
+    "ResidentialGroup",
     "RosterEntry",
     "Team",
     "TeamMember",
@@ -97,7 +99,7 @@ class Upload(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # "facilities" or "incidents"
+    kind: Mapped[str] = mapped_column(String(20))  # "facilities", "incidents" or "groups"
     filename: Mapped[str]
     rows: Mapped[int]
     username: Mapped[str] = mapped_column(String(64))
@@ -292,6 +294,26 @@ class PatrolRecord(Base):
     result: Mapped[str]
     uploaded_by: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime]
+
+
+class ResidentialGroup(Base):
+    """One of the ward's own residential groups (tổ dân phố, thôn, khu phố) from an upload.
+
+    An accepted file replaces the area's groups whole. ``geometry`` is the group's polygon as
+    GeoJSON (EPSG:4326); ``streets`` the map's names of its streets as a JSON list when the file
+    was a table of street names (``[]`` for a drawn polygon); ``position`` its place in the file.
+    """
+
+    __tablename__ = "residential_groups"
+    __table_args__ = (Index("ix_residential_groups_area", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    geometry: Mapped[str]
+    streets: Mapped[str] = mapped_column(default="[]")
 
 
 class ExportRecord(Base):

@@ -324,7 +324,7 @@ def test_data_page_shows_the_wards_tables(inputs: Any, app_as: Callable[..., App
     assert set(facilities["Loại hình"]) <= {k.label_vi for k in FacilityKind}
     assert "Thời gian" in incidents.columns
     assert incidents["Thời gian"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
-    assert len(at.get("download_button")) == 4  # CSV and XLSX of each table
+    assert len(at.get("download_button")) == 5  # CSV and XLSX of each table; the groups' form
 
 
 @pytest.mark.slow

@@ -133,3 +133,18 @@ def test_an_overlapping_groups_file_is_refused_and_nothing_is_written(
     assert result.exit_code == 2
     assert "'Tổ 1' và 'Tổ 2' chồng lên nhau" in result.output
     assert not (tmp_path / "w").exists()
+
+
+def test_a_street_table_naming_an_unknown_street_is_refused_with_the_close_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    groups = tmp_path / "to-dan-pho.csv"
+    groups.write_text("Tổ/khu dân cư,Tên đường\nTổ 1,Phố Cát Linh\nTổ 2,Phố Văn Mếu\n", "utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["campaign", "--week-of", "07/12/2026", "--groups", str(groups), "-o", str(tmp_path / "w")],
+    )
+    assert result.exit_code == 2
+    assert "to-dan-pho.csv" in result.output and "có phải Phố Văn Miếu" in result.output
+    assert not (tmp_path / "w").exists()

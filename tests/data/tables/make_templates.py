@@ -132,6 +132,7 @@ def main() -> None:
 
     write_people()
     write_village()
+    write_groups()
 
 
 def write_village() -> None:
@@ -148,6 +149,28 @@ def write_village() -> None:
          ["Điện thoại", "10 chữ số bắt đầu bằng 0 (di động) hoặc 11 chữ số (máy bàn); cột này để dạng Văn bản để giữ số 0 ở đầu"],
          ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
         text=("Điện thoại",),
+    )  # fmt: skip
+
+
+GROUPS = [
+    ["STT", "Tổ/khu dân cư", "Tên đường", "Ghi chú"],
+    [1, "Tổ dân phố số 1", "Phố Quốc Tử Giám", ""],
+    [2, "Tổ dân phố số 1", "Phố Văn Miếu", ""],
+    [3, "Tổ dân phố số 2", "Phố Cát Linh", ""],
+    [4, "Tổ dân phố số 2", "Ngõ 35 Cát Linh", ""],
+]  # fmt: skip
+
+
+def write_groups() -> None:
+    """Write the form of the residential groups' streets (``--groups``, the Dữ liệu page)."""
+    write_csv(GROUPS, OUT / "mau-to-dan-pho-duong.csv")
+    write_xlsx(
+        GROUPS, OUT / "mau-to-dan-pho-duong.xlsx", {},
+        [["Cột", "Cách ghi"],
+         ["Tổ/khu dân cư, Tên đường", "Bắt buộc; mỗi dòng một đường (hoặc nhiều đường cách nhau bằng dấu ;)"],
+         ["Tổ/khu dân cư", "Tên tổ dân phố, thôn hoặc khu phố; để trống (hoặc gộp ô) là cùng tổ với dòng trên"],
+         ["Tên đường", "Tên như trên bản đồ, ví dụ Phố Cát Linh, Ngõ 35 Cát Linh; mỗi đường chỉ thuộc một tổ"],
+         ["Lưu tệp", "Excel (.xlsx) hoặc 'CSV UTF-8 (Comma delimited)'"]],
     )  # fmt: skip
 
 
