@@ -224,21 +224,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "campaign_line": (
         "Kế hoạch có {planned} chuyến xe tuyên truyền lưu động; đã thực hiện {made} chuyến, không "
         "thực hiện {not_made} chuyến, chưa ghi nhận kết quả {unmarked} chuyến. Các chuyến đã thực "
-        "hiện đi qua {covered}/{streets} đường, ngõ trong khu dân cư, {share} tổng chiều dài "
+        "hiện đi qua {covered}/{streets} đoạn phố, ngõ trong khu dân cư, {share} tổng chiều dài "
         "({km_covered}/{km} km).",
         "{planned} loudspeaker runs planned; {made} made, {not_made} not made, {unmarked} not "
-        "marked yet. The runs made drove along {covered}/{streets} residential streets and "
-        "alleys, {share} of their length ({km_covered}/{km} km).",
+        "marked yet. The runs made drove along {covered}/{streets} residential street "
+        "sections, {share} of their length ({km_covered}/{km} km).",
     ),
     "campaign_reasons": ("Lý do không thực hiện: {reasons}.", "Why runs were not made: {reasons}."),
-    "col.group": ("Khu dân cư, tổ dân phố", "Residential group"),
-    "col.streets": ("Số đường, ngõ", "Streets"),
-    "col.streets_covered": ("Số đường, ngõ đã đi qua", "Streets driven"),
+    "col.group": ("Khu dân cư", "Residential area"),
+    "col.streets": ("Số đoạn phố, ngõ", "Street sections"),
+    "col.streets_covered": ("Số đoạn phố, ngõ đã đi qua", "Sections driven"),
     "col.length_km": ("Chiều dài (km)", "Length (km)"),
     "col.km_covered": ("Đã đi qua (km)", "Driven (km)"),
     "col.share": ("Tỷ lệ chiều dài", "Share of length"),
     "col.runs": ("Số chuyến đi qua", "Runs through it"),
-    "col.passes": ("Số lượt qua đường, ngõ", "Street passes"),
+    "col.passes": ("Số lượt qua các đoạn phố, ngõ", "Passes along its sections"),
     "patrol_none": (
         "Trong kỳ không có kế hoạch tuần tra đã phê duyệt và không có lộ trình tuần tra nào.",
         "No approved patrol plan and no patrol track in the period.",

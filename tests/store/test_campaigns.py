@@ -214,8 +214,8 @@ def test_the_report_has_a_campaign_part_with_a_table_per_group(
     assert "đã thực hiện 3 chuyến" in part.blocks[0].text
     table = part.blocks[-1].table
     assert table is not None and len(table) == week.streets["group_id"].nunique()
-    assert table.columns[0] == "Khu dân cư, tổ dân phố"
-    assert set(table["Khu dân cư, tổ dân phố"]) == set(week.groups["name"])
+    assert table.columns[0] == "Khu dân cư"
+    assert set(table["Khu dân cư"]) == set(week.groups["name"])
     assert len(review_tables(review)["campaign"]) == len(table)
     path = write_docx(review, tmp_path / "bao-cao.docx", figures={})
     words = "\n".join(p.text for p in Document(str(path)).paragraphs)
