@@ -80,15 +80,15 @@ def campaign_table(review: MonthlyReview, *, lang: Lang = "vi") -> pd.DataFrame:
     return pd.DataFrame(
         {
             c("group"): groups["name"].astype(str).to_numpy(),
-            c("streets"): groups["streets"].astype(int).to_numpy(),
-            c("streets_covered"): groups["covered"].astype(int).to_numpy(),
-            c("length_km"): [number(v, lang, 2) for v in groups["km"]],
-            c("km_covered"): [number(v, lang, 2) for v in groups["km_covered"]],
+            c("streets_covered"): [f"{int(a)}/{int(b)}" for a, b in
+                                   zip(groups["covered"], groups["streets"], strict=True)],
+            c("km_covered"): [f"{number(a, lang, 2)}/{number(b, lang, 2)}" for a, b in
+                              zip(groups["km_covered"], groups["km"], strict=True)],
             c("share"): [pct(v, lang, signed=False) for v in groups["share"]],
             c("runs"): groups["runs"].astype(int).to_numpy(),
             c("passes"): groups["passes"].astype(int).to_numpy(),
         }
-    )
+    )  # fmt: skip
 
 
 def patrol_table(review: MonthlyReview, *, lang: Lang = "vi") -> pd.DataFrame:

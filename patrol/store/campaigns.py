@@ -265,7 +265,7 @@ def mark_run(
                 CampaignRunRow.start == start,
                 CampaignRunRow.vehicle_no == vehicle_no,
             )
-            .with_for_update()
+            .with_for_update(of=CampaignRunRow)
         )
         if vehicle is not None:
             query = query.where(CampaignRunRow.vehicle == vehicle)

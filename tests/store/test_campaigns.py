@@ -217,6 +217,12 @@ def test_the_report_has_a_campaign_part_with_a_table_per_group(
     assert table.columns[0] == "Khu dân cư"
     assert set(table["Khu dân cư"]) == set(week.groups["name"])
     assert len(review_tables(review)["campaign"]) == len(table)
+    groups = review.campaign.groups
+    first = groups.iloc[0]
+    assert table.iloc[0]["Đoạn phố, ngõ đã đi qua/tổng số"] == (
+        f"{first['covered']}/{first['streets']}"
+    )
+    assert table.iloc[0]["Số chuyến đi qua"] == first["runs"]
     path = write_docx(review, tmp_path / "bao-cao.docx", figures={})
     words = "\n".join(p.text for p in Document(str(path)).paragraphs)
     assert "V. TUYÊN TRUYỀN LƯU ĐỘNG" in words and "VI. KIẾN NGHỊ, ĐỀ XUẤT" in words
