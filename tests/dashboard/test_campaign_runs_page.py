@@ -49,3 +49,33 @@ def test_commander_saves_the_week_and_records_runs_made_and_not_made(
     assert len(list_audit(store, action="campaign_save")) == 1
     marks = list_audit(store, action="campaign_mark")
     assert len(marks) == 2 and all(m.source.startswith("dashboard") for m in marks)
+
+
+def test_the_review_page_counts_the_runs_made_last_month(app_as: Callable[..., AppTest]) -> None:
+    from datetime import timedelta
+
+    from geodata.area import load_area
+    from geodata.campaign import plan_campaign
+    from patrol.store.auth import Principal, Role
+    from patrol.store.campaigns import mark_run, save_week
+    from patrolbase.clock import ward_today
+
+    first_of_month = ward_today().replace(day=1)
+    previous = (first_of_month - timedelta(days=1)).replace(day=1)  # the page's default month
+    monday = previous + timedelta(days=-previous.weekday() % 7)
+    week = plan_campaign(load_area(mode="motorbike"), week_of=monday)
+    store = app_as.store  # type: ignore[attr-defined]
+    boss = Principal(0, "test-setup", "Chỉ huy", Role.COMMANDER, None)
+    save_week(store, boss, week)
+    for run in week.runs[:2]:
+        mark_run(store, boss, area=week.area, day=run.day, start=run.start,
+                 vehicle_no=run.vehicle_no, status="made")  # fmt: skip
+    at = app_as("analyst", "review")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "V. TUYÊN TRUYỀN LƯU ĐỘNG" in [s.value for s in at.subheader]
+    (line,) = [m.value for m in at.markdown if "chuyến xe tuyên truyền lưu động" in m.value]
+    assert (
+        line.startswith(f"Kế hoạch có {len(week.runs)} chuyến") and "đã thực hiện 2 chuyến" in line
+    )
+    (table,) = [d.value for d in at.dataframe if "Khu dân cư" in d.value.columns]
+    assert len(table) == week.streets["group_id"].nunique()
