@@ -91,6 +91,7 @@ def run_guarded(func: Callable[[], T]) -> T:
 
 import patrol.commands.area  # noqa: E402  (registers area)
 import patrol.commands.campaign  # noqa: E402  (registers campaign)
+import patrol.commands.campaign_runs  # noqa: E402  (registers campaign-done, campaign-runs)
 import patrol.commands.export  # noqa: E402  (registers export, serve-exports)
 import patrol.commands.plan  # noqa: E402  (registers plan)
 import patrol.commands.records  # noqa: E402  (registers records)

@@ -3,7 +3,9 @@
 The commander picks the week, the vehicles and their kind; the page plans the runs
 (``geodata.campaign.plan_campaign``), draws the residential groups and each run's loop on the
 ward's map, lists the runs, and offers their GPX and GeoJSON files with the week's table as one
-ZIP file, the files ``patrol campaign`` writes.
+ZIP file, the files ``patrol campaign`` writes. «Lưu kế hoạch tuần» stores the planned week; below,
+the week's saved runs and their results, one run recorded made or not made at a time
+(``dashboard.campaignruns``).
 """
 
 from __future__ import annotations
@@ -54,9 +56,13 @@ if st.button(T("campaign.page.run"), type="primary", key="campaign_run"):
             area, week_of=first if isinstance(first, date) else today, settings=chosen
         )
 
+from dashboard.campaignruns import runs_section, save_button  # noqa: E402
+
+week_start = first if isinstance(first, date) else today
 week = st.session_state.get("campaign_result")
 if week is None:
     st.info(T("campaign.page.none"))
+    runs_section(week_start, lang)
     st.stop()
 
 from patrol.export.campaign import run_label, week_summary, write_campaign  # noqa: E402
@@ -121,3 +127,5 @@ with tempfile.TemporaryDirectory(prefix="patrol-campaign-") as tmp:
 st.download_button(T("campaign.page.download"), packed.getvalue(),
                    file_name=f"tuyen-truyen-{week.week_of:%Y-%m-%d}.zip",
                    mime="application/zip", key="campaign_download")  # fmt: skip
+save_button(week, lang)
+runs_section(week_start, lang)

@@ -104,6 +104,7 @@ def _review(
     _inputs: Any,
     _plans: Any,
     _records: Any,
+    _campaign: Any = None,
 ) -> Any:
     from geodata.basemap import street_background
     from geodata.review import monthly_review
@@ -113,7 +114,7 @@ def _review(
     return monthly_review(
         _inputs.incidents, month=month, bbox=area.bbox, boundary=area.boundary,
         facilities=_inputs.facilities, plans=_plans, records=_records,
-        background=street_background(area), area_name=area.name, crs=area.crs,
+        background=street_background(area), campaign=_campaign, area_name=area.name, crs=area.crs,
         settings=Settings.model_validate_json(settings_json),
     )  # fmt: skip
 
@@ -162,20 +163,21 @@ if use_session and latest is not None:
     uploaded.append((T("page.plan"), latest.plan.to_dict()))
 plans: list[Any] = []
 records: list[Any] = []
+campaign: Any = None
 with session.guard():
     from geodata.review import check_month
     from patrol.reviewing import review_inputs
 
     found = review_inputs(access.store(), month=check_month(month), area=inputs.area.name,
                           uploads=uploaded, settings=settings)  # fmt: skip
-    plans, records = found.plans, found.records
+    plans, records, campaign = found.plans, found.records, found.campaign
     for name in found.counted.unconfirmed:
         st.warning(P("unconfirmed", name=name))
     if found.counted.duplicates:
         st.info(P("duplicates", count=found.counted.duplicates))
 plans_key = hashlib.sha256(
-    json.dumps([[p.to_dict() for p in plans], [r.to_dict() for r in records]], sort_keys=True,
-               default=str).encode()
+    json.dumps([[p.to_dict() for p in plans], [r.to_dict() for r in records], repr(campaign)],
+               sort_keys=True, default=str).encode()
 ).hexdigest()  # fmt: skip
 
 review = None
@@ -183,7 +185,7 @@ try:
     with st.spinner(P("working")):
         review = _review(
             cache.inputs_signature(), month, plans_key, settings.model_dump_json(), inputs, plans,
-            records,
+            records, campaign,
         )  # fmt: skip
 except PatrolError as exc:
     session.show_error(exc, lang)
@@ -217,6 +219,13 @@ for block in report.document.patrol_part(review, lang).blocks:
         st.write(block.text)
     elif block.kind == "notice":
         st.info(block.text)
+    elif block.kind == "table" and block.table is not None and not block.table.empty:
+        st.dataframe(block.table, hide_index=True, width="stretch")
+
+st.subheader(R("part.campaign"))
+for block in report.document.campaign_part(review, lang).blocks:
+    if block.kind == "text":
+        st.write(block.text)
     elif block.kind == "table" and block.table is not None and not block.table.empty:
         st.dataframe(block.table, hide_index=True, width="stretch")
 

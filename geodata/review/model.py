@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from geodata.basemap import StreetBackground
     from geodata.hotspots import GiStarResult, Grid, KDESurface
+    from geodata.review.campaign import CampaignCounts
     from geodata.review.period import Period
 
 __all__ = [
@@ -246,6 +247,8 @@ class MonthlyReview:
     type_targets: list[TypeTarget] = field(default_factory=list)
     background: StreetBackground | None = None
     """The ward's streets for the report's maps and for naming places."""
+    campaign: CampaignCounts | None = None
+    """The loudspeaker campaign's runs of the period; ``None`` when none was stored."""
 
     @property
     def period_label(self) -> str:

@@ -4,7 +4,8 @@
 2. change against the previous period and last year, hours, the history (``_changes``);
 3. statistics on cells: density, Gi*, emerging categories (``_cell_statistics``);
 4. presence of the approved plans and the patrol records, coverage, patrol results;
-5. recommendations.
+5. the loudspeaker campaign's runs and street coverage per group (``geodata.review.campaign``);
+6. recommendations.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geodata.basemap import StreetBackground
+    from geodata.review.campaign import CampaignLog
     from geodata.trackmatch import TrackMatch
     from routing.model import PatrolPlan
 
@@ -289,6 +291,7 @@ def monthly_review(
     plans: Sequence[PatrolPlan] = (),
     records: Sequence[TrackMatch] = (),
     background: StreetBackground | None = None,
+    campaign: CampaignLog | None = None,
     area_name: str = "",
     crs: str | None = None,
     settings: Settings | None = None,
@@ -318,6 +321,9 @@ def monthly_review(
         team-night has one, the presence is what the track shows.
     background
         The ward's streets (``geodata.basemap.street_background``): maps and place names.
+    campaign
+        The loudspeaker campaign's stored runs of the period (``patrol.store.campaigns``);
+        ``None`` or no runs: the review says no campaign was stored.
     area_name
         Shown on the report.
     crs
@@ -409,5 +415,9 @@ def monthly_review(
                     "điểm nóng đều được coi là chưa có lực lượng hiện diện.",
                 )
             )  # fmt: skip
+    if campaign is not None and campaign.runs:
+        from geodata.review.campaign import campaign_counts
+
+        review.campaign = campaign_counts(campaign)
     review.recommendations = recommend(review)
     return review

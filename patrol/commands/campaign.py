@@ -87,6 +87,13 @@ def campaign_command(
         Path | None, typer.Option("--area", help="OSM export; default: the embedded ward.")
     ] = None,
     groups_file: Annotated[Path | None, typer.Option("--groups", help=_GROUPS_HELP)] = None,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Also save the week in the store (replaces its runs not yet marked made).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a week of loudspeaker campaign runs covering every residential street."""
     from geodata.area import load_area
@@ -140,6 +147,10 @@ def campaign_command(
             typer.echo(f"  - {week.streets.at[street, 'name']}")
     for path in files:
         typer.echo(str(path))
+    if save:
+        from patrol.commands.campaign_runs import save_week_line
+
+        typer.echo(run_guarded(lambda: save_week_line(week, settings, lang)))
 
 
 @app.command("key-routes")

@@ -136,6 +136,7 @@ def review_command(
             plans=found.plans,
             records=found.records,
             background=street_background(the_area),
+            campaign=found.campaign,
             area_name=the_area.name,
             crs=the_area.crs,
             settings=settings,

@@ -3,9 +3,9 @@
 ``official_document(review, ...)`` returns an ``OfficialDocument``: the header of the ward's
 documents (issuing unit on the left; national heading and motto on the right; ``Số: …/BC-…``;
 place and date), ``BÁO CÁO`` and its subject, the numbered parts (situation, patrol results,
-hotspots, targets, recommendations), the annex that says in plain words how the figures are
-made, ``Nơi nhận`` and the signature block. Issuing unit, signer, recipients and place come from
-``[report]`` settings. The Word, PDF and HTML writers only lay these blocks out.
+hotspots, targets, loudspeaker campaign, recommendations), the annex that says in plain words how
+the figures are made, ``Nơi nhận`` and the signature block. Issuing unit, signer, recipients and
+place come from ``[report]`` settings. The Word, PDF and HTML writers only lay these blocks out.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from patrol.report.text import (
 if TYPE_CHECKING:
     from geodata.review import MonthlyReview
 
-__all__ = ["Block", "OfficialDocument", "Part", "official_document", "patrol_part"]
+__all__ = ["Block", "OfficialDocument", "Part", "campaign_part", "official_document", "patrol_part"]
 
 BlockKind = Literal["text", "notice", "table", "figure", "list"]
 
@@ -197,6 +197,29 @@ def _targets(review: MonthlyReview, lang: Lang) -> Part:
     return Part(tr("part.targets", lang), tuple(blocks))
 
 
+def campaign_part(review: MonthlyReview, lang: Lang) -> Part:
+    """Part V: loudspeaker runs planned, made, not made; coverage per residential group."""
+    from patrol.report.tables import campaign_table
+
+    counts = review.campaign
+    if counts is None:
+        return Part(tr("part.campaign", lang), (_text(tr("campaign_none", lang)),))
+    groups = counts.groups
+    blocks = [
+        _text(tr("campaign_line", lang, planned=counts.planned, made=counts.made,
+                 not_made=counts.not_made, unmarked=counts.unmarked,
+                 covered=int(groups["covered"].sum()), streets=int(groups["streets"].sum()),
+                 share=pct(counts.share, lang, signed=False),
+                 km_covered=number(float(groups["km_covered"].sum()), lang, 1),
+                 km=number(float(groups["km"].sum()), lang, 1))),
+    ]  # fmt: skip
+    if counts.reasons:
+        reasons = "; ".join(dict.fromkeys(counts.reasons))
+        blocks.append(_text(tr("campaign_reasons", lang, reasons=reasons)))
+    blocks.append(Block("table", table=campaign_table(review, lang=lang)))
+    return Part(tr("part.campaign", lang), tuple(blocks))
+
+
 def _recommendations(review: MonthlyReview, lang: Lang) -> Part:
     if not review.recommendations:
         return Part(tr("part.recommendations", lang), (_text(tr("no_recommendations", lang)),))
@@ -275,6 +298,7 @@ def official_document(
             patrol_part(review, lang),
             _hotspots(review, figures, lang),
             _targets(review, lang),
+            campaign_part(review, lang),
             _recommendations(review, lang),
         ),
         annex=_annex(review, lang),

@@ -20,7 +20,7 @@ from patrol.report.text import Lang, category_label, kind_label, number, pct, tr
 if TYPE_CHECKING:
     from geodata.review import MonthlyReview
 
-__all__ = ["patrol_table", "review_tables", "write_tables"]
+__all__ = ["campaign_table", "patrol_table", "review_tables", "write_tables"]
 
 
 def _place(street: str, lat: float, lon: float, lang: Lang) -> str:
@@ -71,6 +71,26 @@ def coverage_frame(review: MonthlyReview, lang: Lang) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def campaign_table(review: MonthlyReview, *, lang: Lang = "vi") -> pd.DataFrame:
+    """One row per residential group: streets, km, driven by the campaign runs made, passes."""
+    c: Callable[..., str] = lambda key, **kw: tr(f"col.{key}", lang, **kw)  # noqa: E731
+    if review.campaign is None:
+        return pd.DataFrame()
+    groups = review.campaign.groups
+    return pd.DataFrame(
+        {
+            c("group"): groups["name"].astype(str).to_numpy(),
+            c("streets_covered"): [f"{int(a)}/{int(b)}" for a, b in
+                                   zip(groups["covered"], groups["streets"], strict=True)],
+            c("km_covered"): [f"{number(a, lang, 2)}/{number(b, lang, 2)}" for a, b in
+                              zip(groups["km_covered"], groups["km"], strict=True)],
+            c("share"): [pct(v, lang, signed=False) for v in groups["share"]],
+            c("runs"): groups["runs"].astype(int).to_numpy(),
+            c("passes"): groups["passes"].astype(int).to_numpy(),
+        }
+    )  # fmt: skip
+
+
 def patrol_table(review: MonthlyReview, *, lang: Lang = "vi") -> pd.DataFrame:
     """One row per team-night: planned visits, made, late, hours, distance, presence basis."""
     c: Callable[..., str] = lambda key, **kw: tr(f"col.{key}", lang, **kw)  # noqa: E731
@@ -101,13 +121,15 @@ def review_tables(review: MonthlyReview, *, lang: Lang = "vi") -> dict[str, pd.D
     """Return the review's tables with translated headers, in the report's order.
 
     Keys: ``coverage`` (hotspot areas by street, gaps first), ``patrol`` (team-nights),
+    ``campaign`` (loudspeaker runs made: coverage per residential group),
     ``recommendations``, ``by_type``, ``monthly``, ``hour_weekday``, ``cells`` (the statistics
     of every cell with incidents, a class or presence: for analysts), ``facilities``,
     ``notices``. Empty frames where nothing was computed.
     """
     c: Callable[..., str] = lambda key, **kw: tr(f"col.{key}", lang, **kw)  # noqa: E731
     tables: dict[str, pd.DataFrame] = {"coverage": coverage_frame(review, lang),
-                                       "patrol": patrol_table(review, lang=lang)}  # fmt: skip
+                                       "patrol": patrol_table(review, lang=lang),
+                                       "campaign": campaign_table(review, lang=lang)}  # fmt: skip
     tables["recommendations"] = pd.DataFrame(
         {c("recommendation"): [r.in_lang(lang) for r in review.recommendations]}
     )

@@ -180,7 +180,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "part.patrol": ("II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT", "II. PATROL RESULTS"),
     "part.hotspots": ("III. ĐIỂM NÓNG VÀ ĐIỂM NÓNG MỚI", "III. HOTSPOTS AND EMERGING HOTSPOTS"),
     "part.targets": ("IV. KẾT QUẢ THỰC HIỆN CHỈ TIÊU", "IV. PROGRESS AGAINST THE TARGETS"),
-    "part.recommendations": ("V. KIẾN NGHỊ, ĐỀ XUẤT", "V. RECOMMENDATIONS"),
+    "part.campaign": ("V. TUYÊN TRUYỀN LƯU ĐỘNG", "V. LOUDSPEAKER CAMPAIGN"),
+    "part.recommendations": ("VI. KIẾN NGHỊ, ĐỀ XUẤT", "VI. RECOMMENDATIONS"),
     "part.annex": ("PHỤ LỤC: CÁCH TÍNH SỐ LIỆU", "ANNEX: HOW THE FIGURES ARE MADE"),
     "recipients": ("Nơi nhận:", "Recipients:"),
     "signature_blank": ("(Ký, ghi rõ họ tên và đóng dấu)", "(Signature, full name and seal)"),
@@ -216,6 +217,26 @@ TEXT: dict[str, tuple[str, str]] = {
         "Top-level targets patrolled in the high-risk window: {covered}/{planned}.",
     ),
     "patrol_alarm": ("Phản ứng báo động: {n} lần.", "Alarm responses: {n}."),
+    "campaign_none": (
+        "Trong kỳ không có kế hoạch tuyên truyền lưu động nào được lưu.",
+        "No loudspeaker campaign week was saved for the period.",
+    ),
+    "campaign_line": (
+        "Kế hoạch có {planned} chuyến xe tuyên truyền lưu động; đã thực hiện {made} chuyến, không "
+        "thực hiện {not_made} chuyến, chưa ghi nhận kết quả {unmarked} chuyến. Các chuyến đã thực "
+        "hiện đi qua {covered}/{streets} đoạn phố, ngõ trong khu dân cư, {share} tổng chiều dài "
+        "({km_covered}/{km} km).",
+        "{planned} loudspeaker runs planned; {made} made, {not_made} not made, {unmarked} not "
+        "marked yet. The runs made drove along {covered}/{streets} residential street "
+        "sections, {share} of their length ({km_covered}/{km} km).",
+    ),
+    "campaign_reasons": ("Lý do không thực hiện: {reasons}.", "Why runs were not made: {reasons}."),
+    "col.group": ("Khu dân cư", "Residential area"),
+    "col.streets_covered": ("Đoạn phố, ngõ đã đi qua/tổng số", "Sections driven/all"),
+    "col.km_covered": ("Chiều dài đã đi qua/tổng (km)", "Length driven/all (km)"),
+    "col.share": ("Tỷ lệ chiều dài", "Share of length"),
+    "col.runs": ("Số chuyến đi qua", "Runs through it"),
+    "col.passes": ("Số lượt qua các đoạn phố, ngõ", "Passes along its sections"),
     "patrol_none": (
         "Trong kỳ không có kế hoạch tuần tra đã phê duyệt và không có lộ trình tuần tra nào.",
         "No approved patrol plan and no patrol track in the period.",

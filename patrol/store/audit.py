@@ -66,6 +66,8 @@ class Action(StrEnum):
     PLAN_SAVE = "plan_save"
     PLAN_APPROVE = "plan_approve"
     RECORD_UPLOAD = "record_upload"
+    CAMPAIGN_SAVE = "campaign_save"
+    CAMPAIGN_MARK = "campaign_mark"
     EXPORT = "export"
     VIEW = "view"
     USER_ADD = "user_add"

@@ -3,11 +3,11 @@
 What the ward keeps: areas; facilities with the survey's attributes and every change to them;
 incidents; the ward's own residential groups; people, teams and rosters; plans with every saved
 version and the approval; exports made; patrol records (a team's GPS track of a night, matched
-to the plan); users, their login failures and sessions; the append-only audit log. Times of
-events are UTC (``UTCDateTime`` gives tz-aware values back on every database); an incident's
-``time`` is the ward's local time, tz-naive, as in the incidents frame. Text columns are plain
-text: whatever a file holds (formulas, HTML, SQL-like text) is stored as written and escaped
-where it is shown.
+to the plan); the loudspeaker campaign's saved weeks and their runs (planned, made, not made);
+users, their login failures and sessions; the append-only audit log. Times of events are UTC
+(``UTCDateTime`` gives tz-aware values back on every database); an incident's ``time`` is the
+ward's local time, tz-naive, as in the incidents frame. Text columns are plain text: whatever a
+file holds (formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ __all__ = [
     "AuditHead",
     "AuditRow",
     "Base",
+    "CampaignRunRow",
+    "CampaignWeekRow",
     "ExportRecord",
     "Facility",
     "FacilityChange",
@@ -314,6 +316,67 @@ class ResidentialGroup(Base):
     name: Mapped[str] = mapped_column(String(200))
     geometry: Mapped[str]
     streets: Mapped[str] = mapped_column(default="[]")
+
+
+class CampaignWeekRow(Base):
+    """A saved week of loudspeaker campaign runs of one vehicle kind (``geodata.campaign``).
+
+    ``groups`` is ``[{"group_id", "name", "buildings"}, ...]`` and ``streets``
+    ``[{"street_id", "key", "name", "group_id", "length_m"}, ...]`` as JSON: the residential
+    groups and streets the week was planned on, so the review measures coverage against them.
+    ``key`` names a street across weeks (its end nodes and length).
+    """
+
+    __tablename__ = "campaign_weeks"
+    __table_args__ = (UniqueConstraint("area_id", "week_of", "vehicle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    week_of: Mapped[date] = mapped_column(Date)
+    vehicle: Mapped[str] = mapped_column(String(20))
+    vehicles: Mapped[int]
+    depot: Mapped[str]
+    groups: Mapped[str]
+    streets: Mapped[str]
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime]
+
+
+class CampaignRunRow(Base):
+    """One run of a saved week: when, which vehicle, where it broadcasts, and whether it was made.
+
+    ``status`` is ``planned``, ``made`` or ``not_made`` (with ``reason``); ``street_ids`` and
+    ``group_ids`` are JSON lists (ids of the week's ``streets`` and ``groups``), ``streets`` the
+    names in driving order, ``path`` ``[[lon, lat], ...]``.
+    """
+
+    __tablename__ = "campaign_runs"
+    __table_args__ = (
+        UniqueConstraint("week_id", "day", "start", "vehicle_no"),
+        Index("ix_campaign_runs_area_day", "area_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("campaign_weeks.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column(String(5))
+    vehicle: Mapped[str] = mapped_column(String(20))
+    vehicle_no: Mapped[int]
+    purpose: Mapped[str] = mapped_column(String(20))
+    minutes: Mapped[float] = mapped_column(Float)
+    length_m: Mapped[float] = mapped_column(Float)
+    broadcast_m: Mapped[float] = mapped_column(Float)
+    street_ids: Mapped[str]
+    streets: Mapped[str]
+    group_ids: Mapped[str]
+    path: Mapped[str]
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(default="")
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime]
+    marked_by: Mapped[str | None] = mapped_column(String(64))
+    marked_at: Mapped[datetime | None]
 
 
 class ExportRecord(Base):

@@ -15,10 +15,13 @@ def test_review_page_shows_the_review_and_its_notices(app_as: Callable[..., AppT
     at = app_as("analyst", "review")
     assert at.title[0].value == "Rà soát điểm nóng"
     subheaders = [s.value for s in at.subheader]
-    assert subheaders[:4] == [
-        "II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT", "2. Khoảng trống tuần tra (ưu tiên)", "3. Kiến nghị",
-        "4. Bản đồ",
+    assert subheaders[:5] == [
+        "II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT", "V. TUYÊN TRUYỀN LƯU ĐỘNG",
+        "2. Khoảng trống tuần tra (ưu tiên)", "3. Kiến nghị", "4. Bản đồ",
     ]  # fmt: skip
+    # A fresh ward saved no campaign week: one line says so, no empty table.
+    said = [m.value for m in at.markdown]
+    assert "Trong kỳ không có kế hoạch tuyên truyền lưu động nào được lưu." in said
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Vụ việc trong tháng"]) > 0
     # The hotspot map has a legend naming the classes it draws (the demo month has hot cells).

@@ -93,7 +93,8 @@ HEADER = (
 )  # fmt: skip
 PARTS = (
     "I. TÌNH HÌNH VỤ VIỆC", "II. KẾT QUẢ TUẦN TRA, KIỂM SOÁT", "III. ĐIỂM NÓNG VÀ ĐIỂM NÓNG MỚI",
-    "IV. KẾT QUẢ THỰC HIỆN CHỈ TIÊU", "V. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC: CÁCH TÍNH SỐ LIỆU",
+    "IV. KẾT QUẢ THỰC HIỆN CHỈ TIÊU", "V. TUYÊN TRUYỀN LƯU ĐỘNG", "VI. KIẾN NGHỊ, ĐỀ XUẤT",
+    "PHỤ LỤC: CÁCH TÍNH SỐ LIỆU",
 )  # fmt: skip
 
 
