@@ -14,6 +14,7 @@ import io
 import tempfile
 import zipfile
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 
 import folium
@@ -47,14 +48,16 @@ kind = c3.radio(T("campaign.page.vehicle"), ["motorbike", "car"], horizontal=Tru
                 format_func=lambda m: T(f"settings.mode.{m}"), key="campaign_vehicle")  # fmt: skip
 
 if st.button(T("campaign.page.run"), type="primary", key="campaign_run"):
+    from dashboard.wardgroups import ward_groups
     from geodata.campaign import plan_campaign
 
     chosen = settings.replace(campaign={"vehicles": int(vehicles), "vehicle": kind})
     with session.guard(), st.spinner(T("campaign.page.running")):
         area = cache.area(session.get("area_path"), kind, session.get("settings_json"))
         st.session_state["campaign_result"] = plan_campaign(
-            area, week_of=first if isinstance(first, date) else today, settings=chosen
-        )
+            area, week_of=first if isinstance(first, date) else today, settings=chosen,
+            groups=ward_groups(area, chosen),
+        )  # fmt: skip
 
 from dashboard.campaignruns import runs_section, save_button  # noqa: E402
 
@@ -84,7 +87,7 @@ mapview.VectorLayer(
              "properties": {"tip": str(name), "style": {"color": "#8d6e63", "weight": 1,
                                                          "fillColor": "#d7ccc8",
                                                          "fillOpacity": 0.25}}}
-            for name, geometry in zip(groups["name"], groups.geometry, strict=True)
+            for name, geometry in zip(groups["name"].map(escape), groups.geometry, strict=True)
         ],
     },
     name=T("campaign.page.groups"),

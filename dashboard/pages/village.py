@@ -51,6 +51,7 @@ st.download_button(T("village.page.form"), FORM.read_bytes(), file_name=FORM.nam
                    key="village_form")  # fmt: skip
 
 if st.button(T("village.page.run"), type="primary", key="village_run"):
+    from dashboard.wardgroups import ward_groups
     from patrol.village_night import plan_village_night, write_village_night
     from patrolbase.errors import InputFileError
 
@@ -70,7 +71,7 @@ if st.button(T("village.page.run"), type="primary", key="village_run"):
             path.write_bytes(data)
         area = cache.area(session.get("area_path"), "foot", session.get("settings_json"))
         planned = plan_village_night(
-            area, day=day if isinstance(day, date) else today,
+            area, groups=ward_groups(area, settings), day=day if isinstance(day, date) else today,
             start=leave if isinstance(leave, time) else None, settings=settings, roster=path,
             roster_name=roster.name if roster is not None else None, lang=lang,
         )  # fmt: skip

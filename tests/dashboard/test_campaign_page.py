@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -43,3 +44,23 @@ def test_a_patrol_leader_cannot_open_it(app_as: Callable[..., AppTest]) -> None:
     assert not at.title or at.title[0].value != "Tuyên truyền lưu động"
     assert "campaign_result" not in at.session_state
     assert any("không có quyền" in e.value for e in at.error)
+
+
+def test_the_wards_uploaded_groups_are_the_weeks_groups(
+    app_as: Callable[..., AppTest], inputs: Any
+) -> None:
+    from pathlib import Path
+
+    from patrol.store.auth import Principal, Role
+    from patrol.store.groups import upload_group_file
+
+    table = Path(__file__).resolve().parents[1] / "data" / "groups" / "to-dan-pho-duong.csv"
+    boss = Principal(0, "chihuy", "chihuy", Role.COMMANDER, None)
+    upload_group_file(app_as.store, boss, table, area=inputs.area)  # type: ignore[attr-defined]
+    at = app_as("commander", "campaign")
+    at.date_input(key="campaign_week_of").set_value(date(2026, 12, 7))
+    at.button(key="campaign_run").click().run(timeout=300)
+    assert not at.exception, [e.value for e in at.exception]
+    week = at.session_state["campaign_result"]
+    assert sorted(week.groups["name"]) == ["Tổ dân phố số 1", "Tổ dân phố số 2", "Tổ dân phố số 3"]
+    assert set(week.groups["source"]) == {"file"}
