@@ -130,15 +130,15 @@ def run_app() -> None:
         _language_switch(lang)
         st.page_link(help_page, label=t("app.help_link", lang), icon=":material/help:")
     access.require_page(names[id(navigation)])
-    _streamlit_wording(lang)
+    _uploader_wording(lang)
     with session.guard():
         if user.can(Permission.INCIDENT_VIEW):
             demo_notice(lang)
         navigation.run()
 
 
-def _streamlit_wording(lang: Lang) -> None:
-    """Write Streamlit's own words (uploader button and limit, the top bar's Stop) in Vietnamese.
+def _uploader_wording(lang: Lang) -> None:
+    """Write the file uploader's own button and limit in the user's language.
 
     Streamlit draws them in English whatever the page's language and offers no option to
     change them, so the page's CSS puts the catalog's words in their place.
@@ -147,7 +147,6 @@ def _streamlit_wording(lang: Lang) -> None:
         return
     button = t("app.upload_button", lang).replace('"', "")
     limit = t("app.upload_limit", lang, mb=st.get_option("server.maxUploadSize")).replace('"', "")
-    stop = t("app.stop", lang).replace('"', "")
     st.html(
         "<style>"
         '[data-testid="stFileUploaderDropzone"] button p,'
@@ -155,10 +154,6 @@ def _streamlit_wording(lang: Lang) -> None:
         f'[data-testid="stFileUploaderDropzone"] button p::after {{ content: "{button}";'
         " font-size: 0.875rem; }"
         f'[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: "{limit}";'
-        " font-size: 0.875rem; }"
-        '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] button * '
-        "{ font-size: 0; }"
-        f'[data-testid="stStatusWidget"] button::after {{ content: "{stop}";'
         " font-size: 0.875rem; }"
         "</style>"
     )
