@@ -174,6 +174,10 @@ def _labels_of(texts: Sequence[Any], bg: StreetBackground) -> list[StreetLabel]:
     ]
 
 
+_SVG_METADATA = ("Format", "Type", "Creator", "Date")
+"""Matplotlib's SVG metadata entries, each left out (``None``)."""
+
+
 def render_map_svg(
     bg: StreetBackground,
     bbox: Sequence[float],
@@ -220,7 +224,8 @@ def render_map_svg(
         overlay(ax, project)
     buffer = io.StringIO()
     with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "patrol"}):
-        fig.savefig(buffer, format="svg")
+        # No <metadata> block: the PDF's SVG reader warns of it (in English) on every map.
+        fig.savefig(buffer, format="svg", metadata=dict.fromkeys(_SVG_METADATA))
     height_px = fig.get_figheight() * 72.0
     px_per_mm = 72.0 / 25.4
 

@@ -251,8 +251,11 @@ def mark_run(
         raise PatrolError(msg)
     reason = reason.strip()
     if status == "not_made" and not reason:
-        err = PatrolError("a run not made needs a reason (--reason)")
-        err.message_vi = "Chuyến không thực hiện được cần ghi lý do"
+        err = PatrolError("a run not made needs a reason: the page's reason box, or --reason")
+        err.message_vi = (
+            "Chuyến không thực hiện được cần ghi lý do (ví dụ: mưa to, loa hỏng): trên trang, "
+            "ô «Lý do không thực hiện»; ở dòng lệnh, --reason"
+        )
         raise err
     with store.transaction() as session:
         query = (
