@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from geodata.depots import choose_depots
 from patrolbase.clock import ward_today
 from patrolbase.errors import SettingsError
+from patrolbase.schema import is_key_route
 from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
@@ -295,8 +296,12 @@ def plan_shift(
     )
     # The search starts from the reduced plan: with the top level's dominant values it keeps
     # at least the coverage the reduced problem proved possible.
+    # A key route has one visit; the reduced problem offers it twice (``top_problem``).
     warm = (
-        {r.team: [(s.site, s.visit) for s in r.stops] for r in capacity.plan.routes}
+        {
+            r.team: [(s.site, 0 if is_key_route(s.site) else s.visit) for s in r.stops]
+            for r in capacity.plan.routes
+        }
         if settings.cover.top_first and not include
         else None
     )

@@ -156,3 +156,33 @@ def test_a_key_route_window_is_kept(inputs: Inputs) -> None:
             inputs, shift, n_teams=1, time_limit_s=1, key_routes=ROUTES,
             key_route_window=(time(5, 30), time(6, 0)),
         )  # fmt: skip
+
+
+def test_the_search_starts_from_the_capacity_plan_with_its_key_routes(
+    inputs: Inputs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from routing._compile import compile_problem
+
+    engine = importlib.import_module("routing.solve")  # the module; routing.solve is the function
+
+    real = engine.solve
+    seen: list[bool] = []
+
+    def spy(problem, **options):  # type: ignore[no-untyped-def]
+        warm = options.get("warm")
+        if (
+            not problem.name.endswith("(top level)")
+            and warm
+            and any(is_key_route(site) for stops in warm.values() for site, _ in stops)
+        ):
+            # The warm start names visits the night's problem has, and its schedule holds.
+            seen.append(bool(engine._resolve_warm(problem, compile_problem(problem), warm)))
+        return real(problem, **options)
+
+    monkeypatch.setattr(engine, "solve", spy)
+    shift = Shift.parse("2026-12-05", "22:00-05:00", "01:00-03:00")
+    # One team: the reduced plan reaches its key routes as their second offer (visit 1).
+    plan_shift(inputs, shift, n_teams=1, time_limit_s=1, seed=7, key_routes=ROUTES)
+    assert seen == [True]
