@@ -11,12 +11,15 @@ The night's roster and its checks are in ``patrol.night``. It knows nothing of t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from patrolbase.errors import InputFileError, Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "HEADERS_VI",
@@ -67,7 +70,8 @@ _UNIT_LIST_VI = "; ".join(u.vi for u in UNITS.values())
 _UNIT_LIST_EN = "; ".join(f"{u.vi} ({u.en})" for u in UNITS.values())
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Return ``text`` folded for matching: lower case, no accents (``geodata.facilities``)."""
     from geodata.facilities import fold_text
 
     return fold_text(text)
@@ -79,11 +83,11 @@ def unit_code(text: str) -> str | None:
     >>> unit_code("Ban Chỉ huy quân sự"), unit_code("Dân quân tự vệ"), unit_code("xe")
     ('military', 'militia', None)
     """
-    folded = _fold(text)
+    folded = fold(text)
     if folded in UNITS:
         return folded
     for code, unit in UNITS.items():
-        if folded == _fold(unit.vi) or folded in unit.words:
+        if folded == fold(unit.vi) or folded in unit.words:
             return code
     return None
 
@@ -145,7 +149,7 @@ def team_code(text: str) -> str:
     >>> team_code("Tổ 2"), team_code("t02"), team_code("Tổ cơ động")
     ('T2', 'T2', 'Tổ cơ động')
     """
-    found = _TEAM_NUMBER.match(_fold(text))
+    found = _TEAM_NUMBER.match(fold(text))
     if found:
         return f"T{int(found.group(1))}"
     return " ".join(str(text).split())
@@ -177,8 +181,10 @@ HEADERS_VI = {
     "team": "Tổ",
     "leader": "Tổ trưởng",
 }
-_YES = {"x", "co", "yes", "1", "true", "v", "to truong", "tt"}
-_NO = {"", "khong", "no", "0", "false"}
+LEADER_YES = {"x", "co", "yes", "1", "true", "v", "to truong", "tt"}
+"""A leader column's marks (folded) that say 'this person leads the team'."""
+LEADER_NO = {"", "khong", "no", "0", "false"}
+"""A leader column's marks (folded) that say 'not the leader'."""
 
 
 @dataclass(frozen=True)
@@ -236,19 +242,8 @@ def read_personnel(
         person, a phone in the wrong form, a missing team.
 
     """
-    from geodata.io import read_table
-
     shown = name or str(path)
-    try:
-        table = read_table(path)
-    except InputFileError as exc:
-        raise InputFileError(shown, [_renamed(p, shown) for p in exc.problems]) from None
-    headers: dict[str, str] = {}
-    for column in table.columns:
-        folded = _fold(str(column))
-        for key, words in _HEADERS.items():
-            if key not in headers and folded in words:
-                headers[key] = str(column)
+    table, headers = read_headed_table(path, shown=shown, spellings=_HEADERS)
     needed = ["name", "unit", *(["team"] if need_team else [])]
     missing = [k for k in needed if k not in headers]
     if missing:
@@ -265,7 +260,7 @@ def read_personnel(
                 )
             ],
         )  # fmt: skip
-    known: dict[tuple[str, str], str] = {(_fold(n), p): n for n, p in existing}
+    known: dict[tuple[str, str], str] = {(fold(n), p): n for n, p in existing}
     seen: dict[tuple[str, str], tuple[int, str]] = {}
     phones: dict[str, tuple[int, str]] = {}
     problems: list[Problem] = []
@@ -308,15 +303,15 @@ def read_personnel(
                 shown, row, col["team"], "", "the team is missing: write the team (Tổ 1, Tổ 2...)",
                 "Thiếu tổ: ghi tổ của người này (Tổ 1, Tổ 2...).",
             ))  # fmt: skip
-        leader_text = _fold(cell(r, "leader"))
-        if leader_text not in _YES | _NO:
+        leader_text = fold(cell(r, "leader"))
+        if leader_text not in LEADER_YES | LEADER_NO:
             problems.append(_problem(
                 shown, row, col["leader"], cell(r, "leader"),
                 "write x for the team leader and leave the others blank",
                 "Cột Tổ trưởng: ghi x cho tổ trưởng, để trống với người khác.",
             ))  # fmt: skip
         if person:
-            who = (_fold(person), phone or "")
+            who = (fold(person), phone or "")
             if who in known:
                 problems.append(_problem(
                     shown, row, col["name"], person,
@@ -336,7 +331,7 @@ def read_personnel(
             seen.setdefault(who, (row, team))
             if phone:
                 other = phones.get(phone)
-                if other is not None and _fold(other[1]) != _fold(person):
+                if other is not None and fold(other[1]) != fold(person):
                     problems.append(_problem(
                         shown, row, col["phone"], phone_text,
                         f"{format_phone(phone)} is also the phone of {other[1]} (row {other[0]}): "
@@ -353,7 +348,7 @@ def read_personnel(
                 cell(r, "rank"),
                 phone or "",
                 team,
-                leader_text in _YES and leader_text != "",
+                leader_text in LEADER_YES and leader_text != "",
             )
         )
     if not rows:
@@ -364,6 +359,30 @@ def read_personnel(
     if problems:
         raise InputFileError(shown, problems)
     return rows
+
+
+def read_headed_table(
+    path: str | Path, *, shown: str, spellings: Mapping[str, tuple[str, ...]]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Read a CSV or XLSX list and find its columns by their header, however it is written.
+
+    ``spellings`` maps each key to the folded headers that name it (``fold``); returns the
+    table and key -> the file's own column name, for the keys found. A file that cannot be read
+    is refused under the name ``shown``.
+    """
+    from geodata.io import read_table
+
+    try:
+        table = read_table(path)
+    except InputFileError as exc:
+        raise InputFileError(shown, [_renamed(p, shown) for p in exc.problems]) from None
+    headers: dict[str, str] = {}
+    for column in table.columns:
+        folded = fold(str(column))
+        for key, words in spellings.items():
+            if key not in headers and folded in words:
+                headers[key] = str(column)
+    return table, headers
 
 
 def _renamed(problem: Problem, name: str) -> Problem:

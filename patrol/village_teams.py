@@ -16,7 +16,14 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from patrol.personnel import format_phone, normalise_phone
+from patrol.personnel import (
+    LEADER_NO,
+    LEADER_YES,
+    fold,
+    format_phone,
+    normalise_phone,
+    read_headed_table,
+)
 from patrolbase.errors import InputFileError, Problem
 from patrolbase.wording import say
 
@@ -84,8 +91,6 @@ HEADERS_VI = {
     "leader": "Tổ trưởng",
     "phone": "Điện thoại",
 }
-_YES = {"x", "co", "yes", "1", "true", "v", "to truong", "tt"}
-_NO = {"", "khong", "no", "0", "false"}
 
 
 @dataclass(frozen=True)
@@ -121,23 +126,17 @@ class VillageTeam:
         return self.members[0]
 
 
-def _fold(text: str) -> str:
-    from geodata.facilities import fold_text
-
-    return fold_text(text)
-
-
 def role_code(text: str) -> str | None:
     """Return the role code of ``text``, ``None`` when it is not a people's patrol role.
 
     >>> role_code("Dân phòng"), role_code("Công an viên"), role_code("Ban Chỉ huy quân sự")
     ('civil_defense', 'police', None)
     """
-    folded = _fold(text)
+    folded = fold(text)
     if folded in ROLES:
         return folded
     for code, spellings in ROLES.items():
-        if folded in spellings or folded == _fold(say(f"village.role.{code}", "vi")):
+        if folded in spellings or folded == fold(say(f"village.role.{code}", "vi")):
             return code
     return None
 
@@ -147,12 +146,12 @@ def _group_keys(groups: dict[str, str]) -> dict[str, str]:
     keys: dict[str, str] = {}
     short_seen: dict[str, int] = {}
     for name in groups.values():
-        short = _fold(name.split(" (")[0])
+        short = fold(name.split(" (")[0])
         short_seen[short] = short_seen.get(short, 0) + 1
     for group_id, name in groups.items():
-        keys[_fold(name)] = group_id
-        keys.setdefault(_fold(group_id), group_id)
-        short = _fold(name.split(" (")[0])
+        keys[fold(name)] = group_id
+        keys.setdefault(fold(group_id), group_id)
+        short = fold(name.split(" (")[0])
         if short_seen[short] == 1:
             keys.setdefault(short, group_id)
     return keys
@@ -189,26 +188,8 @@ def read_village_teams(
         without a phone.
 
     """
-    from geodata.io import read_table
-
     shown = name or str(path)
-    try:
-        table = read_table(path)
-    except InputFileError as exc:
-        raise InputFileError(
-            shown,
-            [
-                Problem(shown, p.row, p.column, p.value, p.message, p.message_vi)
-                for p in exc.problems
-            ],
-        ) from None
-    headers: dict[str, str] = {}
-    for column in table.columns:
-        folded = _fold(str(column))
-        for key, spellings in _HEADERS.items():
-            if key not in headers and folded in spellings:
-                headers[key] = str(column)
-                break
+    table, headers = read_headed_table(path, shown=shown, spellings=_HEADERS)
     needed = ["group", "name", "role", "leader"]
     missing = [k for k in needed if k not in headers]
     if missing:
@@ -285,8 +266,8 @@ def read_village_teams(
                 "máy bàn 11 chữ số (024 3823 4567); nếu Excel làm mất số 0 ở đầu, đặt định dạng "
                 "cột là Văn bản (Text).",
             )
-        leader_folded = _fold(leader_text)
-        if leader_folded not in _YES | _NO:
+        leader_folded = fold(leader_text)
+        if leader_folded not in LEADER_YES | LEADER_NO:
             add(
                 row,
                 "leader",
@@ -294,7 +275,7 @@ def read_village_teams(
                 "write x for the team leader and leave the others blank",
                 "Cột Tổ trưởng: ghi x cho tổ trưởng, để trống với người khác.",
             )
-        group_id = keys.get(_fold(group_text))
+        group_id = keys.get(fold(group_text))
         if not group_text:
             add(
                 row,
@@ -306,7 +287,11 @@ def read_village_teams(
         elif group_id is None:
             unknown.setdefault(group_text, []).append(row)
         member = VillageMember(
-            row, person, role or "", phone or "", leader_folded in _YES and leader_folded != ""
+            row,
+            person,
+            role or "",
+            phone or "",
+            leader_folded in LEADER_YES and leader_folded != "",
         )
         if group_id is not None:
             by_group.setdefault(group_id, []).append(member)
@@ -314,7 +299,7 @@ def read_village_teams(
             # The same name is the same person unless both rows give different phones.
             same = [
                 (first, other)
-                for first, other, known in people.get(_fold(person), [])
+                for first, other, known in people.get(fold(person), [])
                 if not phone or not known or known == phone
             ]
             if same and same[0][1] != group_id:
@@ -337,12 +322,12 @@ def read_village_teams(
                     f"{person} is listed twice (rows {first} and {row}): keep one row",
                     f"{person} bị trùng (dòng {first} và dòng {row}): chỉ giữ một dòng.",
                 )
-            people.setdefault(_fold(person), []).append((row, group_id, phone or ""))
+            people.setdefault(fold(person), []).append((row, group_id, phone or ""))
     for text, rows in unknown.items():
-        spelled = {_fold(n): n for n in names}
+        spelled = {fold(n): n for n in names}
         for n in names:
-            spelled.setdefault(_fold(n.split(" (")[0]), n)
-        matches = difflib.get_close_matches(_fold(text), list(spelled), n=3, cutoff=0.6)
+            spelled.setdefault(fold(n.split(" (")[0]), n)
+        matches = difflib.get_close_matches(fold(text), list(spelled), n=3, cutoff=0.6)
         close = list(dict.fromkeys(spelled[m] for m in matches))
         hint_vi = f"; có phải {' hay '.join(close)}?" if close else ""
         hint_en = f"; did you mean {' or '.join(close)}?" if close else ""
