@@ -47,6 +47,7 @@ from dashboard.i18n import (
 from dashboard.mapscripts import FitTo, MapLegend, MapSetup, StopBadgePlacer, StreetNames
 from geodata.mapstyle import (
     CELL_RAMP,
+    GROUP_COLOURS,
     NO_RISK_COLOUR,
     RISK_COLOURS,
     TEAM_COLOURS,
@@ -76,6 +77,7 @@ __all__ = [
     "VectorLayer",
     "add_depots",
     "add_facilities",
+    "add_groups",
     "add_incidents",
     "add_legend",
     "add_routes",
@@ -408,6 +410,23 @@ def _site_name(row: Any, lang: Lang) -> str:
         return facility_label(row)
     name = str(row.get("name") or "").strip()
     return name or f"{kind_label(str(row['kind']), lang)} {t('popup.unnamed', lang)}"
+
+
+def add_groups(
+    fmap: folium.Map, groups: gpd.GeoDataFrame, *, name: str, fill_opacity: float = 0.25
+) -> VectorLayer:
+    """Draw the residential groups (``geodata.streets.residential_groups``), named on hover."""
+    line, fill = GROUP_COLOURS
+    style = {"color": line, "weight": 1, "fillColor": fill, "fillOpacity": fill_opacity}
+    shown = groups.to_crs("EPSG:4326")
+    features = [
+        {"type": "Feature", "geometry": geometry.__geo_interface__,
+         "properties": {"tip": html.escape(str(label)), "style": style}}
+        for label, geometry in zip(shown["name"], shown.geometry, strict=True)
+    ]  # fmt: skip
+    layer = VectorLayer({"type": "FeatureCollection", "features": features}, name=name)
+    layer.add_to(fmap)
+    return layer
 
 
 def add_depots(fmap: folium.Map, depots: pd.DataFrame, *, lang: Lang = "vi") -> VectorLayer:

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CELL_RAMP",
     "DEPOT_COLOUR",
+    "GROUP_COLOURS",
     "HOTSPOT_COLOURS",
     "MIN_RISK_DISTANCE",
     "MIN_TEAM_DISTANCE",
@@ -61,6 +62,8 @@ NO_RISK_COLOUR = "#a1887f"
 CELL_RAMP: tuple[str, ...] = ("#fff3b0", "#ffd166", "#f4a259", "#e76f51", "#c1121f", "#780000")
 """Incident cells, from few to many incidents."""
 DEPOT_COLOUR = "#ffffff"
+GROUP_COLOURS = ("#8d6e63", "#d7ccc8")
+"""Residential groups (tổ dân phố): a brown outline over a pale brown fill, under every loop."""
 """Depots are white squares with a dark star: no hue a team or a risk level uses."""
 TEAM_COLOURS: tuple[str, ...] = ("#1e88e5", "#212121", "#7b1fa2", "#4dd0e1")
 """Blue, black, purple, cyan: none of the risk hues, told apart with red-green colour blindness."""

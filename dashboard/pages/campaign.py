@@ -14,7 +14,6 @@ import io
 import tempfile
 import zipfile
 from datetime import date, timedelta
-from html import escape
 from pathlib import Path
 
 import folium
@@ -78,20 +77,7 @@ else:
     st.success(summary)
 
 fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
-groups = week.groups.to_crs("EPSG:4326")
-mapview.VectorLayer(
-    {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": geometry.__geo_interface__,
-             "properties": {"tip": str(name), "style": {"color": "#8d6e63", "weight": 1,
-                                                         "fillColor": "#d7ccc8",
-                                                         "fillOpacity": 0.25}}}
-            for name, geometry in zip(groups["name"].map(escape), groups.geometry, strict=True)
-        ],
-    },
-    name=T("campaign.page.groups"),
-).add_to(fmap)  # fmt: skip
+mapview.add_groups(fmap, week.groups, name=T("campaign.page.groups"))
 days = sorted({run.day for run in week.runs})
 for run in week.runs:
     colour = TEAM_COLOURS[days.index(run.day) % len(TEAM_COLOURS)]

@@ -9,7 +9,6 @@ per group) replace the stored ones whole, or not at all; they are listed and dra
 
 from __future__ import annotations
 
-import html
 import io
 import tempfile
 from importlib import resources
@@ -231,19 +230,7 @@ def _groups() -> None:
     table[T("data.col.area_ha")] = [fmt_number(h, lang, decimals=1) for h in hectares]
     st.dataframe(pd.DataFrame(table), hide_index=True)
     fmap = mapview.build_map(cache.session_base_layers(), lang=lang, height=380)
-    mapview.VectorLayer(
-        {
-            "type": "FeatureCollection",
-            "features": [
-                {"type": "Feature", "geometry": geometry.__geo_interface__,
-                 "properties": {"tip": html.escape(str(name)),
-                                "style": {"color": "#8d6e63", "weight": 1,
-                                          "fillColor": "#d7ccc8", "fillOpacity": 0.35}}}
-                for name, geometry in zip(frame["name"], frame.geometry, strict=True)
-            ],
-        },
-        name=T("data.groups"),
-    ).add_to(fmap)  # fmt: skip
+    mapview.add_groups(fmap, frame, name=T("data.groups"), fill_opacity=0.35)
     shell.show_map(fmap, key="groups", height=380)
 
 

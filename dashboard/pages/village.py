@@ -101,20 +101,7 @@ for group in night.without_loop:
     st.warning(T("village.no_loop", group=group))
 
 fmap = mapview.build_map(cache.session_base_layers(), lang=lang)
-groups = night.groups.to_crs("EPSG:4326")
-mapview.VectorLayer(
-    {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": geometry.__geo_interface__,
-             "properties": {"tip": str(name), "style": {"color": "#8d6e63", "weight": 1,
-                                                         "fillColor": "#d7ccc8",
-                                                         "fillOpacity": 0.25}}}
-            for name, geometry in zip(groups["name"].map(escape), groups.geometry, strict=True)
-        ],
-    },
-    name=T("campaign.page.groups"),
-).add_to(fmap)  # fmt: skip
+mapview.add_groups(fmap, night.groups, name=T("campaign.page.groups"))
 with_team = {n.loop.group_id for n in night.teams}
 for k, loop in enumerate(night.loops):
     colour = TEAM_COLOURS[k % len(TEAM_COLOURS)]
