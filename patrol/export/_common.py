@@ -310,6 +310,31 @@ class PlanExport:
     """What the document is, in its language (``Tuyên truyền lưu động``), for loops that are
     not a joint team's night; empty: the closed-loop patrol plan."""
 
+    @classmethod
+    def draft_loop(
+        cls,
+        route: TeamRoute,
+        *,
+        plan_id: str,
+        area: str,
+        shift: Shift,
+        source: str,
+        heading: str,
+        background: Any = None,
+    ) -> PlanExport:
+        """Return a loop that is not a joint team's night as a one-route draft, version 1.
+
+        For a campaign run or a people's patrol team's walk, so that the joint teams' writers
+        (PDF, phone page, GPX) make its files.
+        """
+        from geodata.area import ATTRIBUTION
+
+        return cls(
+            plan_id=plan_id, problem="", area=area, shift=shift, version=1, status="draft",
+            approved_by="", approved_at="", attribution=ATTRIBUTION, routes=(route,),
+            source=source, background=background, heading=heading,
+        )  # fmt: skip
+
     def title(self, lang: Lang = "vi") -> str:
         """Return what the document is: its ``heading``, else the closed-loop patrol plan."""
         return self.heading or text("title", lang)

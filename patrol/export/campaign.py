@@ -74,20 +74,14 @@ def run_plan(
         travel_s=run.duration_s,
         vehicle=week.vehicle,
     )
-    return PlanExport(
+    return PlanExport.draft_loop(
+        route,
         plan_id=f"{run.day:%Y-%m-%d}-{run.start.replace(':', '')}-tuyen-truyen",
-        problem="",
         area=week.area,
         shift=Shift(run.day, leave.time(), end.time(), leave.time(), end.time()),
-        version=1,
-        status="draft",
-        approved_by="",
-        approved_at="",
-        attribution=ATTRIBUTION,
-        routes=(route,),
         source="campaign",
-        background=background,
         heading=say("campaign.title", lang),
+        background=background,
     )
 
 

@@ -63,7 +63,7 @@ def team_plan(night: TeamNight, *, lang: Lang = "vi", background: Any = None) ->
                 order=order,
                 site=site.site_id,
                 visit=1,
-                name=site.name or _kind(site.kind, lang),
+                name=site.name or stop_kind_label(site.kind, lang),
                 kind=site.kind,
                 lat=site.lat,
                 lon=site.lon,
@@ -98,25 +98,15 @@ def team_plan(night: TeamNight, *, lang: Lang = "vi", background: Any = None) ->
         vehicle="foot",
         people=people,
     )
-    return PlanExport(
+    return PlanExport.draft_loop(
+        route,
         plan_id=f"{night.shift.date:%Y-%m-%d}-tuan-tra-nhan-dan-{loop.group_id}",
-        problem="",
         area=night.area,
         shift=night.shift,
-        version=1,
-        status="draft",
-        approved_by="",
-        approved_at="",
-        attribution=ATTRIBUTION,
-        routes=(route,),
         source="village-loops",
-        background=background,
         heading=say("village.heading", lang),
+        background=background,
     )
-
-
-def _kind(kind: str, lang: Lang) -> str:
-    return stop_kind_label(kind, lang)
 
 
 def _minutes(seconds: int, lang: Lang) -> str:
@@ -152,8 +142,8 @@ def team_sheet(night: TeamNight, *, lang: Lang = "vi") -> str:
     lines += ["", say(f"{s}sites", lang, count=len(loop.sites))]
     for order, site in enumerate(loop.sites, start=1):
         at = night.leave + timedelta(seconds=site.arrive_s)
-        name = site.name or _kind(site.kind, lang)
-        kind = _kind(site.kind, lang)
+        name = site.name or stop_kind_label(site.kind, lang)
+        kind = stop_kind_label(site.kind, lang)
         label = name if name == kind else f"{name} ({kind})"
         lines.append(f"  {order:02d}. {at:%H:%M}  {label}")
     if loop.sites_left:
