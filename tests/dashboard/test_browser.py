@@ -275,3 +275,55 @@ def test_click_on_the_map_adds_an_incident(server: str, ward: Any, page: Any) ->
     )
     page.get_by_text("Vị trí đã chọn").wait_for(state="detached")  # not offered twice
     shot(page, "07-incident-added")
+
+
+def _vectors_drawn(page: Any, at_least: int) -> int:
+    """Wait for the map's vector paths (loops, residential areas) and count them."""
+    frame = wait_for_map(page, "path.leaflet-interactive")
+    frame.locator("path.leaflet-interactive").nth(at_least - 1).wait_for(state="attached")
+    return int(frame.locator("path.leaflet-interactive").count())
+
+
+def test_campaign_week_peoples_patrol_and_key_route_on_the_map(
+    server: str, ward: Any, page: Any
+) -> None:
+    """Plan the loudspeaker week, the people's patrol night and a night with a key route.
+
+    The roster of the people's patrol teams is uploaded on its page; each page draws its loops.
+    """
+    page.set_default_timeout(180_000)  # a week of runs is planned while the page waits
+    login(page, server, ward)
+    # No main menu: its entries are Streamlit's own, in English only.
+    assert page.get_by_test_id("stMainMenu").count() == 0
+
+    open_page(page, "Tuyên truyền lưu động")
+    page.get_by_role("button", name="Lập lịch tuyên truyền").click()
+    # While the week is planned, the top bar shows no English word (Streamlit's "Stop").
+    page.wait_for_timeout(1500)
+    shot(page, "40-campaign-planning")
+    assert page.get_by_text("Stop", exact=True).count() == 0
+    assert page.get_by_test_id("stStatusWidget").locator("button").count() == 0
+    page.get_by_text("chuyến; đã đi qua").first.wait_for()
+    assert _vectors_drawn(page, 10) >= 10  # 18 residential areas and the week's runs
+    shot(page, "40-campaign-week")
+
+    open_page(page, "Tuần tra nhân dân")
+    roster = ROOT / "tests" / "data" / "people" / "to-tuan-tra-nhan-dan.csv"
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+        str(roster)
+    )
+    page.get_by_role("button", name="Lập lộ trình").click()
+    page.get_by_text("tổ tuần tra nhân dân").first.wait_for()
+    assert _vectors_drawn(page, 10) >= 10
+    shot(page, "41-peoples-patrol-night")
+
+    open_page(page, "Lập kế hoạch ca")
+    routes = page.get_by_test_id("stMultiSelect").filter(has_text="Tuyến trọng điểm")
+    routes.locator("input").click()
+    page.keyboard.type("Phố Cát Linh")
+    page.get_by_role("option", name="Phố Cát Linh", exact=True).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Lập kế hoạch", exact=True).click()
+    page.get_by_text("Tuyến trọng điểm Phố Cát Linh: Tổ").first.wait_for()
+    wait_for_map(page, "path.route")
+    shot(page, "42-plan-with-key-route")
