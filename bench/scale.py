@@ -25,11 +25,8 @@ The machine is shared: compare figures of one run, not across runs.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _checker import check_plan
-from toptw import _plan_from_orders
+from toptw import _plan_from_orders, run_patrol
 
 ROOT = Path(__file__).parents[1]
 EXTRACT = ROOT / "tests" / "data" / "osm" / "nha-trang-roads.osm.bz2"
@@ -168,26 +165,11 @@ def run_engine(
 ) -> tuple[dict[str, Any], float, int]:
     """Solve with ``patrol solve``; return the plan, the wall time and the peak RSS in MB."""
     with tempfile.TemporaryDirectory() as tmp:
-        src, out, rss = Path(tmp) / "p.json", Path(tmp) / "plan.json", Path(tmp) / "rss"
-        src.write_text(json.dumps(problem))
-        command = [
-            *(sys.executable, "-m", "patrol", "solve", str(src), "-o", str(out)),
-            *("--time-limit", str(seconds), "--seed", str(seed), "--workers", str(workers)),
-        ]
-        began = time.monotonic()
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", "-o", str(rss), *command],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
+        rss = Path(tmp) / "rss"
+        plan, wall = run_patrol(
+            problem, seconds, seed, workers, wrap=("/usr/bin/time", "-f", "%M", "-o", str(rss))
         )
-        wall = time.monotonic() - began
-        if done.returncode != 0:
-            msg = f"patrol solve failed ({done.returncode}): {done.stderr.strip()[-500:]}"
-            raise RuntimeError(msg)
-        peak_mb = int(rss.read_text().split()[-1]) // 1024
-        return json.loads(out.read_text()), wall, peak_mb
+        return plan, wall, int(rss.read_text().split()[-1]) // 1024
 
 
 def main(argv: list[str] | None = None) -> None:

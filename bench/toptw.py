@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,15 +100,24 @@ def _plan_from_orders(
 
 
 def run_patrol(
-    problem: dict[str, Any], seconds: float, seed: int, workers: int = 2
+    problem: dict[str, Any],
+    seconds: float,
+    seed: int,
+    workers: int = 2,
+    *,
+    wrap: Sequence[str] = (),
 ) -> tuple[dict[str, Any], float]:
-    """Solve with the ``patrol solve`` command; return the plan and the wall time."""
+    """Solve with the ``patrol solve`` command; return the plan and the wall time.
+
+    ``wrap``: a command the solver runs under (``/usr/bin/time -f %M -o FILE`` for its memory).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "problem.json", Path(tmp) / "plan.json"
         src.write_text(json.dumps(problem))
         began = time.monotonic()
         done = subprocess.run(
             [
+                *wrap,
                 sys.executable,
                 "-m",
                 "patrol",
