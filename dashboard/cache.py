@@ -165,6 +165,18 @@ def session_street_background() -> Any:
     return _street_background(*_session_key())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _street_names(path: str | None, mode: str | None, settings_json: str) -> list[str]:
+    from geodata.keyroutes import street_names
+
+    return street_names(area(path, mode, settings_json))
+
+
+def session_street_names() -> list[str]:
+    """Return the names of this session's area's streets (the key routes to choose), once."""
+    return _street_names(*_session_key())
+
+
 def session_base_layers() -> mapview.BaseLayers:
     """Return the base-map layers of this session's area, built once for all sessions."""
     return base_layers(*_session_key())

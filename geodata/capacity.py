@@ -89,11 +89,11 @@ def top_problem(problem: PatrolProblem, *, keep: tuple[int, ...] = (0, 1)) -> Pa
             s.service_s,
             tuple(Visit(s.visits[0].earliest, s.visits[0].latest, n * 2.0 + 3) for _ in keep),
             0,
-            {"name": s.extra.get("name", s.id), "key_route": True}
+            {"name": s.extra.get("name", s.id)}
             | ({"one_of": [list(range(len(keep)))]} if len(keep) > 1 else {}),
         )
         for s in problem.sites
-        if s.extra.get("key_route")
+        if is_key_route(s.id)
     )
     return replace(problem, name=f"{problem.name} (top level)", sites=sites + routes, extra={})
 

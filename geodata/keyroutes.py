@@ -31,9 +31,8 @@ from patrolbase.schema import KEY_ROUTE_KIND, key_route_id
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import numpy as np
-
     from geodata.area import Area
+    from geodata.travel import TravelTimes
     from routing.model import PatrolProblem
 
 __all__ = [
@@ -240,7 +239,7 @@ def with_key_routes(
     routes: Sequence[KeyRoute],
     *,
     area: Area,
-    travel_s: np.ndarray,
+    travel: TravelTimes,
     window_s: tuple[int, int] | None = None,
 ) -> tuple[PatrolProblem, dict[int, KeyRouteLeg]]:
     """Add each key route to a night's problem as one stop driven end to end.
@@ -248,15 +247,15 @@ def with_key_routes(
     Parameters
     ----------
     problem
-        The night's problem (``geodata.problem.build_problem``): its nodes are the first rows of
-        ``travel_s``.
+        The night's problem (``geodata.problem.build_problem``): its nodes are the first places
+        of ``travel``.
     routes
         From ``key_routes``, on the area the travel times were computed on.
     area
         That area.
-    travel_s
-        Whole seconds between the problem's nodes, then the routes' ends in the order of
-        ``route_ends`` (two rows per route).
+    travel
+        Travel times between the problem's nodes, then the routes' ends in the order of
+        ``route_ends`` (two places per route).
     window_s
         Seconds from the shift start within which each route is driven, start to finish;
         ``None``: the whole shift.
@@ -265,7 +264,7 @@ def with_key_routes(
     -------
     tuple
         The problem with one node and one site per route (site ids ``key_route_id(k)``, extras
-        ``name``, ``kind`` = ``key_route``, ``key_route``, ``length_m``, ``lat``, ``lon``), and
+        ``name``, ``kind`` = ``key_route``, ``street``, ``length_m``, ``lat``, ``lon``), and
         the leg of each new node index for the plan's path.
 
     """
@@ -273,6 +272,7 @@ def with_key_routes(
 
     from routing.model import Node, Site, Visit
 
+    travel_s = travel.travel_s
     n, k = len(problem.nodes), len(routes)
     first = n  # the routes' ends follow the problem's places
     if travel_s.shape != (n + 2 * k, n + 2 * k):
@@ -287,7 +287,6 @@ def with_key_routes(
     matrix[n:, n:] = travel_s[np.ix_(ends, starts)]
     np.fill_diagonal(matrix, 0)
     matrix.setflags(write=False)
-    lonlat = route_ends(area, routes)
     worth = math.ceil(problem.total_value) + 1.0
     begin = min(t.shift[0] for t in problem.teams)
     close = max(t.shift[1] for t in problem.teams)
@@ -297,7 +296,7 @@ def with_key_routes(
     for r, route in enumerate(routes):
         chain = route.directions[0]
         drive_s = math.ceil(sum(area.graph.edges[e]["travel_s"] for e in chain))
-        lon, lat = lonlat[2 * r]
+        lon, lat = (float(x) for x in travel.lonlat[starts[r]])
         extra = {"name": route.name, "kind": KEY_ROUTE_KIND}
         nodes.append(Node(key_route_id(r + 1), lat, lon, extra))
         sites.append(
@@ -309,7 +308,6 @@ def with_key_routes(
                 0,
                 {
                     **extra,
-                    "key_route": True,
                     "street": route.name,
                     "length_m": route.length_m,
                     "lat": lat,

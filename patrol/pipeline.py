@@ -285,7 +285,7 @@ def plan_shift(
     legs: dict[int, KeyRouteLeg] = {}
     if routes:
         problem, legs = with_key_routes(
-            problem, routes, area=inputs.area, travel_s=travel.travel_s, window_s=route_window
+            problem, routes, area=inputs.area, travel=travel, window_s=route_window
         )
     capacity = night_capacity(
         problem,

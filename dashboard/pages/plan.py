@@ -19,7 +19,6 @@ import streamlit as st
 from dashboard import access, cache, mapview, planops, planview, recordview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_duration, fmt_number, kind_label, translator
-from geodata.keyroutes import street_names
 from geodata.shift import Shift, parse_clock
 from patrol.advice import coverage_lines, key_route_lines, left_out_lines
 from patrol.personnel import team_label
@@ -74,7 +73,7 @@ include = c7.multiselect(T("plan.include"), list(site_names), format_func=site_n
                          key=session.keep("plan_include"), placeholder=choose)  # fmt: skip
 exclude = c8.multiselect(T("plan.exclude"), list(site_names), format_func=site_names.__getitem__,
                          key=session.keep("plan_exclude"), placeholder=choose)  # fmt: skip
-key_routes = st.multiselect(T("plan.key_routes"), street_names(inputs.area),
+key_routes = st.multiselect(T("plan.key_routes"), cache.session_street_names(),
                             key="plan_key_routes", placeholder=choose,
                             help=T("plan.key_routes_help"))  # fmt: skip
 routes_in_window = st.checkbox(T("plan.key_routes_in_window"), disabled=not key_routes,
