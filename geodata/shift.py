@@ -110,8 +110,12 @@ class Shift:
     @property
     def high_risk_s(self) -> tuple[int, int]:
         """The high-risk window in seconds from the shift start."""
-        a = _span(self.start, self.high_risk_start) % 86400
-        return a, a + _span(self.high_risk_start, self.high_risk_end)
+        return self._offsets(self.high_risk_start, self.high_risk_end)
+
+    def _offsets(self, start: time, end: time) -> tuple[int, int]:
+        """Seconds from the shift start to a window's ``start`` and ``end`` (not checked)."""
+        a = _span(self.start, start) % 86400
+        return a, a + _span(start, end)
 
     def window_s(self, start: time, end: time) -> tuple[int, int]:
         """Return a window of the night (``01:00``-``03:00``) in seconds from the shift start.
@@ -122,8 +126,7 @@ class Shift:
             When the window does not lie inside the shift (in English and Vietnamese).
 
         """
-        a = _span(self.start, start) % 86400
-        b = a + _span(start, end)
+        a, b = self._offsets(start, end)
         if not (0 <= a < b <= self.duration_s):
             label = f"{start:%H:%M}-{end:%H:%M}"
             msg = f"window {label} lies outside the shift {self.label()}; choose one inside it"
