@@ -41,16 +41,21 @@ access.require(Permission.PLAN_EDIT)
 st.title(T("page.village"))
 st.caption(T("village.page.intro"))
 today = ward_today()
-c1, c2 = st.columns(2)
-day = c1.date_input(T("village.page.date"), value=today, format="DD/MM/YYYY", key="village_date")
-hour, minute = (int(x) for x in settings.shift.start.split(":"))
-leave = c2.time_input(T("village.page.start"), value=time(hour, minute), step=900,
-                      key="village_start")  # fmt: skip
-roster = st.file_uploader(T("village.page.roster"), type=["csv", "xlsx"], key="village_roster")
 st.download_button(T("village.page.form"), FORM.read_bytes(), file_name=FORM.name,
                    key="village_form")  # fmt: skip
+# One form: an upload still in progress cannot rerun the page under a planning just asked for.
+with st.form("village_night", border=False):
+    c1, c2 = st.columns(2)
+    day = c1.date_input(T("village.page.date"), value=today, format="DD/MM/YYYY",
+                        key="village_date")  # fmt: skip
+    hour, minute = (int(x) for x in settings.shift.start.split(":"))
+    leave = c2.time_input(T("village.page.start"), value=time(hour, minute), step=900,
+                          key="village_start")  # fmt: skip
+    roster = st.file_uploader(T("village.page.roster"), type=["csv", "xlsx"],
+                              key="village_roster")  # fmt: skip
+    run = st.form_submit_button(T("village.page.run"), type="primary", key="village_run")
 
-if st.button(T("village.page.run"), type="primary", key="village_run"):
+if run:
     from dashboard.wardgroups import ward_groups
     from patrol.village_night import plan_village_night, write_village_night
     from patrolbase.errors import InputFileError

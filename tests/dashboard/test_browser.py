@@ -313,7 +313,7 @@ def test_campaign_week_peoples_patrol_and_key_route_on_the_map(
         str(roster)
     )
     page.get_by_role("button", name="Lập lộ trình").click()
-    page.get_by_text("tổ tuần tra nhân dân").first.wait_for()
+    page.get_by_text("tổ tuần tra nhân dân: đi qua").first.wait_for()  # the teams' summary
     assert _vectors_drawn(page, 10) >= 10
     shot(page, "41-peoples-patrol-night")
 

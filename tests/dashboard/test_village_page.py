@@ -26,7 +26,7 @@ def test_commander_plans_the_teams_night_from_an_uploaded_roster(
     at.date_input(key="village_date").set_value(date(2026, 12, 7))
     at.file_uploader(key="village_roster").set_value(
         ("to-tuan-tra.csv", ROSTER.read_bytes(), "text/csv")
-    ).run()
+    )  # a form's values go with its button
     at.button(key="village_run").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     night = at.session_state["village_result"]
@@ -50,9 +50,7 @@ def test_commander_plans_the_teams_night_from_an_uploaded_roster(
 def test_a_bad_roster_is_refused_with_its_rows(app_as: Callable[..., AppTest]) -> None:
     at = app_as("commander", "village")
     bad = ROSTER.read_text(encoding="utf-8").replace(",x,0987 654 321", ",,0987 654 321")
-    at.file_uploader(key="village_roster").set_value(
-        ("sai.csv", bad.encode("utf-8"), "text/csv")
-    ).run()
+    at.file_uploader(key="village_roster").set_value(("sai.csv", bad.encode("utf-8"), "text/csv"))
     at.button(key="village_run").click().run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["village_result"] is None
