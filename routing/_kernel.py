@@ -14,7 +14,8 @@ rounds (``docs/routing.md``). The functions work in place on plain arrays:
 - a state: ``routes`` (teams x capacity, the first ``lens[t]`` entries used), ``lens``,
   ``start`` (earliest start of each served visit, -1 when unserved) and per-team ``travel``
   and ``cost``;
-- ``counts``: work done, counted (stops scheduled, rating blocks, cells rated).
+- ``counts``: work done, counted (stops scheduled, rating blocks, cells rated, cells scanned
+  for a route's best).
 
 Compiled once and cached beside this file (``cache=True``); ``warm_up`` compiles ahead.
 """
@@ -126,16 +127,21 @@ def _gap_ok(t, gaps, routes, lens, start):  # type: ignore[no-untyped-def]
 
 
 @nb.njit(cache=True)
-def _rate(t, problem, routes, lens, start, pool, weight, alive, noise, by_cost, ratio, counts):  # type: ignore[no-untyped-def]
+def _rate(  # type: ignore[no-untyped-def]
+    t, problem, gaps, routes, lens, start, pool, weight, alive, noise, by_cost, ratio, counts
+):
     """Rate inserting every waiting visit at every position of team ``t``'s route (-1: no).
 
     Feasibility is O(1) per cell with *max shift* bookkeeping: a position's slack is how much
     later its next stop may be reached (its wait plus its own slack) without breaking a later
-    window or the team's return.
+    window or the team's return. A cell whose visit would start too near a served visit of its
+    site is refused here too: such cells (the same site's next visit, placed beside the first
+    with no travel) rate best of all, and trying them one by one stalled the construction.
     """
     travel, travel_t, cost, node, earliest, latest, service, t_start, t_end, t_open, t_close = (
         problem
     )
+    ptr, partner, partner_gap = gaps[3], gaps[4], gaps[5]
     n = lens[t]
     prev = np.empty(n + 1, np.int64)
     nxt = np.empty(n + 1, np.int64)
@@ -174,6 +180,15 @@ def _rate(t, problem, routes, lens, start, pool, weight, alive, noise, by_cost, 
             if begin > latest[k] or added > slack[p]:
                 ratio[t, p, u] = -1.0
                 continue
+            near = False
+            for e in range(ptr[k], ptr[k + 1]):
+                other = start[partner[e]]
+                if other >= 0 and abs(begin - other) < partner_gap[e]:
+                    near = True
+                    break
+            if near:
+                ratio[t, p, u] = -1.0
+                continue
             if by_cost:
                 # The detour in cost rather than the time added: finds the shorter loops.
                 added = max(cost[a, v] + cost[v, b] - cost[a, b], 0)
@@ -184,6 +199,18 @@ def _rate(t, problem, routes, lens, start, pool, weight, alive, noise, by_cost, 
 
 
 @nb.njit(cache=True)
+def _best_cell(t, lens, alive, ratio, top, top_p, top_u, counts):  # type: ignore[no-untyped-def]
+    """Keep in ``top[t]``, ``top_p[t]``, ``top_u[t]`` team ``t``'s best cell (-1: none)."""
+    best, bp, bu = -1.0, 0, 0
+    for p in range(lens[t] + 1):
+        for u in range(alive.size):
+            if alive[u] and ratio[t, p, u] > best:
+                best, bp, bu = ratio[t, p, u], p, u
+    counts[3] += (lens[t] + 1) * alive.size
+    top[t], top_p[t], top_u[t] = best, bp, bu
+
+
+@nb.njit(cache=True)
 def recreate(  # type: ignore[no-untyped-def]
     problem, gaps, pool, weight, noise, by_cost, seed, routes, lens, start, travel_out, cost_out,
     counts,
@@ -191,8 +218,8 @@ def recreate(  # type: ignore[no-untyped-def]
     """Insert waiting visits greedily, best rated first, until none fits.
 
     The rating is ``weight / (time added + 1)`` with seeded noise; after an insertion only the
-    changed route is rated again. A gap conflict undoes the insertion and tries the next best
-    cell (at most 8 tries a step).
+    changed route is rated again. An insertion that delays a later stop of its route too near
+    a visit of the same site is undone and its cell refused; the next best cell is tried.
     """
     np.random.seed(seed)
     m = lens.size
@@ -204,7 +231,6 @@ def recreate(  # type: ignore[no-untyped-def]
     stale = np.ones(m, np.bool_)
     alive = np.ones(size, np.bool_)
     with_gaps = gaps[0].size > 0
-    tries = 8 if with_gaps else 1
     left = size
     # A visit whose one_of partner is served waits no more: it would only fail the gap rule
     # at every position and use up the tries of a step.
@@ -217,47 +243,47 @@ def recreate(  # type: ignore[no-untyped-def]
         if group[pool[u]] >= 0 and taken[group[pool[u]]]:
             alive[u] = False
             left -= 1
+    # Each route's best cell, found again only when its route changed or that cell's visit
+    # went: scanning every cell of every route at each step cost seconds at 3,000 visits.
+    top = np.full(m, -1.0)
+    top_p = np.zeros(m, np.int64)
+    top_u = np.zeros(m, np.int64)
     while left > 0:
         for t in range(m):
             if stale[t]:
-                _rate(t, problem, routes, lens, start, pool, weight, alive, noise, by_cost,
-                      ratio, counts)  # fmt: skip
+                _rate(t, problem, gaps, routes, lens, start, pool, weight, alive, noise,
+                      by_cost, ratio, counts)  # fmt: skip
                 stale[t] = False
-        inserted = False
-        for _ in range(tries):
-            best = -1.0
-            bt, bp, bu = -1, -1, -1
-            for t in range(m):
-                for p in range(lens[t] + 1):
-                    for u in range(size):
-                        if alive[u] and ratio[t, p, u] > best:
-                            best = ratio[t, p, u]
-                            bt, bp, bu = t, p, u
-            if bt < 0:
-                break
-            k = pool[bu]
-            for j in range(lens[bt], bp, -1):
-                routes[bt, j] = routes[bt, j - 1]
-            routes[bt, bp] = k
-            lens[bt] += 1
-            time_route(bt, problem, routes, lens, start, travel_out, cost_out, counts)
-            if not with_gaps or _gap_ok(bt, gaps, routes, lens, start):
-                inserted = True
-                alive[bu] = False
-                left -= 1
-                stale[bt] = True
-                g = group[k]
-                if g >= 0:
-                    for u in range(size):
-                        if alive[u] and group[pool[u]] == g:
-                            alive[u] = False
-                            left -= 1
-                break
+                top[t] = -2.0
+            elif top[t] >= 0.0 and not alive[top_u[t]]:
+                top[t] = -2.0
+            if top[t] == -2.0:
+                _best_cell(t, lens, alive, ratio, top, top_p, top_u, counts)
+        bt = int(np.argmax(top))
+        if top[bt] < 0.0:
+            return  # nothing fits
+        bp, bu = top_p[bt], top_u[bt]
+        k = pool[bu]
+        for j in range(lens[bt], bp, -1):
+            routes[bt, j] = routes[bt, j - 1]
+        routes[bt, bp] = k
+        lens[bt] += 1
+        time_route(bt, problem, routes, lens, start, travel_out, cost_out, counts)
+        if with_gaps and not _gap_ok(bt, gaps, routes, lens, start):
+            # Refused cells stay refused until their route changes: the loop ends.
             _drop(bt, bp, problem, routes, lens, start, travel_out, cost_out, counts)
             ratio[bt, bp, bu] = -1.0
-        if not inserted:
-            # Nothing fits, or only gap conflicts are left among the best cells.
-            return
+            top[bt] = -2.0
+            continue
+        alive[bu] = False
+        left -= 1
+        stale[bt] = True
+        g = group[k]
+        if g >= 0:
+            for u in range(size):
+                if alive[u] and group[pool[u]] == g:
+                    alive[u] = False
+                    left -= 1
 
 
 @functools.cache
@@ -295,7 +321,7 @@ def warm_up() -> None:
     start = np.full(2, -1, dtype=np.int64)
     travel_out = np.zeros(1, dtype=np.int64)
     cost_out = np.zeros(1, dtype=np.int64)
-    counts = np.zeros(3, dtype=np.int64)
+    counts = np.zeros(4, dtype=np.int64)
     pool = np.array([0, 1], dtype=np.int64)
     weight = np.array([1.0, 1.0])
     state = (routes, lens, start, travel_out, cost_out, counts)

@@ -51,6 +51,12 @@ class SearchParams:
     172 visits and 116 gap pairs, 1-1.5 s)."""
     polish_per_gap: float = 6.0
     """Estimated polish work per gap pair (each a constraint that slows every move)."""
+    polish_max_share: float = 1.0
+    """Largest share of the budget the polish's estimate may have; a night past it is not
+    polished and the search gets the whole budget and time limit."""
+    polish_max_visits: int = 1500
+    """Most visits of a night the polish takes: a 3,000-visit night took OR-Tools seconds to
+    read and gave no first solution in its share, while the search improved all along."""
     rounds_per_s: int = 20_000
     """Most rounds per second of the time limit: far above what the work allows (2,000-6,000
     rounds a second on TOPTW), so the work decides."""
@@ -66,6 +72,8 @@ class SearchParams:
             "heuristic_share": (0.05, 1.0),
             "polish_per_visit": (0.0, 1e4),
             "polish_per_gap": (0.0, 1e4),
+            "polish_max_share": (0.0, 1.0),
+            "polish_max_visits": (0, 10**7),
             "rounds_per_s": (1, 10**8),
         }
         bad = [

@@ -9,12 +9,15 @@ How the search goes (details and measurements in ``docs/routing.md``):
    ``routing._heuristic`` from empty routes (when stuck, the first starts again from its best
    routes, the second from a fresh construction), then hand their best routes to OR-Tools
    (``routing._ortools``) as a warm start for a local search to its local optimum (greedy
-   descent, deterministic), which also gives the start times honouring every constraint.
+   descent, deterministic), which also gives the start times honouring every constraint. A
+   night too large for the polish's share (thousands of visits) is not polished: the search
+   has the whole budget and time.
 3. The better of the two results is kept (ties go to the first worker), and turned into a plan
    with arrival, start and departure times, totals and a reason for every unserved visit.
 
 Same problem and seed, same plan: both workers count their work in iterations, not seconds.
-The wall-time limit is a cap; when a slow machine reaches it first, the plan says so in
+The wall-time limit is a cap, counted from ``started`` when the caller gives it (``patrol
+solve``: its process start); when a slow machine reaches it first, the plan says so in
 ``extra["search"]["stopped_by"] == "time"`` and may differ from run to run.
 
 One file past 500 lines: the workers, the polish, the schedule check and the plan's assembly
@@ -56,7 +59,8 @@ class _Outcome:
     stopped_by: str
     polish: str = "none"
     """What OR-Tools' polish did: ``improved`` the search's plan, ``kept`` it (nothing better in
-    its share of the time), ``no_solution`` (it ran out of time before a first solution)."""
+    its share of the time), ``no_solution`` (it ran out of time before a first solution),
+    ``skipped`` (too large a night for its share: the search had all the time)."""
 
 
 def _work(
@@ -74,21 +78,36 @@ def _work(
     # ``deadline`` is on the monotonic clock of the machine; a forked worker shares it.
     stream = int(np.random.SeedSequence([seed, worker]).generate_state(1)[0])
     restart, threshold = params.searches[worker % len(params.searches)]
+    polishing = _polishes(c, work_s, params)
+    # Without a polish the search may run to the deadline, less a moment to write the plan.
+    reserve = (1 - params.heuristic_share) * time_limit_s if polishing else 0.03 * time_limit_s
     found = improve(
         c,
         seed=stream,
         initial=[list(r) for r in c.warm] if c.warm else None,
         iterations=max(50, int(params.rounds_per_s * work_s)),
-        time_limit_s=max(
-            0.05, deadline - time.monotonic() - (1 - params.heuristic_share) * time_limit_s
-        ),
+        time_limit_s=max(0.05, deadline - time.monotonic() - reserve),
         patience=max(params.patience, 5 * c.n_visits),
-        work=_heuristic_work(c, work_s, params),
+        work=_heuristic_work(c, work_s, params) if polishing else params.work_per_s * work_s,
         reheats=params.reheats,
         max_removed=params.max_removed,
         restart=restart,
         threshold=threshold,
     )
+    late = time.monotonic() > deadline
+    if not polishing:
+        starts = _timed(c, found.routes)
+        assert starts is not None, "the heuristic keeps only routes its own schedule passes"
+        return _Outcome(
+            found.routes,
+            starts,
+            found.units,
+            found.travel,
+            found.cost,
+            found.iterations,
+            "time" if late else found.stopped_by,
+            "skipped",
+        )
     left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
         metaheuristic="GREEDY_DESCENT",
@@ -102,7 +121,7 @@ def _work(
     travel = _travel(c, polished.routes)
     cost = _travel(c, polished.routes, c.cost)
     # Truthful: a worker that ended past the cap was stopped by time, whatever its search said.
-    late = time.monotonic() > deadline
+    late = late or time.monotonic() > deadline
     timed_out = late or "time" in (found.stopped_by, polished.stopped_by)
     stopped_by = "time" if timed_out else found.stopped_by
     starts = _timed(c, polished.routes) if polished.stopped_by != "no_solution" else None
@@ -141,11 +160,27 @@ def _work(
     )
 
 
+def _polish_work(c: Compiled, params: SearchParams) -> float:
+    """Estimated work units of the OR-Tools polish of ``c``."""
+    return params.polish_per_visit * c.n_visits + params.polish_per_gap * len(c.gap_pairs)
+
+
+def _polishes(c: Compiled, work_s: float, params: SearchParams) -> bool:
+    """Whether OR-Tools polishes: not when its estimate passes its share of the budget.
+
+    A night of thousands of visits is read into OR-Tools' model for seconds and its first
+    solution comes later still (a 1,000-site night ran 6.2 s past a 3.6 s share with none),
+    while the search improves all the time it gets.
+    """
+    if c.n_visits > params.polish_max_visits:
+        return False
+    return _polish_work(c, params) <= params.polish_max_share * params.work_per_s * work_s
+
+
 def _heuristic_work(c: Compiled, work_s: float, params: SearchParams) -> float:
     """Work units for ruin and recreate: the budget less the polish's estimate (at least 10%)."""
     total = params.work_per_s * work_s
-    polish = params.polish_per_visit * c.n_visits + params.polish_per_gap * len(c.gap_pairs)
-    return max(0.1 * total, total - polish)
+    return max(0.1 * total, total - _polish_work(c, params))
 
 
 def _timed(c: Compiled, routes: list[list[int]]) -> dict[int, int] | None:
@@ -202,9 +237,10 @@ def _pool_context() -> multiprocessing.context.BaseContext | None:
     beside other threads, but it imports the caller's ``__main__`` first, and under Streamlit
     that is the page script: the worker ran the page again and started a pool of its own (the
     test suite hung on it). Elsewhere (no fork) a second process costs more than it gains on
-    short limits, so the search stays in this process.
+    short limits, so the search stays in this process; so it does in a daemonic process (a
+    cluster's worker), which may not start children.
     """
-    if sys.platform == "linux":
+    if sys.platform == "linux" and not multiprocessing.current_process().daemon:
         return multiprocessing.get_context("fork")
     return None
 
@@ -220,6 +256,7 @@ def solve(
     work_s: float | None = None,
     warm: Mapping[str, Sequence[tuple[str, int]]] | None = None,
     params: SearchParams | None = None,
+    started: float | None = None,
 ) -> PatrolPlan:
     """Plan the night: closed loops that collect the most value, then drive the least.
 
@@ -253,6 +290,9 @@ def solve(
         least as good as these. Ignored with ``locked``, or when they are not feasible.
     params
         How the search spends its work (``SearchParams``; ``None``: the fitted defaults).
+    started
+        ``time.monotonic()`` when the caller began (its process start, reading the problem):
+        the time limit counts from then. ``None``: from this call, after the kernels load.
 
     Returns
     -------
@@ -273,7 +313,7 @@ def solve(
     warm_up()
     import routing._ortools  # noqa: F401
 
-    began = time.monotonic()
+    began = time.monotonic() if started is None else started
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)
     params = params or SearchParams()
@@ -533,9 +573,9 @@ def _reason(problem: PatrolProblem, c: Compiled, k: int, served: dict[int, int])
     gap = site.min_gap_s
     if gap:
         lo, hi = int(c.earliest[k]), int(c.latest[k])
-        for other, begin in served.items():
+        for other in range(first, first + len(site.visits)):
             # Every start inside the window would come too close to the served visit.
-            same = other != k and c.site_of[other] == c.site_of[k]
-            if same and begin - gap < lo and hi < begin + gap:
+            begin = served.get(other)
+            if other != k and begin is not None and begin - gap < lo and hi < begin + gap:
                 return "min_gap"
     return "no_time"

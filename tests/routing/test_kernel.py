@@ -83,3 +83,27 @@ def test_a_fresh_process_does_not_spend_its_time_limit_loading_the_kernels(
     )
     search = json.loads(done.stdout.strip().splitlines()[-1])
     assert search["stopped_by"] in ("patience", "work")
+
+
+def test_the_construction_fills_every_team_when_a_sites_visits_must_be_apart(random_problem):
+    """Three visits a site, each open all night, an hour apart: every team gets its loop.
+
+    The best-rated cells put a site's next visit beside its first, with no travel; the gap rule
+    refuses them all. The construction once gave up after eight such refusals in a row and left
+    most teams at their depot (a 1,000-site night used 7 of its 30 teams).
+    """
+    doc = random_problem(31, sites=60, visits=3, teams=5, gap_s=3600, service_s=600)
+    for site in doc["sites"]:
+        for visit in site["visits"]:
+            visit["earliest"], visit["latest"] = 0, 25_200 - 600
+    c = compile_problem(PatrolProblem.from_dict(doc))
+    built = improve(c, seed=1, iterations=0, time_limit_s=60)
+    assert all(len(route) >= 10 for route in built.routes), [len(r) for r in built.routes]
+    starts: dict[int, int] = {}
+    for t, route in enumerate(built.routes):
+        timed = schedule(c, t, route)
+        assert timed is not None
+        starts.update(zip(route, timed[0], strict=True))
+    for a, b, gap in c.gap_pairs:
+        if a in starts and b in starts:
+            assert abs(starts[a] - starts[b]) >= gap

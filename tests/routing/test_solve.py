@@ -209,7 +209,27 @@ def test_a_polish_that_overruns_the_cap_keeps_the_search_plan_and_says_time(
         return polish_module.SearchResult([[] for _ in range(c.n_teams)], {}, 0, 1, "no_solution")
 
     monkeypatch.setattr(polish_module, "search", overrunning)
-    late = _solve(doc, time_limit_s=1.5, work_s=0.2, seed=2, workers=1)
+    late = _solve(doc, time_limit_s=1.5, work_s=0.5, seed=2, workers=1)
     assert check(doc, late) == [] and late["value"] > 0
     assert late["search"]["polish"] == "no_solution"
     assert late["search"]["stopped_by"] == "time"
+
+
+def test_a_night_too_large_for_the_polish_is_planned_by_the_search_alone(
+    random_problem, check, monkeypatch
+):
+    """Past its share of the budget the polish is not run: the search keeps the whole time."""
+    import routing._ortools as polish_module
+    from routing.params import SearchParams
+
+    ran = []
+    monkeypatch.setattr(polish_module, "search", lambda c, **kw: ran.append(c))
+
+    doc = random_problem(5, sites=10, visits=2, teams=2, gap_s=1800)
+    plan = _solve(
+        doc, time_limit_s=60, work_s=1, seed=2, workers=1,
+        params=SearchParams(polish_max_share=0.0),
+    )  # fmt: skip
+    assert check(doc, plan) == [] and plan["value"] > 0
+    assert plan["search"]["polish"] == "skipped" and plan["search"]["stopped_by"] != "time"
+    assert ran == []
