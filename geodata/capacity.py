@@ -131,6 +131,7 @@ def night_capacity(
     extra_teams: int = 4,
     time_limit_s: float = 2.0,
     seed: int = 0,
+    workers: int = 2,
 ) -> Capacity:
     """Solve the reduced problem with the night's teams, then with more until all fit.
 
@@ -146,6 +147,8 @@ def night_capacity(
         Wall-time cap of each reduced solve (they end much sooner by their counted work).
     seed
         Seed of the reduced solves.
+    workers
+        Searches side by side in each reduced solve (``routing.solve``).
 
     Returns
     -------
@@ -165,7 +168,10 @@ def night_capacity(
         routes = None
         if warm is not None:
             routes = {r.team: [(x.site, visit) for x in r.stops] for r in warm.routes}
-        return solve(reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s, warm=routes)
+        return solve(
+            reduced, time_limit_s=time_limit_s, seed=seed, work_s=work_s, warm=routes,
+            workers=workers,
+        )  # fmt: skip
 
     def attempt(teams: int, *, early: int | None = None) -> tuple[PatrolPlan, int, int, int]:
         """Top-level targets covered in the night and in the window, with ``teams`` teams.

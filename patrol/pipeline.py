@@ -293,6 +293,7 @@ def plan_shift(
         extra_teams=settings.cover.capacity_extra_teams,
         time_limit_s=time_limit_s or settings.routing.time_limit_s,
         seed=problem.seed if seed is None else seed,
+        workers=settings.routing.workers,
     )
     # The search starts from the reduced plan: with the top level's dominant values it keeps
     # at least the coverage the reduced problem proved possible.
@@ -311,6 +312,8 @@ def plan_shift(
         seed=seed,
         warm=warm,
         variety=settings.routing.variety,
+        workers=settings.routing.workers,
+        work_s=settings.routing.work_s,
     )
     plan = with_geometry(plan, problem, travel, inputs, depot_ids, legs=legs)
     plan = replace(plan, extra={**plan.extra, "capacity": capacity.to_dict()})

@@ -13,16 +13,14 @@ import numpy as np
 if TYPE_CHECKING:
     from patrol.pipeline import ShiftPlan
 
-__all__ = ["write_plan_outputs"]
+__all__ = ["plan_texts", "write_plan_outputs", "write_texts"]
 
 
-def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
-    """Write ``problem.json``, ``plan.json`` and ``summary.txt`` into ``out_dir``, atomically."""
+def plan_texts(result: ShiftPlan, *, lang: str = "vi") -> dict[str, str]:
+    """Return the texts of ``problem.json``, ``plan.json`` and ``summary.txt`` by file name."""
     from patrol.summary import plan_summary
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = {
+    return {
         "problem.json": json.dumps(
             result.problem.to_dict(), ensure_ascii=False, indent=1, default=_json_default
         ),
@@ -31,6 +29,17 @@ def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "v
         ),
         "summary.txt": plan_summary(result, lang=lang),
     }
+
+
+def write_plan_outputs(result: ShiftPlan, out_dir: str | Path, *, lang: str = "vi") -> list[Path]:
+    """Write ``problem.json``, ``plan.json`` and ``summary.txt`` into ``out_dir``, atomically."""
+    return write_texts(out_dir, plan_texts(result, lang=lang))
+
+
+def write_texts(out_dir: str | Path, files: dict[str, str]) -> list[Path]:
+    """Write each text into ``out_dir`` under its name, each file atomically."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in files.items():
         target = out / name

@@ -19,6 +19,13 @@ class RoutingSettings(BaseModel):
     the search also stops earlier once it stops improving)."""
     seed: int = Field(default=7, ge=0, le=2**31 - 1)
     """Random seed: the same problem and seed give the same plan."""
+    workers: int = Field(default=2, ge=1, le=64)
+    """Searches run side by side for a night, one process each (one per core). A province's
+    wards are planned with 1: there the cluster's workers are the parallelism."""
+    work_s: float | None = Field(default=None, gt=0, le=3600)
+    """Work budget of the search, in seconds of the time limit it is sized for (``None``: the
+    time limit). Below a generous time limit, a plan depends only on the problem, the seed and
+    this budget, however busy the machine."""
     variety: float | None = Field(default=None, ge=0, le=1)
     """Seeded random surcharge (share of travel time, per street leg) on route costs, so that
     another night's seed gives other loops of equal value: patrols are hard to predict. 0 keeps
