@@ -57,15 +57,23 @@ __all__ = [
 
 
 @st.cache_resource(show_spinner=False)
-def load_routing_kernels() -> threading.Thread:
-    """Load the routing search's compiled kernels once per server, in the background.
+def load_kernels() -> threading.Thread:
+    """Load the compiled kernels once per server, in the background.
 
-    Loading them takes about a second; started when the first page is drawn, it is done
-    before anyone presses Solve (``routing.solve`` waits for it otherwise).
+    The routing search's take about a second; the hotspot statistics' (esda's permutation
+    kernels, partly compiled in every process) several more. Started when the first page is
+    drawn, they are ready before anyone presses Solve or opens the review (which would wait
+    for them otherwise).
     """
-    from routing._kernel import warm_up
 
-    loading = threading.Thread(target=warm_up, name="routing-kernels", daemon=True)
+    def load() -> None:
+        from geodata.hotspots import warm_up_statistics
+        from routing._kernel import warm_up
+
+        warm_up()
+        warm_up_statistics()
+
+    loading = threading.Thread(target=load, name="compiled-kernels", daemon=True)
     loading.start()
     return loading
 

@@ -23,6 +23,7 @@ indexing; split, each would re-derive it.
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ __all__ = [
     "Grid",
     "KDESurface",
     "bandwidth_m",
+    "cache_esda_kernels",
     "count_in_cells",
     "facility_counts",
     "gi_star",
@@ -52,6 +54,7 @@ __all__ = [
     "kde_surface",
     "make_grid",
     "project_lonlat",
+    "warm_up_statistics",
 ]
 
 WGS84 = "EPSG:4326"
@@ -423,6 +426,32 @@ class GiStarResult:
         return self.table.index[self.table["gi_class"] == "cold"]
 
 
+@functools.cache
+def cache_esda_kernels() -> None:
+    """Keep esda's compiled permutation kernels on disk, as numba keeps ours (once a process).
+
+    esda compiles them in every new process (``njit`` without ``cache``): about 30 s on this
+    machine, paid by the first hotspot review after each server start. Cached, a later process
+    loads them in a moment; beside their source, or in the user's cache folder where the
+    installation is read-only (numba's own choice).
+    """
+    import esda.crand
+    import esda.getisord
+    from numba.core.registry import CPUDispatcher
+
+    for module in (esda.crand, esda.getisord):
+        for kernel in vars(module).values():
+            if isinstance(kernel, CPUDispatcher):
+                kernel.enable_caching()
+
+
+def warm_up_statistics() -> None:
+    """Compile (or load) the kernels of the hotspot statistics on a tiny grid, ahead of use."""
+    grid = make_grid((105.8268, 21.0233, 105.8390, 21.0304), crs="EPSG:32648")
+    counts = pd.Series(np.arange(grid.n) % 3, index=grid.cells.index, dtype=float)
+    gi_star(counts, grid.weights, permutations=9)
+
+
 def _star_weights(weights: Graph) -> Graph:
     """Binary weights with the self-weight 1 that Gi* adds (as ``G_Local(star=True)`` does)."""
     return weights.assign_self_weight(1.0)
@@ -468,6 +497,8 @@ def gi_star(
     """
     from esda import G_Local
     from esda import fdr as fdr_threshold
+
+    cache_esda_kernels()
 
     y = counts.to_numpy(dtype=float)
     if len(y) != weights.n:

