@@ -92,6 +92,8 @@ def _broken(change) -> dict[str, Any]:
         (_broken(lambda d: d["travel_s"][1].append(3)), "travel_s[1]"),
         (_broken(lambda d: d["travel_s"][2].__setitem__(0, -5)), "travel_s[2][0]"),
         (_broken(lambda d: d["travel_s"][0].__setitem__(1, None)), "travel_s[0][1]"),
+        (_broken(lambda d: d["travel_s"][1].__setitem__(2, True)), "travel_s[1][2]"),
+        (_broken(lambda d: d["travel_s"][2].__setitem__(1, 7.5)), "travel_s[2][1]"),
         (_broken(lambda d: d["sites"][1].__setitem__("node", 9)), "sites[1].node"),
         (_broken(lambda d: d["teams"][0].__setitem__("end", 3)), "teams[0].end"),
         (
