@@ -309,14 +309,16 @@ def solve(
 
     """
     # Compiled search kernels (from their cache) and OR-Tools are loaded before the clock
-    # starts, and before the second worker is forked, so no worker spends its time on them.
+    # starts, and before the second worker is forked, so no worker spends its time on them;
+    # OR-Tools only for a night small enough to be polished.
+    params = params or SearchParams()
     warm_up()
-    import routing._ortools  # noqa: F401
+    if sum(len(site.visits) for site in problem.sites) <= params.polish_max_visits:
+        import routing._ortools  # noqa: F401
 
     began = time.monotonic() if started is None else started
     limit = float(time_limit_s if time_limit_s is not None else problem.time_limit_s)
     seed = int(seed if seed is not None else problem.seed)
-    params = params or SearchParams()
     if variety is None:
         variety = params.variety
     c = compile_problem(problem, variety=variety, seed=seed)
