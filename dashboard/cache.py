@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import hashlib
 import tempfile
-import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,28 +53,6 @@ __all__ = [
     "table_file",
     "tonight",
 ]
-
-
-@st.cache_resource(show_spinner=False)
-def load_kernels() -> threading.Thread:
-    """Load the compiled kernels once per server, in the background.
-
-    The routing search's take about a second; the hotspot statistics' (esda's permutation
-    kernels, partly compiled in every process) several more. Started when the first page is
-    drawn, they are ready before anyone presses Solve or opens the review (which would wait
-    for them otherwise).
-    """
-
-    def load() -> None:
-        from geodata.hotspots import warm_up_statistics
-        from routing._kernel import warm_up
-
-        warm_up()
-        warm_up_statistics()
-
-    loading = threading.Thread(target=load, name="compiled-kernels", daemon=True)
-    loading.start()
-    return loading
 
 
 @functools.lru_cache(maxsize=64)

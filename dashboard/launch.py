@@ -39,6 +39,10 @@ def main() -> None:
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *sys.argv[1:]]
+    if any(arg.replace("\\", "/").endswith("dashboard/app.py") for arg in sys.argv):
+        from dashboard import warmup
+
+        warmup.warm()  # the area and the kernels, before the port opens
     cli.main()
 
 

@@ -44,7 +44,13 @@ class Server:
             self.process.wait()
 
 
-def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float = 90.0) -> Server:
+def start(
+    *,
+    env: Mapping[str, str] | None = None,
+    log: Path,
+    timeout_s: float = 90.0,
+    script: str = "dashboard/app.py",
+) -> Server:
     """Start the dashboard (``dashboard.launch``) on a free localhost port; wait until healthy.
 
     Parameters
@@ -55,6 +61,8 @@ def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float =
         File that receives the server's output.
     timeout_s
         How long to wait for the server to answer.
+    script
+        The Streamlit script to serve (a benchmark's own page, say); the dashboard by default.
 
     Raises
     ------
@@ -65,7 +73,7 @@ def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float =
     port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "dashboard.launch", "run", "dashboard/app.py",
+            [sys.executable, "-m", "dashboard.launch", "run", script,
              "--server.port", str(port), "--server.address", "localhost",
              "--server.headless", "true"],
             cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=subprocess.STDOUT,
@@ -87,9 +95,11 @@ def start(*, env: Mapping[str, str] | None = None, log: Path, timeout_s: float =
 
 
 @contextmanager
-def running(*, env: Mapping[str, str] | None = None, log: Path) -> Iterator[Server]:
+def running(
+    *, env: Mapping[str, str] | None = None, log: Path, script: str = "dashboard/app.py"
+) -> Iterator[Server]:
     """``start`` as a context manager: the server is stopped on leaving."""
-    server = start(env=env, log=log)
+    server = start(env=env, log=log, script=script)
     try:
         yield server
     finally:

@@ -54,7 +54,6 @@ def run_app() -> None:
     """
     st.set_page_config(page_title=t("app.title", session.lang()), page_icon=_icon(), layout="wide")
     session.init(shell=True)
-    cache.load_kernels()
     lang = session.lang()
     user = access.current()
     if user is None:

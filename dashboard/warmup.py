@@ -1,0 +1,57 @@
+"""What the first user after a server start would wait for, computed before the server listens.
+
+``dashboard.launch`` runs it in the server's own process (Streamlit's resource caches and the
+compiled kernels live there), before the port opens: the area the sessions will open
+(``PATROL_AREA`` and ``PATROL_SETTINGS``, as ``dashboard.state.init`` reads them) with its
+base-map layers and default inputs, through the same caches the pages use (``dashboard.cache``),
+and the compiled kernels of the route search and of the hotspot statistics (esda compiles part
+of them in every process, several seconds the first hotspot review paid). Run in the
+background, it raced the first session and slowed it; before listening, a server that answers
+is a warm one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+
+__all__ = ["warm"]
+
+_log = logging.getLogger(__name__)
+
+
+def warm() -> None:
+    """Compute the first session's area and load the kernels; a failure is logged, not raised."""
+    began = time.monotonic()
+    print("Đang chuẩn bị bản đồ và phần tính toán / warming up ...", file=sys.stderr)
+    try:
+        # Importing the caches before Streamlit's runtime exists makes its data-cache decorator
+        # warn that it has no runtime; the caches are made at their first call, in the runtime.
+        quiet = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            from dashboard import cache
+        finally:
+            quiet.setLevel(level)
+        from patrolbase.settings import Settings
+
+        path = os.environ.get("PATROL_SETTINGS")
+        settings = Settings.from_file(path) if path else Settings()
+        key = (os.environ.get("PATROL_AREA"), settings.network.default_mode,
+               settings.model_dump_json())  # fmt: skip
+        cache.area(*key)
+        cache.base_layers(*key)
+        cache.default_inputs(*key)
+
+        from geodata.hotspots import warm_up_statistics
+        from routing._kernel import warm_up
+
+        warm_up()
+        warm_up_statistics()
+    except Exception:  # the pages compute it themselves; the log says why it failed here
+        _log.exception("warming up at server start failed; the first pages will compute it")
+        return
+    print(f"Đã sẵn sàng sau {time.monotonic() - began:.0f} giây / warm", file=sys.stderr)
