@@ -1,12 +1,16 @@
 """Benchmark the dashboard in a real browser (Debian's Chromium through Playwright), offline.
 
-Three figures on the default area (Văn Miếu - Cát Linh), each from navigation or click to the
-moment the map has drawn what it must show:
+Figures on the default area (Văn Miếu - Cát Linh), each from navigation or click to the moment
+the page has drawn what it must show:
 
-- first map render: open the dashboard, log in (a commander, password and authenticator code),
-  and from the press of "Đăng nhập" wait for the sites on the map (target < 3 s); the first
-  session after the server starts (area, risk and explanations computed) is shown apart from
-  later sessions (served from the cross-session cache);
+- cold and warm: the login page, the map after logging in (a commander, password and
+  authenticator code: from the press of "Đăng nhập" until the sites are drawn; target < 3 s
+  warm) and the month's hotspot review (menu until its map is drawn), for the first session
+  after the server starts and for later ones, with the ratio of the first to the later ones
+  (target <= 2);
+- the map page against a bare one: a two-page Streamlit app drawing one folium map of the area
+  with 50 markers (``bench/bare_map/app.py``, same Streamlit, streamlit-folium and Leaflet),
+  from another page of the menu until the sites or markers are drawn, in turn (target <= 1.3);
 - planned shift: on "Lập kế hoạch ca" press Solve, wait for the loops on the map (target < 8 s;
   the solver's own time limit, ``--time-limit``, is part of it);
 - map with 50,000 incidents: upload a 50,000-row incident log on "Dữ liệu" (validated and
@@ -69,6 +73,26 @@ def write_incidents(path: Path, n: int, bbox: tuple[float, float, float, float])
                              f"{lat[i]:.6f}", f"{lon[i]:.6f}"])  # fmt: skip
 
 
+REVIEW = "Rà soát điểm nóng"
+
+
+def bare_script(tmp: Path) -> str:
+    """Copy the bare map app into ``tmp`` with the dashboard's static assets linked beside it."""
+    folder = tmp / "bare_map"
+    folder.mkdir(exist_ok=True)
+    script = folder / "app.py"
+    script.write_text((Path(__file__).parent / "bare_map" / "app.py").read_text("utf-8"), "utf-8")
+    static = folder / "static"
+    if not static.exists():
+        static.symlink_to(serve.ROOT / "dashboard" / "static", target_is_directory=True)
+    return str(script)
+
+
+def menu(page: Any, title: str) -> Callable[[], None]:
+    """Return the click on the menu entry ``title``."""
+    return page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click
+
+
 def timed(action: Callable[[], Any], wait: Callable[[], Any]) -> float:
     """Seconds from ``action`` until ``wait`` returns."""
     began = time.perf_counter()
@@ -96,10 +120,21 @@ def accounts(settings: Path, n: int) -> list[tuple[str, str, str]]:
 
 def login(page: Any, url: str, account: tuple[str, str, str]) -> Callable[[], None]:
     """Open the login form and fill it; return the press of its button."""
+    open_login(page, url)
+    return fill_login(page, account)
+
+
+def open_login(page: Any, url: str) -> None:
+    """Open the dashboard until its login form is there."""
+    page.goto(url)
+    page.get_by_label("Tên đăng nhập").wait_for()
+
+
+def fill_login(page: Any, account: tuple[str, str, str]) -> Callable[[], None]:
+    """Fill the open login form; return the press of its button."""
     import pyotp
 
     name, password, secret = account
-    page.goto(url)
     page.get_by_label("Tên đăng nhập").fill(name)
     page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_label("Mã xác thực", exact=False).fill(pyotp.TOTP(secret).now())
@@ -150,11 +185,20 @@ def main() -> None:
                 locator = page.frame_locator(MAP_FRAME).first.locator(selector).first
                 return lambda: locator.wait_for(state="attached")
 
-            maps = []
+            def review_drawn(page: Any) -> Callable[[], None]:
+                box = page.locator(".st-key-map-review-box").frame_locator("iframe").first
+                return lambda: box.locator("path").first.wait_for(state="attached")
+
+            # The first session after the server starts (cold), then later ones (warm): the
+            # login page, the map after logging in, the month's hotspot review.
+            firsts, maps, reviews = [], [], []
             for _ in range(args.repeats + 1):
                 page = fresh()
-                press = login(page, app.url, next(users))
+                firsts.append(timed(lambda: open_login(page, app.url), lambda: None))  # noqa: B023
+                press = fill_login(page, next(users))
                 maps.append(timed(press, drawn(page, "path.facility")))
+                nav = page.get_by_test_id("stSidebarNav").get_by_role("link", name=REVIEW)
+                reviews.append(timed(nav.click, review_drawn(page)))
                 page.context.close()
             plans = []
             for _ in range(args.repeats):
@@ -166,9 +210,25 @@ def main() -> None:
                 button.wait_for()
                 plans.append(timed(button.click, drawn(page, "path.route")))
                 page.context.close()
+            # The map page against a bare one (one folium map of the area, 50 markers), in turn:
+            # from another page of the menu until the sites (the markers) are drawn.
+            ours, bare = [], []
             page = fresh()
             login(page, app.url, next(users))()
             drawn(page, "path.facility")()
+            with serve.running(env=env, log=tmp / "bare.log", script=bare_script(tmp)) as plain:
+                other = fresh()
+                other.goto(plain.url)
+                other.get_by_role("heading", name="Trang đầu").wait_for()
+                for _ in range(args.repeats):
+                    open_page(page, "Dữ liệu")
+                    ours.append(timed(menu(page, "Bản đồ"), drawn(page, "path.facility")))
+                    open_page(other, "Trang đầu")
+                    markers = other.frame_locator(MAP_FRAME).first.locator("path").nth(49)
+                    bare.append(
+                        timed(menu(other, "Bản đồ"), lambda: markers.wait_for(state="attached"))  # noqa: B023
+                    )
+                other.context.close()
             open_page(page, "Dữ liệu")
             page.get_by_role("tab", name="Vụ việc").click()
             upload = page.locator('input[type="file"]').nth(1)
@@ -196,8 +256,19 @@ def main() -> None:
         f"default area, {args.repeats} repeats (median), solver limit {args.time_limit:g} s, "
         f"{os.cpu_count()} cores, load average {load} (a shared machine slows every figure)"
     )
-    print(row("first map render after login, first session", maps[:1], None))
-    print(row("first map render after login, later sessions", maps[1:], 3))
+    for name, figures in (
+        ("login page", firsts),
+        ("map render after login", maps),
+        ("hotspot review (menu -> map drawn)", reviews),
+    ):
+        print(row(f"{name}, first session", figures[:1], None))
+        print(row(f"{name}, later sessions", figures[1:], None))
+        warm = statistics.median(figures[1:])
+        print(f"  first / later: {figures[0] / warm:.2f} (target <= 2)")
+    print(row("map page (menu -> sites drawn)", ours, None))
+    print(row("bare map page, 50 markers (menu -> drawn)", bare, None))
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(f"  map page / bare map: {ratio:.2f} (target <= 1.3)")
     print(row("planned shift (Solve -> loops drawn)", plans, 8))
     print(row(f"validate + store {args.incidents:,} incidents (upload)", [validate], None))
     print(row(f"map page with {args.incidents:,} incidents, first visit", big[:1], 5))
