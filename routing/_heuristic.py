@@ -291,6 +291,7 @@ def improve(
     candidates = np.flatnonzero(c.reachable & (c.units > 0) & ~fixed)
     arrays = _Arrays(c)
     nearby = _neighbourhoods(c, candidates)
+    no_visits = np.zeros(0, dtype=np.int64)  # a warm start's stop may be no candidate
     if initial is None:
         initial = [list(c.locked[t]) if c.locked else [] for t in range(c.n_teams)]
     current = _State(c, arrays, initial)
@@ -373,7 +374,7 @@ def improve(
         if nearby is not None and served.size:
             pool = np.unique(
                 np.concatenate([np.fromiter(removed, np.int64)]
-                               + [nearby[int(c.node[k])] for k in removed])
+                               + [nearby.get(int(c.node[k]), no_visits) for k in removed])
             )  # fmt: skip
         # Vary the greed of the insertion from round to round: value squared or plain value
         # per second added, and more or less noise.

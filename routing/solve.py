@@ -40,7 +40,7 @@ import numpy as np
 
 from patrolbase.errors import InfeasiblePlanError
 from routing._compile import Compiled, compile_problem
-from routing._heuristic import improve
+from routing._heuristic import HeuristicResult, improve
 from routing._kernel import warm_up
 from routing.model import PatrolPlan, PatrolProblem, Route, Stop, Unserved
 from routing.params import SearchParams
@@ -96,18 +96,7 @@ def _work(
     )
     late = time.monotonic() > deadline
     if not polishing:
-        starts = _timed(c, found.routes)
-        assert starts is not None, "the heuristic keeps only routes its own schedule passes"
-        return _Outcome(
-            found.routes,
-            starts,
-            found.units,
-            found.travel,
-            found.cost,
-            found.iterations,
-            "time" if late else found.stopped_by,
-            "skipped",
-        )
+        return _searched(c, found, "time" if late else found.stopped_by, "skipped")
     left = max(0.1, deadline - time.monotonic())
     config = SearchConfig(
         metaheuristic="GREEDY_DESCENT",
@@ -127,36 +116,41 @@ def _work(
     starts = _timed(c, polished.routes) if polished.stopped_by != "no_solution" else None
     polish = "no_solution" if polished.stopped_by == "no_solution" else "kept"
     if starts is None or (units, -cost) < (found.units, -found.cost):
-        starts = _timed(c, found.routes)
-        if starts is None and c.locked:
-            # Waiting for a gap between two locked visits left no room for the others.
-            fallback = [list(seq) for seq in c.locked]
-            starts = _timed(c, fallback)
-            assert starts is not None, "locked stops were checked before the search"
-            return _Outcome(
-                fallback,
-                starts,
-                int(sum(int(c.units[k]) for r in fallback for k in r)),
-                _travel(c, fallback),
-                _travel(c, fallback, c.cost),
-                found.iterations,
-                stopped_by,
-                polish,
-            )
-        assert starts is not None, "the heuristic keeps only routes its own schedule passes"
+        return _searched(c, found, stopped_by, polish)
+    polish = "improved" if (units, -cost) > (found.units, -found.cost) else "kept"
+    return _Outcome(
+        polished.routes, starts, units, travel, cost, found.iterations, stopped_by, polish
+    )
+
+
+def _searched(c: Compiled, found: HeuristicResult, stopped_by: str, polish: str) -> _Outcome:
+    """Return the search's own plan, timed (the locked stops alone if their gaps leave no room)."""
+    starts = _timed(c, found.routes)
+    if starts is None and c.locked:
+        # Waiting for a gap between two locked visits left no room for the others.
+        fallback = [list(seq) for seq in c.locked]
+        starts = _timed(c, fallback)
+        assert starts is not None, "locked stops were checked before the search"
         return _Outcome(
-            found.routes,
+            fallback,
             starts,
-            found.units,
-            found.travel,
-            found.cost,
+            int(sum(int(c.units[k]) for r in fallback for k in r)),
+            _travel(c, fallback),
+            _travel(c, fallback, c.cost),
             found.iterations,
             stopped_by,
             polish,
         )
-    polish = "improved" if (units, -cost) > (found.units, -found.cost) else "kept"
+    assert starts is not None, "the heuristic keeps only routes its own schedule passes"
     return _Outcome(
-        polished.routes, starts, units, travel, cost, found.iterations, stopped_by, polish
+        found.routes,
+        starts,
+        found.units,
+        found.travel,
+        found.cost,
+        found.iterations,
+        stopped_by,
+        polish,
     )
 
 
