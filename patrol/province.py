@@ -12,6 +12,7 @@ is off.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +114,9 @@ def plan_province(
     """
     from dask.distributed import Client, LocalCluster
 
+    # Dask logs its cluster's comings and goings in English at INFO; the command says what
+    # matters itself (its warnings and errors still show).
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     text = settings.model_dump_json()
     if scheduler is not None:
         with Client(scheduler) as client:

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from patrol.cli import app, load_settings, run_guarded
+from patrolbase.wording import say
 
 __all__ = ["read_plans", "review_command"]
 
@@ -154,7 +155,8 @@ def review_command(
         if tables is not None:
             written.extend(write_tables(review, tables, lang=lang.value))
         for notice in review.notices:
-            typer.echo(f"{notice.severity}: {notice.text(lang.value)}", err=True)
+            severity = say(f"review.severity.{notice.severity}", lang.value)
+            typer.echo(f"{severity}: {notice.text(lang.value)}", err=True)
         return written
 
     for path in run_guarded(run):

@@ -297,3 +297,16 @@ def test_command_writes_pdf_html_and_tables(area, incidents, tmp_path: Path) -> 
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"đến dòng {head_id}, mã đầu chuỗi {head_hash}" in page and head_id >= 3
     assert "Nhật ký hệ thống khi lập báo cáo" in page
+
+
+def test_command_says_its_notices_in_vietnamese(tmp_path: Path) -> None:
+    """A month not yet over is reviewed with a warning, named in Vietnamese (no "warning:")."""
+    from patrol.cli import app
+    from patrolbase.clock import ward_today
+
+    month = f"{ward_today():%Y-%m}"
+    result = CliRunner().invoke(app, ["review", "--month", month, "-o", str(tmp_path / "r.pdf")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("cảnh báo: Kỳ ") and "chưa kết thúc" in line for line in lines)
+    assert not any(line.startswith(("warning:", "info:", "error:")) for line in lines)
