@@ -24,6 +24,8 @@ from patrolbase.settings import Settings
 
 __all__ = [
     "DEFAULTS",
+    "deployment_area",
+    "deployment_settings",
     "error_text",
     "get",
     "guard",
@@ -67,12 +69,21 @@ def init(*, shell: bool = False) -> None:
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
             st.session_state[key] = list(value) if isinstance(value, list) else value
-    if st.session_state["area_path"] is None and os.environ.get("PATROL_AREA"):
-        st.session_state["area_path"] = os.environ["PATROL_AREA"]
+    if st.session_state["area_path"] is None:
+        st.session_state["area_path"] = deployment_area()
     if st.session_state["settings_json"] is None:
-        path = os.environ.get("PATROL_SETTINGS")
-        chosen = Settings.from_file(path) if path else Settings()
-        st.session_state["settings_json"] = chosen.model_dump_json()
+        st.session_state["settings_json"] = deployment_settings().model_dump_json()
+
+
+def deployment_area() -> str | None:
+    """Return the OSM extract the deployment names (``PATROL_AREA``); ``None``: the default."""
+    return os.environ.get("PATROL_AREA") or None
+
+
+def deployment_settings() -> Settings:
+    """Return the settings the deployment names (``PATROL_SETTINGS``, a TOML file), or defaults."""
+    path = os.environ.get("PATROL_SETTINGS")
+    return Settings.from_file(path) if path else Settings()
 
 
 def get(key: str) -> Any:

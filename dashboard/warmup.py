@@ -2,8 +2,8 @@
 
 ``dashboard.launch`` runs it in the server's own process (Streamlit's resource caches and the
 compiled kernels live there), before the port opens: the area the sessions will open
-(``PATROL_AREA`` and ``PATROL_SETTINGS``, as ``dashboard.state.init`` reads them) with its
-base-map layers and default inputs, through the same caches the pages use (``dashboard.cache``),
+(``dashboard.state.deployment_area`` and ``deployment_settings``, as the sessions read them)
+with its base-map layers and default inputs, through the caches the pages use (``dashboard.cache``),
 and the compiled kernels of the route search and of the hotspot statistics (esda compiles part
 of them in every process, several seconds the first hotspot review paid). Run in the
 background, it raced the first session and slowed it; before listening, a server that answers
@@ -13,7 +13,6 @@ is a warm one.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 
@@ -36,11 +35,10 @@ def warm() -> None:
             from dashboard import cache
         finally:
             quiet.setLevel(level)
-        from patrolbase.settings import Settings
+        from dashboard import state
 
-        path = os.environ.get("PATROL_SETTINGS")
-        settings = Settings.from_file(path) if path else Settings()
-        key = (os.environ.get("PATROL_AREA"), settings.network.default_mode,
+        settings = state.deployment_settings()
+        key = (state.deployment_area(), settings.network.default_mode,
                settings.model_dump_json())  # fmt: skip
         cache.area(*key)
         cache.base_layers(*key)
