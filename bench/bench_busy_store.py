@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from geodata.io import write_incidents
-from patrol.store import auth, plans, repo
+from patrol.store import auth, plans, repo, wards
 from patrol.store.audit import list_audit
 from patrol.store.db import open_store, sqlite_journal_mode
 from patrolbase.settings import Settings
@@ -60,7 +60,7 @@ def main() -> None:
         auth.create_user(store, "phantich", PASSWORD, role="analyst")
         auth.create_user(store, "an", PASSWORD, role="analyst", with_totp=False)
         chief = auth.create_user(store, "chihuy", PASSWORD, role="commander").principal
-        repo.ensure_area(store, AREA)
+        wards.ensure_area(store, AREA)
         csv = write_incidents(
             synthetic_incidents(args.rows, seed=5, prefix="VV"), Path(tmp) / "vu-viec.csv"
         )

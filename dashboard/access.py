@@ -84,11 +84,22 @@ def _open_store(store_json: str) -> Store:
     return open_store(settings)
 
 
-def store() -> Store:
-    """Return the ward's store under this session's settings (opened once per process, shared)."""
+def _whole_store() -> Store:
+    """Return the store under this session's settings (opened once per process, shared)."""
     settings = session.settings()
     key = Settings(store=settings.store).model_dump_json()
     return _open_store(key)
+
+
+def store() -> Store:
+    """Return the store as the logged-in user may use it: their ward's records only.
+
+    A user of a ward works on ``Store.for_ward`` (``patrol.store.wards``); a provincial user,
+    or the login form before anyone is logged in, on the whole store.
+    """
+    user = current()
+    whole = _whole_store()
+    return whole if user is None else whole.for_ward(user.ward_id)
 
 
 def source() -> str:
@@ -123,7 +134,7 @@ def current() -> Principal | None:
     if marker is not None and memo is not None and memo[0] is marker and memo[1] == token:
         return memo[2]  # type: ignore[no-any-return]
     try:
-        user = auth.authenticate(store(), token, source=source())
+        user = auth.authenticate(_whole_store(), token, source=source())
     except AuthError as exc:
         st.session_state[TOKEN_KEY] = None
         st.session_state[_RUN_KEY] = None
@@ -213,7 +224,7 @@ def logout() -> None:
     """End this session's login (audited) and forget what the session held (plan, additions)."""
     token = st.session_state.get(TOKEN_KEY)
     if token:
-        auth.logout(store(), token, source=source())
+        auth.logout(_whole_store(), token, source=source())
     _forget_session()
     st.session_state[_NOTICE_KEY] = "logged_out"
 
@@ -228,7 +239,7 @@ def login_form() -> None:
         st.info(t(f"login.{notice}", lang))
     elif notice == "logged_out":
         st.success(t("login.logged_out", lang))
-    the_store = store()
+    the_store = _whole_store()
     if not auth.list_users(the_store):
         st.info(t("login.no_user", lang))
         path = os.environ.get("PATROL_SETTINGS")

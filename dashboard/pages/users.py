@@ -74,6 +74,8 @@ with st.expander(T("users.add"), expanded=False), st.form("user_add", clear_on_s
     password = c3.text_input(T("login.password"), type="password", key="new_password")
     again = c4.text_input(T("users.password_again"), type="password", key="new_password_again")
     totp = st.checkbox(T("users.with_totp"), key="new_totp")
+    province = st.checkbox(T("users.province"), key="new_province",
+                           help=T("users.province_help", ward=cache.area_name()))  # fmt: skip
     st.caption(T("users.password_rules"))
     add = st.form_submit_button(T("users.add_submit"), type="primary")
 if add:
@@ -89,6 +91,7 @@ if add:
                 team_id = roster.find_team(store, area=cache.area_name(), name=team)
             made = auth.create_user(
                 store, username, password, role=role, display_name=name.strip(), team_id=team_id,
+                area=None if province and team_id is None else cache.area_name(),
                 with_totp=totp, actor=admin.username, source=source,
             )  # fmt: skip
             secret = None
@@ -105,6 +108,7 @@ table = pd.DataFrame(
             T("login.username"): u.username,
             T("users.display_name"): u.display_name,
             T("users.role"): access.role_label(u.role, lang),
+            T("users.ward"): u.ward or T("users.ward_all"),
             T("users.team"): team_label(u.team, lang) if u.team else "",
             T("users.totp"): yes if u.has_totp else no,
             T("users.created"): fmt_date(u.created_at, lang),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from patrol.cli import app, load_settings, run_guarded
+from patrolbase.errors import PatrolError
 
 if TYPE_CHECKING:
     from patrol.store.db import Store
@@ -78,8 +79,21 @@ def users_add(
         str | None, typer.Option("--team", help="Tổ của tổ trưởng tuần tra (Tổ 1, T1...).")
     ] = None,
     area: Annotated[
-        str | None, typer.Option("--area", help="Area of --team (default: the embedded area).")
+        str | None,
+        typer.Option(
+            "--area",
+            help="Phường/xã của tài khoản: chỉ xem và sửa dữ liệu của phường đó (mặc định: "
+            "khu vực có sẵn). The account's ward (default: the embedded area).",
+        ),
     ] = None,
+    province: Annotated[
+        bool,
+        typer.Option(
+            "--province",
+            help="Tài khoản cấp tỉnh: xem dữ liệu mọi phường (cán bộ phân tích của tỉnh). "
+            "Every ward of the store.",
+        ),
+    ] = False,
     totp: Annotated[
         bool, typer.Option("--totp", help="Give a second factor to a role that does not need it.")
     ] = False,
@@ -88,13 +102,20 @@ def users_add(
     ] = False,
 ) -> None:
     """Create an account; commanders and administrators get a TOTP secret to enrol."""
+    from patrol.commands.teams import area_name, guarded
     from patrol.store import auth, roster
 
+    if province and (area is not None or team is not None):
+
+        def refuse() -> None:
+            err = PatrolError("--province: an account of every ward has no --area and no --team")
+            err.message_vi = "--province: tài khoản cấp tỉnh không gắn với --area hay --team"
+            raise err
+
+        run_guarded(refuse)
     store = _store()
     team_id = None
     if team is not None:
-        from patrol.commands.teams import area_name, guarded
-
         team_id = guarded(lambda: roster.find_team(store, area=area_name(area), name=team))
     password = _secret("Password", from_stdin=password_stdin)
     made = run_guarded(
@@ -105,6 +126,7 @@ def users_add(
             role=role,
             display_name=name,
             team_id=team_id,
+            area=None if province else area_name(area),
             with_totp=totp or None,
             actor=_actor(),
             source="cli",
@@ -163,7 +185,7 @@ def users_list() -> None:
         last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
         typer.echo(
             f"{u.username}\t{u.role.value}\t{u.team or '-'}\t"
-            f"{'totp' if u.has_totp else '-'}\t{last}\t{state}"
+            f"{'totp' if u.has_totp else '-'}\t{last}\t{state}\t{u.ward or '*'}"
         )
     store.close()
 

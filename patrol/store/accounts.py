@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from patrol.store.audit import Action, log_event, record
 from patrol.store.db import Store
-from patrol.store.models import LoginFailure, LoginSession, User
+from patrol.store.models import LoginFailure, LoginSession, Team, User
 from patrol.store.passwords import check_new_password, password_hasher
 from patrol.store.roles import TOTP_REQUIRED, Principal, Role, principal_of, team_name_of
+from patrol.store.wards import get_or_create_area, ward_name
 from patrolbase.errors import AuthError, PatrolError
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class UserInfo:
     display_name: str
     role: Role
     team: str | None
+    ward: str | None
+    """The ward the account works for; ``None``: every ward."""
     has_totp: bool
     created_at: datetime
     last_login_at: datetime | None
@@ -68,6 +71,7 @@ def create_user(
     role: Role | str,
     display_name: str = "",
     team_id: int | None = None,
+    area: str | None = None,
     with_totp: bool | None = None,
     actor: str = "system",
     source: str = "",
@@ -87,7 +91,10 @@ def create_user(
     display_name
         Full name as shown in the dashboard.
     team_id
-        The team of a patrol leader.
+        The team of a patrol leader; the account works in the team's ward.
+    area
+        The ward (area) the account works for: it reads and writes that ward's records only.
+        ``None``: every ward of the store (a provincial analyst, or a store of one ward).
     with_totp
         Give the account a TOTP secret; always for commanders and administrators, which need it.
     actor, source
@@ -122,6 +129,7 @@ def create_user(
             password_hash=password_hasher(store).hash(password),
             totp_secret=store.require_keys().encrypt(secret) if secret else None,
             team_id=team_id,
+            area_id=_ward_of_account(session, store, area, team_id),
             created_at=now,
             password_changed_at=now,
         )
@@ -134,13 +142,27 @@ def create_user(
             action=Action.USER_ADD,
             target=f"user:{username}",
             source=source,
-            detail=f"role={role.value}",
+            detail=f"role={role.value} ward={area or '*'}",
         )
         principal = principal_of(session, user)
     uri = (
         pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=_ISSUER) if secret else None
     )
     return NewUser(principal, secret, uri)
+
+
+def _ward_of_account(
+    session: Session, store: Store, area: str | None, team_id: int | None
+) -> int | None:
+    """Return the ward of a new account: its team's, else ``area``'s (created when new)."""
+    team = None if team_id is None else session.get(Team, team_id)
+    ward_id = None if area is None else get_or_create_area(session, store, area)
+    if team is not None and ward_id is not None and team.area_id != ward_id:
+        msg = f"the team of the account is not of {area}; give the team's ward or no ward"
+        err = PatrolError(msg)
+        err.message_vi = f"Tổ của tài khoản không thuộc {area}; bỏ phường hoặc chọn tổ của {area}"
+        raise err
+    return team.area_id if team is not None else ward_id
 
 
 def unlock_user(store: Store, username: str, *, actor: str, source: str = "") -> None:
@@ -288,6 +310,7 @@ def list_users(store: Store) -> list[UserInfo]:
                 u.display_name,
                 Role(u.role),
                 team_name_of(session, u.team_id),
+                ward_name(session, u.area_id),
                 u.totp_secret is not None,
                 u.created_at,
                 u.last_login_at,

@@ -81,6 +81,7 @@ __all__ = [
     "logout",
     "password_problems",
     "require",
+    "require_ward",
     "reset_totp",
     "set_password",
     "set_user_enabled",
@@ -445,11 +446,38 @@ def require(
     *,
     target: str = "",
     source: str = "",
+    area: str | None = None,
 ) -> None:
-    """Allow or refuse an action; a refusal is audited and raises ``AccessDeniedError``."""
-    if principal.can(permission):
+    """Allow or refuse an action; a refusal is audited and raises ``AccessDeniedError``.
+
+    ``area``: the ward whose records the action reads or writes; a user of another ward is
+    refused (``patrol.store.wards``).
+    """
+    if not principal.can(permission):
+        deny(store, principal, permission, target=target, source=source)
+    if area is not None:
+        require_ward(store, principal, area, source=source)
+
+
+def require_ward(store: Store, principal: Principal, area: str, *, source: str = "") -> None:
+    """Refuse (audited, ``AccessDeniedError``) records of ward ``area`` to another ward's user."""
+    if principal.ward is None or principal.ward == area:
         return
-    deny(store, principal, permission, target=target, source=source)
+    log_event(
+        store,
+        username=principal.username,
+        action=Action.VIEW,
+        target=f"area:{area}",
+        source=source,
+        outcome="denied",
+        detail=f"ward={principal.ward}",
+    )
+    err = AccessDeniedError(f"{principal.username} works for {principal.ward}, not for {area}")
+    err.message_vi = (
+        f"Tài khoản {principal.username} thuộc {principal.ward}; "
+        f"không được xem hay sửa dữ liệu của {area}."
+    )
+    raise err
 
 
 def deny(

@@ -29,7 +29,7 @@ from patrol.store.audit import Action, record
 from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
 from patrol.store.models import Area, CampaignRunRow, CampaignWeekRow
-from patrol.store.repo import get_or_create_area
+from patrol.store.wards import get_or_create_area
 from patrolbase.errors import PatrolError
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def save_week(
 
     """
     target = f"campaign:{week.week_of.isoformat()} {week.vehicle}"
-    require(store, principal, Permission.PLAN_EDIT, target=target, source=source)
+    require(store, principal, Permission.PLAN_EDIT, target=target, source=source, area=week.area)
     groups, streets = _snapshot(week)
     group_of = {int(s): str(g) for s, g in week.streets["group_id"].items()}
     now = store.now()
@@ -245,7 +245,7 @@ def mark_run(
 
     """
     target = f"campaign-run:{day.isoformat()} {start} {vehicle or ''}#{vehicle_no}"
-    require(store, principal, Permission.PLAN_EDIT, target=target, source=source)
+    require(store, principal, Permission.PLAN_EDIT, target=target, source=source, area=area)
     if status not in RUN_STATUSES:
         msg = f"status {status!r}: use one of {', '.join(RUN_STATUSES)}"
         raise PatrolError(msg)
@@ -306,7 +306,7 @@ def list_runs(
     store: Store, principal: Principal, *, area: str, start: date, end: date
 ) -> list[StoredRun]:
     """Return the runs of ``area`` with ``start <= day < end``, by day, time and vehicle."""
-    require(store, principal, Permission.ROUTE_VIEW_ALL, target="campaign-runs")
+    require(store, principal, Permission.ROUTE_VIEW_ALL, target="campaign-runs", area=area)
     query = (
         select(CampaignRunRow, CampaignWeekRow.week_of)
         .join(CampaignWeekRow, CampaignRunRow.week_id == CampaignWeekRow.id)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from patrol.files import FILE_MODE, owner_only_umask, private_folder, restrict
 from patrol.store.anchor import append_anchor
 from patrol.store.keys import KeyStore, StoreKeyError, create_key, key_path, read_key
+from patrol.store.wards import scope_sessions
 from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
@@ -152,12 +153,28 @@ class Store:
     """The store's key (``patrol.store.keys``); ``None`` when its file is missing or wrong."""
     key_problem: StoreKeyError | None = None
     """Why ``keys`` is ``None``."""
+    ward_id: int | None = None
+    """The ward whose records alone this store reads and writes (``for_ward``); ``None``: all."""
     _factory: sessionmaker[Session] = field(init=False, repr=False)
     _reader: Engine = field(init=False, repr=False)
+    _wards: dict[int, Store] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = self.engine.execution_options(patrol_read=True)
+        if self.ward_id is not None:
+            scope_sessions(self._factory, self.ward_id, postgres=not self.is_sqlite)
+
+    def for_ward(self, ward_id: int | None) -> Store:
+        """Return this store seeing ward ``ward_id``'s records only (``patrol.store.wards``).
+
+        ``None`` gives the store itself: every ward. One scoped store is kept per ward.
+        """
+        if ward_id is None or ward_id == self.ward_id:
+            return self
+        if ward_id not in self._wards:
+            self._wards[ward_id] = replace(self, ward_id=ward_id)
+        return self._wards[ward_id]
 
     @property
     def is_sqlite(self) -> bool:

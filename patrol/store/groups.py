@@ -88,7 +88,14 @@ def upload_group_file(
     from geodata.io.groups import read_group_file
 
     path = Path(path)
-    require(store, principal, Permission.FACILITY_EDIT, target=f"file:{path.name}", source=source)
+    require(
+        store,
+        principal,
+        Permission.FACILITY_EDIT,
+        target=f"file:{path.name}",
+        source=source,
+        area=area.name,
+    )
     try:
         _check_upload_size(store, path)
         frame = read_group_file(path, area=area)
@@ -110,7 +117,14 @@ def import_groups(
     """Replace the area's groups by ``frame`` (``read_group_file``'s) in one transaction."""
     import shapely
 
-    require(store, principal, Permission.FACILITY_EDIT, target=f"file:{filename}", source=source)
+    require(
+        store,
+        principal,
+        Permission.FACILITY_EDIT,
+        target=f"file:{filename}",
+        source=source,
+        area=area,
+    )
     lists = frame["streets"] if "streets" in frame.columns else [()] * len(frame)
     with store.transaction() as session:
         area_id = get_or_create_area(session, store, area)
@@ -158,7 +172,7 @@ def load_groups(store: Store, principal: Principal, *, area: str) -> StoredGroup
     import geopandas as gpd
     import shapely
 
-    require(store, principal, Permission.MAP_VIEW, target=f"area:{area}")
+    require(store, principal, Permission.MAP_VIEW, target=f"area:{area}", area=area)
     with store.read() as session:
         rows = session.execute(
             select(ResidentialGroup, Upload)

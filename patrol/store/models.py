@@ -4,10 +4,12 @@ What the ward keeps: areas; facilities with the survey's attributes and every ch
 incidents; the ward's own residential groups; people, teams and rosters; plans with every saved
 version and the approval; exports made; patrol records (a team's GPS track of a night, matched
 to the plan); the loudspeaker campaign's saved weeks and their runs (planned, made, not made);
-users, their login failures and sessions; the append-only audit log. Times of events are UTC
-(``UTCDateTime`` gives tz-aware values back on every database); an incident's ``time`` is the
-ward's local time, tz-naive, as in the incidents frame. Text columns are plain text: whatever a
-file holds (formulas, HTML, SQL-like text) is stored as written and escaped where it is shown.
+users (each of a ward, or of the whole province), their login failures and sessions; the
+append-only audit log. A store may hold many wards (areas); every record belongs to one. Times
+of events are UTC (``UTCDateTime`` gives tz-aware values back on every database); an incident's
+``time`` is the ward's local time, tz-naive, as in the incidents frame. Text columns are plain
+text: whatever a file holds (formulas, HTML, SQL-like text) is stored as written and escaped
+where it is shown.
 """
 
 from __future__ import annotations
@@ -407,6 +409,8 @@ class User(Base):
     totp_secret: Mapped[str | None]  # encrypted with the store's key (``fernet:...``)
     totp_last_step: Mapped[int | None]  # refuses a code used twice
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    """The ward the user works for (``patrol.store.wards``); ``None``: every ward of the store."""
     created_at: Mapped[datetime]
     password_changed_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]

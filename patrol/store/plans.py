@@ -26,11 +26,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from patrol.store.audit import Action, record
-from patrol.store.auth import Permission, Principal, Role, deny, require
+from patrol.store.auth import Permission, Principal, Role, deny, require, require_ward
 from patrol.store.db import Store
 from patrol.store.models import Area, ExportRecord, Plan, PlanVersion, User
-from patrol.store.repo import get_or_create_area
 from patrol.store.review_plans import ReviewPlans, plans_for_review
+from patrol.store.wards import get_or_create_area
 from patrolbase.clock import WARD_TZ
 from patrolbase.errors import ConflictError, PatrolError, PlanFileError
 
@@ -105,7 +105,9 @@ def save_plan(
         ``plan`` is not a ``patrol-plan/1`` document.
 
     """
-    require(store, principal, Permission.PLAN_EDIT, target=f"plan:{plan_id}", source=source)
+    require(
+        store, principal, Permission.PLAN_EDIT, target=f"plan:{plan_id}", source=source, area=area
+    )
     document = _plan_document(plan)
     now = store.now()
     with store.transaction() as session:
@@ -125,7 +127,7 @@ def save_plan(
             session.add(row)
             session.flush()
         else:
-            row = _locked_plan(session, plan_id, expected_version)
+            row = _locked_plan(session, principal, plan_id, expected_version)
             row.version += 1
             row.document, row.status = document, "draft"
             row.approved_by = row.approved_at = None
@@ -154,9 +156,11 @@ def save_plan(
         return PlanRef(row.id, row.version)
 
 
-def _locked_plan(session: Session, plan_id: int, expected_version: int | None) -> Plan:
+def _locked_plan(
+    session: Session, principal: Principal, plan_id: int, expected_version: int | None
+) -> Plan:
     row = session.scalars(select(Plan).where(Plan.id == plan_id).with_for_update()).one_or_none()
-    if row is None:
+    if row is None or (principal.ward_id is not None and row.area_id != principal.ward_id):
         msg = f"no plan {plan_id}"
         raise PatrolError(msg)
     if expected_version is None or row.version != expected_version:
@@ -195,7 +199,7 @@ def approve_plan(
     require(store, principal, Permission.PLAN_APPROVE, target=f"plan:{plan_id}", source=source)
     now = store.now()
     with store.transaction() as session:
-        row = _locked_plan(session, plan_id, expected_version)
+        row = _locked_plan(session, principal, plan_id, expected_version)
         refusal = _already_approved(session, row) if row.status == "approved" else None
         if refusal is not None:  # the version is approved once; the attempt is logged
             record(
@@ -254,6 +258,8 @@ def _already_approved(session: Session, row: Plan) -> ConflictError:
 
 def _visible(principal: Principal, row: Plan) -> dict[str, Any] | None:
     """Return the part of a plan ``principal`` may see, ``None`` for nothing."""
+    if principal.ward_id is not None and row.area_id != principal.ward_id:
+        return None  # another ward's plan
     document: dict[str, Any] = json.loads(row.document)
     if principal.can(Permission.ROUTE_VIEW_ALL):
         return document
@@ -305,6 +311,8 @@ def list_plans(store: Store, principal: Principal, *, area: str | None = None) -
     """List the plans ``principal`` may see (newest first), each cut as ``get_plan`` cuts it."""
     if not (principal.can(Permission.ROUTE_VIEW_ALL) or principal.can(Permission.ROUTE_VIEW_OWN)):
         deny(store, principal, Permission.ROUTE_VIEW_OWN, target="plans")
+    if area is not None:
+        require_ward(store, principal, area)
     query = select(Plan, Area.name).join(Area).order_by(Plan.shift_date.desc(), Plan.id.desc())
     if area is not None:
         query = query.where(Area.name == area)

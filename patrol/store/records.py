@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from patrol.store.audit import Action, record
-from patrol.store.auth import Permission, Principal, Role, deny, require
+from patrol.store.auth import Permission, Principal, Role, deny, require, require_ward
 from patrol.store.db import Store
 from patrol.store.models import Area, PatrolRecord, Plan, PlanVersion
-from patrol.store.repo import get_or_create_area
+from patrol.store.wards import get_or_create_area
 from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
@@ -133,7 +133,9 @@ def add_record(
     from routing.model import PatrolPlan
 
     settings = settings or Settings()
-    require(store, principal, Permission.RECORD_UPLOAD, target=f"team:{team}", source=source)
+    require(
+        store, principal, Permission.RECORD_UPLOAD, target=f"team:{team}", source=source, area=area
+    )
     _check_team(store, principal, area=area, team=team, source=source)
     night = shift_date or night_of(track, cutoff_h=settings.risk.night_date_cutoff_h)
     found = approved_plan_of_night(store, area=area, shift_date=night, team=team)
@@ -206,6 +208,7 @@ def list_records(
     """
     if not (principal.can(Permission.ROUTE_VIEW_ALL) or principal.can(Permission.RECORD_UPLOAD)):
         deny(store, principal, Permission.ROUTE_VIEW_OWN, target="records")
+    require_ward(store, principal, area)
     query = (
         select(PatrolRecord)
         .join(Area, PatrolRecord.area_id == Area.id)

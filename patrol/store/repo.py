@@ -37,6 +37,7 @@ from patrol.store.auth import Permission, Principal, require
 from patrol.store.db import Store
 from patrol.store.isolate import read_capped
 from patrol.store.models import Area, Facility, FacilityChange, Incident, Upload
+from patrol.store.wards import get_or_create_area
 from patrolbase.errors import InputFileError, PatrolError, Problem
 from patrolbase.schema import FACILITY_COLUMNS, INCIDENT_COLUMNS
 
@@ -47,9 +48,7 @@ __all__ = [
     "FacilityChangeInfo",
     "UploadResult",
     "edit_facility",
-    "ensure_area",
     "facility_history",
-    "get_or_create_area",
     "import_facilities",
     "import_incidents",
     "incident_counts_by_month",
@@ -81,26 +80,6 @@ class FacilityChangeInfo:
     field: str
     old: str | None
     new: str | None
-
-
-# --- areas ------------------------------------------------------------------------------------
-
-
-def get_or_create_area(session: Session, store: Store, name: str, *, source: str = "") -> int:
-    """Return the id of area ``name`` inside ``session``, creating the area when new."""
-    found = session.scalars(select(Area.id).where(Area.name == name)).first()
-    if found is not None:
-        return found
-    area = Area(name=name, source=source, created_at=store.now())
-    session.add(area)
-    session.flush()
-    return area.id
-
-
-def ensure_area(store: Store, name: str, *, source: str = "") -> int:
-    """Return the id of the area called ``name``, created when new."""
-    with store.transaction() as session:
-        return get_or_create_area(session, store, name, source=source)
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -158,7 +137,7 @@ def upload_incident_file(
 
     path = Path(path)
     frame = _read_upload(
-        store, principal, path, Permission.INCIDENT_UPLOAD, read_incidents, bbox, source
+        store, principal, path, Permission.INCIDENT_UPLOAD, read_incidents, bbox, source, area
     )
     return import_incidents(store, principal, frame, area=area, filename=path.name, source=source)
 
@@ -177,7 +156,7 @@ def upload_facility_file(
 
     path = Path(path)
     frame = _read_upload(
-        store, principal, path, Permission.FACILITY_EDIT, read_facility_survey, bbox, source
+        store, principal, path, Permission.FACILITY_EDIT, read_facility_survey, bbox, source, area
     )
     return import_facilities(store, principal, frame, area=area, filename=path.name, source=source)
 
@@ -190,9 +169,10 @@ def _read_upload(
     reader: Any,
     bbox: tuple[float, float, float, float] | None,
     source: str,
+    area: str,
 ) -> Any:
-    """Check the role and the size, then read the whole file; a refusal is audited."""
-    require(store, principal, permission, target=f"file:{path.name}", source=source)
+    """Check the role, the ward and the size, then read the whole file; a refusal is audited."""
+    require(store, principal, permission, target=f"file:{path.name}", source=source, area=area)
     cfg = store.settings.store
     try:
         _check_upload_size(store, path)
@@ -253,7 +233,14 @@ def import_incidents(
         the area; nothing was stored.
 
     """
-    require(store, principal, Permission.INCIDENT_UPLOAD, target=f"file:{filename}", source=source)
+    require(
+        store,
+        principal,
+        Permission.INCIDENT_UPLOAD,
+        target=f"file:{filename}",
+        source=source,
+        area=area,
+    )
     rows, problems = incident_rows(frame, filename)
     if rows is not None:
         try:
@@ -401,7 +388,14 @@ def import_facilities(
         Every bad value; nothing was stored.
 
     """
-    require(store, principal, Permission.FACILITY_EDIT, target=f"file:{filename}", source=source)
+    require(
+        store,
+        principal,
+        Permission.FACILITY_EDIT,
+        target=f"file:{filename}",
+        source=source,
+        area=area,
+    )
     rows, problems = facility_rows(frame, filename)
     if problems:
         exc = InputFileError(filename, problems)
@@ -490,7 +484,12 @@ def edit_facility(
 ) -> bool:
     """Change some fields of one facility (history kept); return whether anything changed."""
     require(
-        store, principal, Permission.FACILITY_EDIT, target=f"facility:{facility_id}", source=source
+        store,
+        principal,
+        Permission.FACILITY_EDIT,
+        target=f"facility:{facility_id}",
+        source=source,
+        area=area,
     )
     allowed = set(TEXT_FACILITY) | set(BOOL_FACILITY) | {"kind", "cash_level", "lat", "lon"}
     unknown = sorted(set(changes) - allowed)
@@ -556,7 +555,7 @@ def load_facilities(store: Store, principal: Principal, *, area: str) -> gpd.Geo
     import geopandas as gpd
     import pandas as pd
 
-    require(store, principal, Permission.MAP_VIEW, target=f"area:{area}")
+    require(store, principal, Permission.MAP_VIEW, target=f"area:{area}", area=area)
     with store.read() as session:
         items = session.scalars(
             select(Facility).join(Area).where(Area.name == area).order_by(Facility.id)
@@ -584,7 +583,7 @@ def load_incidents(
     import geopandas as gpd
     import pandas as pd
 
-    require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}")
+    require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}", area=area)
     columns = [
         Incident.incident_id,
         Incident.time,
@@ -614,7 +613,7 @@ def incident_counts_by_month(
     store: Store, principal: Principal, *, area: str, year: int | None = None
 ) -> dict[str, int]:
     """Incidents per month ``YYYY-MM`` of an area (for reports and the hotspot review)."""
-    require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}")
+    require(store, principal, Permission.INCIDENT_VIEW, target=f"area:{area}", area=area)
     with store.read() as session:
         area_id = session.scalars(select(Area.id).where(Area.name == area)).first()
         if area_id is None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from patrol.store.models import Team, User
+from patrol.store.models import Area, Team, User
 
 
 class Role(StrEnum):
@@ -97,6 +97,10 @@ class Principal:
     """The team's record: names repeat between areas ("T1" in every ward), ids do not."""
     team_area_id: int | None = None
     """The area (ward) the team belongs to; a leader sees plans of that area only."""
+    ward_id: int | None = None
+    """The ward (area) whose records alone the user may read and write; ``None``: every ward."""
+    ward: str | None = None
+    """That ward's name (``Area.name``), the ``area`` every store function is asked for."""
 
     def can(self, permission: Permission) -> bool:
         """Whether the role allows ``permission``."""
@@ -112,6 +116,8 @@ def team_name_of(session: Session, team_id: int | None) -> str | None:
 
 def principal_of(session: Session, user: User) -> Principal:
     team = None if user.team_id is None else session.get(Team, user.team_id)
+    ward_id = user.area_id if team is None else team.area_id  # a leader works in the team's ward
+    ward = None if ward_id is None else session.get(Area, ward_id)
     return Principal(
         user.id,
         user.username,
@@ -120,4 +126,6 @@ def principal_of(session: Session, user: User) -> Principal:
         None if team is None else team.name,
         None if team is None else team.id,
         None if team is None else team.area_id,
+        ward_id,
+        None if ward is None else ward.name,
     )

@@ -36,7 +36,8 @@ from patrol.store.audit import Action, log_event, record
 from patrol.store.auth import Permission, Principal, Role, require
 from patrol.store.db import Store
 from patrol.store.models import Area, Person, RosterEntry, Team, TeamMember, User
-from patrol.store.repo import _check_upload_size, get_or_create_area
+from patrol.store.repo import _check_upload_size
+from patrol.store.wards import get_or_create_area
 from patrolbase.errors import InputFileError, PatrolError
 
 if TYPE_CHECKING:
@@ -164,7 +165,14 @@ def add_person(
     ``unit`` is a unit code or its name (``Công an phường``, ``dân quân``...); ``phone`` a
     Vietnamese number in any usual writing. The same name with the same phone is refused.
     """
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"person:{name}", source=source)
+    require(
+        store,
+        principal,
+        Permission.ROSTER_MANAGE,
+        target=f"person:{name}",
+        source=source,
+        area=area,
+    )
     name, code, number = _clean_person(name, unit, phone)
     with store.transaction() as session:
         area_id = get_or_create_area(session, store, area)
@@ -186,7 +194,7 @@ def add_person(
 
 def list_people(store: Store, principal: Principal, *, area: str) -> list[PersonInfo]:
     """Every person of the area's list, in the order they were added."""
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"people:{area}")
+    require(store, principal, Permission.ROSTER_MANAGE, target=f"people:{area}", area=area)
     with store.transaction() as session:
         return list(_people(session, _area_id(session, area)).values())
 
@@ -212,7 +220,9 @@ def import_people(
 
     """
     shown = name or Path(path).name
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"file:{shown}", source=source)
+    require(
+        store, principal, Permission.ROSTER_MANAGE, target=f"file:{shown}", source=source, area=area
+    )
     with store.transaction() as session:
         known = [(p.name, p.phone) for p in _people(session, _area_id(session, area)).values()]
     try:
@@ -299,7 +309,9 @@ def add_team(
     team is refused, naming them and their team.
     """
     code = team_code(name)
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"team:{code}", source=source)
+    require(
+        store, principal, Permission.ROSTER_MANAGE, target=f"team:{code}", source=source, area=area
+    )
     if not code:
         _fail("the team needs a name (Tổ 1, Tổ 2...)", "Tổ cần có tên (Tổ 1, Tổ 2...).")
     chosen = list(dict.fromkeys([*([leader] if leader is not None else []), *members]))
@@ -338,7 +350,9 @@ def set_team(
     when given.
     """
     code = team_code(team)
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"team:{code}", source=source)
+    require(
+        store, principal, Permission.ROSTER_MANAGE, target=f"team:{code}", source=source, area=area
+    )
     chosen = list(dict.fromkeys([*([leader] if leader is not None else []), *members]))
     with store.transaction() as session:
         area_id = _area_id(session, area)
@@ -385,7 +399,7 @@ def _team_order(code: str) -> tuple[int, str]:
 
 def list_teams(store: Store, principal: Principal, *, area: str) -> list[TeamInfo]:
     """Return the area's standing teams in order (Tổ 1, Tổ 2...), members with leader first."""
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"teams:{area}")
+    require(store, principal, Permission.ROSTER_MANAGE, target=f"teams:{area}", area=area)
     with store.transaction() as session:
         return _teams(session, _area_id(session, area))
 
@@ -452,6 +466,7 @@ def link_leader(
                 "với tổ.",
             )
         user.team_id = team_id
+        user.area_id = session.get_one(Team, team_id).area_id  # a leader works in its team's ward
         record(session, store, username=actor, action=Action.USER_CHANGE,
                target=f"user:{username}", source=source,
                detail=f"team={team_code(team)}")  # fmt: skip
@@ -466,7 +481,7 @@ def _member(p: PersonInfo) -> Member:
 
 def night_roster(store: Store, principal: Principal, *, area: str, shift_date: date) -> NightRoster:
     """Return the roster of ``shift_date``: as saved for that date, else the standing teams."""
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"roster:{shift_date}")
+    require(store, principal, Permission.ROSTER_MANAGE, target=f"roster:{shift_date}", area=area)
     with store.transaction() as session:
         area_id = _area_id(session, area)
         teams = _teams(session, area_id)
@@ -514,7 +529,9 @@ def save_night_roster(
         msg = "the roster has no date"
         raise PatrolError(msg)
     day = night.shift_date
-    require(store, principal, Permission.ROSTER_MANAGE, target=f"roster:{day}", source=source)
+    require(
+        store, principal, Permission.ROSTER_MANAGE, target=f"roster:{day}", source=source, area=area
+    )
     check_night(night)
     with store.transaction() as session:
         area_id = _area_id(session, area)
@@ -631,7 +648,9 @@ def roster(
     store: Store, principal: Principal, *, area: str, shift_date: date
 ) -> dict[str, list[tuple[str, str, str]]]:
     """Teams of a shift: team name -> [(person, unit, role)]."""
-    require(store, principal, Permission.MAP_VIEW, target=f"roster:{shift_date.isoformat()}")
+    require(
+        store, principal, Permission.MAP_VIEW, target=f"roster:{shift_date.isoformat()}", area=area
+    )
     with store.transaction() as session:
         query = (
             select(Team.name, Person.name, Person.unit, RosterEntry.role)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.access import MENU_KEY, PAGE_ACCESS, TOKEN_KEY
+from geodata.area import DEFAULT_AREA_NAME
 from patrol.store import audit, auth
 from patrol.store.models import LoginSession
 from patrolbase.errors import AuthError
@@ -192,7 +193,8 @@ def test_users_page_adds_a_user_who_can_log_in(app_as: Any) -> None:
     assert any("Đã tạo tài khoản chihuy2" in s.value for s in at.success)
     assert at.get("image"), "the QR code of the new secret is shown"
     secret = next(c.value for c in at.code if len(c.value) >= 16 and c.value.isalnum())
-    assert "chihuy2" in at.dataframe[0].value["Tên đăng nhập"].tolist()
+    accounts = at.dataframe[0].value.set_index("Tên đăng nhập")
+    assert accounts.loc["chihuy2", "Phường/xã"] == DEFAULT_AREA_NAME  # this ward's, not all
     # Shown once: the next run no longer carries it.
     at.run()
     assert not any(c.value == secret for c in at.code)
@@ -202,6 +204,19 @@ def test_users_page_adds_a_user_who_can_log_in(app_as: Any) -> None:
     assert not _form_shown(new) and any("Trần Văn Bình" in m.value for m in new.sidebar.markdown)
     added = audit.list_audit(app_as.store, action="user_add")
     assert (added[0].username, added[0].target) == ("quantri", "user:chihuy2")  # newest first
+
+
+def test_a_user_of_another_ward_is_refused_this_wards_records_by_name(app_as: Any) -> None:
+    other = "Phường Cát Linh"
+    auth.create_user(app_as.store, "phantich-cl", "phân tích ở phường khác", role="analyst",
+                     area=other, with_totp=False)  # fmt: skip
+    at = app_as.app()
+    app_as.login(at, "phantich-cl", "phân tích ở phường khác")
+    at.switch_page("pages/data.py").run()
+    shown = " ".join(_errors(at))
+    assert f"Tài khoản phantich-cl thuộc {other}" in shown and DEFAULT_AREA_NAME in shown
+    refused = [e for e in audit.list_audit(app_as.store) if e.username == "phantich-cl"]
+    assert any(e.outcome == "denied" and e.target == f"area:{DEFAULT_AREA_NAME}" for e in refused)
 
 
 def test_users_page_refuses_a_weak_password(app_as: Any) -> None:

@@ -33,6 +33,7 @@ def test_first_administrator_and_user_management(
     settings_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PATROL_LANG", "en")
+    from geodata.area import DEFAULT_AREA_NAME
     from patrol.store import auth
     from patrol.store.db import open_store
     from patrolbase.settings import Settings
@@ -75,13 +76,23 @@ def test_first_administrator_and_user_management(
         stdin="12345678\n",
     )
     assert code == 2 and "common passwords" in err
+    # a provincial analyst sees every ward; such an account has no ward and no team
+    code, _, err = run(settings_file, "users", "add", "tinh", "--role", "analyst", "--province",
+                       "--area", "Cát Linh", "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    assert code == 2 and "--province" in err
+    code, _, _ = run(settings_file, "users", "add", "tinh", "--role", "analyst", "--province",
+                     "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    assert code == 0 and "tinh\tanalyst\t-\t-\tnever\tactive\t*" in run(
+        settings_file, "users", "list"
+    )[1]
     # lock the administrator with failed logins, then unlock from the command line
     store = open_store(Settings.from_file(settings_file))
     for _ in range(5):
         with pytest.raises(AuthError, match=r"(wrong|locked)"):
             auth.login(store, "quantri", "not it at all")
     code, out, _ = run(settings_file, "users", "list")
-    assert code == 0 and "quantri\tadministrator\t-\ttotp\tnever\tlocked" in out
+    ward = DEFAULT_AREA_NAME  # an account works for the embedded area unless told otherwise
+    assert code == 0 and f"quantri\tadministrator\t-\ttotp\tnever\tlocked\t{ward}" in out
     assert run(settings_file, "users", "unlock", "quantri")[0] == 0
     code_now = pyotp.TOTP(secret).now()
     assert (

@@ -22,7 +22,7 @@ from patrol.store.audit import Action, list_audit, log_event, record, verify_cha
 from patrol.store.backup import ENCRYPTED_MAGIC, backup, restore
 from patrol.store.db import Store, open_store, sqlite
 from patrol.store.models import Incident, Upload
-from patrol.store.repo import ensure_area
+from patrol.store.wards import ensure_area
 from patrolbase.errors import PatrolError
 from patrolbase.settings import Settings
 

@@ -75,7 +75,7 @@ def test_upgrade_keys_the_chain_and_encrypts_secrets(tmp_path: Path) -> None:
     settings = _store_of_revision_0001(tmp_path / "data")
     store = open_store(settings)
     try:
-        assert current_revision(store.engine) == "0006"  # the head
+        assert current_revision(store.engine) == "0007"  # the head
         assert store.keys is not None and store.keys.path.stat().st_mode & 0o777 == 0o600
         report = verify_chain(store)
         assert report.ok and report.rows == 5

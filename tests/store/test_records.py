@@ -18,7 +18,7 @@ from patrol.store.audit import list_audit
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store
 from patrol.store.models import PatrolRecord
-from patrol.store.repo import ensure_area
+from patrol.store.wards import ensure_area
 from patrolbase.errors import AccessDeniedError, InputFileError
 
 pytestmark = pytest.mark.slow  # a store, tracks matched: seconds per test

@@ -238,7 +238,7 @@ def test_migration_keeps_people_and_teams_of_an_older_store(tmp_path: Path) -> N
         session.execute(text("INSERT INTO teams (area_id, name) VALUES (1, 'T1')"))
     old.close()
     store = open_store(settings)
-    assert current_revision(store.engine) == head_revision() == "0006"
+    assert current_revision(store.engine) == head_revision() == "0007"
     with store.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     with store.transaction() as session:
