@@ -49,7 +49,7 @@ _EPS_S = 1e-6  # csgraph ignores zero weights in sparse input: keep zero-cost ho
 _AT_NODE_M = 0.5  # a place this close to a junction stands on it
 _CHUNK = 200  # sources per dijkstra call: 200 x (nodes) float64 stays a few tens of MB
 # "auto" takes the contraction hierarchy from this many places on: below it the per-place
-# Dijkstra costs less than ordering a new graph's hierarchy (bench/bench_travel.py --methods)
+# Dijkstra costs less than ordering a new graph's hierarchy (bench/bench_travel.py, N = 200)
 _HIERARCHY_MIN_PLACES = 200
 
 Method = Literal["dijkstra", "contraction_hierarchy"]
