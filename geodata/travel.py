@@ -11,9 +11,12 @@ The gap between the place and the street is added
 at ``settings.network.snap_speed_kmh`` (the patrol walks from the kerb), at both ends. Two
 places no farther apart than their two walks to the street are walked straight across.
 
-The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks;
-times are asymmetric where one-way streets make them so. ``TravelTimes.path(i, j)`` returns
-the street geometry of the fastest path, so that drawn routes follow the streets.
+The n x n matrix comes from ``scipy.sparse.csgraph.dijkstra``, one run per place, in chunks,
+or, for 200 places and more (``network.matrix_method``), from a junction table of the graph's
+contraction hierarchy (``geodata._hierarchy``, kept per graph) and the places' few ways in and
+out; ``TravelTimes.method`` says which. Times are asymmetric where one-way streets make them so.
+``TravelTimes.path(i, j)`` returns the street geometry of the fastest path (always a Dijkstra
+run), so that drawn routes follow the streets.
 
 One file past 500 lines: snapping and the matrix share the virtual-node bookkeeping.
 """
@@ -24,11 +27,11 @@ import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from patrolbase.errors import AreaError
+from patrolbase.errors import AreaError, SettingsError
 from patrolbase.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,6 +48,11 @@ log = logging.getLogger(__name__)
 _EPS_S = 1e-6  # csgraph ignores zero weights in sparse input: keep zero-cost hops as edges
 _AT_NODE_M = 0.5  # a place this close to a junction stands on it
 _CHUNK = 200  # sources per dijkstra call: 200 x (nodes) float64 stays a few tens of MB
+# "auto" takes the contraction hierarchy from this many places on: below it the per-place
+# Dijkstra costs less than ordering a new graph's hierarchy (bench/bench_travel.py, N = 200)
+_HIERARCHY_MIN_PLACES = 200
+
+Method = Literal["dijkstra", "contraction_hierarchy"]
 
 
 class TravelTimes:
@@ -66,6 +74,9 @@ class TravelTimes:
     walks : frozenset of (int, int)
         Pairs of places so close (no farther apart than their two walks to the street) that
         walking straight across is quicker than the street; their path is a straight line.
+    method : str
+        How the matrix was computed: ``"dijkstra"`` or ``"contraction_hierarchy"``
+        (``network.matrix_method``).
 
     """
 
@@ -78,9 +89,11 @@ class TravelTimes:
         snap_edge: list[tuple[int, int, int]],
         snap_fraction: NDArray[np.float64],
         walks: frozenset[tuple[int, int]] = frozenset(),
+        method: Method = "dijkstra",
         _engine: _Engine,
     ) -> None:
         self.lonlat = lonlat
+        self.method = method
         self.walks = walks
         self.travel_s = travel_s
         self.snap_m = snap_m
@@ -269,8 +282,18 @@ class _Engine:
         arrivals: NDArray[np.float64] = np.minimum(via_tail, via_head)
         return arrivals
 
-    def distances(self, *, progress: bool) -> NDArray[np.float64]:
+    def distances(self, *, method: Method, progress: bool) -> NDArray[np.float64]:
         """Seconds between the places' snapped points (no snapping gaps)."""
+        if method == "contraction_hierarchy":
+            out = self._hierarchy_distances()
+        else:
+            out = self._dijkstra_distances(progress=progress)
+        for (p, q), seconds in self.direct.items():
+            out[p, q] = min(out[p, q], seconds)
+        return out
+
+    def _dijkstra_distances(self, *, progress: bool) -> NDArray[np.float64]:
+        """One Dijkstra per place from its virtual node, in chunks of sources."""
         from scipy.sparse import csgraph
         from tqdm import tqdm
 
@@ -281,8 +304,55 @@ class _Engine:
             sources = np.arange(self.out_base + start, self.out_base + min(start + _CHUNK, n))
             dist = csgraph.dijkstra(self.matrix, directed=True, indices=sources)
             out[start : start + len(sources)] = self._arrivals(dist)
-        for (p, q), seconds in self.direct.items():
-            out[p, q] = min(out[p, q], seconds)
+        return out
+
+    def _hierarchy_distances(self) -> NDArray[np.float64]:
+        """Read a junction table off the contraction hierarchy, then add the places' ends.
+
+        The places' virtual nodes stay out of the hierarchy (it is kept per graph): a place
+        leaves by up to three junctions (its virtual node's row of the CSR matrix, with the
+        seconds to each) and is reached from its edge's tail or head, so its time to another
+        place is the best of those few combinations over the table between the junctions.
+        """
+        from geodata._hierarchy import StreetHierarchy
+
+        n = len(self.edges)
+        if n == 0:
+            return np.empty((0, 0))
+        arcs = np.array(list(self.best), dtype=np.int64).reshape(-1, 2)
+        seconds = np.array([w for w, _ in self.best.values()], dtype=np.float64)
+        nodes = self.graph.nodes
+        x = np.array([nodes[v]["x"] for v in self.index], dtype=np.float64)
+        y = np.array([nodes[v]["y"] for v in self.index], dtype=np.float64)
+        hierarchy = StreetHierarchy.for_graph(
+            self.graph, arcs[:, 0], arcs[:, 1], seconds, y - y.mean(), x - x.mean()
+        )
+        # leaving: each virtual node's CSR row, padded to the widest (inf: no such way out)
+        rows = self.matrix[self.out_base :]
+        counts = np.diff(rows.indptr)
+        width = int(counts.max())
+        slot = np.arange(len(rows.indices)) - np.repeat(rows.indptr[:-1], counts)
+        place = np.repeat(np.arange(n), counts)
+        sources, source_of = np.unique(rows.indices, return_inverse=True)
+        leave = np.zeros((n, width), dtype=np.int64)
+        leave_s = np.full((n, width), np.inf)
+        leave[place, slot] = source_of
+        leave_s[place, slot] = rows.data
+        targets = np.unique(np.concatenate([self.arrive_tail, self.arrive_head]))
+        via_tail = np.searchsorted(targets, self.arrive_tail)
+        via_head = np.searchsorted(targets, self.arrive_head)
+        units, scale = hierarchy.table(sources, targets)
+        out = np.empty((n, n))
+        for start in range(0, n, _CHUNK):
+            stop = min(start + _CHUNK, n)
+            best = np.full((stop - start, len(targets)), np.inf)
+            for k in range(width):
+                part = units[leave[start:stop, k]]
+                table = np.where(part >= hierarchy.unreachable, np.inf, part / scale)
+                np.minimum(best, table + leave_s[start:stop, k, None], out=best)
+            out[start:stop] = np.minimum(
+                best[:, via_tail] + self.arrive_tail_s, best[:, via_head] + self.arrive_head_s
+            )
         return out
 
     def predecessors(self, i: int) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
@@ -454,8 +524,11 @@ def travel_times(
         ]
     )
     engine = _Engine(graph, xy, edges, fractions)
-    log.info("travel times: %d places on a graph of %d nodes", len(points), engine.n_graph)
-    seconds = engine.distances(progress=progress)
+    method = _method(settings.network.matrix_method, len(points))
+    log.info(
+        "travel times: %d places on a graph of %d nodes (%s)", len(points), engine.n_graph, method
+    )
+    seconds = engine.distances(method=method, progress=progress)
     if not np.isfinite(seconds).all():
         i, j = map(int, np.argwhere(~np.isfinite(seconds))[0])
         msg = f"no street path from {_label(i, labels)} to {_label(j, labels)}"
@@ -476,8 +549,34 @@ def travel_times(
         snap_edge=edges,
         snap_fraction=fractions,
         walks=frozenset(walked),
+        method=method,
         _engine=engine,
     )
+
+
+def _method(setting: str, n_places: int) -> Method:
+    """Choose the matrix method for ``network.matrix_method`` and this many places."""
+    from geodata._hierarchy import hierarchy_available
+
+    if setting == "dijkstra":
+        return "dijkstra"
+    if setting == "contraction_hierarchy":
+        if not hierarchy_available():
+            msg = (
+                "network.matrix_method = 'contraction_hierarchy' needs the package pyroutingkit, "
+                "which is not installed here (it has wheels for Linux x86-64): install it, or "
+                "set network.matrix_method to 'auto' or 'dijkstra'"
+            )
+            exc = SettingsError(msg)
+            exc.message_vi = (
+                "network.matrix_method = 'contraction_hierarchy' cần gói pyroutingkit, máy này "
+                "chưa cài: hãy cài gói đó hoặc đặt 'auto' / 'dijkstra'"
+            )
+            raise exc
+        return "contraction_hierarchy"
+    if n_places >= _HIERARCHY_MIN_PLACES and hierarchy_available():
+        return "contraction_hierarchy"
+    return "dijkstra"
 
 
 def _walks(xy: NDArray[np.float64], snap_m: NDArray[np.float64]) -> dict[tuple[int, int], float]:

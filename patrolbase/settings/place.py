@@ -72,6 +72,12 @@ class NetworkSettings(BaseModel):
     leaves the vehicle at the kerb)."""
     max_snap_m: float = Field(default=500.0, gt=0, le=5000)
     """A site farther than this from any street is reported as outside the area."""
+    matrix_method: Literal["auto", "dijkstra", "contraction_hierarchy"] = "auto"
+    """How the travel-time matrix is computed: ``dijkstra`` (scipy, one search per place over
+    the whole graph), ``contraction_hierarchy`` (RoutingKit's customizable contraction hierarchy
+    through ``pyroutingkit``, built once per graph; times equal Dijkstra's within a few
+    milliseconds, so a whole second may differ by one in rare pairs), or ``auto``: the hierarchy
+    from 200 places on where ``pyroutingkit`` is installed, Dijkstra otherwise."""
 
     @field_validator("speeds_kmh")
     @classmethod
