@@ -16,8 +16,6 @@ from geodata.travel import travel_times
 from patrolbase.errors import AreaError, SettingsError
 from patrolbase.settings import Settings
 
-pytest.importorskip("pyroutingkit")
-
 NHA_TRANG = Path(__file__).parents[1] / "data" / "osm" / "nha-trang-roads.osm.bz2"
 DIJKSTRA = Settings().replace(network={"matrix_method": "dijkstra"})
 HIERARCHY = Settings().replace(network={"matrix_method": "contraction_hierarchy"})
