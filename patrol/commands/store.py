@@ -170,22 +170,26 @@ def users_team(
 
 @users_app.command("list")
 def users_list() -> None:
-    """List accounts: role, team, second factor, last login, locked or disabled."""
+    """Liệt kê tài khoản. List accounts: role, team, second factor, last login, state, ward."""
+    from patrol.cli import cli_language
     from patrol.store import auth
 
+    vi = cli_language() == "vi"
     store = _store()
     for u in auth.list_users(store):
-        state = (
-            "locked"
-            if u.locked
-            else f"disabled ({u.disabled_reason})"
-            if u.disabled_reason
-            else "active"
-        )
-        last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
+        if u.locked:
+            state = "bị khóa" if vi else "locked"
+        elif u.disabled_reason:
+            state = f"{'vô hiệu hóa' if vi else 'disabled'} ({u.disabled_reason})"
+        else:
+            state = "đang dùng" if vi else "active"
+        never = "chưa đăng nhập" if vi else "never"
+        last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else never
+        role = u.role.label_vi if vi else u.role.value
+        every_ward = "mọi phường, xã" if vi else "*"
         typer.echo(
-            f"{u.username}\t{u.role.value}\t{u.team or '-'}\t"
-            f"{'totp' if u.has_totp else '-'}\t{last}\t{state}\t{u.ward or '*'}"
+            f"{u.username}\t{role}\t{u.team or '-'}\t"
+            f"{'totp' if u.has_totp else '-'}\t{last}\t{state}\t{u.ward or every_ward}"
         )
     store.close()
 

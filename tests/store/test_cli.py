@@ -82,9 +82,14 @@ def test_first_administrator_and_user_management(
     assert code == 2 and "--province" in err
     code, _, _ = run(settings_file, "users", "add", "tinh", "--role", "analyst", "--province",
                      "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    assert code == 0 and "tinh\tanalyst\t-\t-\tnever\tactive\t*" in run(
-        settings_file, "users", "list"
-    )[1]
+    assert (
+        code == 0
+        and "tinh\tanalyst\t-\t-\tnever\tactive\t*" in run(settings_file, "users", "list")[1]
+    )
+    monkeypatch.setenv("PATROL_LANG", "vi")
+    listed = run(settings_file, "users", "list")[1]
+    assert "tinh\tCán bộ phân tích\t-\t-\tchưa đăng nhập\tđang dùng\tmọi phường, xã" in listed
+    monkeypatch.setenv("PATROL_LANG", "en")
     # lock the administrator with failed logins, then unlock from the command line
     store = open_store(Settings.from_file(settings_file))
     for _ in range(5):
