@@ -17,7 +17,7 @@ import typer
 
 from patrol.cli import app, cli_language, load_settings, run_guarded
 
-__all__ = ["province_plan_command"]
+__all__ = ["province_plan_command", "province_review_command"]
 
 
 @app.command("province-plan")
@@ -89,5 +89,57 @@ def province_plan_command(
                            err=True)  # fmt: skip
         if any(plan.error is not None for plan in plans):
             raise typer.Exit(1)
+
+    run_guarded(run)
+
+
+@app.command("province-review")
+def province_review_command(
+    month: Annotated[str, typer.Option("--month", "-m", help="Kỳ báo cáo / period: 2026-11.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Thư mục kết quả / output folder.")],
+    area: Annotated[
+        list[str] | None,
+        typer.Option("--area", help="Tệp bản đồ OSM của một phường, xã (lặp lại được)."),
+    ] = None,
+    default_area: Annotated[
+        bool, typer.Option("--default-area", help="Gồm cả khu vực có sẵn / the embedded ward.")
+    ] = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of demonstration incidents.")] = 7,
+) -> None:
+    """Tổng hợp điểm nóng liên phường. The month's hotspots over every ward at once."""
+    from geodata.review import check_month
+    from patrol.commands.teams import cli_commander
+    from patrol.province_review import review_province, write_review
+    from patrol.store.db import open_store
+    from patrolbase.errors import SettingsError
+    from patrolbase.wording import say
+
+    settings = load_settings()
+    lang = cli_language()
+
+    def run() -> None:
+        the_month = check_month(month)  # a period not begun is refused before anything loads
+        areas: list[str | None] = [None] if default_area else []
+        areas += list(area or [])
+        if not areas:
+            error = SettingsError(
+                "province-review: name the wards with --area (one per extract) or --default-area"
+            )
+            error.message_vi = (
+                "province-review: hãy nêu các phường, xã bằng --area (mỗi tệp bản đồ một lần) "
+                "hoặc --default-area"
+            )
+            raise error
+        store = open_store(settings)
+        try:
+            review = review_province(
+                store, cli_commander(), areas, month=the_month, settings=settings, seed=seed
+            )
+        finally:
+            store.close()
+        write_review(review, out, settings, lang)
+        shared = int(review.hotspots.clusters["shared"].sum())
+        typer.echo(say("province.review.written", lang, n=len(areas), shared=shared,
+                       folder=str(out)))  # fmt: skip
 
     run_guarded(run)

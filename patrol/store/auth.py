@@ -461,23 +461,10 @@ def require(
 
 def require_ward(store: Store, principal: Principal, area: str, *, source: str = "") -> None:
     """Refuse (audited, ``AccessDeniedError``) records of ward ``area`` to another ward's user."""
-    if principal.ward is None or principal.ward == area:
-        return
-    log_event(
-        store,
-        username=principal.username,
-        action=Action.VIEW,
-        target=f"area:{area}",
-        source=source,
-        outcome="denied",
-        detail=f"ward={principal.ward}",
-    )
-    err = AccessDeniedError(f"{principal.username} works for {principal.ward}, not for {area}")
-    err.message_vi = (
-        f"Tài khoản {principal.username} thuộc {principal.ward}; "
-        f"không được xem hay sửa dữ liệu của {area}."
-    )
-    raise err
+    if principal.ward is not None and principal.ward != area:
+        said = f"Tài khoản {principal.username} thuộc {principal.ward}; không được xem hay sửa "
+        deny(store, principal, f"ward={principal.ward}", target=f"area:{area}", source=source,
+             message_vi=f"{said}dữ liệu của {area}.")  # fmt: skip
 
 
 def deny(
@@ -487,6 +474,7 @@ def deny(
     *,
     target: str = "",
     source: str = "",
+    message_vi: str = "Bạn không có quyền truy cập nội dung này",
 ) -> None:
     """Audit a refusal and raise ``AccessDeniedError`` (also for record-level refusals)."""
     log_event(
@@ -500,5 +488,5 @@ def deny(
     )
     msg = f"{principal.username} ({principal.role.value}) may not {permission} {target}".strip()
     err = AccessDeniedError(msg)
-    err.message_vi = "Bạn không có quyền truy cập nội dung này"
+    err.message_vi = message_vi
     raise err
