@@ -211,4 +211,3 @@ def test_on_postgresql_hand_written_sql_of_a_ward_sees_that_ward_only(service_st
     # and the setting ends with the transaction: the pooled connection sees every ward again
     with store.read() as session:
         assert session.scalar(count) == both
-
