@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,13 +98,37 @@ def _empty_frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": []}, geometry=gpd.GeoSeries([], crs=4326), crs=4326)
 
 
-def _area_name(path: Path) -> str:
+_WARD_PREFIXES = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+
+
+def _area_name(path: Path, boundary: gpd.GeoDataFrame) -> str:
+    """Name the area: the embedded ward's name, else the ward the file is named after.
+
+    An extract saved as ``hcmc-cho-quan.osm.bz2`` or ``cho-quan.osm`` that holds the boundary of
+    "Phường Chợ Quán" is that ward (the file's name is the ward's, without diacritics, after at
+    most one word of place); otherwise the file's name, as the user gave it.
+    """
+    from geodata.osm import fold_diacritics
+
     if path.resolve() == DEFAULT_OSM.resolve():
         return DEFAULT_AREA_NAME
-    name = path.name
+    stem = path.name
     for suffix in (".bz2", ".gz", ".osm", ".xml"):
-        name = name.removesuffix(suffix)
-    return name
+        stem = stem.removesuffix(suffix)
+
+    def words(text: str) -> str:
+        return "-".join(fold_diacritics(text).replace("_", " ").replace("-", " ").split())
+
+    file_words = words(stem)
+    matches = []
+    for name in boundary.get("name", []):
+        prefix = next((p for p in _WARD_PREFIXES if str(name).startswith(p)), None)
+        ward = words(str(name)[len(prefix) :]) if prefix is not None else ""
+        # the ward's words, after at most one word of place ("hcmc-"): "an" is not "quan", and
+        # "hanoi-van-mieu-cat-linh" holds two wards, so it is named by neither
+        if ward and ward in {file_words, file_words.partition("-")[2]}:
+            matches.append(str(name))
+    return max(matches, key=len) if matches else stem
 
 
 def area_from_osm(
@@ -210,7 +234,8 @@ def load_area(
         named = say(f"settings.mode.{chosen}", lang).lower()
         bar.set_description(say("progress.building", lang, mode=named))
         log.info("building %s streets and facilities", chosen)
-        area = area_from_osm(data, name=_area_name(file), mode=mode, settings=settings)
+        area = area_from_osm(data, name=file.name, mode=mode, settings=settings)
+        area = replace(area, name=_area_name(file, area.boundary))
         bar.update()
     area.report["load_s"] = round(time.perf_counter() - started, 3)
     return area

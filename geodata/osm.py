@@ -51,6 +51,7 @@ __all__ = [
     "buildings_from_osm",
     "classify_facility",
     "facilities_from_osm",
+    "fold_diacritics",
     "read_osm",
     "residential_from_osm",
     "streets_from_osm",
@@ -348,7 +349,7 @@ def _read_node(
 # -- facilities -------------------------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
+def fold_diacritics(text: str) -> str:
     """Lower-case and strip Vietnamese diacritics (đ -> d) for name matching."""
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
@@ -375,7 +376,7 @@ def classify_facility(tags: Mapping[str, str]) -> FacilityKind | None:
     'treasury'
     """
     amenity, shop, office = tags.get("amenity", ""), tags.get("shop", ""), tags.get("office", "")
-    name = _fold(" ".join(tags.get(k, "") for k in ("name", "name:vi", "official_name")))
+    name = fold_diacritics(" ".join(tags.get(k, "") for k in ("name", "name:vi", "official_name")))
     is_office_like = bool(office) or tags.get("government") or amenity in {"bank", "townhall"}
     if is_office_like and _TREASURY.search(name):
         return FacilityKind.TREASURY

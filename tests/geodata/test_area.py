@@ -82,7 +82,9 @@ def test_every_extract_loads(name: str, crs: str, min_edges: int, kinds: set[str
     if name.startswith("nha-trang"):
         # the shared README: about 24,000 directed edges once loaded
         assert area.graph.number_of_edges() < 26_000
-    assert area.name == name.split(".osm")[0]
+    named = {"hcmc-cho-quan": "Phường Chợ Quán", "hcmc-tan-dinh": "Phường Tân Định"}
+    stem = name.split(".osm")[0]
+    assert area.name == named.get(stem, stem)
     assert tuple(area.facilities.columns) == FACILITY_COLUMNS
     assert kinds <= set(area.facilities["kind"])
     summary = area_summary(area)
@@ -140,7 +142,8 @@ def test_patrol_area_command_prints_the_summary() -> None:
     result = runner.invoke(app, ["area", str(OSM / "hcmc-cho-quan.osm.bz2"), "--mode", "car"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["mode"] == "car" and summary["name"] == "hcmc-cho-quan"
+    # the extract holds its ward's boundary, and its file is named after it
+    assert summary["mode"] == "car" and summary["name"] == "Phường Chợ Quán"
     assert summary["facilities"]["bank"] == 15
     assert summary["graph"]["edges"] > 500
 
@@ -155,3 +158,20 @@ def test_patrol_area_command_defaults_and_errors() -> None:
     assert "không phải tệp OSM XML đọc được" in bad.stderr and "Traceback" not in bad.output
     wrong_mode = runner.invoke(app, ["area", "--mode", "bicycle"])
     assert wrong_mode.exit_code != 0
+
+
+def test_an_extract_is_named_after_the_ward_its_file_is_named_for() -> None:
+    import geopandas as gpd
+
+    from geodata.area import _area_name
+
+    boundary = gpd.GeoDataFrame(
+        {"name": ["Quận 5", "Phường An", "Phường Chợ Quán", "Khu phố 26", "Xã Tân Định"]},
+        geometry=gpd.GeoSeries([None] * 5, crs=4326),
+    )
+    assert _area_name(Path("hcmc-cho-quan.osm.bz2"), boundary) == "Phường Chợ Quán"
+    assert _area_name(Path("Tan_Dinh.osm"), boundary) == "Xã Tân Định"
+    assert _area_name(Path("hanoi-an-cho-quan.osm"), boundary) == "hanoi-an-cho-quan"
+    # whole words only ("quan" is not the ward "An"), and no match keeps the file's name
+    assert _area_name(Path("hcmc-quan.osm"), boundary) == "hcmc-quan"
+    assert _area_name(Path("hcmc-cho-quan.osm.bz2"), boundary.iloc[:0]) == "hcmc-cho-quan"

@@ -69,9 +69,9 @@ def test_the_command_reviews_the_stored_log_and_labels_generated_incidents(
     assert summary.startswith("TỔNG HỢP ĐIỂM NÓNG LIÊN PHƯỜNG, XÃ — kỳ 11/2026")
     # the stored log is the one reviewed (its November), and the two cities are two regions
     assert f"{DEFAULT_AREA_NAME}: {november} vụ việc trong kỳ" in summary
-    assert f"Vùng 1: {DEFAULT_AREA_NAME}" in summary and "Vùng 2: hcmc-cho-quan" in summary
+    assert f"Vùng 1: {DEFAULT_AREA_NAME}" in summary and "Vùng 2: Phường Chợ Quán" in summary
     # demonstration data is named: the stored log's own label, and Chợ Quán's generated log
-    assert f"DỮ LIỆU MINH HỌA: vụ việc do phần mềm tạo cho {DEFAULT_AREA_NAME}, hcmc-cho-quan" in (
+    assert f"DỮ LIỆU MINH HỌA: vụ việc do phần mềm tạo cho {DEFAULT_AREA_NAME}, Phường Chợ Quán" in (
         summary
     )
     with (out / CLUSTERS_FILE).open(encoding="utf-8-sig", newline="") as handle:
@@ -94,5 +94,5 @@ def test_a_wards_user_is_refused_the_other_wards_by_name(settings_file: Path) ->
             store.for_ward(commander.ward_id), commander, [None, str(CHO_QUAN)],
             month=date(2026, 11, 1), settings=settings,
         )  # fmt: skip
-    assert "không được xem hay sửa dữ liệu của hcmc-cho-quan" in refused.value.message_vi
+    assert "không được xem hay sửa dữ liệu của Phường Chợ Quán" in refused.value.message_vi
     store.close()
