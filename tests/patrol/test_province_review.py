@@ -71,9 +71,8 @@ def test_the_command_reviews_the_stored_log_and_labels_generated_incidents(
     assert f"{DEFAULT_AREA_NAME}: {november} vụ việc trong kỳ" in summary
     assert f"Vùng 1: {DEFAULT_AREA_NAME}" in summary and "Vùng 2: Phường Chợ Quán" in summary
     # demonstration data is named: the stored log's own label, and Chợ Quán's generated log
-    assert f"DỮ LIỆU MINH HỌA: vụ việc do phần mềm tạo cho {DEFAULT_AREA_NAME}, Phường Chợ Quán" in (
-        summary
-    )
+    demo = "DỮ LIỆU MINH HỌA: vụ việc do phần mềm tạo cho"
+    assert f"{demo} {DEFAULT_AREA_NAME}, Phường Chợ Quán" in summary
     with (out / CLUSTERS_FILE).open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert rows[0][:3] == ["cụm", "vùng", "phường xã"] and rows[0][-1] == "ghi chú"
