@@ -216,6 +216,32 @@ def users_disable(username: Annotated[str, typer.Argument()]) -> None:
     store.close()
 
 
+@users_app.command("ward")
+def users_ward(
+    username: Annotated[str, typer.Argument()],
+    area: Annotated[
+        str | None, typer.Option("--area", help="Phường/xã mới của tài khoản / the new ward.")
+    ] = None,
+    province: Annotated[
+        bool, typer.Option("--province", help="Mọi phường, xã / every ward of the store.")
+    ] = False,
+) -> None:
+    """Chuyển tài khoản sang phường khác. Move an account to another ward (its sessions end)."""
+    from patrol.store import accounts
+
+    def move() -> None:
+        if province == (area is not None):
+            err = PatrolError("give --area NAME or --province")
+            err.message_vi = "hãy nêu --area TÊN_PHƯỜNG hoặc --province"
+            raise err
+        accounts.set_ward(store, username, area, actor=_actor(), source="cli")
+
+    store = _store()
+    run_guarded(move)
+    typer.echo(f"{username}: {area or 'mọi phường, xã'}")
+    store.close()
+
+
 @users_app.command("enable")
 def users_enable(username: Annotated[str, typer.Argument()]) -> None:
     """Enable a disabled account again."""

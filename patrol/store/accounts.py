@@ -205,6 +205,22 @@ def set_user_enabled(
         )
 
 
+def set_ward(
+    store: Store, username: str, area: str | None, *, actor: str, source: str = ""
+) -> None:
+    """Move an account to ward ``area`` (``None``: every ward); its sessions end (audited).
+
+    A patrol leader works in the ward of their team: only that ward is accepted.
+    """
+    now = store.now()
+    with store.transaction() as session:
+        user = _get_user(session, username)
+        user.area_id = _ward_of_account(session, store, area, user.team_id)
+        _end_sessions(session, user.id, now, "ward changed")  # a session holds the old ward
+        record(session, store, username=actor, action=Action.USER_CHANGE,
+               target=f"user:{username}", source=source, detail=f"ward={area or '*'}")  # fmt: skip
+
+
 def _end_sessions(session: Session, user_id: int, now: datetime, reason: str) -> None:
     for row in session.scalars(
         select(LoginSession).where(LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))

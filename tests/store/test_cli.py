@@ -86,6 +86,11 @@ def test_first_administrator_and_user_management(
         code == 0
         and "tinh\tanalyst\t-\t-\tnever\tactive\t*" in run(settings_file, "users", "list")[1]
     )
+    code, _, err = run(settings_file, "users", "ward", "tinh")
+    assert code == 2 and "--province" in err
+    assert run(settings_file, "users", "ward", "tinh", "--area", "Cát Linh")[0] == 0
+    assert "\tactive\tCát Linh" in run(settings_file, "users", "list")[1]
+    assert run(settings_file, "users", "ward", "tinh", "--province")[0] == 0
     monkeypatch.setenv("PATROL_LANG", "vi")
     listed = run(settings_file, "users", "list")[1]
     assert "tinh\tCán bộ phân tích\t-\t-\tchưa đăng nhập\tđang dùng\tmọi phường, xã" in listed

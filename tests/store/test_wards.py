@@ -19,12 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from geodata.incidents import generate_demo_incidents
-from patrol.store import auth, plans, repo, roster
+from patrol.store import accounts, auth, plans, repo, roster
 from patrol.store.audit import list_audit
 from patrol.store.auth import Principal, Role
 from patrol.store.db import Store, open_store
 from patrol.store.models import Area, Incident, Plan, Team
-from patrolbase.errors import AccessDeniedError, PatrolError
+from patrolbase.errors import AccessDeniedError, AuthError, PatrolError
 from patrolbase.settings import Settings
 
 pytestmark = pytest.mark.slow  # measured over a few seconds: outside the fast loop
@@ -138,6 +138,16 @@ def test_an_account_takes_its_teams_ward_and_no_other(wards) -> None:
     )
     listed = {u.username: u.ward for u in auth.list_users(store)}
     assert listed["totruong-cl"] == WARD_B and listed["phantich"] is None
+    # an account moves ward (audited, its sessions end); a leader only to its team's ward
+    token = auth.login(store, "phantich", PASSWORD).token
+    accounts.set_ward(store, "phantich", WARD_A, actor="quantri")
+    with pytest.raises(AuthError):
+        auth.authenticate(store, token)
+    assert auth.login(store, "phantich", PASSWORD).principal.ward == WARD_A
+    with pytest.raises(PatrolError):
+        accounts.set_ward(store, "totruong-cl", WARD_A, actor="quantri")
+    moved = [e.detail for e in list_audit(store, action="user_change")]
+    assert moved == [f"ward={WARD_A}"]
 
 
 # --- PostgreSQL: row-level security, for the service account that owns the tables -----------

@@ -7,7 +7,7 @@ Create Date: 2026-12-03 19:30:00
 Written by hand after the models (``patrol.store.models.User.area_id``) and
 ``patrol.store.wards``. An account that leads a team gets its team's ward. On a store of one
 ward every other account gets that ward; on a store of several they stay province-wide, as they
-were, for the administrator to assign.
+were, for the administrator to assign (`patrol users ward`).
 
 On PostgreSQL every table of a ward's records gets a policy: while a transaction has set
 ``patrol.ward_id`` (a ward user's work, ``Store.for_ward``) only that ward's rows are read or
