@@ -221,3 +221,32 @@ def test_on_postgresql_hand_written_sql_of_a_ward_sees_that_ward_only(service_st
     # and the setting ends with the transaction: the pooled connection sees every ward again
     with store.read() as session:
         assert session.scalar(count) == both
+
+
+@pytest.mark.parametrize("wards_before", [1, 2])
+def test_the_upgrade_gives_accounts_of_a_one_ward_store_its_ward(
+    tmp_path: Path, wards_before: int
+) -> None:
+    from patrol.store.migrate import upgrade
+
+    settings = Settings().replace(store={"data_dir": str(tmp_path)})
+    old = open_store(settings, migrate=False)
+    upgrade(old.engine, revision="0006", keys=old.keys)
+    with old.transaction() as session:
+        for n in range(1, wards_before + 1):
+            session.execute(text("INSERT INTO areas (name, source, created_at) "
+                                 f"VALUES ('P{n}', '', '2026-11-23 00:00:00')"))  # fmt: skip
+        session.execute(text("INSERT INTO teams (area_id, name) VALUES (1, 'T1')"))
+        for name, team in (("chihuy", "NULL"), ("totruong", "1")):
+            session.execute(text(
+                "INSERT INTO users (username, display_name, role, password_hash, team_id, "
+                "created_at, password_changed_at) VALUES "
+                f"('{name}', '{name}', 'commander', 'x', {team}, '2026-11-23 00:00:00', "
+                "'2026-11-23 00:00:00')"
+            ))  # fmt: skip
+    old.close()
+    store = open_store(settings)
+    wards = {u.username: u.ward for u in auth.list_users(store)}
+    store.close()
+    # a leader takes the team's ward; the others the store's one ward, or stay province-wide
+    assert wards == {"chihuy": "P1" if wards_before == 1 else None, "totruong": "P1"}
