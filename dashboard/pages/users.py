@@ -16,7 +16,7 @@ from dashboard import access, cache
 from dashboard import state as session
 from dashboard.i18n import fmt_date, translator
 from patrol.personnel import team_label
-from patrol.store import auth, roster
+from patrol.store import accounts, auth, roster
 from patrol.store.auth import Permission, Role
 
 session.init()
@@ -153,6 +153,23 @@ if users:
             if st.form_submit_button(T("users.password_reset")):
                 auth.set_password(store, user.username, new, actor=admin.username, source=source)
                 _done(T("users.password_was_reset", user=user.username))
+    if user.role != Role.PATROL_LEADER:  # a leader works in the ward of their team
+        here = cache.area_name()
+        w1, w2 = st.columns([2, 1])
+        every = "*"  # a selectbox's None means "nothing chosen": every ward needs its own value
+        scopes = [here, every]
+        now = user.ward or every
+        scope = w1.selectbox(
+            T("users.ward"), scopes, index=scopes.index(now) if now in scopes else None,
+            format_func=lambda w: T("users.ward_all") if w == every else w,
+            key=f"users_ward_{user.username}",
+        )  # fmt: skip
+        if w2.button(T("users.set_ward"), key="users_set_ward", disabled=scope in {now, None}):
+            with session.guard():
+                ward = None if scope == every else scope
+                accounts.set_ward(store, user.username, ward, actor=admin.username,
+                                  source=source)  # fmt: skip
+                _done(T("users.ward_set", user=user.username, ward=ward or T("users.ward_all")))
     if user.role == Role.PATROL_LEADER:
         t1, t2 = st.columns([2, 1])
         codes = team_codes or ([user.team] if user.team else [])

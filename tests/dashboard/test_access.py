@@ -219,6 +219,21 @@ def test_a_user_of_another_ward_is_refused_this_wards_records_by_name(app_as: An
     assert any(e.outcome == "denied" and e.target == f"area:{DEFAULT_AREA_NAME}" for e in refused)
 
 
+def test_users_page_moves_an_account_between_this_ward_and_every_ward(app_as: Any) -> None:
+    at = app_as("administrator", "users")
+    at.selectbox(key="users_chosen").set_value("phantich").run()
+    every = "Mọi phường, xã (cấp tỉnh)"
+    for ward, shown in ((DEFAULT_AREA_NAME, DEFAULT_AREA_NAME), ("*", every)):
+        at.selectbox(key="users_ward_phantich").set_value(ward).run()
+        at.button(key="users_set_ward").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(f"phantich nay thuộc: {shown}" in s.value for s in at.success)
+        table = at.dataframe[0].value.set_index("Tên đăng nhập")
+        assert table.loc["phantich", "Phường/xã"] == shown
+    moved = [e.detail for e in audit.list_audit(app_as.store, action="user_change")]
+    assert moved[:2] == ["ward=*", f"ward={DEFAULT_AREA_NAME}"]  # newest first
+
+
 def test_users_page_refuses_a_weak_password(app_as: Any) -> None:
     at = app_as("administrator", "users")
     at.text_input(key="new_username").input("phantich2")
