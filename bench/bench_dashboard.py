@@ -24,6 +24,7 @@ Run::
 
     .venv/bin/python bench/bench_dashboard.py                 # 3 repeats, 3 s solver limit
     .venv/bin/python bench/bench_dashboard.py --repeats 1 --incidents 20000
+    .venv/bin/python bench/bench_dashboard.py --only map --repeats 7   # map page / bare map
 
 The machine is shared: medians of the repeats are printed beside the targets, all in one run.
 """
@@ -147,13 +148,39 @@ def open_page(page: Any, title: str) -> None:
     page.get_by_role("heading", name=title).first.wait_for()
 
 
+def row(name: str, seconds: list[float], target: float | None) -> str:
+    """One line of figures: the median, the target and verdict if any, every repeat."""
+    median = statistics.median(seconds)
+    verdict = "" if target is None else ("ok" if median < target else "OVER")
+    shown = "" if target is None else f"< {target:.0f} s"
+    each = ", ".join(f"{s:.2f}" for s in seconds)
+    return f"{name:<44} {median:7.2f} s  {shown:>7}  {verdict:<4}  [{each}]"
+
+
+def _print_map(ours: list[float], bare: list[float], repeats: int | None) -> None:
+    """Print the map page against the bare map (with the run's heading when ``repeats``)."""
+    if repeats is not None:
+        load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+        print(f"default area, {repeats} repeats (median), {os.cpu_count()} cores, "
+              f"load average {load} (a shared machine slows every figure)")  # fmt: skip
+    print(row("map page (menu -> sites drawn)", ours, None))
+    print(row("bare map page, 50 markers (menu -> drawn)", bare, None))
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(f"  map page / bare map: {ratio:.2f} (target <= 1.3)")
+
+
 def main() -> None:
     """Run the three measurements and print them beside their targets."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=3.0, help="solver seconds")
     parser.add_argument("--incidents", type=int, default=50_000)
+    parser.add_argument(
+        "--only", choices=["all", "map"], default="all",
+        help="map: only the map page against the bare map (quick, for work on the map)",
+    )  # fmt: skip
     args = parser.parse_args()
+    only_map = args.only == "map"
 
     from playwright.sync_api import sync_playwright
 
@@ -163,7 +190,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as tmp_name:
         tmp = Path(tmp_name)
         log_csv = tmp / f"incidents-{args.incidents}.csv"
-        write_incidents(log_csv, args.incidents, bbox)
+        if not only_map:
+            write_incidents(log_csv, args.incidents, bbox)
         settings = tmp / "settings.toml"
         settings.write_text(
             f"[routing]\ntime_limit_s = {args.time_limit}\n"
@@ -191,8 +219,8 @@ def main() -> None:
 
             # The first session after the server starts (cold), then later ones (warm): the
             # login page, the map after logging in, the month's hotspot review.
-            firsts, maps, reviews = [], [], []
-            for _ in range(args.repeats + 1):
+            firsts, maps, reviews, plans = [], [], [], []
+            for _ in range(0 if only_map else args.repeats + 1):
                 page = fresh()
                 firsts.append(timed(lambda: open_login(page, app.url), lambda: None))  # noqa: B023
                 press = fill_login(page, next(users))
@@ -200,8 +228,7 @@ def main() -> None:
                 nav = page.get_by_test_id("stSidebarNav").get_by_role("link", name=REVIEW)
                 reviews.append(timed(nav.click, review_drawn(page)))
                 page.context.close()
-            plans = []
-            for _ in range(args.repeats):
+            for _ in range(0 if only_map else args.repeats):
                 page = fresh()
                 login(page, app.url, next(users))()
                 drawn(page, "path.facility")()
@@ -229,6 +256,11 @@ def main() -> None:
                         timed(menu(other, "Bản đồ"), lambda: markers.wait_for(state="attached"))  # noqa: B023
                     )
                 other.context.close()
+            big: list[float] = []
+            if only_map:
+                browser.close()
+                _print_map(ours, bare, args.repeats)
+                return
             open_page(page, "Dữ liệu")
             page.get_by_role("tab", name="Vụ việc").click()
             upload = page.locator('input[type="file"]').nth(1)
@@ -236,20 +268,12 @@ def main() -> None:
             accepted = page.get_by_text(f"Đã lưu {log_csv.name}: {count} dòng")
             validate = timed(lambda: upload.set_input_files(str(log_csv)), accepted.wait_for)
             nav = page.get_by_role("link", name="Bản đồ")
-            big = []
             for i in range(args.repeats):
                 if i:
                     open_page(page, "Dữ liệu")
                 big.append(timed(nav.click, drawn(page, "path.facility")))
                 drawn(page, "path.incident-cell")()  # already there with the sites
             browser.close()
-
-    def row(name: str, seconds: list[float], target: float | None) -> str:
-        median = statistics.median(seconds)
-        verdict = "" if target is None else ("ok" if median < target else "OVER")
-        shown = "" if target is None else f"< {target:.0f} s"
-        each = ", ".join(f"{s:.2f}" for s in seconds)
-        return f"{name:<44} {median:7.2f} s  {shown:>7}  {verdict:<4}  [{each}]"
 
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(
@@ -265,10 +289,7 @@ def main() -> None:
         print(row(f"{name}, later sessions", figures[1:], None))
         warm = statistics.median(figures[1:])
         print(f"  first / later: {figures[0] / warm:.2f} (target <= 2)")
-    print(row("map page (menu -> sites drawn)", ours, None))
-    print(row("bare map page, 50 markers (menu -> drawn)", bare, None))
-    ratio = statistics.median(ours) / statistics.median(bare)
-    print(f"  map page / bare map: {ratio:.2f} (target <= 1.3)")
+    _print_map(ours, bare, None)
     print(row("planned shift (Solve -> loops drawn)", plans, 8))
     print(row(f"validate + store {args.incidents:,} incidents (upload)", [validate], None))
     print(row(f"map page with {args.incidents:,} incidents, first visit", big[:1], 5))
