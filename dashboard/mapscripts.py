@@ -272,21 +272,26 @@ class StreetNames(MacroElement):
             pane.style.zIndex = 450;
             pane.style.pointerEvents = "none";
             var group = L.layerGroup();
-            var items = data.features.slice().sort(function (a, b) {
-                return a.properties.rank - b.properties.rank;
-            }).map(function (f) {
-                var p = f.properties;
-                var span = document.createElement("span");
-                span.className = "street-name " + (p.cls || "");
-                span.textContent = p.name;
-                span.style.transform = "translate(-50%, -50%) rotate(" + (-p.angle_deg) + "deg)";
-                var icon = L.divIcon({html: span, className: "", iconSize: [0, 0]});
-                var c = f.geometry.coordinates;
-                var marker = L.marker([c[1], c[0]], {icon: icon, interactive: false,
-                                                     keyboard: false, pane: "streetNames"});
-                group.addLayer(marker);
-                return {span: span, name: p.name};
-            });
+            var items = null;
+            // The names are made the first time they show (street zoom), not with the map.
+            function make() {
+                return data.features.slice().sort(function (a, b) {
+                    return a.properties.rank - b.properties.rank;
+                }).map(function (f) {
+                    var p = f.properties;
+                    var span = document.createElement("span");
+                    span.className = "street-name " + (p.cls || "");
+                    span.textContent = p.name;
+                    span.style.transform = "translate(-50%, -50%) rotate(" + (-p.angle_deg)
+                        + "deg)";
+                    var icon = L.divIcon({html: span, className: "", iconSize: [0, 0]});
+                    var c = f.geometry.coordinates;
+                    var marker = L.marker([c[1], c[0]], {icon: icon, interactive: false,
+                                                         keyboard: false, pane: "streetNames"});
+                    group.addLayer(marker);
+                    return {span: span, name: p.name};
+                });
+            }
             function hits(a, b) {
                 return a.left < b.right && b.left < a.right && a.top < b.bottom
                     && b.top < a.bottom;
@@ -294,6 +299,7 @@ class StreetNames(MacroElement):
             function place() {
                 var show = map.getZoom() >= {{ this.min_zoom }};
                 if (!show) { if (map.hasLayer(group)) { map.removeLayer(group); } return; }
+                items = items || make();
                 if (!map.hasLayer(group)) { group.addTo(map); }
                 var root = map.getContainer();
                 var frame = root.getBoundingClientRect();

@@ -178,6 +178,12 @@ class VectorLayer(Layer):
     point is a circle marker in ``style``). ``cls`` picks a style from ``styles`` when a feature
     has no ``style`` of its own; ``styles[""]`` is the style of every other feature.
     ``data_json`` is ``data`` already serialised (``BaseLayers.json``).
+
+    With ``canvas`` the lines and areas are painted on one canvas shared by every such layer of
+    the map instead of one SVG element each: the base map's thousand streets and buildings add
+    no thousand elements to the page to lay out and paint. Tooltips and clicks still work; a
+    ``className`` does not exist there, so a layer that tests or scripts find by class (sites,
+    cells, loops) stays SVG.
     """
 
     _template = Template(
@@ -185,6 +191,11 @@ class VectorLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
             interactive: {{ this.interactive|tojson }},
+            {% if this.canvas %}
+            renderer: (function (map) {
+                return map.patrolCanvas || (map.patrolCanvas = L.canvas({padding: 0.5}));
+            })({{ this._parent.get_name() }}),
+            {% endif %}
             style: function (f) {
                 var styles = {{ this.styles|tojson }};
                 return f.properties.style || styles[f.properties.cls] || styles[""] || {};
@@ -218,6 +229,7 @@ class VectorLayer(Layer):
         interactive: bool = True,
         show: bool = True,
         data_json: str | None = None,
+        canvas: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "VectorLayer"
@@ -227,6 +239,7 @@ class VectorLayer(Layer):
         self.data_json = data_json if data_json is not None else _to_json(data)
         self.styles = dict(styles or {})
         self.interactive = interactive
+        self.canvas = canvas
         # What the legend and the team filter read back from a layer drawn here.
         self.levels: list[str] = []
         self.team: str | None = None
@@ -294,39 +307,40 @@ def build_map(
         attribution=ATTRIBUTION,
         fill_screen=fill_screen,
     ).add_to(fmap)
+    # The area's extent first: the layers are then drawn once, at the zoom they are seen at.
+    FitTo([[south, west], [north, east]]).add_to(fmap)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap", name=t("layer.online", lang), attr=ATTRIBUTION, max_zoom=19
         ).add_to(fmap)
     VectorLayer(
         base.residential, data_json=base.json["residential"], name=t("layer.residential", lang),
-        interactive=False,
+        interactive=False, canvas=True,
         styles={"": {"color": "#e4e0da", "weight": 0, "fillColor": "#ecE9e4",
                      "fillOpacity": 0.8}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
         base.water, data_json=base.json["water"], name=t("layer.water", lang),
-        interactive=False,
+        interactive=False, canvas=True,
         styles={"": {"color": "#a9cce8", "weight": 0.8, "fillColor": "#cfe5f5",
                      "fillOpacity": 1.0}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
         base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang),
-        interactive=False,
+        interactive=False, canvas=True,
         styles={"": {"color": "#d6d3ce", "weight": 0.5, "fillColor": "#e2dfda",
                      "fillOpacity": 0.9}},
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
-        base.streets, data_json=base.json["streets"], name=t("layer.streets", lang),
+        base.streets, data_json=base.json["streets"], name=t("layer.streets", lang), canvas=True,
         styles=_STREET_STYLE,
     ).add_to(fmap)  # fmt: skip
     VectorLayer(
         base.boundary, data_json=base.json["boundary"], name=t("layer.boundary", lang),
-        interactive=False,
+        interactive=False, canvas=True,
         styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
     ).add_to(fmap)  # fmt: skip
     StreetNames(base.json["labels"]).add_to(fmap)
-    FitTo([[south, west], [north, east]]).add_to(fmap)
     return fmap
 
 
