@@ -178,12 +178,15 @@ def test_map_renders_offline_with_streets_and_sites(server: str, ward: Any, page
     frame = wait_for_map(page)
     box = frame.locator(".leaflet-container").bounding_box()
     assert box is not None and box["width"] > 400 and box["height"] > 400  # not a blank map
-    # Streets, buildings, land use and boundary are painted on one canvas; cells and sites are
-    # SVG paths of their own (found by class).
+    # Streets, buildings, land use and boundary are painted on one canvas, a few multi-part
+    # shapes; cells and sites are SVG paths of their own (found by class). Count the lines and
+    # rings drawn.
     drawn = frame.locator(".leaflet-container").evaluate(
         """() => { const n = {canvas: 0, svg: 0};
+            const parts = ll => !ll || !ll.length ? 1
+                : ll[0] instanceof L.LatLng ? 1 : ll.reduce((k, x) => k + parts(x), 0);
             window.map.eachLayer(l => { if (l._renderer) {
-                n[l._renderer instanceof L.Canvas ? "canvas" : "svg"] += 1; } });
+                n[l._renderer instanceof L.Canvas ? "canvas" : "svg"] += parts(l._latlngs); } });
             return n; }"""
     )
     assert drawn["canvas"] > 800 and drawn["canvas"] + drawn["svg"] > 1000, drawn
