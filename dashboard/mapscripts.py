@@ -36,7 +36,7 @@ STREET_NAME_MIN_ZOOM = 16
 
 
 class MapSetup(MacroElement):
-    """Local marker images, the attribution, a metric-only scale and the map's height.
+    """Local marker images, the attribution, a metric-only scale, the map's height, popup CSS.
 
     With ``fill_screen`` the map fills its frame, which ``dashboard.shell.show_map`` makes as
     tall as a wide window: the map is the page's main view on a commander's screen.
@@ -44,6 +44,12 @@ class MapSetup(MacroElement):
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>
+        .site-popup { font-size: 12px; }
+        .site-popup th { text-align: left; padding-right: 6px; vertical-align: top; }
+        </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function (map) {
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
@@ -307,8 +313,13 @@ class StreetNames(MacroElement):
                     root.querySelectorAll(".stop-number, .map-legend, .leaflet-control"),
                     function (el) { return el.getBoundingClientRect(); });
                 var seen = {};
-                items.forEach(function (item) {
-                    var r = item.span.getBoundingClientRect();
+                // Every box is read before any name is shown or hidden (visibility moves
+                // nothing): one layout for all the names, not one per name.
+                var boxes = items.map(function (item) {
+                    return item.span.getBoundingClientRect();
+                });
+                items.forEach(function (item, k) {
+                    var r = boxes[k];
                     var cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
                     var gap = 3 * Math.max(r.width, r.height);
                     var ok = r.left >= frame.left && r.right <= frame.right

@@ -385,13 +385,13 @@ def build_map(
 
 def _popup_html(rows: Iterable[tuple[str, str]], title: str) -> str:
     # Every value comes from OSM or an uploaded file: escape it.
+    # Styled by the map's own CSS (``MapSetup``): not repeated in every row of every popup.
     cells = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-        f"{html.escape(k)}</th><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
         for k, v in rows
         if v
     )
-    return f"<b>{html.escape(title)}</b><table style='font-size:12px'>{cells}</table>"
+    return f"<b>{html.escape(title)}</b><table class='site-popup'>{cells}</table>"
 
 
 def add_facilities(
@@ -565,14 +565,15 @@ def add_incidents(
     layer: folium.map.Layer
     if view == "cells":
         cells, top = incident_cells(incidents)
+        # One style per colour of the ramp, named by the cells (``cls``): not one per cell.
+        styles = {colour: {"color": colour, "weight": 0.5, "fillColor": colour,
+                           "fillOpacity": 0.65, "className": "incident-cell"}
+                  for colour in CELL_RAMP}  # fmt: skip
         for feature in cells["features"]:
             n = feature["properties"]["n"]
-            colour = _cell_colour(n, top)
-            feature["properties"]["style"] = {"color": colour, "weight": 0.5,
-                                              "fillColor": colour, "fillOpacity": 0.65,
-                                              "className": "incident-cell"}  # fmt: skip
+            feature["properties"]["cls"] = _cell_colour(n, top)
             feature["properties"]["tip"] = html.escape(t("popup.cell", lang, n=n))
-        layer = VectorLayer(cells, name=name)
+        layer = VectorLayer(cells, name=name, styles=styles)
     elif view == "heat":
         points = incidents[["lat", "lon"]].to_numpy(dtype=float).round(6).tolist()
         layer = plugins.HeatMap(points, name=name, radius=14, blur=18, min_opacity=0.3)
