@@ -10,7 +10,8 @@ the page has drawn what it must show:
   (target <= 2);
 - the map page against a bare one: a two-page Streamlit app drawing one folium map of the area
   with 50 markers (``bench/bare_map/app.py``, same Streamlit, streamlit-folium and Leaflet),
-  from another page of the menu until the sites or markers are drawn, in turn (target <= 1.3);
+  from another page of the menu until the sites or markers are drawn, in turn, after one
+  untimed turn and half a second on the other page before each click (target <= 1.3);
 - planned shift: on "Lập kế hoạch ca" press Solve, wait for the loops on the map (target < 8 s;
   the solver's own time limit, ``--time-limit``, is part of it);
 - map with 50,000 incidents: upload a 50,000-row incident log on "Dữ liệu" (validated and
@@ -75,6 +76,9 @@ def write_incidents(path: Path, n: int, bbox: tuple[float, float, float, float])
 
 
 REVIEW = "Rà soát điểm nóng"
+SETTLE_S = 0.5
+"""Pause before a timed click on the map page or the bare map: the page left behind finishes
+its run (and the server its collection) first, so neither figure carries the other page."""
 
 
 def bare_script(tmp: Path) -> str:
@@ -247,14 +251,20 @@ def main() -> None:
                 other = fresh()
                 other.goto(plain.url)
                 other.get_by_role("heading", name="Trang đầu").wait_for()
-                for _ in range(args.repeats):
+                # One turn first, not timed: the bare app loads its area on its first map; then
+                # each timed click waits for the page before it to settle (SETTLE_S).
+                for turn in range(args.repeats + 1):
                     open_page(page, "Dữ liệu")
-                    ours.append(timed(menu(page, "Bản đồ"), drawn(page, "path.facility")))
+                    page.wait_for_timeout(SETTLE_S * 1000)
+                    mine = timed(menu(page, "Bản đồ"), drawn(page, "path.facility"))
                     open_page(other, "Trang đầu")
+                    other.wait_for_timeout(SETTLE_S * 1000)
                     markers = other.frame_locator(MAP_FRAME).first.locator("path").nth(49)
-                    bare.append(
-                        timed(menu(other, "Bản đồ"), lambda: markers.wait_for(state="attached"))  # noqa: B023
-                    )
+                    theirs = timed(menu(other, "Bản đồ"),
+                                   lambda: markers.wait_for(state="attached"))  # noqa: B023  # fmt: skip
+                    if turn:
+                        ours.append(mine)
+                        bare.append(theirs)
                 other.context.close()
             big: list[float] = []
             if only_map:
