@@ -67,9 +67,10 @@ class MapFrame:
         return _hash_key(self.script, key)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def _hash_key(script: str, key: str) -> str:
     # A few regular expressions over the whole script: once per frame (a string keeps its hash).
+    # As many entries as frames cached: each keeps its script alive.
     from streamlit_folium import generate_js_hash
 
     return str(generate_js_hash(script, key, False))
