@@ -36,7 +36,7 @@ STREET_NAME_MIN_ZOOM = 16
 
 
 class MapSetup(MacroElement):
-    """Local marker images, the attribution, a metric-only scale and the map's height.
+    """Local marker images, the attribution, a metric-only scale, the map's height, popup CSS.
 
     With ``fill_screen`` the map fills its frame, which ``dashboard.shell.show_map`` makes as
     tall as a wide window: the map is the page's main view on a commander's screen.
@@ -44,6 +44,12 @@ class MapSetup(MacroElement):
 
     _template = Template(
         """
+        {% macro header(this, kwargs) %}
+        <style>
+        .site-popup { font-size: 12px; }
+        .site-popup th { text-align: left; padding-right: 6px; vertical-align: top; }
+        </style>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         (function (map) {
             L.Icon.Default.imagePath = {{ this.image_path|tojson }};
@@ -272,21 +278,26 @@ class StreetNames(MacroElement):
             pane.style.zIndex = 450;
             pane.style.pointerEvents = "none";
             var group = L.layerGroup();
-            var items = data.features.slice().sort(function (a, b) {
-                return a.properties.rank - b.properties.rank;
-            }).map(function (f) {
-                var p = f.properties;
-                var span = document.createElement("span");
-                span.className = "street-name " + (p.cls || "");
-                span.textContent = p.name;
-                span.style.transform = "translate(-50%, -50%) rotate(" + (-p.angle_deg) + "deg)";
-                var icon = L.divIcon({html: span, className: "", iconSize: [0, 0]});
-                var c = f.geometry.coordinates;
-                var marker = L.marker([c[1], c[0]], {icon: icon, interactive: false,
-                                                     keyboard: false, pane: "streetNames"});
-                group.addLayer(marker);
-                return {span: span, name: p.name};
-            });
+            var items = null;
+            // The names are made the first time they show (street zoom), not with the map.
+            function make() {
+                return data.features.slice().sort(function (a, b) {
+                    return a.properties.rank - b.properties.rank;
+                }).map(function (f) {
+                    var p = f.properties;
+                    var span = document.createElement("span");
+                    span.className = "street-name " + (p.cls || "");
+                    span.textContent = p.name;
+                    span.style.transform = "translate(-50%, -50%) rotate(" + (-p.angle_deg)
+                        + "deg)";
+                    var icon = L.divIcon({html: span, className: "", iconSize: [0, 0]});
+                    var c = f.geometry.coordinates;
+                    var marker = L.marker([c[1], c[0]], {icon: icon, interactive: false,
+                                                         keyboard: false, pane: "streetNames"});
+                    group.addLayer(marker);
+                    return {span: span, name: p.name};
+                });
+            }
             function hits(a, b) {
                 return a.left < b.right && b.left < a.right && a.top < b.bottom
                     && b.top < a.bottom;
@@ -294,6 +305,7 @@ class StreetNames(MacroElement):
             function place() {
                 var show = map.getZoom() >= {{ this.min_zoom }};
                 if (!show) { if (map.hasLayer(group)) { map.removeLayer(group); } return; }
+                items = items || make();
                 if (!map.hasLayer(group)) { group.addTo(map); }
                 var root = map.getContainer();
                 var frame = root.getBoundingClientRect();
@@ -301,8 +313,13 @@ class StreetNames(MacroElement):
                     root.querySelectorAll(".stop-number, .map-legend, .leaflet-control"),
                     function (el) { return el.getBoundingClientRect(); });
                 var seen = {};
-                items.forEach(function (item) {
-                    var r = item.span.getBoundingClientRect();
+                // Every box is read before any name is shown or hidden (visibility moves
+                // nothing): one layout for all the names, not one per name.
+                var boxes = items.map(function (item) {
+                    return item.span.getBoundingClientRect();
+                });
+                items.forEach(function (item, k) {
+                    var r = boxes[k];
                     var cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
                     var gap = 3 * Math.max(r.width, r.height);
                     var ok = r.left >= frame.left && r.right <= frame.right

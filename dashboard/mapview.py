@@ -99,7 +99,24 @@ _STREET_STYLE = {
     "minor": {"color": "#cdcdcd", "weight": 2.5, "opacity": 0.95},
     "path": {"color": "#cfcfcf", "weight": 1.5, "opacity": 0.95, "dashArray": "4 3"},
 }
+_STREET_ORDER = {"path": 0, "minor": 1, "medium": 2, "major": 3}  # drawn first to last
 _LAYER_NAMES = ("streets", "buildings", "residential", "boundary", "water", "labels")
+# The base map's layers from bottom to top, and their VectorLayer options. Merged shapes
+# (``BaseLayers.drawn``) fill with the nonzero rule: holes stay holes, overlaps are filled once.
+_BASE_LAYERS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("residential", {"interactive": False, "styles": {"": {
+        "color": "#e4e0da", "weight": 0, "fillColor": "#ecE9e4", "fillOpacity": 0.8,
+        "fillRule": "nonzero"}}}),
+    ("water", {"interactive": False, "styles": {"": {
+        "color": "#a9cce8", "weight": 0.8, "fillColor": "#cfe5f5", "fillOpacity": 1.0,
+        "fillRule": "nonzero"}}}),
+    ("buildings", {"interactive": False, "styles": {"": {
+        "color": "#d6d3ce", "weight": 0.5, "fillColor": "#e2dfda", "fillOpacity": 0.9,
+        "fillRule": "nonzero"}}}),
+    ("streets", {"styles": _STREET_STYLE}),
+    ("boundary", {"interactive": False, "styles": {"": {
+        "color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}}}),
+)  # fmt: skip
 
 
 def _to_json(data: dict[str, Any]) -> str:
@@ -126,14 +143,60 @@ class BaseLayers:
     """Street-name anchors (``name``, ``angle_deg``, ``rank``, ``cls``)."""
 
     @cached_property
+    def drawn(self) -> dict[str, dict[str, Any]]:
+        """Each layer as the map draws it: one multi-part feature per style (``_merged``)."""
+        merged = {name: _merged(getattr(self, name)) for name in _LAYER_NAMES if name != "labels"}
+        return {**merged, "labels": self.labels}
+
+    @cached_property
     def json(self) -> dict[str, str]:
-        """Each layer serialised once (the layers are cached across sessions, so is this)."""
-        return {name: _to_json(getattr(self, name)) for name in _LAYER_NAMES}
+        """Each drawn layer serialised once (the layers are cached across sessions, so is this)."""
+        return {name: _to_json(self.drawn[name]) for name in _LAYER_NAMES}
 
     @property
     def street_count(self) -> int:
         """Number of street lines drawn."""
         return len(self.streets["features"])
+
+
+def _merged(collection: dict[str, Any]) -> dict[str, Any]:
+    """Merge the features of ``collection`` into one multi-part feature per ``cls``.
+
+    The browser then makes a handful of layers for the base map instead of about a thousand
+    (each a Leaflet object with its own projection, clipping and bounds): the look is the same,
+    as every feature of a class has the same style and the base map has no tooltips. Streets
+    keep their order by width (``_STREET_ORDER``: wide streets over narrow ones, as on paper).
+    Polygons are oriented (outer rings counter-clockwise, holes clockwise) so that the
+    ``nonzero`` fill rule of the merged shapes keeps holes and fills overlaps once.
+    """
+    from shapely.geometry import mapping, shape
+    from shapely.geometry.polygon import orient
+
+    polygons: dict[str, list[Any]] = {}
+    lines: dict[str, list[Any]] = {}
+    for feature in collection["features"]:
+        cls = str(feature["properties"].get("cls") or "")
+        geometry = feature["geometry"]
+        kind = geometry["type"]
+        if kind in ("Polygon", "MultiPolygon"):
+            parts = getattr(shape(geometry), "geoms", [shape(geometry)])
+            polygons.setdefault(cls, []).extend(
+                mapping(orient(part, sign=1.0))["coordinates"] for part in parts
+            )
+        elif kind == "LineString":
+            lines.setdefault(cls, []).append(geometry["coordinates"])
+        elif kind == "MultiLineString":
+            lines.setdefault(cls, []).extend(geometry["coordinates"])
+    classes = sorted({*polygons, *lines}, key=lambda c: (_STREET_ORDER.get(c, -1), c))
+    features = []
+    for cls in classes:
+        properties = {"cls": cls} if cls else {}
+        for kind, parts in (("MultiPolygon", polygons.get(cls)),
+                            ("MultiLineString", lines.get(cls))):  # fmt: skip
+            if parts:
+                features.append({"type": "Feature", "properties": properties,
+                                 "geometry": {"type": kind, "coordinates": parts}})  # fmt: skip
+    return _collection(features)
 
 
 def _geojson(frame: gpd.GeoDataFrame | None, columns: Sequence[str] = ()) -> dict[str, Any]:
@@ -178,6 +241,12 @@ class VectorLayer(Layer):
     point is a circle marker in ``style``). ``cls`` picks a style from ``styles`` when a feature
     has no ``style`` of its own; ``styles[""]`` is the style of every other feature.
     ``data_json`` is ``data`` already serialised (``BaseLayers.json``).
+
+    With ``canvas`` the lines and areas are painted on one canvas shared by every such layer of
+    the map instead of one SVG element each: the base map's thousand streets and buildings add
+    no thousand elements to the page to lay out and paint. Tooltips and clicks still work; a
+    ``className`` does not exist there, so a layer that tests or scripts find by class (sites,
+    cells, loops) stays SVG.
     """
 
     _template = Template(
@@ -185,6 +254,11 @@ class VectorLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data_json }}, {
             interactive: {{ this.interactive|tojson }},
+            {% if this.canvas %}
+            renderer: (function (map) {
+                return map.patrolCanvas || (map.patrolCanvas = L.canvas({padding: 0.5}));
+            })({{ this._parent.get_name() }}),
+            {% endif %}
             style: function (f) {
                 var styles = {{ this.styles|tojson }};
                 return f.properties.style || styles[f.properties.cls] || styles[""] || {};
@@ -218,6 +292,7 @@ class VectorLayer(Layer):
         interactive: bool = True,
         show: bool = True,
         data_json: str | None = None,
+        canvas: bool = False,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "VectorLayer"
@@ -227,6 +302,7 @@ class VectorLayer(Layer):
         self.data_json = data_json if data_json is not None else _to_json(data)
         self.styles = dict(styles or {})
         self.interactive = interactive
+        self.canvas = canvas
         # What the legend and the team filter read back from a layer drawn here.
         self.levels: list[str] = []
         self.team: str | None = None
@@ -294,51 +370,28 @@ def build_map(
         attribution=ATTRIBUTION,
         fill_screen=fill_screen,
     ).add_to(fmap)
+    # The area's extent first: the layers are then drawn once, at the zoom they are seen at.
+    FitTo([[south, west], [north, east]]).add_to(fmap)
     if online_tiles:
         folium.TileLayer(
             "OpenStreetMap", name=t("layer.online", lang), attr=ATTRIBUTION, max_zoom=19
         ).add_to(fmap)
-    VectorLayer(
-        base.residential, data_json=base.json["residential"], name=t("layer.residential", lang),
-        interactive=False,
-        styles={"": {"color": "#e4e0da", "weight": 0, "fillColor": "#ecE9e4",
-                     "fillOpacity": 0.8}},
-    ).add_to(fmap)  # fmt: skip
-    VectorLayer(
-        base.water, data_json=base.json["water"], name=t("layer.water", lang),
-        interactive=False,
-        styles={"": {"color": "#a9cce8", "weight": 0.8, "fillColor": "#cfe5f5",
-                     "fillOpacity": 1.0}},
-    ).add_to(fmap)  # fmt: skip
-    VectorLayer(
-        base.buildings, data_json=base.json["buildings"], name=t("layer.buildings", lang),
-        interactive=False,
-        styles={"": {"color": "#d6d3ce", "weight": 0.5, "fillColor": "#e2dfda",
-                     "fillOpacity": 0.9}},
-    ).add_to(fmap)  # fmt: skip
-    VectorLayer(
-        base.streets, data_json=base.json["streets"], name=t("layer.streets", lang),
-        styles=_STREET_STYLE,
-    ).add_to(fmap)  # fmt: skip
-    VectorLayer(
-        base.boundary, data_json=base.json["boundary"], name=t("layer.boundary", lang),
-        interactive=False,
-        styles={"": {"color": "#37474f", "weight": 3, "dashArray": "8 6", "fill": False}},
-    ).add_to(fmap)  # fmt: skip
+    for layer, options in _BASE_LAYERS:  # one canvas for all of them
+        VectorLayer(base.drawn[layer], data_json=base.json[layer], name=t(f"layer.{layer}", lang),
+                    canvas=True, **options).add_to(fmap)  # fmt: skip
     StreetNames(base.json["labels"]).add_to(fmap)
-    FitTo([[south, west], [north, east]]).add_to(fmap)
     return fmap
 
 
 def _popup_html(rows: Iterable[tuple[str, str]], title: str) -> str:
     # Every value comes from OSM or an uploaded file: escape it.
+    # Styled by the map's own CSS (``MapSetup``): not repeated in every row of every popup.
     cells = "".join(
-        f"<tr><th style='text-align:left;padding-right:6px;vertical-align:top'>"
-        f"{html.escape(k)}</th><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v).replace(chr(10), '<br>')}</td></tr>"
         for k, v in rows
         if v
     )
-    return f"<b>{html.escape(title)}</b><table style='font-size:12px'>{cells}</table>"
+    return f"<b>{html.escape(title)}</b><table class='site-popup'>{cells}</table>"
 
 
 def add_facilities(
@@ -512,14 +565,15 @@ def add_incidents(
     layer: folium.map.Layer
     if view == "cells":
         cells, top = incident_cells(incidents)
+        # One style per colour of the ramp, named by the cells (``cls``): not one per cell.
+        styles = {colour: {"color": colour, "weight": 0.5, "fillColor": colour,
+                           "fillOpacity": 0.65, "className": "incident-cell"}
+                  for colour in CELL_RAMP}  # fmt: skip
         for feature in cells["features"]:
             n = feature["properties"]["n"]
-            colour = _cell_colour(n, top)
-            feature["properties"]["style"] = {"color": colour, "weight": 0.5,
-                                              "fillColor": colour, "fillOpacity": 0.65,
-                                              "className": "incident-cell"}  # fmt: skip
+            feature["properties"]["cls"] = _cell_colour(n, top)
             feature["properties"]["tip"] = html.escape(t("popup.cell", lang, n=n))
-        layer = VectorLayer(cells, name=name)
+        layer = VectorLayer(cells, name=name, styles=styles)
     elif view == "heat":
         points = incidents[["lat", "lon"]].to_numpy(dtype=float).round(6).tolist()
         layer = plugins.HeatMap(points, name=name, radius=14, blur=18, min_opacity=0.3)

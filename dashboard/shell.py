@@ -207,10 +207,14 @@ def show_map(
 ) -> dict[str, Any] | None:
     """Show a folium map; only clicks come back (panning and zooming do not re-run the page).
 
-    With ``fill_screen`` (a map built with ``fill_screen=True``) the map's frame is as tall as
-    a wide window (1100 px and more), less the page's top bar; ``height`` stays for narrow ones.
+    ``fmap`` is a ``folium.Map`` or the frame of one (``dashboard.mapframe``: drawn once,
+    cached). With ``fill_screen`` (a map built with ``fill_screen=True``) the map's frame is as
+    tall as a wide window (1100 px and more), less the page's top bar; ``height`` stays for
+    narrow ones.
     """
     from streamlit_folium import st_folium
+
+    from dashboard import mapframe
 
     box = f"{MAP_KEY_PREFIX}{key}-box"  # a keyed container: CSS can find it (st-key-...)
     if fill_screen:
@@ -219,6 +223,9 @@ def show_map(
             "{ height: calc(100vh - 6rem) !important; } }</style>"
         )
     with st.container(key=box):
+        if isinstance(fmap, mapframe.MapFrame):
+            return mapframe.show(fmap, key=MAP_KEY_PREFIX + key, height=height,
+                                 returned=returned)  # fmt: skip
         return st_folium(  # type: ignore[no-any-return]
             fmap,
             key=MAP_KEY_PREFIX + key,

@@ -11,13 +11,14 @@ import folium
 import pandas as pd
 import streamlit as st
 
-from dashboard import access, cache, mapview, shell
+from dashboard import access, cache, mapframe, mapview, shell
 from dashboard import state as session
 from dashboard.i18n import fmt_number, incident_label, kind_label, translator
 from geodata.mapstyle import legend_entries
 from geodata.shift import parse_clock, parse_date
 from patrol.store.auth import Permission
 from patrolbase.clock import ward_now
+from patrolbase.errors import PatrolError
 from patrolbase.schema import FacilityKind, IncidentType
 
 session.init()
@@ -70,23 +71,40 @@ with st.sidebar:
         key=session.keep("map_add_mode"),
     )
 
-risk = None
-with session.guard():
-    risk = cache.risk_table(inputs, int(hour), lang=lang)
 
-fmap = mapview.build_map(cache.session_base_layers(), lang=lang, online_tiles=online)
-cells = mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
-site_layer = mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
-depot_layer = mapview.add_depots(fmap, depots, lang=lang)
-legend = legend_entries(levels=site_layer.levels, cells=view == "cells" and cells is not None,
-                        depots=not depots.empty)  # fmt: skip
-mapview.add_legend(fmap, legend, lang=lang, facilities=site_layer, incidents=cells,
-                   depots=depot_layer)  # fmt: skip
-folium.LayerControl(collapsed=True).add_to(fmap)
-clicked = shell.show_map(fmap, key="main", returned=("last_clicked", "last_object_clicked"))
+def _frame(*, with_risk: bool) -> mapframe.MapFrame:
+    """Draw the map: base map, incidents, sites in their risk colour at ``hour``, depots."""
+    risk = cache.risk_table(inputs, int(hour), lang=lang) if with_risk else None
+    fmap = mapview.build_map(cache.session_base_layers(), lang=lang, online_tiles=online)
+    cells = mapview.add_incidents(fmap, incidents, view=view, lang=lang)  # type: ignore[arg-type]
+    site_layer = mapview.add_facilities(fmap, sites, risk=risk, lang=lang)
+    depot_layer = mapview.add_depots(fmap, depots, lang=lang)
+    legend = legend_entries(levels=site_layer.levels, cells=view == "cells" and cells is not None,
+                            depots=not depots.empty)  # fmt: skip
+    mapview.add_legend(fmap, legend, lang=lang, facilities=site_layer, incidents=cells,
+                       depots=depot_layer)  # fmt: skip
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return mapframe.frame_of(fmap)
+
+
+# The map is drawn once per content (the inputs, tonight, the hour, the layers, the language)
+# for every session: coming back to the page, or clicking on the map, sends it again as is.
+content = mapframe.frame_key("map", cache.inputs_signature(), cache.tonight(), int(hour), lang,
+                             view, online)  # fmt: skip
+assessed = True
+try:
+    frame = mapframe.cached_frame(content, lambda: _frame(with_risk=True))
+except PatrolError as exc:  # the risk could not be assessed: grey sites, and the reason
+    session.show_error(exc, lang)
+    frame, assessed = _frame(with_risk=False), False
+clicked = shell.show_map(frame, key="main", returned=("last_clicked", "last_object_clicked"))
 
 # The clicked site's explanation, below the map, when its popup could not carry it.
 target = (clicked or {}).get("last_object_clicked")
+risk = None
+if target and assessed:
+    with session.guard():
+        risk = cache.risk_table(inputs, int(hour), lang=lang)
 if target and risk is not None:
     near = (sites["lat"] - float(target["lat"])).abs() + (sites["lon"] - float(target["lng"])).abs()
     if len(near) and near.min() < 1e-5:

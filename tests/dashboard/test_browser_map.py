@@ -216,7 +216,7 @@ def test_the_planned_night_reads_at_a_glance(server: str, ward: Any, page: Any) 
     # Metric scale only; street names at street zoom, none touching another.
     scale = frame.locator(".leaflet-control-scale").inner_text()
     assert re.search(r"\d+ (m|km)", scale) and "ft" not in scale and "mi" not in scale
-    frame.locator(".leaflet-container").evaluate("() => window.map.setZoom(17)")
+    frame.locator(".leaflet-container").evaluate("() => { window.map.setZoom(17); }")
     page.wait_for_timeout(1500)
     names = frame.locator(".street-name.shown").evaluate_all(
         "els => els.map(e => { const r = e.getBoundingClientRect();"
