@@ -106,10 +106,12 @@ def run_patrol(
     workers: int = 2,
     *,
     wrap: Sequence[str] = (),
+    root: Path = ROOT,
 ) -> tuple[dict[str, Any], float]:
     """Solve with the ``patrol solve`` command; return the plan and the wall time.
 
     ``wrap``: a command the solver runs under (``/usr/bin/time -f %M -o FILE`` for its memory).
+    ``root``: the source tree whose ``patrol`` runs (another revision's checkout to compare).
     """
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "problem.json", Path(tmp) / "plan.json"
@@ -132,7 +134,7 @@ def run_patrol(
                 "-o",
                 str(out),
             ],
-            cwd=ROOT,
+            cwd=root,
             capture_output=True,
             text=True,
             check=False,
