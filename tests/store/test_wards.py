@@ -250,3 +250,18 @@ def test_the_upgrade_gives_accounts_of_a_one_ward_store_its_ward(
     store.close()
     # a leader takes the team's ward; the others the store's one ward, or stay province-wide
     assert wards == {"chihuy": "P1" if wards_before == 1 else None, "totruong": "P1"}
+
+
+def test_every_table_of_ward_records_is_scoped_and_policed() -> None:
+    import importlib
+
+    from patrol.store.models import Base, User
+    from patrol.store.wards import WARD_RECORDS
+
+    with_ward = {
+        mapper.class_ for mapper in Base.registry.mappers if "area_id" in mapper.columns
+    } - {User}
+    assert with_ward == set(WARD_RECORDS)  # a new table of a ward's records is scoped too
+    migration = importlib.import_module("patrol.store.migrations.versions.0007_ward_isolation")
+    policed = set(migration._OWN_ROWS)
+    assert {table.__tablename__ for table in WARD_RECORDS} | {"areas"} <= policed
