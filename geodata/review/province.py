@@ -10,6 +10,7 @@ cluster whose cells lie in more than one ward is *shared*, for the wards to patr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,6 +142,7 @@ def province_hotspots(
     hs = settings.hotspots
     period = Period(month.replace(day=1), settings.report.period)
     rows, cell_frames, cluster_frames, too_few = [], [], [], []
+    shared_of: Counter[str] = Counter()  # per ward, its clusters that another ward shares
     groups = _regions(wards, gap_m)
     demo = False
     for region, members in enumerate(groups, start=1):
@@ -183,6 +185,8 @@ def province_hotspots(
         for cluster, part in hot.groupby("cluster", sort=False):
             touched = sorted({w for w in part["ward"] if w})
             top = part["count"].idxmax()
+            if len(touched) > 1:
+                shared_of.update(touched)
             cluster_frames.append(
                 {
                     "cluster": cluster,
@@ -204,6 +208,7 @@ def province_hotspots(
                     "incidents": len(frame),
                     "hot_cells": len(mine),
                     "clusters": mine["cluster"].nunique(),
+                    "shared": shared_of[name],
                 }
             )
     clusters = pd.DataFrame(
@@ -212,10 +217,6 @@ def province_hotspots(
     )
     clusters = clusters.sort_values(["shared", "incidents"], ascending=[False, False])
     ward_table = pd.DataFrame(rows).set_index("ward")
-    ward_table["shared"] = [
-        int(clusters["shared"][clusters["wards"].str.split(", ").map(lambda w, n=n: n in w)].sum())
-        for n in ward_table.index
-    ]
     return ProvinceHotspots(
         period=period,
         wards=ward_table,
